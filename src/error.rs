@@ -1,0 +1,305 @@
+//! Errors from parsing credentials. Every message says what was wrong and
+//! what to do; none quotes the input, because the input is secret.
+
+use std::fmt;
+
+/// The broad class of a failure; the command line maps each to an exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input is malformed: not a usable secret or key ID.
+    BadInput,
+    /// Well-formed credentials that SES SMTP cannot use (temporary keys,
+    /// IDs that are not access keys).
+    Refused,
+}
+
+/// Which sign showed that credentials are temporary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TemporaryEvidence {
+    /// An `ASIA…` access key ID.
+    AsiaKeyId,
+    /// A `SessionToken` in the JSON or CSV.
+    SessionTokenInInput,
+    /// `AWS_SESSION_TOKEN` set beside `AWS_SECRET_ACCESS_KEY`.
+    SessionTokenEnv,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretProblem {
+    TooShort { len: usize },
+    TooLong { len: usize },
+    /// 44 base64 characters decoding to 0x04/0x02 ‖ 32 bytes.
+    IsSmtpPassword,
+    /// 20 characters starting AKIA/ASIA.
+    IsAccessKeyId,
+    /// An access key ID, a space, then more.
+    IdAndSecretOnOneLine,
+    MoreThanOneLine { line: usize },
+    /// `aws_secret_access_key = …` or `export AWS_SECRET_ACCESS_KEY=…`.
+    AssignmentLine,
+    Whitespace { position: usize },
+    Nul { position: usize },
+    Control { position: usize },
+    SmartQuote { positions: Vec<usize> },
+    Quote { positions: Vec<usize> },
+    NonAscii { position: usize },
+    NotUtf8 { byte: usize },
+    BadCharacter { position: usize },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyIdProblem {
+    Empty,
+    LowerCase { position: usize },
+    BadCharacter { position: usize },
+    NotUtf8,
+    Length { len: usize },
+    Prefix,
+    NotAnAccessKey { what: &'static str },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputError {
+    TooLarge { limit: usize },
+    Empty,
+    Utf16,
+    Secret(SecretProblem),
+    KeyId(KeyIdProblem),
+    Temporary(TemporaryEvidence),
+    Json { line: usize, column: usize, syntax: bool },
+    JsonNoSecret,
+    JsonListAccessKeys,
+    CsvHeader,
+    CsvNoRow,
+    CsvManyRows { rows: usize },
+    CsvShortRow { row: usize },
+    CsvTooManyFields,
+}
+
+impl InputError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            InputError::Temporary(_) | InputError::KeyId(KeyIdProblem::NotAnAccessKey { .. }) => {
+                ErrorKind::Refused
+            }
+            _ => ErrorKind::BadInput,
+        }
+    }
+}
+
+fn list(positions: &[usize]) -> String {
+    let parts: Vec<String> = positions.iter().map(usize::to_string).collect();
+    parts.join(", ")
+}
+
+const LONG_TERM_HINT: &str = "SES SMTP needs an IAM user's long-term access key (AKIA…): \
+     create one with `aws iam create-access-key --user-name USER` and grant that user only ses:SendRawEmail";
+
+impl fmt::Display for SecretProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use SecretProblem::*;
+        match self {
+            TooShort { len } => write!(
+                f,
+                "the secret is {len} characters long, not 40: it looks truncated\n  \
+                 hint: copy the whole secret access key again (pass --allow-unusual-secret only for a key that really is this short)"
+            ),
+            TooLong { len } => write!(
+                f,
+                "the secret is {len} characters long, not 40\n  \
+                 hint: check that nothing was pasted twice or appended (pass --allow-unusual-secret only for a key that really is this long)"
+            ),
+            IsSmtpPassword => write!(
+                f,
+                "this is an SES SMTP password, not a secret access key\n  \
+                 hint: give the IAM user's secret access key; the SMTP password is what this tool derives from it"
+            ),
+            IsAccessKeyId => write!(
+                f,
+                "this is an access key ID (the SMTP user name), not the secret access key\n  \
+                 hint: give the 40-character secret; pass the ID with --access-key-id"
+            ),
+            IdAndSecretOnOneLine => write!(
+                f,
+                "the line holds an access key ID and then more, separated by a space\n  \
+                 hint: give the secret alone and pass the ID with --access-key-id"
+            ),
+            MoreThanOneLine { line } => write!(
+                f,
+                "the input holds more than one line (line {line} is not empty)\n  \
+                 hint: give the secret alone on one line, or the JSON of `aws iam create-access-key`, or the IAM console's CSV file"
+            ),
+            AssignmentLine => write!(
+                f,
+                "the input is an assignment (a credentials-file or shell line), not the secret alone\n  \
+                 hint: give only the value after `=`"
+            ),
+            Whitespace { position } => write!(
+                f,
+                "the secret has a space or tab at position {position}; secret access keys have none\n  \
+                 hint: the paste was split or joined; copy the key again in one piece"
+            ),
+            Nul { position } => write!(
+                f,
+                "the secret has a NUL byte at position {position}\n  \
+                 hint: the file is binary or UTF-16; save it as plain ASCII text"
+            ),
+            Control { position } => write!(
+                f,
+                "the secret has a control character at position {position}\n  \
+                 hint: copy the key again as plain text"
+            ),
+            SmartQuote { positions } => write!(
+                f,
+                "the secret has typographic quotes at position {}\n  \
+                 hint: an editor or chat replaced plain quotes; remove the quotes and keep the 40 characters between them",
+                list(positions)
+            ),
+            Quote { positions } => write!(
+                f,
+                "the secret has quote marks at position {}\n  \
+                 hint: the quotes are not part of the key; remove them",
+                list(positions)
+            ),
+            NonAscii { position } => write!(
+                f,
+                "the secret has a non-ASCII character at position {position}\n  \
+                 hint: secret access keys hold only A-Z, a-z, 0-9, + and /; copy the key again as plain text"
+            ),
+            NotUtf8 { byte } => write!(
+                f,
+                "the secret is not valid text (invalid UTF-8 at byte {byte})\n  \
+                 hint: save the key as plain ASCII text"
+            ),
+            BadCharacter { position } => write!(
+                f,
+                "the secret has a character outside A-Z, a-z, 0-9, + and / at position {position}\n  \
+                 hint: check the copy; a base64url key (- or _) or a stray symbol means it was altered"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for KeyIdProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use KeyIdProblem::*;
+        match self {
+            Empty => write!(f, "the access key ID is empty"),
+            LowerCase { position } => write!(
+                f,
+                "the access key ID has a lower-case letter at position {position}; access key IDs are upper case (AKIA…)\n  \
+                 hint: copy the ID again exactly as IAM shows it"
+            ),
+            BadCharacter { position } => write!(
+                f,
+                "the access key ID has a character other than A-Z and 0-9 at position {position}"
+            ),
+            NotUtf8 => write!(f, "the access key ID is not valid text"),
+            Length { len } => write!(
+                f,
+                "the access key ID is {len} characters long, not 20\n  \
+                 hint: copy the whole ID (AKIA followed by 16 characters)"
+            ),
+            Prefix => write!(
+                f,
+                "the access key ID does not start with AKIA\n  \
+                 hint: IAM users' access key IDs start with AKIA; check that this is the ID, not the secret"
+            ),
+            NotAnAccessKey { what } => write!(
+                f,
+                "the access key ID is {what}, not an access key ID\n  \
+                 hint: the SMTP user name is the IAM user's access key ID (AKIA…), from `aws iam list-access-keys --user-name USER`"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::TooLarge { limit } => write!(
+                f,
+                "the input is larger than {limit} bytes, so it is not a key; reading stopped\n  \
+                 hint: give the secret, the JSON of `aws iam create-access-key`, or the IAM console's CSV file"
+            ),
+            InputError::Empty => write!(
+                f,
+                "the input holds only whitespace\n  \
+                 hint: if you piped a shell variable, it is empty or unset"
+            ),
+            InputError::Utf16 => write!(
+                f,
+                "the input is UTF-16 text (as PowerShell's `>` and Out-File write it)\n  \
+                 hint: save it as UTF-8 or ASCII, e.g. `Out-File -Encoding ascii`, or convert it with `iconv -f UTF-16 -t UTF-8`"
+            ),
+            InputError::Secret(p) => p.fmt(f),
+            InputError::KeyId(p) => p.fmt(f),
+            InputError::Temporary(evidence) => {
+                let why = match evidence {
+                    TemporaryEvidence::AsiaKeyId => {
+                        "the access key ID starts with ASIA: these are temporary (STS) credentials"
+                    }
+                    TemporaryEvidence::SessionTokenInInput => {
+                        "the input carries a session token: these are temporary (STS) credentials"
+                    }
+                    TemporaryEvidence::SessionTokenEnv => {
+                        "AWS_SESSION_TOKEN is set beside AWS_SECRET_ACCESS_KEY: these are temporary (STS) credentials"
+                    }
+                };
+                write!(
+                    f,
+                    "{why}, and SES SMTP cannot use them (SMTP AUTH has no field for a session token)\n  hint: {LONG_TERM_HINT}"
+                )
+            }
+            InputError::Json {
+                line,
+                column,
+                syntax,
+            } => {
+                if *syntax {
+                    write!(f, "the input starts with {{ but is not valid JSON (line {line}, column {column})")?;
+                } else {
+                    write!(f, "the JSON does not have the expected shape (line {line}, column {column}): a credential field is not a string")?;
+                }
+                write!(f, "\n  hint: pipe the unmodified output of `aws iam create-access-key`")
+            }
+            InputError::JsonNoSecret => write!(
+                f,
+                "the JSON holds no SecretAccessKey\n  \
+                 hint: pipe the output of `aws iam create-access-key` ({{\"AccessKey\": {{… \"SecretAccessKey\": …}}}})"
+            ),
+            InputError::JsonListAccessKeys => write!(
+                f,
+                "this is the output of `aws iam list-access-keys`, which never holds secrets\n  \
+                 hint: a secret is shown only once, when the key is created; create a new key with `aws iam create-access-key`"
+            ),
+            InputError::CsvHeader => write!(
+                f,
+                "the CSV header has no 'Access key ID' and 'Secret access key' columns\n  \
+                 hint: give the access key CSV file that the IAM console downloads"
+            ),
+            InputError::CsvNoRow => write!(
+                f,
+                "the CSV has a header but no key row\n  \
+                 hint: give the whole file that the IAM console downloaded"
+            ),
+            InputError::CsvManyRows { rows } => write!(
+                f,
+                "the CSV holds {rows} key rows; which one to use is ambiguous\n  \
+                 hint: keep only the header and the row of the key to use"
+            ),
+            InputError::CsvShortRow { row } => write!(
+                f,
+                "CSV row {row} has fewer fields than the header\n  \
+                 hint: give the unmodified file that the IAM console downloaded"
+            ),
+            InputError::CsvTooManyFields => write!(
+                f,
+                "the CSV has more fields than an IAM console file\n  \
+                 hint: give the unmodified file that the IAM console downloaded"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}

@@ -1,0 +1,611 @@
+//! Parsing what a user feeds in: a raw secret, the JSON of
+//! `aws iam create-access-key`, or the IAM console's CSV files; and checking
+//! access key IDs.
+//!
+//! Errors name positions, never characters: the text being checked is secret.
+
+use crate::derive::SecretKey;
+use crate::error::{InputError, KeyIdProblem, SecretProblem, TemporaryEvidence};
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny, Visitor};
+use std::fmt;
+use zeroize::{Zeroize, Zeroizing};
+
+/// The most input the tool reads from one source. Every genuine shape fits
+/// in a few hundred bytes; anything larger is a wrong file.
+pub const MAX_INPUT: usize = 4096;
+
+/// Length of a real secret access key.
+pub const SECRET_LEN: usize = 40;
+
+/// How strictly a secret is checked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SecretPolicy {
+    /// Accept any length and any printable characters (still no whitespace,
+    /// control characters or invalid UTF-8): for test strings and unusual
+    /// keys.
+    pub allow_unusual: bool,
+}
+
+/// What shape the input had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// One line holding the secret.
+    Raw,
+    /// `aws iam create-access-key` output (`AccessKey`).
+    CreateAccessKeyJson,
+    /// Flat `AccessKeyId`/`SecretAccessKey` JSON (`aws configure
+    /// export-credentials`, `credential_process`).
+    FlatJson,
+    /// The IAM console's access key CSV.
+    AccessKeyCsv,
+    /// The IAM console's new-user CSV (with user name and password columns).
+    NewUserCsv,
+}
+
+impl Shape {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Shape::Raw => "a raw secret",
+            Shape::CreateAccessKeyJson => "JSON from aws iam create-access-key",
+            Shape::FlatJson => "credentials JSON",
+            Shape::AccessKeyCsv => "the IAM console's access key CSV",
+            Shape::NewUserCsv => "the IAM console's new-user CSV",
+        }
+    }
+}
+
+/// A validated long-term access key ID (`AKIA…`). Not secret: it is the SMTP
+/// user name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessKeyId(String);
+
+impl AccessKeyId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AccessKeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What one source yielded.
+#[derive(Debug)]
+pub struct Credentials {
+    pub secret: SecretKey,
+    /// Only set when the same record carried it.
+    pub access_key_id: Option<AccessKeyId>,
+    pub shape: Shape,
+}
+
+/// Prefixes of AWS unique IDs that are not access keys, with what they are.
+const NOT_ACCESS_KEYS: &[(&str, &str)] = &[
+    ("AIDA", "an IAM user's unique ID"),
+    ("AROA", "an IAM role's unique ID"),
+    ("AGPA", "an IAM group's unique ID"),
+    ("AIPA", "an EC2 instance profile's unique ID"),
+    ("ANPA", "a managed policy's unique ID"),
+    ("ANVA", "a managed policy version's unique ID"),
+    ("APKA", "a CloudFront public key ID"),
+    ("ABIA", "an STS service bearer token ID"),
+    ("ACCA", "a context-specific credential ID"),
+    ("ASCA", "a certificate ID"),
+];
+
+/// Checks an access key ID: 20 characters of `A-Z0-9` starting `AKIA`.
+/// `ASIA` (temporary) and the unique-ID prefixes are refused with a reason.
+pub fn parse_access_key_id(text: &str) -> Result<AccessKeyId, InputError> {
+    let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    if text.is_empty() {
+        return Err(InputError::KeyId(KeyIdProblem::Empty));
+    }
+    if let Some(pos) = text.chars().position(|c| c.is_lowercase()) {
+        return Err(InputError::KeyId(KeyIdProblem::LowerCase { position: pos + 1 }));
+    }
+    let prefix = text.get(..4).unwrap_or("");
+    if prefix == "ASIA" {
+        return Err(InputError::Temporary(TemporaryEvidence::AsiaKeyId));
+    }
+    if let Some((_, what)) = NOT_ACCESS_KEYS.iter().find(|(p, _)| *p == prefix) {
+        return Err(InputError::KeyId(KeyIdProblem::NotAnAccessKey { what }));
+    }
+    if let Some(pos) = text.chars().position(|c| !c.is_ascii_alphanumeric()) {
+        return Err(InputError::KeyId(KeyIdProblem::BadCharacter { position: pos + 1 }));
+    }
+    if prefix != "AKIA" {
+        return Err(InputError::KeyId(KeyIdProblem::Prefix));
+    }
+    let len = text.chars().count();
+    if len != 20 {
+        return Err(InputError::KeyId(KeyIdProblem::Length { len }));
+    }
+    Ok(AccessKeyId(text.to_string()))
+}
+
+/// Parses everything a file or standard input may hold.
+pub fn parse_input(bytes: &[u8], policy: SecretPolicy) -> Result<Credentials, InputError> {
+    if bytes.len() > MAX_INPUT {
+        return Err(InputError::TooLarge { limit: MAX_INPUT });
+    }
+    check_utf16(bytes)?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = body.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(start) = start else {
+        return Err(InputError::Empty);
+    };
+    if body[start] == b'{' {
+        return parse_json(body, policy);
+    }
+    let first_line = body[start..].split(|&b| b == b'\n').next().unwrap_or(&[]);
+    // A raw secret never holds a comma; a CSV header always does.
+    if first_line.contains(&b',') {
+        return parse_csv(&body[start..], policy);
+    }
+    Ok(Credentials {
+        secret: parse_raw_secret(body, policy)?,
+        access_key_id: None,
+        shape: Shape::Raw,
+    })
+}
+
+/// Parses a secret given alone (a raw line, the environment variable, the
+/// prompt): surrounding ASCII whitespace is stripped, one line only.
+pub fn parse_raw_secret(bytes: &[u8], policy: SecretPolicy) -> Result<SecretKey, InputError> {
+    if bytes.len() > MAX_INPUT {
+        return Err(InputError::TooLarge { limit: MAX_INPUT });
+    }
+    check_utf16(bytes)?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let trimmed = body.trim_ascii();
+    if trimmed.is_empty() {
+        return Err(InputError::Empty);
+    }
+    if let Some(nl) = trimmed.iter().position(|&b| b == b'\n' || b == b'\r') {
+        let line = 1 + trimmed[..nl].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(InputError::Secret(SecretProblem::MoreThanOneLine { line }));
+    }
+    let lower_prefix: Vec<u8> = trimmed.iter().take(22).map(u8::to_ascii_lowercase).collect();
+    if lower_prefix.starts_with(b"aws_secret_access_key")
+        || lower_prefix.starts_with(b"export aws_secret")
+    {
+        return Err(InputError::Secret(SecretProblem::AssignmentLine));
+    }
+    check_secret(trimmed, policy)
+}
+
+/// Checks a secret's bytes as they are (no trimming) and copies them into a
+/// zeroizing buffer.
+pub fn check_secret(bytes: &[u8], policy: SecretPolicy) -> Result<SecretKey, InputError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        InputError::Secret(SecretProblem::NotUtf8 {
+            byte: e.valid_up_to() + 1,
+        })
+    })?;
+    let char_len = text.chars().count();
+    if let Some(problem) = first_bad_char(text, policy) {
+        return Err(InputError::Secret(refine_char_problem(text, problem)));
+    }
+    if policy.allow_unusual {
+        return Ok(SecretKey::from_bytes(bytes));
+    }
+    if char_len != SECRET_LEN {
+        return Err(InputError::Secret(length_problem(text, char_len)));
+    }
+    Ok(SecretKey::from_bytes(bytes))
+}
+
+fn is_secret_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '+' || c == '/'
+}
+
+fn first_bad_char(text: &str, policy: SecretPolicy) -> Option<SecretProblem> {
+    let positions = |pred: &dyn Fn(char) -> bool| -> Vec<usize> {
+        text.chars()
+            .enumerate()
+            .filter(|(_, c)| pred(*c))
+            .map(|(i, _)| i + 1)
+            .collect()
+    };
+    let (i, c) = text.chars().enumerate().find(|(_, c)| {
+        if policy.allow_unusual {
+            c.is_whitespace() || c.is_control()
+        } else {
+            !is_secret_char(*c)
+        }
+    })?;
+    let position = i + 1;
+    Some(match c {
+        '\0' => SecretProblem::Nul { position },
+        c if c.is_whitespace() => SecretProblem::Whitespace { position },
+        c if c.is_control() => SecretProblem::Control { position },
+        '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => {
+            SecretProblem::SmartQuote {
+                positions: positions(&|c| {
+                    matches!(
+                        c,
+                        '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}'
+                    )
+                }),
+            }
+        }
+        '\'' | '"' | '`' => SecretProblem::Quote {
+            positions: positions(&|c| matches!(c, '\'' | '"' | '`')),
+        },
+        c if !c.is_ascii() => SecretProblem::NonAscii { position },
+        _ => SecretProblem::BadCharacter { position },
+    })
+}
+
+/// Adds the specific diagnosis a bare position would miss.
+fn refine_char_problem(text: &str, problem: SecretProblem) -> SecretProblem {
+    if let SecretProblem::Whitespace { position } = problem {
+        // "AKIA… secret": an ID and a secret on one line.
+        let first: String = text.chars().take(position - 1).collect();
+        if position == 21 && parse_access_key_id(&first).is_ok() {
+            return SecretProblem::IdAndSecretOnOneLine;
+        }
+    }
+    problem
+}
+
+fn length_problem(text: &str, len: usize) -> SecretProblem {
+    if len == crate::derive::PASSWORD_LEN && looks_like_smtp_password(text) {
+        return SecretProblem::IsSmtpPassword;
+    }
+    if len == 20 && (text.starts_with("AKIA") || text.starts_with("ASIA")) {
+        return SecretProblem::IsAccessKeyId;
+    }
+    if len < SECRET_LEN {
+        SecretProblem::TooShort { len }
+    } else {
+        SecretProblem::TooLong { len }
+    }
+}
+
+fn looks_like_smtp_password(text: &str) -> bool {
+    use base64::Engine as _;
+    let mut buf = Zeroizing::new([0u8; 33]);
+    matches!(
+        base64::engine::general_purpose::STANDARD.decode_slice(text, &mut buf[..]),
+        Ok(33) if buf[0] == 0x04 || buf[0] == 0x02
+    )
+}
+
+/// PowerShell's `>` and `Out-File` write UTF-16 with a byte order mark; text
+/// with NULs in every other byte is UTF-16 without one.
+fn check_utf16(bytes: &[u8]) -> Result<(), InputError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(InputError::Utf16);
+    }
+    let nuls = bytes.iter().filter(|&&b| b == 0).count();
+    if bytes.len() >= 4 && nuls * 2 >= bytes.len() - 1 {
+        let even = bytes.iter().step_by(2).all(|&b| b == 0);
+        let odd = bytes.iter().skip(1).step_by(2).all(|&b| b == 0);
+        if even || odd {
+            return Err(InputError::Utf16);
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- JSON
+
+/// A secret read out of JSON straight into a zeroizing buffer.
+struct JsonSecret(Zeroizing<Vec<u8>>);
+
+impl<'de> Deserialize<'de> for JsonSecret {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = JsonSecret;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<JsonSecret, E> {
+                let mut buf = Zeroizing::new(Vec::with_capacity(s.len()));
+                buf.extend_from_slice(s.as_bytes());
+                Ok(JsonSecret(buf))
+            }
+            fn visit_string<E: de::Error>(self, mut s: String) -> Result<JsonSecret, E> {
+                let out = self.visit_str(&s);
+                s.zeroize();
+                out
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct JsonRecord {
+    access_key_id: Option<String>,
+    secret_access_key: Option<JsonSecret>,
+    session_token: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct JsonDoc {
+    access_key: Option<JsonRecord>,
+    credentials: Option<JsonRecord>,
+    access_key_metadata: Option<IgnoredAny>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<JsonSecret>,
+    session_token: Option<IgnoredAny>,
+}
+
+fn parse_json(body: &[u8], policy: SecretPolicy) -> Result<Credentials, InputError> {
+    // serde_json's own messages can quote the input, so only its position
+    // is kept.
+    let doc: JsonDoc = serde_json::from_slice(body).map_err(|e| InputError::Json {
+        line: e.line(),
+        column: e.column(),
+        syntax: !e.is_data(),
+    })?;
+    let (record, shape) = if let Some(r) = doc.access_key {
+        (r, Shape::CreateAccessKeyJson)
+    } else if let Some(r) = doc.credentials {
+        (r, Shape::FlatJson)
+    } else if doc.secret_access_key.is_some() || doc.session_token.is_some() {
+        (
+            JsonRecord {
+                access_key_id: doc.access_key_id,
+                secret_access_key: doc.secret_access_key,
+                session_token: doc.session_token,
+            },
+            Shape::FlatJson,
+        )
+    } else if doc.access_key_metadata.is_some() {
+        return Err(InputError::JsonListAccessKeys);
+    } else {
+        return Err(InputError::JsonNoSecret);
+    };
+    if record.session_token.is_some() {
+        return Err(InputError::Temporary(TemporaryEvidence::SessionTokenInInput));
+    }
+    let access_key_id = record
+        .access_key_id
+        .as_deref()
+        .map(parse_access_key_id)
+        .transpose()?;
+    let secret = record.secret_access_key.ok_or(InputError::JsonNoSecret)?;
+    Ok(Credentials {
+        secret: check_secret(&secret.0, policy)?,
+        access_key_id,
+        shape,
+    })
+}
+
+// ---------------------------------------------------------------- CSV
+
+/// Parses the IAM console's CSV downloads with csv-core, whose caller-owned
+/// buffers let every field land in zeroizing memory.
+fn parse_csv(body: &[u8], policy: SecretPolicy) -> Result<Credentials, InputError> {
+    const MAX_FIELDS: usize = 32;
+    let mut reader = csv_core::Reader::new();
+    // Fields are never longer than the input, so one record always fits.
+    let mut out = Zeroizing::new(vec![0u8; body.len() + 1]);
+    let mut ends = [0usize; MAX_FIELDS];
+    let mut input = body;
+
+    let mut header: Option<(usize, usize, bool)> = None; // (id col, secret col, new-user file)
+    let mut found: Option<Credentials> = None;
+    let mut data_rows = 0usize;
+    let mut row = 0usize;
+    // A record may end only at the final, empty call; csv-core counts field
+    // ends across calls, so only the write positions move on.
+    let (mut out_len, mut ends_len) = (0usize, 0usize);
+    loop {
+        let (result, nin, nout, nend) =
+            reader.read_record(input, &mut out[out_len..], &mut ends[ends_len..]);
+        input = &input[nin..];
+        out_len += nout;
+        ends_len += nend;
+        use csv_core::ReadRecordResult as R;
+        match result {
+            R::InputEmpty => continue,
+            R::OutputFull | R::OutputEndsFull => return Err(InputError::CsvTooManyFields),
+            R::End => break,
+            R::Record => {}
+        }
+        row += 1;
+        let fields: Vec<&[u8]> = (0..ends_len)
+            .map(|i| {
+                let start = if i == 0 { 0 } else { ends[i - 1] };
+                &out[start..ends[i]]
+            })
+            .collect();
+        out_len = 0;
+        ends_len = 0;
+        if fields.iter().all(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
+        match header {
+            None => header = Some(csv_header(&fields)?),
+            Some((id_col, secret_col, new_user)) => {
+                data_rows += 1;
+                if data_rows > 1 {
+                    continue;
+                }
+                let (Some(id), Some(secret)) = (fields.get(id_col), fields.get(secret_col)) else {
+                    return Err(InputError::CsvShortRow { row });
+                };
+                let id = std::str::from_utf8(id)
+                    .map_err(|_| InputError::KeyId(KeyIdProblem::NotUtf8))?;
+                found = Some(Credentials {
+                    access_key_id: Some(parse_access_key_id(id)?),
+                    secret: check_secret(secret.trim_ascii(), policy)?,
+                    shape: if new_user {
+                        Shape::NewUserCsv
+                    } else {
+                        Shape::AccessKeyCsv
+                    },
+                });
+            }
+        }
+    }
+    if data_rows > 1 {
+        return Err(InputError::CsvManyRows { rows: data_rows });
+    }
+    found.ok_or(InputError::CsvNoRow)
+}
+
+fn csv_header(fields: &[&[u8]]) -> Result<(usize, usize, bool), InputError> {
+    let norm = |f: &[u8]| -> String {
+        String::from_utf8_lossy(f.trim_ascii())
+            .trim_start_matches('\u{FEFF}')
+            .to_ascii_lowercase()
+    };
+    let names: Vec<String> = fields.iter().map(|f| norm(f)).collect();
+    let find = |want: &str| names.iter().position(|n| n == want);
+    let secret = find("secret access key");
+    let id = find("access key id");
+    if names.iter().any(|n| n == "session token") {
+        return Err(InputError::Temporary(TemporaryEvidence::SessionTokenInInput));
+    }
+    match (id, secret) {
+        (Some(id), Some(secret)) => Ok((id, secret, find("user name").is_some())),
+        _ => Err(InputError::CsvHeader),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const STRICT: SecretPolicy = SecretPolicy {
+        allow_unusual: false,
+    };
+
+    fn secret_problem(input: &[u8]) -> SecretProblem {
+        match parse_input(input, STRICT) {
+            Err(InputError::Secret(p)) => p,
+            other => panic!("expected a secret problem, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn raw_with_surrounding_whitespace() {
+        let c = parse_input(format!(" \t{SECRET}\r\n").as_bytes(), STRICT).unwrap();
+        assert_eq!(c.secret.expose(), SECRET.as_bytes());
+        assert_eq!(c.shape, Shape::Raw);
+        assert!(c.access_key_id.is_none());
+    }
+
+    #[test]
+    fn raw_problems_name_positions() {
+        assert_eq!(secret_problem(&SECRET.as_bytes()[..39]), SecretProblem::TooShort { len: 39 });
+        let spaced = format!("{} {}", &SECRET[..10], &SECRET[10..]);
+        assert_eq!(secret_problem(spaced.as_bytes()), SecretProblem::Whitespace { position: 11 });
+        let two = format!("{SECRET}\n{SECRET}\n");
+        assert_eq!(secret_problem(two.as_bytes()), SecretProblem::MoreThanOneLine { line: 2 });
+        let smart = format!("\u{201C}{SECRET}\u{201D}");
+        assert_eq!(
+            secret_problem(smart.as_bytes()),
+            SecretProblem::SmartQuote { positions: vec![1, 42] }
+        );
+        let nul = format!("{}\0{}", &SECRET[..5], &SECRET[6..]);
+        assert_eq!(secret_problem(nul.as_bytes()), SecretProblem::Nul { position: 6 });
+        assert_eq!(
+            secret_problem(b"BMPPgbAHoFVbze1Ud0oA5uNdXRwUXUZ+qOwphGJbl/cS"),
+            SecretProblem::IsSmtpPassword
+        );
+        assert_eq!(secret_problem(b"AKIAIOSFODNN7EXAMPLE"), SecretProblem::IsAccessKeyId);
+        let pair = format!("AKIAIOSFODNN7EXAMPLE {SECRET}");
+        assert_eq!(secret_problem(pair.as_bytes()), SecretProblem::IdAndSecretOnOneLine);
+    }
+
+    #[test]
+    fn utf16_is_recognised() {
+        let mut le = vec![0xFF, 0xFE];
+        for b in SECRET.bytes() {
+            le.extend_from_slice(&[b, 0]);
+        }
+        assert!(matches!(parse_input(&le, STRICT), Err(InputError::Utf16)));
+        assert!(matches!(parse_input(&le[2..], STRICT), Err(InputError::Utf16)));
+    }
+
+    #[test]
+    fn create_access_key_json() {
+        let json = format!(
+            r#"{{"AccessKey": {{"UserName": "smtp", "AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "Status": "Active", "SecretAccessKey": "{SECRET}", "CreateDate": "2026-01-01T00:00:00+00:00"}}}}"#
+        );
+        let c = parse_input(json.as_bytes(), STRICT).unwrap();
+        assert_eq!(c.secret.expose(), SECRET.as_bytes());
+        assert_eq!(c.access_key_id.unwrap().as_str(), "AKIAIOSFODNN7EXAMPLE");
+        assert_eq!(c.shape, Shape::CreateAccessKeyJson);
+    }
+
+    #[test]
+    fn sts_json_is_temporary() {
+        let json = format!(
+            r#"{{"Credentials": {{"AccessKeyId": "ASIAIOSFODNN7EXAMPLE", "SecretAccessKey": "{SECRET}", "SessionToken": "x", "Expiration": "2026"}}}}"#
+        );
+        assert!(matches!(
+            parse_input(json.as_bytes(), STRICT),
+            Err(InputError::Temporary(TemporaryEvidence::SessionTokenInInput))
+        ));
+    }
+
+    #[test]
+    fn csv_files() {
+        let csv = format!("\u{FEFF}Access key ID,Secret access key\r\nAKIAIOSFODNN7EXAMPLE,{SECRET}\r\n");
+        let c = parse_input(csv.as_bytes(), STRICT).unwrap();
+        assert_eq!(c.secret.expose(), SECRET.as_bytes());
+        assert_eq!(c.shape, Shape::AccessKeyCsv);
+        let csv = format!(
+            "User name,Password,Access key ID,Secret access key,Console login link\nsmtp,,AKIAIOSFODNN7EXAMPLE,{SECRET},https://example.signin.aws.amazon.com/console"
+        );
+        let c = parse_input(csv.as_bytes(), STRICT).unwrap();
+        assert_eq!(c.shape, Shape::NewUserCsv);
+        assert_eq!(c.access_key_id.unwrap().as_str(), "AKIAIOSFODNN7EXAMPLE");
+    }
+
+    #[test]
+    fn key_ids() {
+        assert!(parse_access_key_id("AKIAIOSFODNN7EXAMPLE").is_ok());
+        assert!(matches!(
+            parse_access_key_id("ASIAIOSFODNN7EXAMPLE"),
+            Err(InputError::Temporary(TemporaryEvidence::AsiaKeyId))
+        ));
+        assert!(matches!(
+            parse_access_key_id("AIDAJQABLZS4A3QDU576Q"),
+            Err(InputError::KeyId(KeyIdProblem::NotAnAccessKey { .. }))
+        ));
+        assert!(matches!(
+            parse_access_key_id("akiaiosfodnn7example"),
+            Err(InputError::KeyId(KeyIdProblem::LowerCase { position: 1 }))
+        ));
+        assert!(matches!(
+            parse_access_key_id("AKIAIOSFODNN7EXAMPL"),
+            Err(InputError::KeyId(KeyIdProblem::Length { len: 19 }))
+        ));
+    }
+
+    #[test]
+    fn unusual_secrets_need_the_override() {
+        assert!(matches!(
+            parse_input(b"some+secret+key", STRICT),
+            Err(InputError::Secret(SecretProblem::TooShort { len: 15 }))
+        ));
+        let relaxed = SecretPolicy { allow_unusual: true };
+        assert_eq!(
+            parse_input(b"SECRET_KEY\n", relaxed).unwrap().secret.expose(),
+            b"SECRET_KEY"
+        );
+        assert!(parse_input(b"a b", relaxed).is_err());
+    }
+
+    #[test]
+    fn oversized_input() {
+        assert!(matches!(
+            parse_input(&vec![b'A'; MAX_INPUT + 1], STRICT),
+            Err(InputError::TooLarge { .. })
+        ));
+    }
+}

@@ -1,0 +1,363 @@
+//! The compiled-in table of SES regions and their SMTP endpoints.
+//!
+//! Source: AWS General Reference, "Amazon Simple Email Service endpoints and
+//! quotas" (SMTP endpoints table), and the SES Developer Guide, "Connecting to
+//! an Amazon SES SMTP endpoint" (ports), as read on 2026-11-26. Regions where
+//! SES offers the API but AWS documents no SMTP endpoint are listed with
+//! `smtp: false` so that they are refused with a reason, never accepted.
+
+use std::fmt;
+
+/// When the table was last checked against the AWS documentation.
+pub const TABLE_DATE: &str = "2026-11-26";
+/// Where the table comes from.
+pub const TABLE_SOURCE: &str = "AWS General Reference: Amazon Simple Email Service endpoints and quotas (SMTP endpoints)";
+
+/// Ports that take STARTTLS, in the order we recommend them.
+pub const STARTTLS_PORTS: [u16; 3] = [587, 25, 2587];
+/// Ports that take TLS from the first byte ("TLS wrapper").
+pub const TLS_WRAPPER_PORTS: [u16; 2] = [465, 2465];
+
+/// One row of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// The region code, e.g. `eu-west-1`.
+    pub code: &'static str,
+    /// AWS's display name, e.g. `Europe (Ireland)`.
+    pub name: &'static str,
+    /// Whether SES has an SMTP endpoint here.
+    pub smtp: bool,
+    /// Whether a FIPS SMTP endpoint (`email-smtp-fips.…`) exists here.
+    pub fips: bool,
+}
+
+impl Region {
+    /// `email-smtp.<region>.amazonaws.com`, or `None` where there is no SMTP.
+    pub fn smtp_host(&self) -> Option<String> {
+        self.smtp.then(|| smtp_host(self.code))
+    }
+
+    /// `email-smtp-fips.<region>.amazonaws.com` where AWS documents one.
+    pub fn fips_host(&self) -> Option<String> {
+        (self.smtp && self.fips).then(|| format!("email-smtp-fips.{}.amazonaws.com", self.code))
+    }
+}
+
+/// The SMTP host name for any region code (also for regions newer than the
+/// table).
+pub fn smtp_host(code: &str) -> String {
+    format!("email-smtp.{code}.amazonaws.com")
+}
+
+const fn row(code: &'static str, name: &'static str, smtp: bool, fips: bool) -> Region {
+    Region {
+        code,
+        name,
+        smtp,
+        fips,
+    }
+}
+
+/// Every region the tool knows, SMTP or not.
+pub const REGIONS: &[Region] = &[
+    row("us-east-1", "US East (N. Virginia)", true, true),
+    row("us-east-2", "US East (Ohio)", true, true),
+    row("us-west-1", "US West (N. California)", true, true),
+    row("us-west-2", "US West (Oregon)", true, true),
+    row("ca-central-1", "Canada (Central)", true, false),
+    row("sa-east-1", "South America (São Paulo)", true, false),
+    row("eu-west-1", "Europe (Ireland)", true, false),
+    row("eu-west-2", "Europe (London)", true, false),
+    row("eu-west-3", "Europe (Paris)", true, false),
+    row("eu-central-1", "Europe (Frankfurt)", true, false),
+    row("eu-north-1", "Europe (Stockholm)", true, false),
+    row("ap-south-1", "Asia Pacific (Mumbai)", true, false),
+    row("ap-northeast-1", "Asia Pacific (Tokyo)", true, false),
+    row("ap-northeast-2", "Asia Pacific (Seoul)", true, false),
+    row("ap-northeast-3", "Asia Pacific (Osaka)", true, false),
+    row("ap-southeast-1", "Asia Pacific (Singapore)", true, false),
+    row("ap-southeast-2", "Asia Pacific (Sydney)", true, false),
+    row("us-gov-west-1", "AWS GovCloud (US-West)", true, true),
+    row("us-gov-east-1", "AWS GovCloud (US-East)", true, false),
+    // SES API only: AWS documents no SMTP endpoint in these.
+    row("af-south-1", "Africa (Cape Town)", false, false),
+    row("ap-southeast-3", "Asia Pacific (Jakarta)", false, false),
+    row("eu-south-1", "Europe (Milan)", false, false),
+    row("il-central-1", "Israel (Tel Aviv)", false, false),
+    row("me-south-1", "Middle East (Bahrain)", false, false),
+];
+
+/// The regions that have an SMTP endpoint, in table order.
+pub fn smtp_regions() -> impl Iterator<Item = &'static Region> {
+    REGIONS.iter().filter(|r| r.smtp)
+}
+
+/// Exact lookup in the whole table.
+pub fn lookup(code: &str) -> Option<&'static Region> {
+    REGIONS.iter().find(|r| r.code == code)
+}
+
+/// A region the command line accepted: from the table, or (with the explicit
+/// override) a well-formed name the table does not know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedRegion {
+    pub code: String,
+    /// `None` when the region came in through the override.
+    pub known: Option<&'static Region>,
+}
+
+impl ResolvedRegion {
+    pub fn host(&self) -> String {
+        smtp_host(&self.code)
+    }
+
+    pub fn fips_host(&self) -> Option<String> {
+        self.known.and_then(Region::fips_host)
+    }
+}
+
+/// Why a region was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegionError {
+    /// Not shaped like a region code at all. The text is not echoed: it may
+    /// be a secret passed in the wrong place.
+    NotARegionName,
+    /// Shaped like a region code but not in the table.
+    Unknown {
+        code: String,
+        suggestion: Option<String>,
+    },
+    /// An availability zone, an SMTP host name or an upper-case code: the
+    /// region it names is known.
+    Misspelt { suggestion: String, what: Misspelling },
+    /// In the table, but SES has no SMTP endpoint there.
+    NoSmtp { code: String, name: &'static str },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Misspelling {
+    AvailabilityZone,
+    HostName,
+    UpperCase,
+}
+
+impl fmt::Display for RegionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegionError::NotARegionName => write!(
+                f,
+                "the region given is not a region name (not shown, in case it is a secret); \
+                 expected a code such as eu-west-1"
+            ),
+            RegionError::Unknown { code, suggestion } => {
+                write!(f, "{code} is not an SES SMTP region in this tool's table ({TABLE_DATE})")?;
+                if let Some(s) = suggestion {
+                    write!(f, "; did you mean {s}?")?;
+                }
+                write!(
+                    f,
+                    "\n  hint: `ses-smtp-password regions` lists the table; if AWS has opened SES SMTP \
+                     in {code} since, pass --allow-unknown-region"
+                )
+            }
+            RegionError::Misspelt { suggestion, what } => {
+                let what = match what {
+                    Misspelling::AvailabilityZone => "an availability zone, not a region",
+                    Misspelling::HostName => "a host name, not a region",
+                    Misspelling::UpperCase => "written in upper case; region codes are lower case",
+                };
+                write!(f, "the region given is {what}; did you mean {suggestion}?")
+            }
+            RegionError::NoSmtp { code, name } => write!(
+                f,
+                "{code} ({name}) has no SES SMTP endpoint: AWS documents the SES API there, but not SMTP\n  \
+                 hint: send from an SMTP region (see `ses-smtp-password regions`), or call the SES API \
+                 from {code} instead of SMTP"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RegionError {}
+
+/// `xx-name-N` and `xx-name-name-N`: lower-case letters, dashes, a final
+/// number. Loose on purpose, for regions newer than the table.
+pub fn is_region_shaped(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    s.len() <= 32
+        && parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+/// The nearest SMTP region by edit distance, if it is close enough to be a
+/// typo rather than a different place.
+pub fn suggest(code: &str) -> Option<&'static str> {
+    smtp_regions()
+        .map(|r| (strsim::levenshtein(code, r.code), r.code))
+        .filter(|(d, _)| *d <= 3)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Resolves what the user typed. `allow_unknown` is the explicit override for
+/// a well-formed region that is not in the table (or is listed without SMTP).
+pub fn resolve(input: &str, allow_unknown: bool) -> Result<ResolvedRegion, RegionError> {
+    if let Some(r) = lookup(input) {
+        if r.smtp {
+            return Ok(ResolvedRegion {
+                code: r.code.to_string(),
+                known: Some(r),
+            });
+        }
+        if !allow_unknown {
+            return Err(RegionError::NoSmtp {
+                code: r.code.to_string(),
+                name: r.name,
+            });
+        }
+        return Ok(ResolvedRegion {
+            code: r.code.to_string(),
+            known: None,
+        });
+    }
+    if let Some(err) = misspelling(input) {
+        return Err(err);
+    }
+    if !is_region_shaped(input) {
+        return Err(RegionError::NotARegionName);
+    }
+    if allow_unknown {
+        return Ok(ResolvedRegion {
+            code: input.to_string(),
+            known: None,
+        });
+    }
+    Err(RegionError::Unknown {
+        code: input.to_string(),
+        suggestion: suggest(input).map(str::to_string),
+    })
+}
+
+/// Recognises the usual near-misses whose intended region is certain.
+fn misspelling(input: &str) -> Option<RegionError> {
+    let known = |s: &str| lookup(s).filter(|r| r.smtp).map(|r| r.code.to_string());
+    let lower = input.to_ascii_lowercase();
+    if lower != input {
+        if let Some(s) = known(&lower) {
+            return Some(RegionError::Misspelt {
+                suggestion: s,
+                what: Misspelling::UpperCase,
+            });
+        }
+    }
+    // eu-west-1a → eu-west-1
+    if let Some(stripped) = lower.strip_suffix(|c: char| c.is_ascii_lowercase()) {
+        if let Some(s) = known(stripped) {
+            return Some(RegionError::Misspelt {
+                suggestion: s,
+                what: Misspelling::AvailabilityZone,
+            });
+        }
+    }
+    // email-smtp.eu-west-1.amazonaws.com → eu-west-1
+    let host_part = lower
+        .strip_prefix("email-smtp-fips.")
+        .or_else(|| lower.strip_prefix("email-smtp."))
+        .and_then(|rest| rest.split('.').next());
+    if let Some(s) = host_part.and_then(known) {
+        return Some(RegionError::Misspelt {
+            suggestion: s,
+            what: Misspelling::HostName,
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_regions_are_all_smtp() {
+        for code in [
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+            "ca-central-1",
+            "sa-east-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "eu-central-1",
+            "eu-north-1",
+            "ap-south-1",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-northeast-3",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "us-gov-west-1",
+            "us-gov-east-1",
+        ] {
+            assert!(lookup(code).is_some_and(|r| r.smtp), "{code}");
+        }
+        for code in [
+            "af-south-1",
+            "ap-southeast-3",
+            "eu-south-1",
+            "il-central-1",
+            "me-south-1",
+        ] {
+            assert!(lookup(code).is_some_and(|r| !r.smtp), "{code}");
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_and_shaped() {
+        for (i, a) in REGIONS.iter().enumerate() {
+            assert!(is_region_shaped(a.code), "{}", a.code);
+            assert!(REGIONS[i + 1..].iter().all(|b| b.code != a.code), "{}", a.code);
+        }
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("eu-west-4"), Some("eu-west-1"));
+        assert_eq!(suggest("us-east1"), Some("us-east-1"));
+        assert_eq!(suggest("xx-nowhere-9"), None);
+        assert!(matches!(
+            resolve("EU-WEST-1", false),
+            Err(RegionError::Misspelt { what: Misspelling::UpperCase, .. })
+        ));
+        assert!(matches!(
+            resolve("eu-west-1b", false),
+            Err(RegionError::Misspelt { what: Misspelling::AvailabilityZone, .. })
+        ));
+        assert!(matches!(
+            resolve("email-smtp.eu-west-1.amazonaws.com", false),
+            Err(RegionError::Misspelt { what: Misspelling::HostName, .. })
+        ));
+    }
+
+    #[test]
+    fn override_takes_only_region_shaped_names() {
+        assert!(resolve("ap-southeast-7", true).is_ok());
+        assert!(resolve("eu-south-1", true).is_ok());
+        assert_eq!(resolve("eu-south-1", false).unwrap_err(), RegionError::NoSmtp {
+            code: "eu-south-1".into(),
+            name: "Europe (Milan)"
+        });
+        assert_eq!(resolve("not a region", true), Err(RegionError::NotARegionName));
+        assert_eq!(
+            resolve("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", true),
+            Err(RegionError::NotARegionName)
+        );
+    }
+}
