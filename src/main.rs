@@ -1,3 +1,26 @@
-fn main() {
-    println!("Hello, world!");
+//! ses-smtp-password: parse, run, map the error to an exit code.
+
+mod cli;
+mod clap_errors;
+mod exit_codes;
+mod hygiene;
+mod run;
+mod source;
+
+use clap::Parser;
+use std::io::Write;
+
+fn main() -> std::process::ExitCode {
+    hygiene::harden();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_errors::report(err).into(),
+    };
+    match run::run(cli) {
+        Ok(code) => code.into(),
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            exit_codes::for_error(&err).into()
+        }
+    }
 }

@@ -1,0 +1,55 @@
+//! Reports argument errors without echoing argument values: a user who
+//! puts a secret on the command line must not see it printed back (or have
+//! it land in a CI log).
+
+use crate::exit_codes::ExitCode;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use std::io::Write;
+
+const NO_SECRETS: &str = "hint: no option takes a secret (argv shows in `ps` and shell history); \
+pipe it on standard input, use --secret-file, or set AWS_SECRET_ACCESS_KEY";
+
+fn context(err: &clap::Error, kind: ContextKind) -> Option<String> {
+    match err.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(v) => Some(v.join(", ")),
+        _ => None,
+    }
+}
+
+/// Prints the error (help and version go to stdout, as clap does) and
+/// returns the exit code.
+pub fn report(err: clap::Error) -> ExitCode {
+    let message = match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            return ExitCode::Success;
+        }
+        // These name arguments, never values.
+        ErrorKind::ArgumentConflict
+        | ErrorKind::MissingRequiredArgument
+        | ErrorKind::MissingSubcommand
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.render().to_string(),
+        ErrorKind::UnknownArgument => {
+            // Show an unknown flag's name, never a bare word or a value.
+            let shown = context(&err, ContextKind::InvalidArg)
+                .filter(|a| a.starts_with("--"))
+                .map(|a| a.split('=').next().unwrap_or_default().to_string());
+            match shown {
+                Some(flag) => format!("error: unexpected argument '{flag}'\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n"),
+                None => format!(
+                    "error: unexpected argument (not shown, in case it is a secret)\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n"
+                ),
+            }
+        }
+        _ => {
+            let arg = context(&err, ContextKind::InvalidArg).unwrap_or_else(|| "an argument".into());
+            let valid = context(&err, ContextKind::ValidValue)
+                .map(|v| format!("\n  [possible values: {v}]"))
+                .unwrap_or_default();
+            format!("error: invalid value for '{arg}' (not shown){valid}\n\nFor more information, try '--help'.\n")
+        }
+    };
+    let _ = std::io::stderr().write_all(message.as_bytes());
+    ExitCode::Usage
+}

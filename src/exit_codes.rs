@@ -1,0 +1,67 @@
+//! The exit codes, and the one place that maps an error to one.
+
+use ses_smtp_password::error::{ErrorKind, InputError};
+use ses_smtp_password::region::RegionError;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitCode {
+    Success = 0,
+    Usage = 2,
+    BadInput = 3,
+    Refused = 4,
+    NoInput = 5,
+    Io = 6,
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        std::process::ExitCode::from(code as u8)
+    }
+}
+
+/// An error that carries its own exit code and message.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: ExitCode,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: ExitCode, message: impl Into<String>) -> Self {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// The exit code for an error: the first cause in the chain that says.
+pub fn for_error(err: &anyhow::Error) -> ExitCode {
+    for cause in err.chain() {
+        if let Some(f) = cause.downcast_ref::<Failure>() {
+            return f.code;
+        }
+        if let Some(e) = cause.downcast_ref::<InputError>() {
+            return match e.kind() {
+                ErrorKind::BadInput => ExitCode::BadInput,
+                ErrorKind::Refused => ExitCode::Refused,
+            };
+        }
+        if cause.downcast_ref::<RegionError>().is_some() {
+            return ExitCode::Usage;
+        }
+        if cause.downcast_ref::<std::io::Error>().is_some() {
+            return ExitCode::Io;
+        }
+    }
+    ExitCode::Io
+}

@@ -1,0 +1,256 @@
+//! Where the secret comes from: a file, standard input, the environment or a
+//! no-echo prompt. Exactly one source is used.
+
+use crate::cli::SecretArgs;
+use crate::exit_codes::{ExitCode, Failure};
+use anyhow::{Context, Result};
+use ses_smtp_password::error::{InputError, TemporaryEvidence};
+use ses_smtp_password::input::{
+    self, AccessKeyId, Credentials, MAX_INPUT, SecretPolicy, Shape, parse_access_key_id,
+};
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{IsTerminal, Read};
+use std::os::fd::AsFd;
+use std::path::Path;
+use zeroize::Zeroizing;
+
+/// Where the secret was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    File(String),
+    Stdin,
+    Env,
+    Prompt,
+}
+
+impl Origin {
+    /// How error messages name the source.
+    pub fn label(&self) -> String {
+        match self {
+            Origin::File(p) => format!("--secret-file {p}"),
+            Origin::Stdin => "standard input".into(),
+            Origin::Env => "AWS_SECRET_ACCESS_KEY".into(),
+            Origin::Prompt => "the prompt".into(),
+        }
+    }
+}
+
+/// The secret, the key ID that came with it (if any), and where from.
+pub struct Found {
+    pub credentials: Credentials,
+    pub origin: Origin,
+}
+
+impl Found {
+    /// For the text output: where the secret came from and in what shape.
+    pub fn describe(&self) -> String {
+        let place = match &self.origin {
+            Origin::File(p) => format!("file {p}"),
+            Origin::Stdin => "standard input".into(),
+            Origin::Env => "the environment (AWS_SECRET_ACCESS_KEY)".into(),
+            Origin::Prompt => "the prompt".into(),
+        };
+        match self.credentials.shape {
+            Shape::Raw => place,
+            shape => format!("{place}, {}", shape.describe()),
+        }
+    }
+}
+
+pub const NO_INPUT: &str = "no secret access key was given
+  Give it in one of these ways (never as a command-line argument):
+    ... | ses-smtp-password ...     pipe the secret, the JSON of `aws iam create-access-key`,
+                                    or the IAM console's CSV file on standard input
+    --secret-file PATH              read it from a file
+    AWS_SECRET_ACCESS_KEY=...       set it (and AWS_ACCESS_KEY_ID) in the environment
+    run it on a terminal            to be asked for it without echo";
+
+/// Reads at most `MAX_INPUT + 1` bytes into a buffer sized once, so the
+/// secret is never copied by a reallocation. The reader must be unbuffered.
+fn read_capped(mut reader: impl Read) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut buf = Zeroizing::new(vec![0u8; MAX_INPUT + 1]);
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    Ok(buf)
+}
+
+/// Standard input as an unbuffered file, so no copy lands in std's buffer.
+fn stdin_file() -> std::io::Result<File> {
+    Ok(File::from(std::io::stdin().as_fd().try_clone_to_owned()?))
+}
+
+fn read_stdin() -> Result<Zeroizing<Vec<u8>>> {
+    match stdin_file() {
+        Ok(f) => read_capped(f).context("could not read standard input"),
+        // A closed descriptor 0 is the same as no input.
+        Err(_) => Ok(Zeroizing::new(Vec::new())),
+    }
+}
+
+/// Does not echo `path` when it looks like a secret passed by mistake.
+fn shown_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let secret_shaped = text.len() >= 16
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/');
+    if secret_shaped && !path.exists() {
+        "(not shown: it looks like a secret, and --secret-file takes a file name)".into()
+    } else {
+        text.into_owned()
+    }
+}
+
+fn env_bytes(name: &str) -> Option<Zeroizing<Vec<u8>>> {
+    use std::os::unix::ffi::OsStringExt;
+    std::env::var_os(name).map(|v: OsString| Zeroizing::new(v.into_vec()))
+}
+
+fn parse(bytes: &[u8], policy: SecretPolicy, origin: Origin) -> Result<Found> {
+    let credentials = input::parse_input(bytes, policy).with_context(|| origin.label())?;
+    Ok(Found {
+        credentials,
+        origin,
+    })
+}
+
+fn from_file(path: &Path, policy: SecretPolicy) -> Result<Found> {
+    let shown = shown_path(path);
+    let file = File::open(path).with_context(|| format!("could not open --secret-file {shown}"))?;
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(Failure::new(
+            ExitCode::Io,
+            format!("--secret-file {shown} is a directory; give the file that holds the secret"),
+        )
+        .into());
+    }
+    let bytes = read_capped(file).with_context(|| format!("could not read --secret-file {shown}"))?;
+    if bytes.is_empty() {
+        return Err(Failure::new(ExitCode::NoInput, format!("--secret-file {shown} is empty")).into());
+    }
+    parse(&bytes, policy, Origin::File(shown))
+}
+
+fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
+    let Some(secret) = env_bytes("AWS_SECRET_ACCESS_KEY") else {
+        return Ok(None);
+    };
+    if secret.trim_ascii().is_empty() {
+        return Err(Failure::new(
+            ExitCode::NoInput,
+            "AWS_SECRET_ACCESS_KEY is set but empty\n  hint: check the variable or secret that should fill it",
+        )
+        .into());
+    }
+    let token = env_bytes("AWS_SESSION_TOKEN").is_some_and(|t| !t.trim_ascii().is_empty());
+    if token {
+        return Err(anyhow::Error::new(InputError::Temporary(TemporaryEvidence::SessionTokenEnv))
+            .context("the environment"));
+    }
+    let secret = input::parse_raw_secret(&secret, policy).context("AWS_SECRET_ACCESS_KEY")?;
+    // The ID pairs with the secret only when both come from the environment.
+    let access_key_id = match std::env::var("AWS_ACCESS_KEY_ID") {
+        Ok(id) if !id.trim().is_empty() => {
+            Some(parse_access_key_id(&id).context("AWS_ACCESS_KEY_ID")?)
+        }
+        _ => None,
+    };
+    Ok(Some(Found {
+        credentials: Credentials {
+            secret,
+            access_key_id,
+            shape: Shape::Raw,
+        },
+        origin: Origin::Env,
+    }))
+}
+
+fn from_prompt(policy: SecretPolicy) -> Result<Found> {
+    // rpassword writes the prompt to and reads from /dev/tty, with echo off.
+    let typed = Zeroizing::new(
+        rpassword::prompt_password("IAM secret access key (input hidden): ")
+            .context("could not read the secret from the terminal")?,
+    );
+    let secret = input::parse_raw_secret(typed.as_bytes(), policy).context("the prompt")?;
+    Ok(Found {
+        credentials: Credentials {
+            secret,
+            access_key_id: None,
+            shape: Shape::Raw,
+        },
+        origin: Origin::Prompt,
+    })
+}
+
+/// Finds the secret by the documented order of sources.
+pub fn find_secret(args: &SecretArgs) -> Result<Found> {
+    let policy = SecretPolicy {
+        allow_unusual: args.allow_unusual_secret,
+    };
+    let stdin_is_tty = std::io::stdin().is_terminal();
+    if let Some(path) = &args.secret_file {
+        if path.as_os_str() != "-" {
+            return from_file(path, policy);
+        }
+        if stdin_is_tty {
+            return from_prompt(policy);
+        }
+        let bytes = read_stdin()?;
+        if bytes.is_empty() {
+            return Err(Failure::new(ExitCode::NoInput, "--secret-file -: standard input is empty").into());
+        }
+        return parse(&bytes, policy, Origin::Stdin);
+    }
+    if args.from_env {
+        return from_env(policy)?.ok_or_else(|| {
+            Failure::new(
+                ExitCode::NoInput,
+                "--from-env: AWS_SECRET_ACCESS_KEY is not set\n  hint: set it (and AWS_ACCESS_KEY_ID), or drop --from-env and pipe the secret",
+            )
+            .into()
+        });
+    }
+    if !stdin_is_tty {
+        let bytes = read_stdin()?;
+        if !bytes.is_empty() {
+            return parse(&bytes, policy, Origin::Stdin);
+        }
+    }
+    if let Some(found) = from_env(policy)? {
+        return Ok(found);
+    }
+    if stdin_is_tty {
+        return from_prompt(policy);
+    }
+    Err(Failure::new(ExitCode::NoInput, NO_INPUT).into())
+}
+
+/// Settles the SMTP user name: the record's or the environment's ID (same
+/// source as the secret), or --access-key-id; they must agree.
+pub fn settle_username(found: &Found, flag: Option<&str>) -> Result<Option<AccessKeyId>> {
+    let flag = flag
+        .map(|id| parse_access_key_id(id).context("--access-key-id"))
+        .transpose()?;
+    match (&found.credentials.access_key_id, flag) {
+        (Some(a), Some(b)) if *a != b => Err(Failure::new(
+            ExitCode::BadInput,
+            format!(
+                "--access-key-id differs from the access key ID that came with the secret ({})\n  \
+                 hint: the SMTP user name must be the ID of this secret's own key; drop --access-key-id or fix it",
+                found.origin.label()
+            ),
+        )
+        .into()),
+        (Some(a), _) => Ok(Some(a.clone())),
+        (None, b) => Ok(b),
+    }
+}
