@@ -36,18 +36,23 @@ pub fn report(err: clap::Error) -> ExitCode {
                 .filter(|a| a.starts_with("--"))
                 .map(|a| a.split('=').next().unwrap_or_default().to_string());
             match shown {
-                Some(flag) => format!("error: unexpected argument '{flag}'\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n"),
+                Some(flag) => format!(
+                    "error: unexpected argument '{flag}'\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n"
+                ),
                 None => format!(
                     "error: unexpected argument (not shown, in case it is a secret)\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n"
                 ),
             }
         }
         _ => {
-            let arg = context(&err, ContextKind::InvalidArg).unwrap_or_else(|| "an argument".into());
+            let arg =
+                context(&err, ContextKind::InvalidArg).unwrap_or_else(|| "an argument".into());
             let valid = context(&err, ContextKind::ValidValue)
                 .map(|v| format!("\n  [possible values: {v}]"))
                 .unwrap_or_default();
-            format!("error: invalid value for '{arg}' (not shown){valid}\n\nFor more information, try '--help'.\n")
+            format!(
+                "error: invalid value for '{arg}' (not shown){valid}\n\nFor more information, try '--help'.\n"
+            )
         }
     };
     let _ = std::io::stderr().write_all(message.as_bytes());

@@ -25,7 +25,7 @@ Exit codes:
 
 Examples:
   printf '%s' \"$SECRET\" | ses-smtp-password --region eu-west-1 --access-key-id AKIA...
-  aws iam create-access-key --user-name smtp-legacy | ses-smtp-password --region eu-west-1 --format json
+  aws iam create-access-key --user-name smtp | ses-smtp-password --region eu-west-1
   AWS_REGION=eu-west-1 ses-smtp-password --from-env --format env >> app.env";
 
 #[derive(Parser, Debug)]

@@ -26,25 +26,47 @@ pub enum TemporaryEvidence {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SecretProblem {
-    TooShort { len: usize },
-    TooLong { len: usize },
+    TooShort {
+        len: usize,
+    },
+    TooLong {
+        len: usize,
+    },
     /// 44 base64 characters decoding to 0x04/0x02 ‖ 32 bytes.
     IsSmtpPassword,
     /// 20 characters starting AKIA/ASIA.
     IsAccessKeyId,
     /// An access key ID, a space, then more.
     IdAndSecretOnOneLine,
-    MoreThanOneLine { line: usize },
+    MoreThanOneLine {
+        line: usize,
+    },
     /// `aws_secret_access_key = …` or `export AWS_SECRET_ACCESS_KEY=…`.
     AssignmentLine,
-    Whitespace { position: usize },
-    Nul { position: usize },
-    Control { position: usize },
-    SmartQuote { positions: Vec<usize> },
-    Quote { positions: Vec<usize> },
-    NonAscii { position: usize },
-    NotUtf8 { byte: usize },
-    BadCharacter { position: usize },
+    Whitespace {
+        position: usize,
+    },
+    Nul {
+        position: usize,
+    },
+    Control {
+        position: usize,
+    },
+    SmartQuote {
+        positions: Vec<usize>,
+    },
+    Quote {
+        positions: Vec<usize>,
+    },
+    NonAscii {
+        position: usize,
+    },
+    NotUtf8 {
+        byte: usize,
+    },
+    BadCharacter {
+        position: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,19 +82,29 @@ pub enum KeyIdProblem {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputError {
-    TooLarge { limit: usize },
+    TooLarge {
+        limit: usize,
+    },
     Empty,
     Utf16,
     Secret(SecretProblem),
     KeyId(KeyIdProblem),
     Temporary(TemporaryEvidence),
-    Json { line: usize, column: usize, syntax: bool },
+    Json {
+        line: usize,
+        column: usize,
+        syntax: bool,
+    },
     JsonNoSecret,
     JsonListAccessKeys,
     CsvHeader,
     CsvNoRow,
-    CsvManyRows { rows: usize },
-    CsvShortRow { row: usize },
+    CsvManyRows {
+        rows: usize,
+    },
+    CsvShortRow {
+        row: usize,
+    },
     CsvTooManyFields,
 }
 
@@ -257,11 +289,20 @@ impl fmt::Display for InputError {
                 syntax,
             } => {
                 if *syntax {
-                    write!(f, "the input starts with {{ but is not valid JSON (line {line}, column {column})")?;
+                    write!(
+                        f,
+                        "the input starts with {{ but is not valid JSON (line {line}, column {column})"
+                    )?;
                 } else {
-                    write!(f, "the JSON does not have the expected shape (line {line}, column {column}): a credential field is not a string")?;
+                    write!(
+                        f,
+                        "the JSON does not have the expected shape (line {line}, column {column}): a credential field is not a string"
+                    )?;
                 }
-                write!(f, "\n  hint: pipe the unmodified output of `aws iam create-access-key`")
+                write!(
+                    f,
+                    "\n  hint: pipe the unmodified output of `aws iam create-access-key`"
+                )
             }
             InputError::JsonNoSecret => write!(
                 f,

@@ -103,7 +103,9 @@ pub fn parse_access_key_id(text: &str) -> Result<AccessKeyId, InputError> {
         return Err(InputError::KeyId(KeyIdProblem::Empty));
     }
     if let Some(pos) = text.chars().position(|c| c.is_lowercase()) {
-        return Err(InputError::KeyId(KeyIdProblem::LowerCase { position: pos + 1 }));
+        return Err(InputError::KeyId(KeyIdProblem::LowerCase {
+            position: pos + 1,
+        }));
     }
     let prefix = text.get(..4).unwrap_or("");
     if prefix == "ASIA" {
@@ -113,7 +115,9 @@ pub fn parse_access_key_id(text: &str) -> Result<AccessKeyId, InputError> {
         return Err(InputError::KeyId(KeyIdProblem::NotAnAccessKey { what }));
     }
     if let Some(pos) = text.chars().position(|c| !c.is_ascii_alphanumeric()) {
-        return Err(InputError::KeyId(KeyIdProblem::BadCharacter { position: pos + 1 }));
+        return Err(InputError::KeyId(KeyIdProblem::BadCharacter {
+            position: pos + 1,
+        }));
     }
     if prefix != "AKIA" {
         return Err(InputError::KeyId(KeyIdProblem::Prefix));
@@ -167,7 +171,11 @@ pub fn parse_raw_secret(bytes: &[u8], policy: SecretPolicy) -> Result<SecretKey,
         let line = 1 + trimmed[..nl].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(InputError::Secret(SecretProblem::MoreThanOneLine { line }));
     }
-    let lower_prefix: Vec<u8> = trimmed.iter().take(22).map(u8::to_ascii_lowercase).collect();
+    let lower_prefix: Vec<u8> = trimmed
+        .iter()
+        .take(22)
+        .map(u8::to_ascii_lowercase)
+        .collect();
     if lower_prefix.starts_with(b"aws_secret_access_key")
         || lower_prefix.starts_with(b"export aws_secret")
     {
@@ -365,7 +373,9 @@ fn parse_json(body: &[u8], policy: SecretPolicy) -> Result<Credentials, InputErr
         return Err(InputError::JsonNoSecret);
     };
     if record.session_token.is_some() {
-        return Err(InputError::Temporary(TemporaryEvidence::SessionTokenInInput));
+        return Err(InputError::Temporary(
+            TemporaryEvidence::SessionTokenInInput,
+        ));
     }
     let access_key_id = record
         .access_key_id
@@ -465,7 +475,9 @@ fn csv_header(fields: &[&[u8]]) -> Result<(usize, usize, bool), InputError> {
     let secret = find("secret access key");
     let id = find("access key id");
     if names.iter().any(|n| n == "session token") {
-        return Err(InputError::Temporary(TemporaryEvidence::SessionTokenInInput));
+        return Err(InputError::Temporary(
+            TemporaryEvidence::SessionTokenInInput,
+        ));
     }
     match (id, secret) {
         (Some(id), Some(secret)) => Ok((id, secret, find("user name").is_some())),
@@ -499,25 +511,45 @@ mod tests {
 
     #[test]
     fn raw_problems_name_positions() {
-        assert_eq!(secret_problem(&SECRET.as_bytes()[..39]), SecretProblem::TooShort { len: 39 });
+        assert_eq!(
+            secret_problem(&SECRET.as_bytes()[..39]),
+            SecretProblem::TooShort { len: 39 }
+        );
         let spaced = format!("{} {}", &SECRET[..10], &SECRET[10..]);
-        assert_eq!(secret_problem(spaced.as_bytes()), SecretProblem::Whitespace { position: 11 });
+        assert_eq!(
+            secret_problem(spaced.as_bytes()),
+            SecretProblem::Whitespace { position: 11 }
+        );
         let two = format!("{SECRET}\n{SECRET}\n");
-        assert_eq!(secret_problem(two.as_bytes()), SecretProblem::MoreThanOneLine { line: 2 });
+        assert_eq!(
+            secret_problem(two.as_bytes()),
+            SecretProblem::MoreThanOneLine { line: 2 }
+        );
         let smart = format!("\u{201C}{SECRET}\u{201D}");
         assert_eq!(
             secret_problem(smart.as_bytes()),
-            SecretProblem::SmartQuote { positions: vec![1, 42] }
+            SecretProblem::SmartQuote {
+                positions: vec![1, 42]
+            }
         );
         let nul = format!("{}\0{}", &SECRET[..5], &SECRET[6..]);
-        assert_eq!(secret_problem(nul.as_bytes()), SecretProblem::Nul { position: 6 });
+        assert_eq!(
+            secret_problem(nul.as_bytes()),
+            SecretProblem::Nul { position: 6 }
+        );
         assert_eq!(
             secret_problem(b"BMPPgbAHoFVbze1Ud0oA5uNdXRwUXUZ+qOwphGJbl/cS"),
             SecretProblem::IsSmtpPassword
         );
-        assert_eq!(secret_problem(b"AKIAIOSFODNN7EXAMPLE"), SecretProblem::IsAccessKeyId);
+        assert_eq!(
+            secret_problem(b"AKIAIOSFODNN7EXAMPLE"),
+            SecretProblem::IsAccessKeyId
+        );
         let pair = format!("AKIAIOSFODNN7EXAMPLE {SECRET}");
-        assert_eq!(secret_problem(pair.as_bytes()), SecretProblem::IdAndSecretOnOneLine);
+        assert_eq!(
+            secret_problem(pair.as_bytes()),
+            SecretProblem::IdAndSecretOnOneLine
+        );
     }
 
     #[test]
@@ -527,7 +559,10 @@ mod tests {
             le.extend_from_slice(&[b, 0]);
         }
         assert!(matches!(parse_input(&le, STRICT), Err(InputError::Utf16)));
-        assert!(matches!(parse_input(&le[2..], STRICT), Err(InputError::Utf16)));
+        assert!(matches!(
+            parse_input(&le[2..], STRICT),
+            Err(InputError::Utf16)
+        ));
     }
 
     #[test]
@@ -548,13 +583,16 @@ mod tests {
         );
         assert!(matches!(
             parse_input(json.as_bytes(), STRICT),
-            Err(InputError::Temporary(TemporaryEvidence::SessionTokenInInput))
+            Err(InputError::Temporary(
+                TemporaryEvidence::SessionTokenInInput
+            ))
         ));
     }
 
     #[test]
     fn csv_files() {
-        let csv = format!("\u{FEFF}Access key ID,Secret access key\r\nAKIAIOSFODNN7EXAMPLE,{SECRET}\r\n");
+        let csv =
+            format!("\u{FEFF}Access key ID,Secret access key\r\nAKIAIOSFODNN7EXAMPLE,{SECRET}\r\n");
         let c = parse_input(csv.as_bytes(), STRICT).unwrap();
         assert_eq!(c.secret.expose(), SECRET.as_bytes());
         assert_eq!(c.shape, Shape::AccessKeyCsv);
@@ -593,9 +631,14 @@ mod tests {
             parse_input(b"some+secret+key", STRICT),
             Err(InputError::Secret(SecretProblem::TooShort { len: 15 }))
         ));
-        let relaxed = SecretPolicy { allow_unusual: true };
+        let relaxed = SecretPolicy {
+            allow_unusual: true,
+        };
         assert_eq!(
-            parse_input(b"SECRET_KEY\n", relaxed).unwrap().secret.expose(),
+            parse_input(b"SECRET_KEY\n", relaxed)
+                .unwrap()
+                .secret
+                .expose(),
             b"SECRET_KEY"
         );
         assert!(parse_input(b"a b", relaxed).is_err());

@@ -1,7 +1,7 @@
 //! ses-smtp-password: parse, run, map the error to an exit code.
 
-mod cli;
 mod clap_errors;
+mod cli;
 mod exit_codes;
 mod hygiene;
 mod run;

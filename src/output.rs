@@ -100,8 +100,16 @@ fn text(out: &mut FixedBuf, items: &[Derived], source: &str) -> io::Result<()> {
         if i > 0 {
             writeln!(out)?;
         }
-        let name = d.region.known.map(|r| r.name).unwrap_or("not in this tool's table");
-        writeln!(out, "Amazon SES SMTP credentials for {} ({name})", d.region.code)?;
+        let name = d
+            .region
+            .known
+            .map(|r| r.name)
+            .unwrap_or("not in this tool's table");
+        writeln!(
+            out,
+            "Amazon SES SMTP credentials for {} ({name})",
+            d.region.code
+        )?;
         match &d.username {
             Some(id) => writeln!(out, "  SMTP username:   {id}")?,
             None => writeln!(
@@ -120,7 +128,11 @@ fn text(out: &mut FixedBuf, items: &[Derived], source: &str) -> io::Result<()> {
             writeln!(out, "  FIPS host:       {fips}")?;
         }
         writeln!(out, "  STARTTLS ports:  {}", ports(&STARTTLS_PORTS))?;
-        writeln!(out, "  TLS ports:       {} (TLS wrapper, implicit TLS)", ports(&TLS_WRAPPER_PORTS))?;
+        writeln!(
+            out,
+            "  TLS ports:       {} (TLS wrapper, implicit TLS)",
+            ports(&TLS_WRAPPER_PORTS)
+        )?;
         writeln!(out, "  Secret from:     {source}")?;
     }
     Ok(())
@@ -182,7 +194,11 @@ fn env(out: &mut FixedBuf, d: &Derived) -> io::Result<()> {
     out.write_all(d.password.expose().as_bytes())?;
     writeln!(out, "'")?;
     writeln!(out, "SMTP_HOST={}", sh_quote(&d.region.host()))?;
-    writeln!(out, "SMTP_PORT={}", sh_quote(&STARTTLS_PORTS[0].to_string()))
+    writeln!(
+        out,
+        "SMTP_PORT={}",
+        sh_quote(&STARTTLS_PORTS[0].to_string())
+    )
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@ use std::fmt;
 /// When the table was last checked against the AWS documentation.
 pub const TABLE_DATE: &str = "2026-11-26";
 /// Where the table comes from.
-pub const TABLE_SOURCE: &str = "AWS General Reference: Amazon Simple Email Service endpoints and quotas (SMTP endpoints)";
+pub const TABLE_SOURCE: &str =
+    "AWS General Reference: Amazon Simple Email Service endpoints and quotas (SMTP endpoints)";
 
 /// Ports that take STARTTLS, in the order we recommend them.
 pub const STARTTLS_PORTS: [u16; 3] = [587, 25, 2587];
@@ -129,7 +130,10 @@ pub enum RegionError {
     },
     /// An availability zone, an SMTP host name or an upper-case code: the
     /// region it names is known.
-    Misspelt { suggestion: String, what: Misspelling },
+    Misspelt {
+        suggestion: String,
+        what: Misspelling,
+    },
     /// In the table, but SES has no SMTP endpoint there.
     NoSmtp { code: String, name: &'static str },
 }
@@ -150,7 +154,10 @@ impl fmt::Display for RegionError {
                  expected a code such as eu-west-1"
             ),
             RegionError::Unknown { code, suggestion } => {
-                write!(f, "{code} is not an SES SMTP region in this tool's table ({TABLE_DATE})")?;
+                write!(
+                    f,
+                    "{code} is not an SES SMTP region in this tool's table ({TABLE_DATE})"
+                )?;
                 if let Some(s) = suggestion {
                     write!(f, "; did you mean {s}?")?;
                 }
@@ -189,9 +196,7 @@ pub fn is_region_shaped(s: &str) -> bool {
         && parts[..parts.len() - 1]
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts[parts.len() - 1]
-            .bytes()
-            .all(|b| b.is_ascii_digit())
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
         && !parts[parts.len() - 1].is_empty()
 }
 
@@ -248,22 +253,22 @@ pub fn resolve(input: &str, allow_unknown: bool) -> Result<ResolvedRegion, Regio
 fn misspelling(input: &str) -> Option<RegionError> {
     let known = |s: &str| lookup(s).filter(|r| r.smtp).map(|r| r.code.to_string());
     let lower = input.to_ascii_lowercase();
-    if lower != input {
-        if let Some(s) = known(&lower) {
-            return Some(RegionError::Misspelt {
-                suggestion: s,
-                what: Misspelling::UpperCase,
-            });
-        }
+    if lower != input
+        && let Some(s) = known(&lower)
+    {
+        return Some(RegionError::Misspelt {
+            suggestion: s,
+            what: Misspelling::UpperCase,
+        });
     }
     // eu-west-1a → eu-west-1
-    if let Some(stripped) = lower.strip_suffix(|c: char| c.is_ascii_lowercase()) {
-        if let Some(s) = known(stripped) {
-            return Some(RegionError::Misspelt {
-                suggestion: s,
-                what: Misspelling::AvailabilityZone,
-            });
-        }
+    if let Some(stripped) = lower.strip_suffix(|c: char| c.is_ascii_lowercase())
+        && let Some(s) = known(stripped)
+    {
+        return Some(RegionError::Misspelt {
+            suggestion: s,
+            what: Misspelling::AvailabilityZone,
+        });
     }
     // email-smtp.eu-west-1.amazonaws.com → eu-west-1
     let host_part = lower
@@ -323,7 +328,11 @@ mod tests {
     fn codes_are_unique_and_shaped() {
         for (i, a) in REGIONS.iter().enumerate() {
             assert!(is_region_shaped(a.code), "{}", a.code);
-            assert!(REGIONS[i + 1..].iter().all(|b| b.code != a.code), "{}", a.code);
+            assert!(
+                REGIONS[i + 1..].iter().all(|b| b.code != a.code),
+                "{}",
+                a.code
+            );
         }
     }
 
@@ -334,15 +343,24 @@ mod tests {
         assert_eq!(suggest("xx-nowhere-9"), None);
         assert!(matches!(
             resolve("EU-WEST-1", false),
-            Err(RegionError::Misspelt { what: Misspelling::UpperCase, .. })
+            Err(RegionError::Misspelt {
+                what: Misspelling::UpperCase,
+                ..
+            })
         ));
         assert!(matches!(
             resolve("eu-west-1b", false),
-            Err(RegionError::Misspelt { what: Misspelling::AvailabilityZone, .. })
+            Err(RegionError::Misspelt {
+                what: Misspelling::AvailabilityZone,
+                ..
+            })
         ));
         assert!(matches!(
             resolve("email-smtp.eu-west-1.amazonaws.com", false),
-            Err(RegionError::Misspelt { what: Misspelling::HostName, .. })
+            Err(RegionError::Misspelt {
+                what: Misspelling::HostName,
+                ..
+            })
         ));
     }
 
@@ -350,11 +368,17 @@ mod tests {
     fn override_takes_only_region_shaped_names() {
         assert!(resolve("ap-southeast-7", true).is_ok());
         assert!(resolve("eu-south-1", true).is_ok());
-        assert_eq!(resolve("eu-south-1", false).unwrap_err(), RegionError::NoSmtp {
-            code: "eu-south-1".into(),
-            name: "Europe (Milan)"
-        });
-        assert_eq!(resolve("not a region", true), Err(RegionError::NotARegionName));
+        assert_eq!(
+            resolve("eu-south-1", false).unwrap_err(),
+            RegionError::NoSmtp {
+                code: "eu-south-1".into(),
+                name: "Europe (Milan)"
+            }
+        );
+        assert_eq!(
+            resolve("not a region", true),
+            Err(RegionError::NotARegionName)
+        );
         assert_eq!(
             resolve("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", true),
             Err(RegionError::NotARegionName)

@@ -83,7 +83,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         )
         .into());
     }
-    let version = if cli.legacy_v2 { Version::V2 } else { Version::V4 };
+    let version = if cli.legacy_v2 {
+        Version::V2
+    } else {
+        Version::V4
+    };
 
     let found: Found = source::find_secret(&cli.secret)?;
     let username = source::settle_username(&found, cli.secret.access_key_id.as_deref())?;
@@ -95,7 +99,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         );
     }
     if found.credentials.secret.expose() == EXAMPLE_SECRET {
-        warn("this is the example key from the AWS documentation; its password is for trying the tool, and works nowhere");
+        warn(
+            "this is the example key from the AWS documentation; its password is for trying the tool, and works nowhere",
+        );
     }
     if username.is_none() && format == Format::Env {
         warn("the access key ID is unknown, so SMTP_USERNAME is left out; pass --access-key-id");
@@ -110,7 +116,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             version,
         })
         .collect();
-    let rendered = output::render(format, &items, &found.describe()).context("could not render the output")?;
+    let rendered =
+        output::render(format, &items, &found.describe()).context("could not render the output")?;
     write_stdout(rendered.as_bytes())?;
     Ok(ExitCode::Success)
 }

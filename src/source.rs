@@ -133,9 +133,12 @@ fn from_file(path: &Path, policy: SecretPolicy) -> Result<Found> {
         )
         .into());
     }
-    let bytes = read_capped(file).with_context(|| format!("could not read --secret-file {shown}"))?;
+    let bytes =
+        read_capped(file).with_context(|| format!("could not read --secret-file {shown}"))?;
     if bytes.is_empty() {
-        return Err(Failure::new(ExitCode::NoInput, format!("--secret-file {shown} is empty")).into());
+        return Err(
+            Failure::new(ExitCode::NoInput, format!("--secret-file {shown} is empty")).into(),
+        );
     }
     parse(&bytes, policy, Origin::File(shown))
 }
@@ -153,8 +156,10 @@ fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
     }
     let token = env_bytes("AWS_SESSION_TOKEN").is_some_and(|t| !t.trim_ascii().is_empty());
     if token {
-        return Err(anyhow::Error::new(InputError::Temporary(TemporaryEvidence::SessionTokenEnv))
-            .context("the environment"));
+        return Err(
+            anyhow::Error::new(InputError::Temporary(TemporaryEvidence::SessionTokenEnv))
+                .context("the environment"),
+        );
     }
     let secret = input::parse_raw_secret(&secret, policy).context("AWS_SECRET_ACCESS_KEY")?;
     // The ID pairs with the secret only when both come from the environment.
@@ -206,7 +211,11 @@ pub fn find_secret(args: &SecretArgs) -> Result<Found> {
         }
         let bytes = read_stdin()?;
         if bytes.is_empty() {
-            return Err(Failure::new(ExitCode::NoInput, "--secret-file -: standard input is empty").into());
+            return Err(Failure::new(
+                ExitCode::NoInput,
+                "--secret-file -: standard input is empty",
+            )
+            .into());
         }
         return parse(&bytes, policy, Origin::Stdin);
     }

@@ -18,13 +18,27 @@ fn every_vector_matches() {
             other => panic!("{}: unknown version {other}", v.label),
         };
         let region = v.region.as_deref().unwrap_or("");
-        assert!(version == Version::V2 || !region.is_empty(), "{}: V4 needs a region", v.label);
+        assert!(
+            version == Version::V2 || !region.is_empty(),
+            "{}: V4 needs a region",
+            v.label
+        );
         let got = derive(&SecretKey::from_bytes(v.secret.as_bytes()), version, region);
         if got.expose() != v.password {
-            failures.push(format!("{}: expected {}, derived {}", v.label, v.password, got.expose()));
+            failures.push(format!(
+                "{}: expected {}, derived {}",
+                v.label,
+                v.password,
+                got.expose()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} vector(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} vector(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -32,7 +46,9 @@ fn every_smtp_region_has_an_independent_vector() {
     let vectors = common::all_vectors();
     for r in region::smtp_regions() {
         assert!(
-            vectors.iter().any(|v| v.version == 4 && v.region.as_deref() == Some(r.code)),
+            vectors
+                .iter()
+                .any(|v| v.version == 4 && v.region.as_deref() == Some(r.code)),
             "no V4 vector for {}",
             r.code
         );

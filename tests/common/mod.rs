@@ -41,7 +41,10 @@ pub fn load(path: &Path) -> Vec<Vector> {
             Vector {
                 secret: s("secret").unwrap_or_else(|| panic!("{label}: no secret")),
                 region: s("region"),
-                version: v["version"].as_u64().unwrap_or_else(|| panic!("{label}: no version")) as u8,
+                version: v["version"]
+                    .as_u64()
+                    .unwrap_or_else(|| panic!("{label}: no version"))
+                    as u8,
                 password: s("password").unwrap_or_else(|| panic!("{label}: no password")),
                 label,
             }

@@ -20,6 +20,9 @@ REGIONS = [
     "us-gov-east-1",
 ]
 
+# Well-formed regions outside the table, for the --allow-unknown-region path.
+OUTSIDE_TABLE = ["ap-southeast-7"]
+
 # The AWS documentation example secret, and a made-up one with + and /.
 SECRETS = [
     ("aws-example", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
@@ -43,7 +46,7 @@ def v2(secret):
 
 
 for label, secret in SECRETS:
-    for region in REGIONS:
+    for region in REGIONS + (OUTSIDE_TABLE if label == "aws-example" else []):
         print(json.dumps({"name": f"python-hmac {label} {region}", "secret": secret,
                           "region": region, "version": 4, "password": v4(secret, region)}))
     print(json.dumps({"name": f"python-hmac {label} v2", "secret": secret,
