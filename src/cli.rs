@@ -1,7 +1,7 @@
 //! The command-line definition. No option takes a secret: argv is visible
 //! in `ps` and shell history.
 
-use clap::{Args, Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use ses_smtp_password::output::Format;
 use std::path::PathBuf;
 
@@ -17,6 +17,7 @@ create-access-key`, or the CSV file that the IAM console downloads.
 
 Exit codes:
   0  success
+  1  verify: no match; vectors check: a vector failed or a line is malformed
   2  usage: bad options or region
   3  bad input: the secret, key ID or file is malformed
   4  refused: temporary (STS) credentials, or an ID that is not an access key
@@ -37,9 +38,113 @@ Examples:
                   region, and print the SMTP user name, password, host and ports.\n\n\
                   Prefer the SES API with IAM roles; SMTP is for software that speaks nothing else. \
                   SMTP needs an IAM user's long-term key (AKIA…): temporary credentials cannot work.",
-    after_help = EXIT_CODES_HELP
+    after_help = EXIT_CODES_HELP,
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub derive: DeriveArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check an SMTP password against the key: match, another region, V2,
+    /// malformed, or no match (exit 0 on a match, 1 otherwise)
+    #[command(after_help = VERIFY_HELP)]
+    Verify(VerifyArgs),
+    /// Check or generate known-answer vector files (JSON Lines)
+    #[command(subcommand)]
+    Vectors(VectorsCommand),
+    /// List the region table: SMTP hosts, FIPS hosts, ports, and its source
+    Regions(RegionsArgs),
+}
+
+pub const VERIFY_HELP: &str = "\
+The secret comes from the same sources as for deriving. The password comes
+from --password-file PATH (- for standard input; one final newline is
+dropped), else SES_SMTP_PASSWORD, else a no-echo prompt on a terminal.
+
+Exit codes: 0 match; 1 no match (the diagnosis says why); 2-6 as for
+deriving.
+
+Example:
+  printf '%s' \"$SECRET\" | ses-smtp-password verify --region eu-central-1 --password-file smtp-pass.txt";
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub secret: SecretArgs,
+
+    /// The region the password should be for [default: AWS_REGION, then
+    /// AWS_DEFAULT_REGION; without any, every region is searched]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Accept a well-formed region that the table does not list
+    #[arg(long)]
+    pub allow_unknown_region: bool,
+
+    /// Read the SMTP password from this file; - for standard input
+    #[arg(long, value_name = "PATH")]
+    pub password_file: Option<PathBuf>,
+
+    /// Output format of the verdict
+    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
+    pub format: VerdictFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum VerdictFormat {
+    /// One sentence
+    Text,
+    /// {"match", "version", "region", "reason", "message"}
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VectorsCommand {
+    /// Check JSON Lines vector files; prints one line per failure and
+    /// "N passed, M failed" (exit 1 if any failed or is malformed)
+    #[command(
+        after_help = "Each line: {\"secret\": \"...\", \"region\": \"...\", \"version\": 4, \"password\": \"...\"}\n\
+(no \"region\" for version 2). Other keys are ignored. Failures name the line and region, never the secret.\n\n\
+Example:\n  ses-smtp-password vectors check tests/vectors/*.jsonl"
+    )]
+    Check {
+        /// Files to check; - for standard input
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Write random vectors (reproducible with --seed) across every SMTP
+    /// region of the table
+    #[command(
+        after_help = "Example:\n  ses-smtp-password vectors generate --count 1000 --seed ci > vectors.jsonl"
+    )]
+    Generate {
+        /// How many vectors
+        #[arg(long, value_name = "N")]
+        count: usize,
+        /// Make the output reproducible from this seed (any text)
+        #[arg(long, value_name = "S")]
+        seed: Option<String>,
+        /// Include version 2 vectors (one per cycle through the regions)
+        #[arg(long)]
+        v2: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct RegionsArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
+    pub format: VerdictFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct DeriveArgs {
     #[command(flatten)]
     pub secret: SecretArgs,
 

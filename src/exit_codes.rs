@@ -7,6 +7,8 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitCode {
     Success = 0,
+    /// verify: no match; vectors check: a vector failed.
+    Mismatch = 1,
     Usage = 2,
     BadInput = 3,
     Refused = 4,

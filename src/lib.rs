@@ -18,3 +18,5 @@ pub mod error;
 pub mod input;
 pub mod output;
 pub mod region;
+pub mod vectors;
+pub mod verify;

@@ -2,6 +2,7 @@
 
 mod clap_errors;
 mod cli;
+mod commands;
 mod exit_codes;
 mod hygiene;
 mod run;
@@ -16,7 +17,13 @@ fn main() -> std::process::ExitCode {
         Ok(cli) => cli,
         Err(err) => return clap_errors::report(err).into(),
     };
-    match run::run(cli) {
+    let result = match cli.command {
+        None => run::run(cli.derive),
+        Some(cli::Command::Verify(args)) => commands::verify(args),
+        Some(cli::Command::Vectors(cmd)) => commands::vectors(cmd),
+        Some(cli::Command::Regions(args)) => commands::regions(args),
+    };
+    match result {
         Ok(code) => code.into(),
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "error: {err:#}");

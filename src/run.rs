@@ -1,7 +1,7 @@
 //! The derive command: find the secret, settle user name and regions,
 //! derive, write.
 
-use crate::cli::Cli;
+use crate::cli::DeriveArgs as Cli;
 use crate::exit_codes::{ExitCode, Failure};
 use crate::source::{self, Found};
 use anyhow::{Context, Result};
@@ -61,7 +61,7 @@ fn regions(cli: &Cli) -> Result<Vec<ResolvedRegion>> {
     Ok(out)
 }
 
-fn non_empty_env(name: &str) -> Option<String> {
+pub fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
@@ -89,7 +89,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Version::V4
     };
 
-    let found: Found = source::find_secret(&cli.secret)?;
+    let found: Found = source::find_secret(&cli.secret, true)?;
     let username = source::settle_username(&found, cli.secret.access_key_id.as_deref())?;
 
     if version == Version::V2 {

@@ -68,7 +68,7 @@ pub const NO_INPUT: &str = "no secret access key was given
 
 /// Reads at most `MAX_INPUT + 1` bytes into a buffer sized once, so the
 /// secret is never copied by a reallocation. The reader must be unbuffered.
-fn read_capped(mut reader: impl Read) -> std::io::Result<Zeroizing<Vec<u8>>> {
+pub fn read_capped(mut reader: impl Read) -> std::io::Result<Zeroizing<Vec<u8>>> {
     let mut buf = Zeroizing::new(vec![0u8; MAX_INPUT + 1]);
     let mut filled = 0;
     while filled < buf.len() {
@@ -88,7 +88,7 @@ fn stdin_file() -> std::io::Result<File> {
     Ok(File::from(std::io::stdin().as_fd().try_clone_to_owned()?))
 }
 
-fn read_stdin() -> Result<Zeroizing<Vec<u8>>> {
+pub fn read_stdin() -> Result<Zeroizing<Vec<u8>>> {
     match stdin_file() {
         Ok(f) => read_capped(f).context("could not read standard input"),
         // A closed descriptor 0 is the same as no input.
@@ -97,7 +97,7 @@ fn read_stdin() -> Result<Zeroizing<Vec<u8>>> {
 }
 
 /// Does not echo `path` when it looks like a secret passed by mistake.
-fn shown_path(path: &Path) -> String {
+pub fn shown_path(path: &Path) -> String {
     let text = path.to_string_lossy();
     let secret_shaped = text.len() >= 16
         && text
@@ -110,7 +110,7 @@ fn shown_path(path: &Path) -> String {
     }
 }
 
-fn env_bytes(name: &str) -> Option<Zeroizing<Vec<u8>>> {
+pub fn env_bytes(name: &str) -> Option<Zeroizing<Vec<u8>>> {
     use std::os::unix::ffi::OsStringExt;
     std::env::var_os(name).map(|v: OsString| Zeroizing::new(v.into_vec()))
 }
@@ -196,8 +196,18 @@ fn from_prompt(policy: SecretPolicy) -> Result<Found> {
     })
 }
 
-/// Finds the secret by the documented order of sources.
-pub fn find_secret(args: &SecretArgs) -> Result<Found> {
+/// Whether a controlling terminal can be opened for a prompt.
+pub fn has_tty() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok_and(|t| t.is_terminal())
+}
+
+/// Finds the secret by the documented order of sources. `stdin_free` is
+/// false when standard input carries something else (verify's password).
+pub fn find_secret(args: &SecretArgs, stdin_free: bool) -> Result<Found> {
     let policy = SecretPolicy {
         allow_unusual: args.allow_unusual_secret,
     };
@@ -205,6 +215,13 @@ pub fn find_secret(args: &SecretArgs) -> Result<Found> {
     if let Some(path) = &args.secret_file {
         if path.as_os_str() != "-" {
             return from_file(path, policy);
+        }
+        if !stdin_free {
+            return Err(Failure::new(
+                ExitCode::Usage,
+                "standard input cannot carry both the secret and the password\n  hint: give one of them with a file",
+            )
+            .into());
         }
         if stdin_is_tty {
             return from_prompt(policy);
@@ -228,7 +245,7 @@ pub fn find_secret(args: &SecretArgs) -> Result<Found> {
             .into()
         });
     }
-    if !stdin_is_tty {
+    if stdin_free && !stdin_is_tty {
         let bytes = read_stdin()?;
         if !bytes.is_empty() {
             return parse(&bytes, policy, Origin::Stdin);
@@ -237,7 +254,7 @@ pub fn find_secret(args: &SecretArgs) -> Result<Found> {
     if let Some(found) = from_env(policy)? {
         return Ok(found);
     }
-    if stdin_is_tty {
+    if std::io::stdin().is_terminal() || (!stdin_free && has_tty()) {
         return from_prompt(policy);
     }
     Err(Failure::new(ExitCode::NoInput, NO_INPUT).into())

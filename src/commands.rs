@@ -1,0 +1,242 @@
+//! The subcommands: verify, vectors check/generate, regions.
+
+use crate::cli::{RegionsArgs, VectorsCommand, VerdictFormat, VerifyArgs};
+use crate::exit_codes::{ExitCode, Failure};
+use crate::run::{non_empty_env, write_stdout};
+use crate::source;
+use anyhow::{Context, Result};
+use ses_smtp_password::input::MAX_INPUT;
+use ses_smtp_password::region::{self, REGIONS, STARTTLS_PORTS, TLS_WRAPPER_PORTS};
+use ses_smtp_password::vectors::{self, Stream};
+use ses_smtp_password::verify::{self, Malformed, Verdict};
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use zeroize::Zeroizing;
+
+/// The password to verify: --password-file, SES_SMTP_PASSWORD, or a prompt.
+fn read_password(args: &VerifyArgs) -> Result<Zeroizing<Vec<u8>>> {
+    let mut bytes = if let Some(path) = &args.password_file {
+        let shown = source::shown_path(path);
+        let mut b = if path.as_os_str() == "-" {
+            source::read_stdin()?
+        } else {
+            let f = File::open(path)
+                .with_context(|| format!("could not open --password-file {shown}"))?;
+            source::read_capped(f)
+                .with_context(|| format!("could not read --password-file {shown}"))?
+        };
+        // A text file's one final newline is not part of the password.
+        if b.last() == Some(&b'\n') {
+            let keep = b.len() - 1;
+            b.truncate(keep);
+        }
+        b
+    } else if let Some(b) = source::env_bytes("SES_SMTP_PASSWORD") {
+        b
+    } else if source::has_tty() {
+        let typed = Zeroizing::new(
+            rpassword::prompt_password("SES SMTP password to verify (input hidden): ")
+                .context("could not read the password from the terminal")?,
+        );
+        let mut b = Zeroizing::new(Vec::with_capacity(typed.len()));
+        b.extend_from_slice(typed.as_bytes());
+        b
+    } else {
+        return Err(Failure::new(
+            ExitCode::NoInput,
+            "no SMTP password to verify was given\n  hint: use --password-file PATH, or set SES_SMTP_PASSWORD, or run on a terminal to be asked",
+        )
+        .into());
+    };
+    if bytes.len() > MAX_INPUT {
+        bytes.truncate(0);
+        return Err(Failure::new(
+            ExitCode::BadInput,
+            format!("the password input is larger than {MAX_INPUT} bytes"),
+        )
+        .into());
+    }
+    Ok(bytes)
+}
+
+fn reason(v: &Verdict) -> &'static str {
+    match v {
+        Verdict::Match { .. } => "match",
+        Verdict::OtherRegion { .. } => "other_region",
+        Verdict::V2 => "version_2",
+        Verdict::NoMatch { .. } => "no_match",
+        Verdict::Malformed(m) => match m {
+            Malformed::Empty => "malformed_empty",
+            Malformed::UrlEncoded { .. } => "malformed_url_encoded",
+            Malformed::LineBreak { .. } => "malformed_line_break",
+            Malformed::Whitespace { .. } => "malformed_whitespace",
+            Malformed::Length { .. } => "malformed_length",
+            Malformed::NotBase64 { .. } => "malformed_not_base64",
+            Malformed::VersionByte => "malformed_version_byte",
+        },
+    }
+}
+
+pub fn verify(args: VerifyArgs) -> Result<ExitCode> {
+    let region = match args.region.clone().map(|r| (r, "--region")).or_else(|| {
+        non_empty_env("AWS_REGION")
+            .map(|r| (r, "AWS_REGION"))
+            .or_else(|| non_empty_env("AWS_DEFAULT_REGION").map(|r| (r, "AWS_DEFAULT_REGION")))
+    }) {
+        Some((name, from)) => {
+            Some(region::resolve(&name, args.allow_unknown_region).context(from)?)
+        }
+        None => None,
+    };
+    let stdin_free = args
+        .password_file
+        .as_ref()
+        .is_none_or(|p| p.as_os_str() != "-");
+    let password = read_password(&args)?;
+    let found = source::find_secret(&args.secret, stdin_free)?;
+    source::settle_username(&found, args.secret.access_key_id.as_deref())?;
+    let verdict = verify::verify(
+        &found.credentials.secret,
+        &password,
+        region.as_ref().map(|r| r.code.as_str()),
+    );
+    let out = match args.format {
+        VerdictFormat::Text => format!("{verdict}\n"),
+        VerdictFormat::Json => {
+            let v = serde_json::json!({
+                "match": verdict.is_match(),
+                "version": verdict.version(),
+                "region": verdict.region(),
+                "reason": reason(&verdict),
+                "message": verdict.to_string(),
+            });
+            format!("{v}\n")
+        }
+    };
+    write_stdout(out.as_bytes())?;
+    Ok(if verdict.is_match() {
+        ExitCode::Success
+    } else {
+        ExitCode::Mismatch
+    })
+}
+
+fn read_vector_file(path: &std::path::Path) -> Result<String> {
+    let mut text = String::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("could not read standard input")?;
+    } else {
+        File::open(path)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .with_context(|| format!("could not read {}", path.display()))?;
+    }
+    Ok(text)
+}
+
+pub fn vectors(cmd: VectorsCommand) -> Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let code = match cmd {
+        VectorsCommand::Check { files } => {
+            let (mut passed, mut failed) = (0usize, 0usize);
+            for path in &files {
+                let text = read_vector_file(path)?;
+                let name = path.display();
+                for (i, line) in text.lines().enumerate() {
+                    match vectors::check_line(line) {
+                        Ok(None) => {}
+                        Ok(Some(c)) if c.ok => passed += 1,
+                        Ok(Some(c)) => {
+                            failed += 1;
+                            let region = c.region.as_deref().unwrap_or("(none)");
+                            writeln!(
+                                out,
+                                "{name}:{}: FAILED: version {} region {region}: the password does not match the secret",
+                                i + 1,
+                                c.version
+                            )?;
+                        }
+                        Err(e) => {
+                            failed += 1;
+                            writeln!(out, "{name}:{}: MALFORMED: {e}", i + 1)?;
+                        }
+                    }
+                }
+            }
+            writeln!(out, "{passed} passed, {failed} failed")?;
+            if failed > 0 || passed == 0 {
+                ExitCode::Mismatch
+            } else {
+                ExitCode::Success
+            }
+        }
+        VectorsCommand::Generate { count, seed, v2 } => {
+            let mut stream = match &seed {
+                Some(s) => Stream::from_seed(s),
+                None => {
+                    let mut key = [0u8; 32];
+                    getrandom::fill(&mut key).map_err(|e| {
+                        Failure::new(ExitCode::Io, format!("could not get random bytes: {e}"))
+                    })?;
+                    Stream::from_key(key)
+                }
+            };
+            for i in 0..count {
+                writeln!(out, "{}", vectors::generate_line(&mut stream, i, v2))?;
+            }
+            ExitCode::Success
+        }
+    };
+    out.flush().context("could not write to standard output")?;
+    Ok(code)
+}
+
+pub fn regions(args: RegionsArgs) -> Result<ExitCode> {
+    let text = match args.format {
+        VerdictFormat::Json => {
+            let rows: Vec<serde_json::Value> = REGIONS
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "region": r.code,
+                        "name": r.name,
+                        "smtp": r.smtp,
+                        "host": r.smtp_host(),
+                        "fips_host": r.fips_host(),
+                        "ports": r.smtp.then(|| serde_json::json!({
+                            "starttls": STARTTLS_PORTS,
+                            "tls_wrapper": TLS_WRAPPER_PORTS,
+                        })),
+                    })
+                })
+                .collect();
+            format!("{}\n", serde_json::to_string_pretty(&rows)?)
+        }
+        VerdictFormat::Text => {
+            let mut s = format!(
+                "SES SMTP regions (source: {}; checked {})\n\n{:<16}{:<28}{:<44}{}\n",
+                region::TABLE_SOURCE,
+                region::TABLE_DATE,
+                "REGION",
+                "NAME",
+                "SMTP HOST",
+                "FIPS HOST"
+            );
+            for r in REGIONS {
+                let host = r
+                    .smtp_host()
+                    .unwrap_or_else(|| "no SMTP endpoint (SES API only)".into());
+                let fips = r.fips_host().unwrap_or_else(|| "-".into());
+                let row = format!("{:<16}{:<28}{:<44}{}", r.code, r.name, host, fips);
+                s.push_str(row.trim_end());
+                s.push('\n');
+            }
+            s.push_str("\nPorts: STARTTLS 587, 25, 2587; TLS wrapper (implicit TLS) 465, 2465\n");
+            s
+        }
+    };
+    write_stdout(text.as_bytes())?;
+    Ok(ExitCode::Success)
+}
