@@ -25,6 +25,19 @@ pub fn report(err: clap::Error) -> ExitCode {
             let _ = err.print();
             return ExitCode::Success;
         }
+        // A bare word beside flags is reported as a conflict with a
+        // subcommand of that name: it may be a secret, so it is not shown.
+        ErrorKind::ArgumentConflict
+            if err.context().any(|(_, v)| match v {
+                ContextValue::String(a) => !a.starts_with('-'),
+                ContextValue::Strings(v) => v.iter().any(|a| !a.starts_with('-')),
+                _ => false,
+            }) =>
+        {
+            format!(
+                "error: unexpected argument (not shown, in case it is a secret)\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n"
+            )
+        }
         // These name arguments, never values.
         ErrorKind::ArgumentConflict
         | ErrorKind::MissingRequiredArgument

@@ -13,6 +13,7 @@ fn cli_cases() {
         "AWS_REGION",
         "AWS_DEFAULT_REGION",
         "AWS_PROFILE",
+        "SES_SMTP_PASSWORD",
     ] {
         // SAFETY: single-threaded at this point (see above).
         unsafe { std::env::remove_var(name) };
