@@ -59,6 +59,9 @@ pub enum Command {
     #[command(subcommand)]
     Vectors(VectorsCommand),
     /// List the region table: SMTP hosts, FIPS hosts, ports, and its source
+    #[command(
+        after_help = "Example:\n  ses-smtp-password regions --format json | jq -r '.[] | select(.smtp) | .host'"
+    )]
     Regions(RegionsArgs),
 }
 

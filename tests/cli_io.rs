@@ -586,3 +586,28 @@ fn generated_vectors_are_right_reproducible_and_round_trip() {
         "200 passed, 0 failed\n"
     );
 }
+
+#[test]
+fn vectors_check_never_prints_secrets_or_passwords() {
+    let c = CANARY;
+    let p = CANARY_PASSWORD;
+    let file = format!(
+        "{{\"secret\": \"{c}\", \"region\": \"eu-west-1\", \"version\": 4, \"password\": \"{p}\"}}\n\
+         {{\"secret\": \"{c}\", \"version\": 4, \"password\": \"{p}\"}}\n\
+         {{\"secret\": \"{c}\", \"region\": \"{c}\", \"version\": 4, \"password\": \"{p}\"}}\n\
+         {{\"secret\": \"{c}\", \"region\": \"us-east-1\", \"version\": 4, \"password\": \"{p}\",}}\n\
+         {c}\n"
+    );
+    let out = cmd()
+        .args(["vectors", "check", "-"])
+        .write_stdin(file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.ends_with("0 passed, 5 failed\n"), "{stdout}");
+    for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        assert_no_piece("vectors check", what, text, CANARY);
+        assert_no_piece("vectors check", what, text, CANARY_PASSWORD);
+    }
+}
