@@ -7,11 +7,12 @@ use std::path::PathBuf;
 
 pub const EXIT_CODES_HELP: &str = "\
 Where the secret comes from (the first that applies; never the command line):
-  1. --secret-file PATH (- for standard input)
+  1. --secret-file PATH (- for standard input), or --profile NAME
   2. standard input, when it is not a terminal and holds data
   3. AWS_SECRET_ACCESS_KEY (with AWS_ACCESS_KEY_ID), when standard input is a
      terminal or empty, or always with --from-env
-  4. a prompt without echo, when standard input is a terminal
+  4. the profile named by AWS_PROFILE
+  5. a prompt without echo, when standard input is a terminal
 Standard input may hold the secret alone, the JSON of `aws iam
 create-access-key`, or the CSV file that the IAM console downloads.
 
@@ -21,7 +22,7 @@ Exit codes:
   2  usage: bad options or region
   3  bad input: the secret, key ID or file is malformed
   4  refused: temporary (STS) credentials, or an ID that is not an access key
-  5  no input: no source held a secret
+  5  no input: no source held a secret (or the profile has none)
   6  I/O error: reading input or writing output failed
 
 Examples:
@@ -58,6 +59,24 @@ pub enum Command {
     /// Check or generate known-answer vector files (JSON Lines)
     #[command(subcommand)]
     Vectors(VectorsCommand),
+    /// Print the least-privilege IAM policy for the SMTP user
+    /// (ses:SendRawEmail only)
+    #[command(after_help = POLICY_HELP)]
+    Policy(PolicyArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Install, e.g.:\n  ses-smtp-password completions bash > /etc/bash_completion.d/ses-smtp-password\n  ses-smtp-password completions zsh > \"${fpath[1]}/_ses-smtp-password\"\n  ses-smtp-password completions fish > ~/.config/fish/completions/ses-smtp-password.fish"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    #[command(
+        after_help = "Install, e.g.:\n  ses-smtp-password man > /usr/local/share/man/man1/ses-smtp-password.1"
+    )]
+    Man,
     /// List the region table: SMTP hosts, FIPS hosts, ports, and its source
     #[command(
         after_help = "Example:\n  ses-smtp-password regions --format json | jq -r '.[] | select(.smtp) | .host'"
@@ -139,6 +158,33 @@ Example:\n  ses-smtp-password vectors check tests/vectors/*.jsonl"
     },
 }
 
+pub const POLICY_HELP: &str = "\
+Examples:
+  ses-smtp-password policy > policy.json
+  ses-smtp-password policy --identity example.com --account-id 123456789012 \\
+      --region eu-west-1 --from-address 'noreply@example.com' > policy.json
+  aws iam put-user-policy --user-name smtp-legacy --policy-name ses-smtp \\
+      --policy-document file://policy.json";
+
+#[derive(Args, Debug)]
+pub struct PolicyArgs {
+    /// Scope to one SES identity: its ARN, or a domain or address (then
+    /// --account-id and --region are needed)
+    #[arg(long, value_name = "ARN|NAME")]
+    pub identity: Option<String>,
+    /// The AWS account that owns the identity (12 digits)
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+    /// Scope to one region (and pick the ARN partition: aws-us-gov for
+    /// GovCloud)
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Allow only these sender addresses (ses:FromAddress; * wildcards
+    /// allowed); repeat for several
+    #[arg(long, value_name = "ADDRESS")]
+    pub from_address: Vec<String>,
+}
+
 #[derive(Args, Debug)]
 pub struct RegionsArgs {
     /// Output format
@@ -162,14 +208,34 @@ pub struct DeriveArgs {
     /// recognising old credentials)
     #[arg(long)]
     pub legacy_v2: bool,
+
+    /// Fill this template instead of a format: {username}, {password},
+    /// {password_urlencoded}, {host}, {port}, {region}; {{ and }} for braces
+    #[arg(long, value_name = "FILE", conflicts_with = "format")]
+    pub template: Option<PathBuf>,
+
+    /// Write the output to this file (mode 0600, written atomically) instead
+    /// of standard output
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+
+    /// With --out: replace an existing file
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct SecretArgs {
     /// Read the secret (or the JSON/CSV from IAM) from this file; - for
     /// standard input
-    #[arg(long, value_name = "PATH", conflicts_with = "from_env")]
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["from_env", "profile"])]
     pub secret_file: Option<PathBuf>,
+
+    /// Read aws_access_key_id/aws_secret_access_key of this AWS CLI profile
+    /// (never the default profile unless named) [env: AWS_PROFILE, after the
+    /// other sources]
+    #[arg(long, value_name = "NAME", conflicts_with = "from_env")]
+    pub profile: Option<String>,
 
     /// Take the secret from AWS_SECRET_ACCESS_KEY (and the ID from
     /// AWS_ACCESS_KEY_ID) and never read standard input
@@ -216,6 +282,12 @@ pub enum FormatArg {
     Env,
     /// The password alone
     Password,
+    /// smtp://USER:PASS@HOST:587 (STARTTLS), percent-encoded for DSNs
+    SmtpUrl,
+    /// smtps://USER:PASS@HOST:465 (implicit TLS), percent-encoded
+    SmtpsUrl,
+    /// A Postfix sasl_passwd line; main.cf settings go to stderr
+    Postfix,
 }
 
 impl From<FormatArg> for Format {
@@ -225,6 +297,9 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Env => Format::Env,
             FormatArg::Password => Format::Password,
+            FormatArg::SmtpUrl => Format::SmtpUrl,
+            FormatArg::SmtpsUrl => Format::SmtpsUrl,
+            FormatArg::Postfix => Format::Postfix,
         }
     }
 }

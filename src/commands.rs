@@ -1,10 +1,11 @@
 //! The subcommands: verify, vectors check/generate, regions.
 
-use crate::cli::{RegionsArgs, VectorsCommand, VerdictFormat, VerifyArgs};
+use crate::cli::{Cli, PolicyArgs, RegionsArgs, VectorsCommand, VerdictFormat, VerifyArgs};
 use crate::exit_codes::{ExitCode, Failure};
 use crate::run::{non_empty_env, write_stdout};
 use crate::source;
 use anyhow::{Context, Result};
+use clap::CommandFactory;
 use ses_smtp_password::input::MAX_INPUT;
 use ses_smtp_password::region::{self, REGIONS, STARTTLS_PORTS, TLS_WRAPPER_PORTS};
 use ses_smtp_password::vectors::{self, Stream};
@@ -238,5 +239,37 @@ pub fn regions(args: RegionsArgs) -> Result<ExitCode> {
         }
     };
     write_stdout(text.as_bytes())?;
+    Ok(ExitCode::Success)
+}
+
+pub fn policy(args: PolicyArgs) -> Result<ExitCode> {
+    use ses_smtp_password::policy::{Scope, policy};
+    if let Some(r) = &args.region {
+        region::resolve(r, true).context("--region")?;
+    }
+    let doc = policy(&Scope {
+        identity: args.identity.as_deref(),
+        account_id: args.account_id.as_deref(),
+        region: args.region.as_deref(),
+        from_addresses: &args.from_address,
+    })
+    .map_err(|e| Failure::new(ExitCode::Usage, e.to_string()))?;
+    write_stdout(format!("{}\n", serde_json::to_string_pretty(&doc)?).as_bytes())?;
+    Ok(ExitCode::Success)
+}
+
+pub fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "ses-smtp-password", &mut buf);
+    write_stdout(&buf)?;
+    Ok(ExitCode::Success)
+}
+
+pub fn man() -> Result<ExitCode> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buf)
+        .context("could not render the man page")?;
+    write_stdout(&buf)?;
     Ok(ExitCode::Success)
 }

@@ -11,6 +11,8 @@ pub enum ErrorKind {
     /// Well-formed credentials that SES SMTP cannot use (temporary keys,
     /// IDs that are not access keys).
     Refused,
+    /// Nothing to read: a missing profile or key.
+    NoInput,
 }
 
 /// Which sign showed that credentials are temporary.

@@ -1,6 +1,7 @@
 //! The exit codes, and the one place that maps an error to one.
 
 use ses_smtp_password::error::{ErrorKind, InputError};
+use ses_smtp_password::profile::ProfileError;
 use ses_smtp_password::region::RegionError;
 use std::fmt;
 
@@ -52,10 +53,15 @@ pub fn for_error(err: &anyhow::Error) -> ExitCode {
         if let Some(f) = cause.downcast_ref::<Failure>() {
             return f.code;
         }
-        if let Some(e) = cause.downcast_ref::<InputError>() {
-            return match e.kind() {
+        let kind = cause
+            .downcast_ref::<InputError>()
+            .map(InputError::kind)
+            .or_else(|| cause.downcast_ref::<ProfileError>().map(ProfileError::kind));
+        if let Some(kind) = kind {
+            return match kind {
                 ErrorKind::BadInput => ExitCode::BadInput,
                 ErrorKind::Refused => ExitCode::Refused,
+                ErrorKind::NoInput => ExitCode::NoInput,
             };
         }
         if cause.downcast_ref::<RegionError>().is_some() {

@@ -17,6 +17,8 @@ pub mod derive;
 pub mod error;
 pub mod input;
 pub mod output;
+pub mod policy;
+pub mod profile;
 pub mod region;
 pub mod vectors;
 pub mod verify;

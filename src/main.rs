@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod exit_codes;
 mod hygiene;
+mod out_file;
 mod run;
 mod source;
 
@@ -22,6 +23,9 @@ fn main() -> std::process::ExitCode {
         Some(cli::Command::Verify(args)) => commands::verify(args),
         Some(cli::Command::Vectors(cmd)) => commands::vectors(cmd),
         Some(cli::Command::Regions(args)) => commands::regions(args),
+        Some(cli::Command::Policy(args)) => commands::policy(args),
+        Some(cli::Command::Completions { shell }) => commands::completions(shell),
+        Some(cli::Command::Man) => commands::man(),
     };
     match result {
         Ok(code) => code.into(),

@@ -28,13 +28,41 @@ pub enum Format {
     Json,
     Env,
     Password,
+    /// `smtp://USER:PASS@HOST:587` (STARTTLS), password percent-encoded.
+    SmtpUrl,
+    /// `smtps://USER:PASS@HOST:465` (implicit TLS).
+    SmtpsUrl,
+    /// Postfix `sasl_passwd`: `[HOST]:587 USER:PASS`.
+    Postfix,
 }
 
 impl Format {
     /// Whether the format can hold more than one region.
     pub fn holds_several(self) -> bool {
-        matches!(self, Format::Text | Format::Json)
+        !matches!(self, Format::Env | Format::Password)
     }
+
+    /// Whether the format is useless without the SMTP user name.
+    pub fn needs_username(self) -> bool {
+        matches!(self, Format::SmtpUrl | Format::SmtpsUrl | Format::Postfix)
+    }
+}
+
+/// Characters left as they are in a URL's user information: RFC 3986's
+/// unreserved set. Everything else (notably `+`, `/` and `=`) is encoded.
+const USERINFO: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Writes `text` percent-encoded for a URL's user information, piece by
+/// piece, so no unwiped copy is made.
+fn write_urlencoded(out: &mut FixedBuf, text: &str) -> io::Result<()> {
+    for piece in percent_encoding::utf8_percent_encode(text, USERINFO) {
+        out.write_all(piece.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// A write-only buffer of fixed capacity that wipes itself on drop.
@@ -86,7 +114,127 @@ pub fn render(format: Format, items: &[Derived], source: &str) -> io::Result<Fix
                 out.write_all(b"\n")?;
             }
         }
+        Format::SmtpUrl | Format::SmtpsUrl => {
+            let (scheme, port) = if format == Format::SmtpUrl {
+                ("smtp", STARTTLS_PORTS[0])
+            } else {
+                ("smtps", TLS_WRAPPER_PORTS[0])
+            };
+            for d in items {
+                write!(out, "{scheme}://")?;
+                write_urlencoded(&mut out, username(d)?)?;
+                out.write_all(b":")?;
+                write_urlencoded(&mut out, d.password.expose())?;
+                writeln!(out, "@{}:{port}", d.region.host())?;
+            }
+        }
+        Format::Postfix => {
+            for d in items {
+                write!(
+                    out,
+                    "[{}]:{} {}:",
+                    d.region.host(),
+                    STARTTLS_PORTS[0],
+                    username(d)?
+                )?;
+                out.write_all(d.password.expose().as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+        }
     }
+    Ok(out)
+}
+
+fn username(d: &Derived) -> io::Result<&str> {
+    d.username
+        .as_ref()
+        .map(AccessKeyId::as_str)
+        .ok_or_else(|| io::Error::other("the access key ID is unknown"))
+}
+
+/// Why a `--template` could not be filled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TemplateError {
+    Unknown { name: String, line: usize },
+    Unclosed { line: usize },
+    NeedsUsername,
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TemplateError::Unknown { name, line } => write!(
+                f,
+                "unknown placeholder {{{name}}} on line {line}\n  hint: the placeholders are {{username}}, {{password}}, {{password_urlencoded}}, {{host}}, {{port}} and {{region}}; write {{{{ and }}}} for literal braces"
+            ),
+            TemplateError::Unclosed { line } => write!(
+                f,
+                "a {{ on line {line} is not closed\n  hint: write {{{{ for a literal brace"
+            ),
+            TemplateError::NeedsUsername => write!(
+                f,
+                "the template uses {{username}} but the access key ID is unknown\n  hint: pass --access-key-id"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+/// Fills a user template. `{{` and `}}` are literal braces.
+pub fn render_template(
+    template: &str,
+    d: &Derived,
+) -> Result<FixedBuf, Box<dyn std::error::Error + Send + Sync>> {
+    // Every placeholder expands to well under 256 bytes.
+    let mut out =
+        FixedBuf::with_capacity(template.len() + 256 * (template.matches('{').count() + 1));
+    let mut rest = template;
+    let mut line = 1;
+    while let Some(i) = rest.find(['{', '}']) {
+        let (before, at) = rest.split_at(i);
+        out.write_all(before.as_bytes())?;
+        line += before.matches('\n').count();
+        if let Some(after) = at.strip_prefix("{{") {
+            out.write_all(b"{")?;
+            rest = after;
+            continue;
+        }
+        if let Some(after) = at.strip_prefix("}}") {
+            out.write_all(b"}")?;
+            rest = after;
+            continue;
+        }
+        if let Some(after) = at.strip_prefix('}') {
+            out.write_all(b"}")?;
+            rest = after;
+            continue;
+        }
+        let Some(end) = at.find('}').filter(|&e| !at[..e].contains('\n')) else {
+            return Err(TemplateError::Unclosed { line }.into());
+        };
+        let name = &at[1..end];
+        match name {
+            "username" => {
+                let id = d.username.as_ref().ok_or(TemplateError::NeedsUsername)?;
+                out.write_all(id.as_str().as_bytes())?;
+            }
+            "password" => out.write_all(d.password.expose().as_bytes())?,
+            "password_urlencoded" => write_urlencoded(&mut out, d.password.expose())?,
+            "host" => out.write_all(d.region.host().as_bytes())?,
+            "port" => write!(out, "{}", STARTTLS_PORTS[0])?,
+            "region" => out.write_all(d.region.code.as_bytes())?,
+            _ => {
+                return Err(TemplateError::Unknown {
+                    name: name.chars().take(40).collect(),
+                    line,
+                }
+                .into());
+            }
+        }
+        rest = &at[end + 1..];
+    }
+    out.write_all(rest.as_bytes())?;
     Ok(out)
 }
 

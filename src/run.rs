@@ -17,17 +17,19 @@ pub fn warn(message: &str) {
     let _ = writeln!(std::io::stderr(), "warning: {message}");
 }
 
-/// `--region` (repeatable), `--all-regions`, or AWS_REGION, then
-/// AWS_DEFAULT_REGION.
-fn regions(cli: &Cli) -> Result<Vec<ResolvedRegion>> {
-    let allow = cli.regions.allow_unknown_region;
+/// The regions named by `--region` (repeatable), `--all-regions`, or
+/// AWS_REGION, then AWS_DEFAULT_REGION; `None` when nothing names one
+/// (a profile's region may still).
+fn regions(cli: &Cli) -> Result<Option<Vec<ResolvedRegion>>> {
     if cli.regions.all_regions {
-        return Ok(region::smtp_regions()
-            .map(|r| ResolvedRegion {
-                code: r.code.to_string(),
-                known: Some(r),
-            })
-            .collect());
+        return Ok(Some(
+            region::smtp_regions()
+                .map(|r| ResolvedRegion {
+                    code: r.code.to_string(),
+                    known: Some(r),
+                })
+                .collect(),
+        ));
     }
     let (names, from): (Vec<String>, &str) = if !cli.regions.region.is_empty() {
         (cli.regions.region.clone(), "--region")
@@ -36,14 +38,14 @@ fn regions(cli: &Cli) -> Result<Vec<ResolvedRegion>> {
     } else if let Some(r) = non_empty_env("AWS_DEFAULT_REGION") {
         (vec![r], "AWS_DEFAULT_REGION")
     } else {
-        return Err(Failure::new(
-            ExitCode::Usage,
-            "no region given\n  hint: pass --region REGION (SMTP passwords differ per region), or set AWS_REGION",
-        )
-        .into());
+        return Ok(None);
     };
+    resolve_all(&names, from, cli.regions.allow_unknown_region).map(Some)
+}
+
+fn resolve_all(names: &[String], from: &str, allow: bool) -> Result<Vec<ResolvedRegion>> {
     let mut out: Vec<ResolvedRegion> = Vec::with_capacity(names.len());
-    for name in &names {
+    for name in names {
         let r = region::resolve(name, allow).with_context(|| from.to_string())?;
         if r.known.is_none() {
             warn(&format!(
@@ -61,27 +63,65 @@ fn regions(cli: &Cli) -> Result<Vec<ResolvedRegion>> {
     Ok(out)
 }
 
+const NO_REGION: &str = "no region given\n  hint: pass --region REGION (SMTP passwords differ per region), or set AWS_REGION";
+
 pub fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Text => "text",
+        Format::Json => "json",
+        Format::Env => "env",
+        Format::Password => "password",
+        Format::SmtpUrl => "smtp-url",
+        Format::SmtpsUrl => "smtps-url",
+        Format::Postfix => "postfix",
+    }
+}
+
+fn postfix_hints(region: &ResolvedRegion) {
+    let host = region.host();
+    let _ = writeln!(
+        std::io::stderr(),
+        "# /etc/postfix/main.cf settings for this sasl_passwd line:\n\
+         relayhost = [{host}]:587\n\
+         smtp_sasl_auth_enable = yes\n\
+         smtp_sasl_security_options = noanonymous\n\
+         smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\n\
+         smtp_tls_security_level = encrypt\n\
+         smtp_tls_note_starttls_offer = yes\n\
+         # then: chmod 600 /etc/postfix/sasl_passwd && postmap hash:/etc/postfix/sasl_passwd && systemctl reload postfix"
+    );
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let format = Format::from(cli.format);
     // Settle everything that needs no secret before reading it.
-    let regions = regions(&cli)?;
-    if regions.len() > 1 && !format.holds_several() {
+    let named = regions(&cli)?;
+    let several = named.as_ref().is_some_and(|r| r.len() > 1);
+    if several && (!format.holds_several() || cli.template.is_some()) {
+        let what = if cli.template.is_some() {
+            "--template".to_string()
+        } else {
+            format!("--format {}", format_name(format))
+        };
         return Err(Failure::new(
             ExitCode::Usage,
-            format!(
-                "--format {} holds one region, and {} were asked for\n  hint: use --format json or text for several regions",
-                match format {
-                    Format::Env => "env",
-                    _ => "password",
-                },
-                regions.len()
-            ),
+            format!("{what} holds one region, and several were asked for\n  hint: use --format json or text for several regions"),
         )
         .into());
+    }
+    let template = match &cli.template {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("could not read --template {}", path.display()))?,
+        ),
+        None => None,
+    };
+    if let Some(out) = &cli.out {
+        crate::out_file::check_target(out, cli.force)?;
     }
     let version = if cli.legacy_v2 {
         Version::V2
@@ -91,6 +131,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
     let found: Found = source::find_secret(&cli.secret, true)?;
     let username = source::settle_username(&found, cli.secret.access_key_id.as_deref())?;
+    let regions = match named {
+        Some(r) => r,
+        None => match &found.profile_region {
+            Some(r) => resolve_all(
+                std::slice::from_ref(r),
+                "the profile's region",
+                cli.regions.allow_unknown_region,
+            )?,
+            None => return Err(Failure::new(ExitCode::Usage, NO_REGION).into()),
+        },
+    };
+    if let (Some(out), Some(input)) = (&cli.out, &found.input_path) {
+        crate::out_file::check_not_input(out, input)?;
+    }
 
     if version == Version::V2 {
         warn(
@@ -103,8 +157,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             "this is the example key from the AWS documentation; its password is for trying the tool, and works nowhere",
         );
     }
-    if username.is_none() && format == Format::Env {
-        warn("the access key ID is unknown, so SMTP_USERNAME is left out; pass --access-key-id");
+    if username.is_none() && template.is_none() {
+        if format.needs_username() {
+            return Err(Failure::new(
+                ExitCode::Usage,
+                format!(
+                    "--format {} needs the SMTP user name, and the access key ID is unknown\n  hint: pass --access-key-id AKIA… of this secret's key",
+                    format_name(format)
+                ),
+            )
+            .into());
+        }
+        if format == Format::Env {
+            warn(
+                "the access key ID is unknown, so SMTP_USERNAME is left out; pass --access-key-id",
+            );
+        }
     }
 
     let items: Vec<Derived> = regions
@@ -116,9 +184,28 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             version,
         })
         .collect();
-    let rendered =
-        output::render(format, &items, &found.describe()).context("could not render the output")?;
-    write_stdout(rendered.as_bytes())?;
+    let rendered = match &template {
+        Some(t) => output::render_template(t, &items[0]).map_err(|e| {
+            let path = cli
+                .template
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            Failure::new(ExitCode::Usage, format!("--template {path}: {e}"))
+        })?,
+        None => output::render(format, &items, &found.describe())
+            .context("could not render the output")?,
+    };
+    if format == Format::Postfix && template.is_none() {
+        postfix_hints(&items[0].region);
+    }
+    match &cli.out {
+        Some(path) => {
+            crate::out_file::write(path, cli.force, rendered.as_bytes())?;
+            let _ = writeln!(std::io::stderr(), "wrote {} (mode 0600)", path.display());
+        }
+        None => write_stdout(rendered.as_bytes())?,
+    }
     Ok(ExitCode::Success)
 }
 

@@ -22,12 +22,14 @@ pub enum Origin {
     Stdin,
     Env,
     Prompt,
+    Profile { name: String, file: String },
 }
 
 impl Origin {
     /// How error messages name the source.
     pub fn label(&self) -> String {
         match self {
+            Origin::Profile { name, file } => format!("profile {name} in {file}"),
             Origin::File(p) => format!("--secret-file {p}"),
             Origin::Stdin => "standard input".into(),
             Origin::Env => "AWS_SECRET_ACCESS_KEY".into(),
@@ -40,12 +42,17 @@ impl Origin {
 pub struct Found {
     pub credentials: Credentials,
     pub origin: Origin,
+    /// The profile's configured region, when the secret came from a profile.
+    pub profile_region: Option<String>,
+    /// Files the secret was read from (for --out's same-file check).
+    pub input_path: Option<std::path::PathBuf>,
 }
 
 impl Found {
     /// For the text output: where the secret came from and in what shape.
     pub fn describe(&self) -> String {
         let place = match &self.origin {
+            Origin::Profile { name, file } => format!("profile {name} ({file})"),
             Origin::File(p) => format!("file {p}"),
             Origin::Stdin => "standard input".into(),
             Origin::Env => "the environment (AWS_SECRET_ACCESS_KEY)".into(),
@@ -63,6 +70,7 @@ pub const NO_INPUT: &str = "no secret access key was given
     ... | ses-smtp-password ...     pipe the secret, the JSON of `aws iam create-access-key`,
                                     or the IAM console's CSV file on standard input
     --secret-file PATH              read it from a file
+    --profile NAME (or AWS_PROFILE) read an AWS CLI profile's long-term key
     AWS_SECRET_ACCESS_KEY=...       set it (and AWS_ACCESS_KEY_ID) in the environment
     run it on a terminal            to be asked for it without echo";
 
@@ -120,6 +128,8 @@ fn parse(bytes: &[u8], policy: SecretPolicy, origin: Origin) -> Result<Found> {
     Ok(Found {
         credentials,
         origin,
+        profile_region: None,
+        input_path: None,
     })
 }
 
@@ -140,7 +150,9 @@ fn from_file(path: &Path, policy: SecretPolicy) -> Result<Found> {
             Failure::new(ExitCode::NoInput, format!("--secret-file {shown} is empty")).into(),
         );
     }
-    parse(&bytes, policy, Origin::File(shown))
+    let mut found = parse(&bytes, policy, Origin::File(shown))?;
+    found.input_path = Some(path.to_path_buf());
+    Ok(found)
 }
 
 fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
@@ -176,6 +188,8 @@ fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
             shape: Shape::Raw,
         },
         origin: Origin::Env,
+        profile_region: None,
+        input_path: None,
     }))
 }
 
@@ -193,6 +207,129 @@ fn from_prompt(policy: SecretPolicy) -> Result<Found> {
             shape: Shape::Raw,
         },
         origin: Origin::Prompt,
+        profile_region: None,
+        input_path: None,
+    })
+}
+
+/// AWS CLI profile files are larger than one key, but never this large.
+const MAX_PROFILE_FILE: usize = 1 << 20;
+
+/// `AWS_SHARED_CREDENTIALS_FILE` / `AWS_CONFIG_FILE`, else under ~/.aws.
+fn aws_file(var: &str, default: &str) -> std::path::PathBuf {
+    match std::env::var_os(var).filter(|v| !v.is_empty()) {
+        Some(p) => p.into(),
+        None => std::path::Path::new(&std::env::var_os("HOME").unwrap_or_default())
+            .join(".aws")
+            .join(default),
+    }
+}
+
+/// Reads a whole profile file into a zeroizing buffer sized up front.
+fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("could not open {}", path.display())),
+    };
+    let len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    if len > MAX_PROFILE_FILE {
+        return Err(Failure::new(
+            ExitCode::BadInput,
+            format!(
+                "{} is larger than {MAX_PROFILE_FILE} bytes; it is not an AWS CLI file",
+                path.display()
+            ),
+        )
+        .into());
+    }
+    let mut buf = Zeroizing::new(Vec::with_capacity(len + 1));
+    file.take(MAX_PROFILE_FILE as u64)
+        .read_to_end(&mut buf)
+        .with_context(|| format!("could not read {}", path.display()))?;
+    match String::from_utf8(std::mem::take(&mut *buf)) {
+        Ok(text) => Ok(Some(Zeroizing::new(text))),
+        Err(e) => {
+            let mut bytes = e.into_bytes();
+            zeroize::Zeroize::zeroize(&mut bytes);
+            Err(Failure::new(
+                ExitCode::BadInput,
+                format!("{} is not UTF-8 text", path.display()),
+            )
+            .into())
+        }
+    }
+}
+
+fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
+    use ses_smtp_password::profile::{self, File as Which};
+    let creds_path = aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+    let config_path = aws_file("AWS_CONFIG_FILE", "config");
+    let creds = read_profile_file(&creds_path)?;
+    let config = read_profile_file(&config_path)?;
+    let both = format!("{} nor {}", creds_path.display(), config_path.display());
+    if creds.is_none() && config.is_none() {
+        return Err(Failure::new(
+            ExitCode::NoInput,
+            format!("--profile {name}: neither {both} exists\n  hint: set AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE if the files are elsewhere"),
+        )
+        .into());
+    }
+    let result = profile::credentials(
+        creds.as_deref().map(|s| s.as_str()),
+        config.as_deref().map(|s| s.as_str()),
+        name,
+        policy,
+    );
+    let got = match result {
+        Ok(got) => got,
+        Err(e) => {
+            let file = match &e {
+                profile::ProfileError::Parse {
+                    file: Which::Credentials,
+                    ..
+                }
+                | profile::ProfileError::Unsupported {
+                    file: Which::Credentials,
+                    ..
+                }
+                | profile::ProfileError::Input {
+                    file: Which::Credentials,
+                    ..
+                } => creds_path.display().to_string(),
+                profile::ProfileError::Parse {
+                    file: Which::Config,
+                    ..
+                }
+                | profile::ProfileError::Unsupported {
+                    file: Which::Config,
+                    ..
+                }
+                | profile::ProfileError::Input {
+                    file: Which::Config,
+                    ..
+                } => config_path.display().to_string(),
+                _ => both.replace(" nor ", " or "),
+            };
+            return Err(anyhow::Error::new(e).context(format!("profile {name} in {file}")));
+        }
+    };
+    let (file, path) = match got.file {
+        Which::Credentials => (creds_path.display().to_string(), creds_path),
+        Which::Config => (config_path.display().to_string(), config_path),
+    };
+    Ok(Found {
+        credentials: Credentials {
+            secret: got.secret,
+            access_key_id: got.access_key_id,
+            shape: Shape::Raw,
+        },
+        origin: Origin::Profile {
+            name: name.to_string(),
+            file,
+        },
+        profile_region: config.as_deref().and_then(|c| profile::region(c, name)),
+        input_path: Some(path),
     })
 }
 
@@ -212,6 +349,9 @@ pub fn find_secret(args: &SecretArgs, stdin_free: bool) -> Result<Found> {
         allow_unusual: args.allow_unusual_secret,
     };
     let stdin_is_tty = std::io::stdin().is_terminal();
+    if let Some(name) = &args.profile {
+        return from_profile(name, policy);
+    }
     if let Some(path) = &args.secret_file {
         if path.as_os_str() != "-" {
             return from_file(path, policy);
@@ -253,6 +393,11 @@ pub fn find_secret(args: &SecretArgs, stdin_free: bool) -> Result<Found> {
     }
     if let Some(found) = from_env(policy)? {
         return Ok(found);
+    }
+    if let Ok(name) = std::env::var("AWS_PROFILE")
+        && !name.trim().is_empty()
+    {
+        return from_profile(name.trim(), policy);
     }
     if std::io::stdin().is_terminal() || (!stdin_free && has_tty()) {
         return from_prompt(policy);

@@ -1,0 +1,203 @@
+//! The least-privilege IAM policy for an SMTP user: `ses:SendRawEmail`
+//! only, optionally scoped to an identity, a region and sender addresses.
+
+use serde_json::{Value, json};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PolicyError {
+    /// `--identity` is neither an SES identity ARN nor a plain identity.
+    BadArn,
+    /// A plain identity needs the account and region to make an ARN.
+    NeedsAccountAndRegion,
+    BadAccountId,
+    /// The ARN's region differs from `--region`.
+    RegionMismatch {
+        arn_region: String,
+    },
+    /// The ARN's partition does not fit its region.
+    PartitionMismatch {
+        expected: &'static str,
+    },
+    BadFromAddress {
+        index: usize,
+    },
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PolicyError::BadArn => write!(
+                f,
+                "--identity is not an SES identity ARN (arn:aws:ses:REGION:ACCOUNT:identity/NAME) nor a domain or address"
+            ),
+            PolicyError::NeedsAccountAndRegion => write!(
+                f,
+                "an identity given by name needs --account-id and --region to build its ARN"
+            ),
+            PolicyError::BadAccountId => write!(f, "--account-id must be 12 digits"),
+            PolicyError::RegionMismatch { arn_region } => write!(
+                f,
+                "--region differs from the identity ARN's region ({arn_region}); SES identities are per region"
+            ),
+            PolicyError::PartitionMismatch { expected } => write!(
+                f,
+                "the identity ARN's partition does not fit its region (expected arn:{expected}:)"
+            ),
+            PolicyError::BadFromAddress { index } => write!(
+                f,
+                "--from-address number {index} is not an address or pattern such as noreply@example.com or *@example.com"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+/// The ARN partition of a region.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else {
+        "aws"
+    }
+}
+
+/// What to scope the policy to.
+#[derive(Clone, Debug, Default)]
+pub struct Scope<'a> {
+    pub identity: Option<&'a str>,
+    pub account_id: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub from_addresses: &'a [String],
+}
+
+fn identity_arn(scope: &Scope<'_>) -> Result<Option<String>, PolicyError> {
+    let Some(identity) = scope.identity else {
+        return Ok(None);
+    };
+    if let Some(rest) = identity.strip_prefix("arn:") {
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        let [part, "ses", region, account, resource] = parts[..] else {
+            return Err(PolicyError::BadArn);
+        };
+        if !crate::region::is_region_shaped(region)
+            || account.len() != 12
+            || !account.bytes().all(|b| b.is_ascii_digit())
+            || resource.strip_prefix("identity/").is_none_or(str::is_empty)
+        {
+            return Err(PolicyError::BadArn);
+        }
+        if part != partition(region) {
+            return Err(PolicyError::PartitionMismatch {
+                expected: partition(region),
+            });
+        }
+        if let Some(r) = scope.region
+            && r != region
+        {
+            return Err(PolicyError::RegionMismatch {
+                arn_region: region.to_string(),
+            });
+        }
+        return Ok(Some(identity.to_string()));
+    }
+    if identity.is_empty() || identity.contains(|c: char| c.is_whitespace() || c == ':' || c == '*')
+    {
+        return Err(PolicyError::BadArn);
+    }
+    let (Some(account), Some(region)) = (scope.account_id, scope.region) else {
+        return Err(PolicyError::NeedsAccountAndRegion);
+    };
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(PolicyError::BadAccountId);
+    }
+    Ok(Some(format!(
+        "arn:{}:ses:{region}:{account}:identity/{identity}",
+        partition(region)
+    )))
+}
+
+/// The policy document, ready for `aws iam put-user-policy`.
+pub fn policy(scope: &Scope<'_>) -> Result<Value, PolicyError> {
+    for (i, a) in scope.from_addresses.iter().enumerate() {
+        let ok = a
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty())
+            && !a.contains(|c: char| c.is_whitespace() || c == '"');
+        if !ok {
+            return Err(PolicyError::BadFromAddress { index: i + 1 });
+        }
+    }
+    let arn = identity_arn(scope)?;
+    let mut statement = json!({
+        "Sid": "SesSmtpSendRawEmailOnly",
+        "Effect": "Allow",
+        "Action": "ses:SendRawEmail",
+        "Resource": arn.as_deref().unwrap_or("*"),
+    });
+    let mut condition = serde_json::Map::new();
+    if arn.is_none()
+        && let Some(region) = scope.region
+    {
+        condition.insert(
+            "StringEquals".into(),
+            json!({ "aws:RequestedRegion": region }),
+        );
+    }
+    if !scope.from_addresses.is_empty() {
+        condition.insert(
+            "StringLike".into(),
+            json!({ "ses:FromAddress": scope.from_addresses }),
+        );
+    }
+    if !condition.is_empty() {
+        statement["Condition"] = Value::Object(condition);
+    }
+    Ok(json!({ "Version": "2012-10-17", "Statement": [statement] }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        let p = policy(&Scope::default()).unwrap();
+        assert_eq!(p["Statement"][0]["Resource"], "*");
+        assert_eq!(p["Statement"][0]["Action"], "ses:SendRawEmail");
+        let from = vec!["noreply@example.com".to_string()];
+        let p = policy(&Scope {
+            identity: Some("example.com"),
+            account_id: Some("123456789012"),
+            region: Some("us-gov-west-1"),
+            from_addresses: &from,
+        })
+        .unwrap();
+        assert_eq!(
+            p["Statement"][0]["Resource"],
+            "arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/example.com"
+        );
+        assert_eq!(
+            p["Statement"][0]["Condition"]["StringLike"]["ses:FromAddress"][0],
+            "noreply@example.com"
+        );
+        assert_eq!(
+            policy(&Scope {
+                identity: Some("arn:aws:ses:eu-west-1:123456789012:identity/example.com"),
+                region: Some("eu-west-2"),
+                ..Scope::default()
+            })
+            .unwrap_err(),
+            PolicyError::RegionMismatch {
+                arn_region: "eu-west-1".into()
+            }
+        );
+    }
+}
