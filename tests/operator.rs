@@ -344,3 +344,44 @@ fn man_page_is_roff_and_lists_the_subcommands() {
     }
     assert!(text.contains("\\-\\-secret\\-file") || text.contains("secret-file"));
 }
+
+#[test]
+fn every_documented_template_renders() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let out = cmd()
+            .args([
+                "--region",
+                "us-east-1",
+                "--access-key-id",
+                "AKIAIOSFODNN7EXAMPLE",
+                "--template",
+            ])
+            .arg(&path)
+            .write_stdin(SECRET)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("email-smtp.us-east-1.amazonaws.com"),
+            "{}",
+            path.display()
+        );
+        assert!(
+            text.contains(PASSWORD)
+                || text.contains("BCRPcAH1o%2FC8%2FODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W"),
+            "{}: no password",
+            path.display()
+        );
+        n += 1;
+    }
+    assert!(n >= 5);
+}
