@@ -35,10 +35,8 @@ fn read_password(args: &VerifyArgs) -> Result<Zeroizing<Vec<u8>>> {
     } else if let Some(b) = source::env_bytes("SES_SMTP_PASSWORD") {
         b
     } else if source::has_tty() {
-        let typed = Zeroizing::new(
-            rpassword::prompt_password("SES SMTP password to verify (input hidden): ")
-                .context("could not read the password from the terminal")?,
-        );
+        let typed = source::prompt_hidden("SES SMTP password to verify (input hidden): ")
+            .context("could not read the password from the terminal")?;
         let mut b = Zeroizing::new(Vec::with_capacity(typed.len()));
         b.extend_from_slice(typed.as_bytes());
         b

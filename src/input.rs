@@ -171,14 +171,12 @@ pub fn parse_raw_secret(bytes: &[u8], policy: SecretPolicy) -> Result<SecretKey,
         let line = 1 + trimmed[..nl].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(InputError::Secret(SecretProblem::MoreThanOneLine { line }));
     }
-    let lower_prefix: Vec<u8> = trimmed
-        .iter()
-        .take(22)
-        .map(u8::to_ascii_lowercase)
-        .collect();
-    if lower_prefix.starts_with(b"aws_secret_access_key")
-        || lower_prefix.starts_with(b"export aws_secret")
-    {
+    // Compared in place: a lower-cased copy would be an unwiped piece of
+    // the secret.
+    let starts_with = |prefix: &[u8]| {
+        trimmed.len() >= prefix.len() && trimmed[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    if starts_with(b"aws_secret_access_key") || starts_with(b"export aws_secret") {
         return Err(InputError::Secret(SecretProblem::AssignmentLine));
     }
     check_secret(trimmed, policy)

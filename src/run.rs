@@ -131,6 +131,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
     let found: Found = source::find_secret(&cli.secret, true)?;
     let username = source::settle_username(&found, cli.secret.access_key_id.as_deref())?;
+    // Test builds only: lets tests/pty.rs prove that a panic with a secret
+    // in its payload prints no payload.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SES_SMTP_PASSWORD_TEST_PANIC").is_some() {
+        panic!(
+            "{}",
+            String::from_utf8_lossy(found.credentials.secret.expose())
+        );
+    }
     let regions = match named {
         Some(r) => r,
         None => match &found.profile_region {

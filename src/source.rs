@@ -193,12 +193,25 @@ fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
     }))
 }
 
+/// Asks on /dev/tty with echo off (rpassword). rpassword answers Ctrl-C by
+/// raising SIGINT before it restores the terminal, which would leave the
+/// user's terminal raw; so SIGINT is ignored while it reads, and raised
+/// again once the terminal is restored.
+pub fn prompt_hidden(prompt: &str) -> std::io::Result<Zeroizing<String>> {
+    // SAFETY: plain signal-disposition changes; no handler code runs.
+    let previous = unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
+    let typed = rpassword::prompt_password(prompt).map(Zeroizing::new);
+    unsafe { libc::signal(libc::SIGINT, previous) };
+    if matches!(&typed, Err(e) if e.kind() == std::io::ErrorKind::Interrupted) {
+        // The terminal is restored now: end as an interrupted process does.
+        unsafe { libc::raise(libc::SIGINT) };
+    }
+    typed
+}
+
 fn from_prompt(policy: SecretPolicy) -> Result<Found> {
-    // rpassword writes the prompt to and reads from /dev/tty, with echo off.
-    let typed = Zeroizing::new(
-        rpassword::prompt_password("IAM secret access key (input hidden): ")
-            .context("could not read the secret from the terminal")?,
-    );
+    let typed = prompt_hidden("IAM secret access key (input hidden): ")
+        .context("could not read the secret from the terminal")?;
     let secret = input::parse_raw_secret(typed.as_bytes(), policy).context("the prompt")?;
     Ok(Found {
         credentials: Credentials {

@@ -10,18 +10,23 @@ const BIN: &str = env!("CARGO_BIN_EXE_ses-smtp-password");
 const SECRET: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
 const PASSWORD: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
 
-fn session(args: &[&str]) -> OsSession {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args);
+fn clean_env(cmd: &mut Command) {
     for v in [
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
         "AWS_SESSION_TOKEN",
         "AWS_REGION",
         "AWS_DEFAULT_REGION",
+        "AWS_PROFILE",
     ] {
         cmd.env_remove(v);
     }
+}
+
+fn session(args: &[&str]) -> OsSession {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    clean_env(&mut cmd);
     let mut s = Session::spawn(cmd).expect("spawn in a pseudo-terminal");
     s.set_expect_timeout(Some(Duration::from_secs(10)));
     s
@@ -51,4 +56,119 @@ fn prompt_rejects_a_bad_secret_without_echo() {
         "{shown:?}"
     );
     assert!(!shown.contains(&SECRET[..8]), "secret echoed: {shown:?}");
+}
+
+#[test]
+fn prompt_goes_to_the_terminal_and_only_the_password_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stdout");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("exec \"$0\" --region us-east-1 --format password > \"$1\"")
+        .arg(BIN)
+        .arg(&out);
+    clean_env(&mut cmd);
+    let mut s = Session::spawn(cmd).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(10)));
+    s.expect("IAM secret access key (input hidden): ")
+        .expect("prompt on the terminal");
+    s.send_line(SECRET).unwrap();
+    s.expect(Eof).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        format!("{PASSWORD}\n")
+    );
+}
+
+#[test]
+fn ctrl_c_at_the_prompt_restores_the_terminal() {
+    // After the tool dies of SIGINT, the shell prints the terminal's
+    // settings: they must be as before the prompt.
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("\"$0\" --region us-east-1; echo \"exit=$?\"; stty -a")
+        .arg(BIN);
+    clean_env(&mut cmd);
+    let mut s = Session::spawn(cmd).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(10)));
+    s.expect("(input hidden): ").unwrap();
+    s.send(expectrl::ControlCode::EndOfText).unwrap();
+    let rest = s.expect(Eof).unwrap();
+    let shown = String::from_utf8_lossy(rest.as_bytes()).into_owned();
+    assert!(shown.contains("exit=130"), "killed by SIGINT: {shown:?}");
+    // expectrl's terminal starts as "isig icanon -echo"; the prompt turns
+    // isig and icanon off, and must turn them back on.
+    let words: Vec<&str> = shown.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon") && words.contains(&"isig"),
+        "terminal left raw: {shown:?}"
+    );
+}
+
+#[test]
+fn core_dumps_are_off_while_waiting_at_the_prompt() {
+    let mut s = session(&["--region", "us-east-1"]);
+    s.expect("(input hidden): ").unwrap();
+    let pid = s.get_process().pid();
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .expect("core limit listed");
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+    s.send_line(SECRET).unwrap();
+    s.expect(Eof).unwrap();
+}
+
+#[test]
+fn a_panic_prints_no_payload() {
+    let out = std::process::Command::new(BIN)
+        .args(["--region", "us-east-1"])
+        .env("SES_SMTP_PASSWORD_TEST_PANIC", "1")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(SECRET.as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(out.status.code(), Some(101));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: internal error at src/run.rs:"),
+        "{stderr}"
+    );
+    for i in 0..=SECRET.len() - 8 {
+        assert!(
+            !stderr.contains(&SECRET[i..i + 8]),
+            "payload printed: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn without_terminal_or_input_it_fails_at_once() {
+    // setsid: no controlling terminal; stdin at end of file.
+    let start = std::time::Instant::now();
+    let out = std::process::Command::new("setsid")
+        .args(["-w", BIN, "--region", "us-east-1"])
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_PROFILE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: no secret access key was given")
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
 }
