@@ -1,0 +1,96 @@
+//! The fuzz targets' properties (fuzz/properties.rs), driven by proptest in
+//! `cargo test`: random bytes, inputs shaped like the real formats, and the
+//! seed corpus (every vector and every CLI case's input).
+
+#[path = "../fuzz/properties.rs"]
+mod properties;
+
+mod common;
+
+use proptest::prelude::*;
+
+/// Fragments that steer random inputs into the parsers' interesting paths.
+fn shaped() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just("{\"AccessKey\": {".to_string()),
+        Just("\"SecretAccessKey\": \"".to_string()),
+        Just("\"AccessKeyId\": \"AKIAIOSFODNN7EXAMPLE\"".to_string()),
+        Just("\"SessionToken\": 1".to_string()),
+        Just("Access key ID,Secret access key\r\n".to_string()),
+        Just("[smtp]\naws_secret_access_key = ".to_string()),
+        Just("{password}".to_string()),
+        Just("{{".to_string()),
+        Just("%2B".to_string()),
+        Just("us-east-1".to_string()),
+        Just("\u{FEFF}".to_string()),
+        Just("\u{201C}".to_string()),
+        "[A-Za-z0-9+/]{40}",
+        "[A-Za-z0-9+/=]{44}",
+        "[ -~]{0,12}",
+        Just("\n".to_string()),
+        Just(",".to_string()),
+        Just("\"}}".to_string()),
+    ];
+    proptest::collection::vec(piece, 0..8).prop_map(|p| p.concat().into_bytes())
+}
+
+fn all(data: &[u8]) {
+    properties::derive(data);
+    properties::input(data);
+    properties::region(data);
+    properties::profile(data);
+    properties::verify(data);
+    properties::vectors(data);
+    properties::template(data);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn random_bytes(data in proptest::collection::vec(any::<u8>(), 0..300)) {
+        all(&data);
+    }
+
+    #[test]
+    fn shaped_inputs(data in shaped()) {
+        all(&data);
+    }
+
+    #[test]
+    fn vector_lines_with_one_byte_changed(index in any::<prop::sample::Index>(), byte in any::<u8>(), at in any::<prop::sample::Index>()) {
+        let vectors = common::all_vectors();
+        let v = &vectors[index.index(vectors.len())];
+        let mut line = format!(
+            r#"{{"secret": "{}", {}"version": {}, "password": "{}"}}"#,
+            v.secret,
+            v.region.as_ref().map(|r| format!(r#""region": "{r}", "#)).unwrap_or_default(),
+            v.version,
+            v.password
+        )
+        .into_bytes();
+        let i = at.index(line.len());
+        line[i] = byte;
+        all(&line);
+    }
+}
+
+#[test]
+fn seed_corpus() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut n = 0;
+    for v in common::all_vectors() {
+        for data in [v.secret.as_bytes(), v.password.as_bytes()] {
+            all(data);
+            n += 1;
+        }
+    }
+    for entry in std::fs::read_dir(root.join("tests/cmd")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "stdin") {
+            all(&std::fs::read(&path).unwrap());
+            n += 1;
+        }
+    }
+    assert!(n > 100, "seed corpus too small: {n}");
+}
