@@ -129,7 +129,7 @@ fn read_vector_file(path: &std::path::Path) -> Result<String> {
     } else {
         File::open(path)
             .and_then(|mut f| f.read_to_string(&mut text))
-            .with_context(|| format!("could not read {}", path.display()))?;
+            .with_context(|| format!("could not read {}", source::shown_path(path)))?;
     }
     Ok(text)
 }
@@ -142,7 +142,7 @@ pub fn vectors(cmd: VectorsCommand) -> Result<ExitCode> {
             let (mut passed, mut failed) = (0usize, 0usize);
             for path in &files {
                 let text = read_vector_file(path)?;
-                let name = path.display();
+                let name = source::shown_path(path);
                 for (i, line) in text.lines().enumerate() {
                     match vectors::check_line(line) {
                         Ok(None) => {}

@@ -113,13 +113,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         )
         .into());
     }
-    let template = match &cli.template {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .with_context(|| format!("could not read --template {}", path.display()))?,
-        ),
-        None => None,
-    };
+    let template =
+        match &cli.template {
+            Some(path) => Some(std::fs::read_to_string(path).with_context(|| {
+                format!("could not read --template {}", source::shown_path(path))
+            })?),
+            None => None,
+        };
     if let Some(out) = &cli.out {
         crate::out_file::check_target(out, cli.force)?;
     }
@@ -198,7 +198,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let path = cli
                 .template
                 .as_deref()
-                .map(|p| p.display().to_string())
+                .map(source::shown_path)
                 .unwrap_or_default();
             Failure::new(ExitCode::Usage, format!("--template {path}: {e}"))
         })?,
@@ -211,7 +211,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.out {
         Some(path) => {
             crate::out_file::write(path, cli.force, rendered.as_bytes())?;
-            let _ = writeln!(std::io::stderr(), "wrote {} (mode 0600)", path.display());
+            let _ = writeln!(
+                std::io::stderr(),
+                "wrote {} (mode 0600)",
+                source::shown_path(path)
+            );
         }
         None => write_stdout(rendered.as_bytes())?,
     }

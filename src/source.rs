@@ -104,15 +104,31 @@ pub fn read_stdin() -> Result<Zeroizing<Vec<u8>>> {
     }
 }
 
-/// Does not echo `path` when it looks like a secret passed by mistake.
-pub fn shown_path(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    let secret_shaped = text.len() >= 16
+/// 40 characters (a secret access key) or 44 (an SMTP password) of the
+/// base64 alphabet.
+fn looks_secret(text: &str) -> bool {
+    matches!(text.len(), 40 | 44)
         && text
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/');
-    if secret_shaped && !path.exists() {
-        "(not shown: it looks like a secret, and --secret-file takes a file name)".into()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+}
+
+/// A profile name as messages show it (hidden when it looks like a secret).
+fn shown_profile(name: &str) -> String {
+    if looks_secret(name) {
+        "(name not shown: it looks like a secret)".into()
+    } else {
+        name.to_string()
+    }
+}
+
+/// How every user-given path is shown in messages: as it is, unless it
+/// does not exist and has the shape of a secret (40 characters) or an SMTP
+/// password (44) passed in the wrong place.
+pub fn shown_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if looks_secret(&text) && !path.exists() {
+        "(not shown: it looks like a secret, and this option takes a file name)".into()
     } else {
         text.into_owned()
     }
@@ -243,7 +259,7 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("could not open {}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("could not open {}", shown_path(path))),
     };
     let len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
     if len > MAX_PROFILE_FILE {
@@ -251,7 +267,7 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
             ExitCode::BadInput,
             format!(
                 "{} is larger than {MAX_PROFILE_FILE} bytes; it is not an AWS CLI file",
-                path.display()
+                shown_path(path)
             ),
         )
         .into());
@@ -259,7 +275,7 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
     let mut buf = Zeroizing::new(Vec::with_capacity(len + 1));
     file.take(MAX_PROFILE_FILE as u64)
         .read_to_end(&mut buf)
-        .with_context(|| format!("could not read {}", path.display()))?;
+        .with_context(|| format!("could not read {}", shown_path(path)))?;
     match String::from_utf8(std::mem::take(&mut *buf)) {
         Ok(text) => Ok(Some(Zeroizing::new(text))),
         Err(e) => {
@@ -267,7 +283,7 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
             zeroize::Zeroize::zeroize(&mut bytes);
             Err(Failure::new(
                 ExitCode::BadInput,
-                format!("{} is not UTF-8 text", path.display()),
+                format!("{} is not UTF-8 text", shown_path(path)),
             )
             .into())
         }
@@ -276,15 +292,20 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
 
 fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
     use ses_smtp_password::profile::{self, File as Which};
+    let shown = shown_profile(name);
     let creds_path = aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials");
     let config_path = aws_file("AWS_CONFIG_FILE", "config");
     let creds = read_profile_file(&creds_path)?;
     let config = read_profile_file(&config_path)?;
-    let both = format!("{} nor {}", creds_path.display(), config_path.display());
+    let both = format!(
+        "{} nor {}",
+        shown_path(&creds_path),
+        shown_path(&config_path)
+    );
     if creds.is_none() && config.is_none() {
         return Err(Failure::new(
             ExitCode::NoInput,
-            format!("--profile {name}: neither {both} exists\n  hint: set AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE if the files are elsewhere"),
+            format!("--profile {shown}: neither {both} exists\n  hint: set AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE if the files are elsewhere"),
         )
         .into());
     }
@@ -309,7 +330,7 @@ fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
                 | profile::ProfileError::Input {
                     file: Which::Credentials,
                     ..
-                } => creds_path.display().to_string(),
+                } => shown_path(&creds_path),
                 profile::ProfileError::Parse {
                     file: Which::Config,
                     ..
@@ -321,15 +342,15 @@ fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
                 | profile::ProfileError::Input {
                     file: Which::Config,
                     ..
-                } => config_path.display().to_string(),
+                } => shown_path(&config_path),
                 _ => both.replace(" nor ", " or "),
             };
-            return Err(anyhow::Error::new(e).context(format!("profile {name} in {file}")));
+            return Err(anyhow::Error::new(e).context(format!("profile {shown} in {file}")));
         }
     };
     let (file, path) = match got.file {
-        Which::Credentials => (creds_path.display().to_string(), creds_path),
-        Which::Config => (config_path.display().to_string(), config_path),
+        Which::Credentials => (shown_path(&creds_path), creds_path),
+        Which::Config => (shown_path(&config_path), config_path),
     };
     Ok(Found {
         credentials: Credentials {
@@ -337,10 +358,7 @@ fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
             access_key_id: got.access_key_id,
             shape: Shape::Raw,
         },
-        origin: Origin::Profile {
-            name: name.to_string(),
-            file,
-        },
+        origin: Origin::Profile { name: shown, file },
         profile_region: config.as_deref().and_then(|c| profile::region(c, name)),
         input_path: Some(path),
     })

@@ -1,0 +1,305 @@
+//! The no-leak sweep: every failure path of every subcommand, driven with a
+//! canary secret (and its password), must keep every 8-character piece of
+//! both out of stdout, stderr and any file the run writes.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ses-smtp-password");
+/// A made-up secret.
+const C: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
+/// Its V4 password for us-east-1 (python3 hmac).
+const P: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
+
+struct Case {
+    label: &'static str,
+    args: Vec<String>,
+    stdin: Vec<u8>,
+    env: Vec<(&'static str, String)>,
+    /// Files to create in the working directory first.
+    files: Vec<(&'static str, String)>,
+    code: i32,
+}
+
+fn case(label: &'static str, args: &[&str], stdin: impl Into<Vec<u8>>, code: i32) -> Case {
+    Case {
+        label,
+        args: args.iter().map(|s| s.to_string()).collect(),
+        stdin: stdin.into(),
+        env: vec![],
+        files: vec![],
+        code,
+    }
+}
+
+impl Case {
+    fn env(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.env.push((name, value.into()));
+        self
+    }
+    fn file(mut self, name: &'static str, content: impl Into<String>) -> Self {
+        self.files.push((name, content.into()));
+        self
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let r = ["--region", "us-east-1"];
+    let json = |inner: &str| format!(r#"{{"AccessKey": {{{inner}}}}}"#);
+    let mut utf16 = vec![0xFF, 0xFE];
+    for b in C.bytes() {
+        utf16.extend_from_slice(&[b, 0]);
+    }
+    let profile = format!(
+        "[short]\naws_secret_access_key = {}\n[temp]\naws_secret_access_key = {C}\naws_session_token = {C}\n\
+         [badid]\naws_access_key_id = {C}\naws_secret_access_key = {C}\n[spaced]\naws_secret_access_key = {} {}\n\
+         [role]\naws_secret_access_key = {C}\nrole_arn = {C}\n",
+        &C[..30],
+        &C[..20],
+        &C[20..]
+    );
+    let with_profile = |label, name: &str, code| {
+        case(
+            label,
+            &["--profile", name, "--region", "us-east-1"],
+            "",
+            code,
+        )
+        .env("AWS_SHARED_CREDENTIALS_FILE", "credentials")
+        .file("credentials", profile.clone())
+    };
+    vec![
+        // derive: the secret's shape
+        case("truncated", &r, &C[..39], 3),
+        case("too long", &r, format!("{C}{C}"), 3),
+        case("inner space", &r, format!("{} {}", &C[..20], &C[20..]), 3),
+        case("second line", &r, format!("{C}\n{C}\n"), 3),
+        case("smart quotes", &r, format!("\u{201C}{C}\u{201D}"), 3),
+        case("plain quotes", &r, format!("\"{C}\""), 3),
+        case("nul", &r, format!("{}\0{}", &C[..9], &C[10..]), 3),
+        case("utf16", &r, utf16, 3),
+        case("non-ascii", &r, format!("{}é{}", &C[..9], &C[10..]), 3),
+        case("too large", &r, C.repeat(120), 3),
+        case("assignment", &r, format!("aws_secret_access_key={C}"), 3),
+        case("id and secret", &r, format!("AKIAIOSFODNN7EXAMPLE {C}"), 3),
+        case("smtp password as secret", &r, P, 3),
+        // derive: JSON and CSV
+        case("json syntax", &r, format!(r#"{{"AccessKey": {{"SecretAccessKey": "{C}",}}"#), 3),
+        case("json not string", &r, json(&format!(r#""SecretAccessKey": ["{C}"]"#)), 3),
+        case("json number id", &r, json(&format!(r#""AccessKeyId": 12, "SecretAccessKey": "{C}""#)), 3),
+        case("json secret as id", &r, json(&format!(r#""AccessKeyId": "{C}", "SecretAccessKey": "{C}""#)), 3),
+        case(
+            "sts json",
+            &r,
+            format!(r#"{{"Credentials": {{"AccessKeyId": "ASIAIOSFODNN7EXAMPLE", "SecretAccessKey": "{C}", "SessionToken": "{C}"}}}}"#),
+            4,
+        ),
+        case("csv header", &r, format!("Key,Value\nAKIAIOSFODNN7EXAMPLE,{C}\n"), 3),
+        case("csv two rows", &r, format!("Access key ID,Secret access key\nAKIAIOSFODNN7EXAMPLE,{C}\nAKIAIOSFODNN7EXAMPLE,{C}\n"), 3),
+        case("csv short row", &r, format!("Access key ID,Secret access key\n{C}\n"), 3),
+        // derive: arguments in the wrong place
+        case(
+            "key id mismatch",
+            &["--region", "us-east-1", "--access-key-id", "AKIAOTHEROTHEROTHER7"],
+            json(&format!(r#""AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "SecretAccessKey": "{C}""#)),
+            3,
+        ),
+        case("secret as key id", &["--region", "us-east-1", "--access-key-id", C], C, 3),
+        case("asia key id", &["--region", "us-east-1", "--access-key-id", "ASIAIOSFODNN7EXAMPLE"], C, 4),
+        case("secret as region", &["--region", C], C, 2),
+        case("secret as second region", &["--region", "us-east-1", "--region", C], C, 2),
+        case("no region", &[], C, 2),
+        case("secret as argument", &["--region", "us-east-1", C], C, 2),
+        case("secret as flag value", &["--region", "us-east-1", &format!("--secret={C}")], C, 2),
+        case("secret as format", &["--region", "us-east-1", "--format", C], C, 2),
+        case("secret as secret file", &["--region", "us-east-1", "--secret-file", C], "", 6),
+        case("secret as template", &["--region", "us-east-1", "--template", C], C, 6),
+        case("secret as profile", &["--region", "us-east-1", "--profile", C], "", 5),
+        case("env format several regions", &["--region", "us-east-1", "--region", "us-east-2", "--format", "env"], C, 2),
+        case("url without username", &["--region", "us-east-1", "--format", "smtp-url"], C, 2),
+        case("postfix without username", &["--region", "us-east-1", "--format", "postfix"], C, 2),
+        case("from-env unset", &["--region", "us-east-1", "--from-env"], C, 5),
+        // derive: the environment
+        case("env truncated", &r, "", 3).env("AWS_SECRET_ACCESS_KEY", &C[..30]),
+        case("env session token", &r, "", 4)
+            .env("AWS_SECRET_ACCESS_KEY", C)
+            .env("AWS_SESSION_TOKEN", C),
+        case("env secret as key id", &r, "", 3)
+            .env("AWS_SECRET_ACCESS_KEY", C)
+            .env("AWS_ACCESS_KEY_ID", C),
+        case("env secret as region", &[], C, 2).env("AWS_REGION", C),
+        // derive: profiles
+        with_profile("profile truncated", "short", 3),
+        with_profile("profile session token", "temp", 4),
+        with_profile("profile secret as key id", "badid", 3),
+        with_profile("profile inner space", "spaced", 3),
+        with_profile("profile role", "role", 4),
+        with_profile("profile missing", "missing", 5),
+        case("profile not ini", &["--profile", "smtp", "--region", "us-east-1"], "", 3)
+            .env("AWS_SHARED_CREDENTIALS_FILE", "credentials")
+            .file("credentials", format!("[smtp\naws_secret_access_key = {C}\n")),
+        // derive: templates and --out
+        case("template unknown", &["--region", "us-east-1", "--access-key-id", "AKIAIOSFODNN7EXAMPLE", "--template", "t"], C, 2)
+            .file("t", "P={password}\nX={unknown}\n"),
+        case("template unclosed", &["--region", "us-east-1", "--access-key-id", "AKIAIOSFODNN7EXAMPLE", "--template", "t"], C, 2)
+            .file("t", "P={password}\nX={unclosed\n"),
+        case("template without username", &["--region", "us-east-1", "--template", "t"], C, 2)
+            .file("t", "P={password}\nU={username}\n"),
+        case("out exists", &["--region", "us-east-1", "--out", "o"], C, 2).file("o", "old\n"),
+        case("out is the input", &["--region", "us-east-1", "--secret-file", "s", "--out", "s", "--force"], "", 2)
+            .file("s", C),
+        case("out with bad secret", &["--region", "us-east-1", "--out", "o"], &C[..39], 3),
+        case("secret as out", &["--region", "us-east-1", "--out", C], C, 6),
+        // verify
+        case("verify other region", &["verify", "--region", "eu-west-1"], C, 1).env("SES_SMTP_PASSWORD", P),
+        case("verify url-encoded", &["verify", "--region", "us-east-1"], C, 1)
+            .env("SES_SMTP_PASSWORD", P.replace('/', "%2F")),
+        case("verify newline", &["verify", "--region", "us-east-1"], C, 1).env("SES_SMTP_PASSWORD", format!("{P}\n")),
+        case("verify inner space", &["verify", "--region", "us-east-1"], C, 1)
+            .env("SES_SMTP_PASSWORD", format!("{} {}", &P[..20], &P[20..])),
+        case("verify truncated", &["verify", "--region", "us-east-1"], C, 1).env("SES_SMTP_PASSWORD", &P[..43]),
+        case("verify not base64", &["verify", "--region", "us-east-1"], C, 1).env("SES_SMTP_PASSWORD", P.replace('/', "_")),
+        case("verify no match", &["verify"], "Zq9+/0aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV/+", 1).env("SES_SMTP_PASSWORD", P),
+        case("verify bad secret", &["verify", "--region", "us-east-1"], &C[..39], 3).env("SES_SMTP_PASSWORD", P),
+        case("verify no password", &["verify", "--region", "us-east-1"], C, 5),
+        case("verify password file is the password", &["verify", "--region", "us-east-1", "--password-file", P], C, 6),
+        case("verify both on stdin", &["verify", "--region", "us-east-1", "--password-file", "-", "--secret-file", "-"], P, 2),
+        // vectors
+        case("vectors check bad lines", &["vectors", "check", "v"], "", 1).file(
+            "v",
+            format!(
+                "{{\"secret\": \"{C}\", \"region\": \"eu-west-1\", \"version\": 4, \"password\": \"{P}\"}}\n\
+                 {{\"secret\": \"{C}\", \"version\": 4, \"password\": \"{P}\"}}\n\
+                 {{\"secret\": \"{C}\", \"region\": \"{C}\", \"version\": 4, \"password\": \"{P}\"}}\n\
+                 {{\"secret\": \"{C}\", \"region\": \"us-east-1\", \"version\": 4, \"password\": \"{P}\",}}\n{C}\n"
+            ),
+        ),
+        case("vectors check secret as file", &["vectors", "check", C], "", 6),
+        case("vectors generate bad count", &["vectors", "generate", "--count", C], "", 2),
+        // the other subcommands
+        case("policy secret as identity", &["policy", "--identity", C], "", 2),
+        case("policy secret as address", &["policy", "--from-address", C], "", 2),
+        case("policy secret as region", &["policy", "--region", C], "", 2),
+        case("regions secret as format", &["regions", "--format", C], "", 2),
+        case("completions secret as shell", &["completions", C], "", 2),
+        case("man with a secret", &["man", C], "", 2),
+    ]
+}
+
+fn assert_no_piece(label: &str, what: &str, text: &[u8]) {
+    let text = String::from_utf8_lossy(text);
+    for secret in [C, P] {
+        for i in 0..=secret.len() - 8 {
+            let piece = &secret[i..i + 8];
+            assert!(
+                !text.contains(piece),
+                "{label}: {what} contains {piece:?}:\n{text}"
+            );
+        }
+    }
+}
+
+fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_below(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn no_failure_path_leaks_the_secret_or_password() {
+    let cases = cases();
+    assert!(cases.len() >= 70, "{} cases", cases.len());
+    for k in &cases {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, content) in &k.files {
+            std::fs::write(dir.path().join(name), content).unwrap();
+        }
+        let before = files_below(dir.path());
+        let mut cmd = Command::new(BIN);
+        cmd.current_dir(dir.path()).args(&k.args);
+        for v in [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_PROFILE",
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "AWS_CONFIG_FILE",
+            "SES_SMTP_PASSWORD",
+        ] {
+            cmd.env_remove(v);
+        }
+        // No profile files of the machine's own.
+        cmd.env("HOME", dir.path());
+        for (name, value) in &k.env {
+            cmd.env(name, value);
+        }
+        let out = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                let mut stdin = child.stdin.take().unwrap();
+                let _ = stdin.write_all(&k.stdin);
+                drop(stdin);
+                child.wait_with_output()
+            })
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(k.code),
+            "{}: exit code; stderr:\n{stderr}",
+            k.label
+        );
+        if k.code >= 2 {
+            assert!(
+                stderr.starts_with("error: "),
+                "{}: no error message:\n{stderr}",
+                k.label
+            );
+            assert!(out.stdout.is_empty(), "{}: printed on stdout", k.label);
+        } else {
+            assert!(!out.stdout.is_empty(), "{}: no verdict", k.label);
+        }
+        assert_no_piece(k.label, "stdout", &out.stdout);
+        assert_no_piece(k.label, "stderr", &out.stderr);
+        for path in files_below(dir.path()) {
+            if !before.contains(&path) {
+                assert_no_piece(
+                    k.label,
+                    &path.display().to_string(),
+                    &std::fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_canary_password_is_right() {
+    // Guards the sweep: the constant must be what a success prints.
+    let out = Command::new(BIN)
+        .args(["--region", "us-east-1", "--format", "password"])
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(C.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{P}\n"));
+}
