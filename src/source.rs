@@ -209,18 +209,37 @@ fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
     }))
 }
 
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn note_interrupt(_: libc::c_int) {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
 /// Asks on /dev/tty with echo off (rpassword). rpassword answers Ctrl-C by
 /// raising SIGINT before it restores the terminal, which would leave the
-/// user's terminal raw; so SIGINT is ignored while it reads, and raised
-/// again once the terminal is restored.
+/// user's terminal raw. So while it reads, SIGINT only sets a flag (and
+/// interrupts the read); once rpassword has restored the terminal, the
+/// default action is put back and SIGINT raised again.
 pub fn prompt_hidden(prompt: &str) -> std::io::Result<Zeroizing<String>> {
-    // SAFETY: plain signal-disposition changes; no handler code runs.
-    let previous = unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
+    INTERRUPTED.store(false, std::sync::atomic::Ordering::SeqCst);
+    // SAFETY: sigaction with a handler that only stores to an atomic; the
+    // previous action is saved and put back below.
+    let mut previous: libc::sigaction = unsafe { std::mem::zeroed() };
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = note_interrupt as *const () as libc::sighandler_t;
+        // No SA_RESTART: a signal interrupts the blocking read.
+        action.sa_flags = 0;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGINT, &action, &mut previous);
+    }
     let typed = rpassword::prompt_password(prompt).map(Zeroizing::new);
-    unsafe { libc::signal(libc::SIGINT, previous) };
-    if matches!(&typed, Err(e) if e.kind() == std::io::ErrorKind::Interrupted) {
+    unsafe { libc::sigaction(libc::SIGINT, &previous, std::ptr::null_mut()) };
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        drop(typed);
         // The terminal is restored now: end as an interrupted process does.
         unsafe { libc::raise(libc::SIGINT) };
+        return Err(std::io::Error::from(std::io::ErrorKind::Interrupted));
     }
     typed
 }

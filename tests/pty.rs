@@ -23,9 +23,15 @@ fn clean_env(cmd: &mut Command) {
     }
 }
 
+/// Runs the tool in a pseudo-terminal whose echo is first turned on (as in
+/// a real terminal; expectrl starts with it off), so that only the tool's
+/// own handling can hide what is typed.
 fn session(args: &[&str]) -> OsSession {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args);
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("stty echo; exec \"$0\" \"$@\"")
+        .arg(BIN)
+        .args(args);
     clean_env(&mut cmd);
     let mut s = Session::spawn(cmd).expect("spawn in a pseudo-terminal");
     s.set_expect_timeout(Some(Duration::from_secs(10)));
@@ -48,6 +54,7 @@ fn prompt_does_not_echo_the_secret() {
 fn prompt_rejects_a_bad_secret_without_echo() {
     let mut s = session(&["--region", "us-east-1"]);
     s.expect("(input hidden): ").expect("prompt shown");
+    std::thread::sleep(Duration::from_millis(300));
     s.send_line(&SECRET[..39]).unwrap();
     let rest = s.expect(Eof).expect("the tool exits");
     let shown = String::from_utf8_lossy(rest.as_bytes()).into_owned();
@@ -92,6 +99,8 @@ fn ctrl_c_at_the_prompt_restores_the_terminal() {
     let mut s = Session::spawn(cmd).unwrap();
     s.set_expect_timeout(Some(Duration::from_secs(10)));
     s.expect("(input hidden): ").unwrap();
+    // The prompt is written just before the terminal goes raw; let it.
+    std::thread::sleep(Duration::from_millis(300));
     s.send(expectrl::ControlCode::EndOfText).unwrap();
     let rest = s.expect(Eof).unwrap();
     let shown = String::from_utf8_lossy(rest.as_bytes()).into_owned();
@@ -109,6 +118,7 @@ fn ctrl_c_at_the_prompt_restores_the_terminal() {
 fn core_dumps_are_off_while_waiting_at_the_prompt() {
     let mut s = session(&["--region", "us-east-1"]);
     s.expect("(input hidden): ").unwrap();
+    // The shell exec'd the tool, so the pid is the tool's.
     let pid = s.get_process().pid();
     let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
     let core = limits
