@@ -55,7 +55,12 @@ unsafe impl GlobalAlloc for Scanning {
                 HITS.fetch_add(1, Ordering::SeqCst);
             }
         }
-        unsafe { System.dealloc(ptr, layout) }
+        // Zero every freed block, so that stale bytes recycled by malloc into
+        // another test's allocation are never mistaken for its residue.
+        unsafe {
+            std::ptr::write_bytes(ptr, 0, layout.size());
+            System.dealloc(ptr, layout)
+        }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
