@@ -11,7 +11,7 @@ use ses_smtp_password::region::{self, REGIONS, STARTTLS_PORTS, TLS_WRAPPER_PORTS
 use ses_smtp_password::vectors::{self, Stream};
 use ses_smtp_password::verify::{self, Malformed, Verdict};
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use zeroize::Zeroizing;
 
 /// The password to verify: --password-file, SES_SMTP_PASSWORD, or a prompt.
@@ -120,18 +120,15 @@ pub fn verify(args: VerifyArgs) -> Result<ExitCode> {
     })
 }
 
-fn read_vector_file(path: &std::path::Path) -> Result<String> {
-    let mut text = String::new();
+/// A vector file, read line by line so that a large file is never held
+/// whole in memory.
+fn open_vector_file(path: &std::path::Path) -> Result<Box<dyn std::io::BufRead>> {
     if path.as_os_str() == "-" {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("could not read standard input")?;
-    } else {
-        File::open(path)
-            .and_then(|mut f| f.read_to_string(&mut text))
-            .with_context(|| format!("could not read {}", source::shown_path(path)))?;
+        return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
     }
-    Ok(text)
+    let f =
+        File::open(path).with_context(|| format!("could not read {}", source::shown_path(path)))?;
+    Ok(Box::new(std::io::BufReader::new(f)))
 }
 
 pub fn vectors(cmd: VectorsCommand) -> Result<ExitCode> {
@@ -141,10 +138,25 @@ pub fn vectors(cmd: VectorsCommand) -> Result<ExitCode> {
         VectorsCommand::Check { files } => {
             let (mut passed, mut failed) = (0usize, 0usize);
             for path in &files {
-                let text = read_vector_file(path)?;
+                let mut reader = open_vector_file(path)?;
                 let name = source::shown_path(path);
-                for (i, line) in text.lines().enumerate() {
-                    match vectors::check_line(line) {
+                let mut raw = Vec::new();
+                let mut number = 0usize;
+                loop {
+                    raw.clear();
+                    let n = reader
+                        .read_until(b'\n', &mut raw)
+                        .with_context(|| format!("could not read {name}"))?;
+                    if n == 0 {
+                        break;
+                    }
+                    number += 1;
+                    let Ok(line) = std::str::from_utf8(&raw) else {
+                        failed += 1;
+                        writeln!(out, "{name}:{number}: MALFORMED: not UTF-8 text")?;
+                        continue;
+                    };
+                    match vectors::check_line(line.trim_end_matches(['\n', '\r'])) {
                         Ok(None) => {}
                         Ok(Some(c)) if c.ok => passed += 1,
                         Ok(Some(c)) => {
@@ -152,14 +164,13 @@ pub fn vectors(cmd: VectorsCommand) -> Result<ExitCode> {
                             let region = c.region.as_deref().unwrap_or("(none)");
                             writeln!(
                                 out,
-                                "{name}:{}: FAILED: version {} region {region}: the password does not match the secret",
-                                i + 1,
+                                "{name}:{number}: FAILED: version {} region {region}: the password does not match the secret",
                                 c.version
                             )?;
                         }
                         Err(e) => {
                             failed += 1;
-                            writeln!(out, "{name}:{}: MALFORMED: {e}", i + 1)?;
+                            writeln!(out, "{name}:{number}: MALFORMED: {e}")?;
                         }
                     }
                 }
