@@ -282,3 +282,183 @@ pub fn man() -> Result<ExitCode> {
     write_stdout(&buf)?;
     Ok(ExitCode::Success)
 }
+
+/// HOST, HOST:PORT or [IPv6]:PORT. The text is never echoed: a secret
+/// typed in the wrong place must not come back in an error.
+#[cfg(feature = "probe")]
+fn split_endpoint(endpoint: &str) -> Result<(String, Option<u16>)> {
+    let (host, port) = split_host_port(endpoint)?;
+    let host_ok = !host.is_empty()
+        && host.len() <= 253
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    if !host_ok {
+        return Err(Failure::new(
+            ExitCode::Usage,
+            "--endpoint is not a host name (not shown); expected HOST or HOST:PORT, e.g. vpce-0abc.email-smtp.us-east-1.vpce.amazonaws.com",
+        )
+        .into());
+    }
+    Ok((host, port))
+}
+
+#[cfg(feature = "probe")]
+fn split_host_port(endpoint: &str) -> Result<(String, Option<u16>)> {
+    let bad = || {
+        Failure::new(
+            ExitCode::Usage,
+            "--endpoint must be HOST or HOST:PORT (not shown)",
+        )
+    };
+    if let Some(rest) = endpoint.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').ok_or_else(bad)?;
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(p.parse().map_err(|_| bad())?),
+            None if after.is_empty() => None,
+            None => return Err(bad().into()),
+        };
+        return Ok((host.to_string(), port));
+    }
+    match endpoint.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') => {
+            Ok((host.to_string(), Some(port.parse().map_err(|_| bad())?)))
+        }
+        _ if endpoint.is_empty() || endpoint.contains(char::is_whitespace) => Err(bad().into()),
+        _ => Ok((endpoint.to_string(), None)),
+    }
+}
+
+#[cfg(feature = "probe")]
+pub fn probe(args: crate::cli::ProbeArgs) -> Result<ExitCode> {
+    use crate::probe::{Login, Outcome, Target, TlsMode, diagnosis};
+    use ses_smtp_password::derive::derive_v4;
+
+    let (host, endpoint_port) = match &args.endpoint {
+        Some(e) => {
+            let (h, p) = split_endpoint(e)?;
+            (Some(h), p)
+        }
+        None => (None, None),
+    };
+    if endpoint_port.is_some() && args.port.is_some() {
+        return Err(Failure::new(
+            ExitCode::Usage,
+            "give the port in --endpoint or with --port, not both",
+        )
+        .into());
+    }
+    let port = endpoint_port.or(args.port).unwrap_or(587);
+    let tls = match (args.tls, TlsMode::for_port(port)) {
+        (Some(t), _) | (None, Some(t)) => t,
+        (None, None) => {
+            return Err(Failure::new(
+                ExitCode::Usage,
+                format!("port {port} is not an SES SMTP port\n  hint: say how TLS starts there with --tls starttls or --tls implicit"),
+            )
+            .into());
+        }
+    };
+    let named = args.region.clone().map(|r| (r, "--region")).or_else(|| {
+        non_empty_env("AWS_REGION")
+            .map(|r| (r, "AWS_REGION"))
+            .or_else(|| non_empty_env("AWS_DEFAULT_REGION").map(|r| (r, "AWS_DEFAULT_REGION")))
+    });
+    if let Some((name, from)) = &named {
+        region::resolve(name, args.allow_unknown_region).context(*from)?;
+    }
+    let found = source::find_secret(&args.secret, true)?;
+    let username = source::settle_username(&found, args.secret.access_key_id.as_deref())?.ok_or_else(|| {
+        Failure::new(
+            ExitCode::Usage,
+            "probe needs the SMTP user name, and the access key ID is unknown\n  hint: pass --access-key-id AKIA… of this secret's key",
+        )
+    })?;
+    let region = match named {
+        Some((name, from)) => region::resolve(&name, args.allow_unknown_region).context(from)?,
+        None => match &found.profile_region {
+            Some(r) => {
+                region::resolve(r, args.allow_unknown_region).context("the profile's region")?
+            }
+            None => {
+                return Err(Failure::new(
+                    ExitCode::Usage,
+                    "no region given\n  hint: pass --region REGION (the password and the endpoint depend on it)",
+                )
+                .into());
+            }
+        },
+    };
+    let password = derive_v4(&found.credentials.secret, &region.code);
+    let target = Target {
+        host: host.unwrap_or_else(|| region.host()),
+        port,
+        tls,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        ca_file: args.ca_file.clone(),
+        verbose: args.verbose,
+    };
+    let login = Login {
+        username: username.as_str(),
+        password: password.expose(),
+    };
+    let (outcome, facts) = crate::probe::probe(&target, &login)?;
+    let advice = diagnosis(&outcome, &region.code, port);
+    let text = match args.format {
+        VerdictFormat::Json => {
+            let v = serde_json::json!({
+                "accepted": matches!(outcome, Outcome::Accepted { .. }),
+                "outcome": outcome.kind(),
+                "code": outcome.code(),
+                "reply": outcome.reply(),
+                "detail": outcome.detail(),
+                "host": target.host,
+                "port": target.port,
+                "tls": tls.name(),
+                "tls_version": facts.tls_version,
+                "mechanism": facts.mechanism,
+                "username": username.as_str(),
+                "region": region.code,
+                "diagnosis": advice,
+            });
+            format!("{v}\n")
+        }
+        VerdictFormat::Text => {
+            let place = format!("{}:{}", target.host, target.port);
+            let mut t = match &outcome {
+                Outcome::Accepted { code, reply } => {
+                    format!("accepted: {place} answered {code} {reply} to {username}\n")
+                }
+                Outcome::Rejected { code, reply } => {
+                    format!("rejected: {place} answered {code} {reply}\n")
+                }
+                Outcome::Temporary { code, reply } => {
+                    format!("temporary failure: {place} answered {code} {reply}\n")
+                }
+                Outcome::Tls { detail } => format!("TLS failure with {place}: {detail}\n"),
+                Outcome::Network { detail, .. } => {
+                    format!("network failure with {place}: {detail}\n")
+                }
+                Outcome::Protocol { detail } => {
+                    format!("protocol failure with {place}: {detail}\n")
+                }
+            };
+            if matches!(outcome, Outcome::Accepted { .. }) {
+                t.push_str(&format!("  {}\n", advice[0]));
+            } else {
+                t.push_str("  likely causes, most likely first:\n");
+                for (i, a) in advice.iter().enumerate() {
+                    t.push_str(&format!("  {}. {a}\n", i + 1));
+                }
+            }
+            t
+        }
+    };
+    write_stdout(text.as_bytes())?;
+    Ok(match outcome {
+        Outcome::Accepted { .. } => ExitCode::Success,
+        Outcome::Rejected { .. } => ExitCode::Rejected,
+        Outcome::Temporary { .. } => ExitCode::Temporary,
+        _ => ExitCode::Network,
+    })
+}

@@ -15,6 +15,12 @@ pub enum ExitCode {
     Refused = 4,
     NoInput = 5,
     Io = 6,
+    /// probe: the server refused the login.
+    Rejected = 7,
+    /// probe: network, TLS or protocol failure.
+    Network = 8,
+    /// probe: a temporary refusal (4xx).
+    Temporary = 9,
 }
 
 impl From<ExitCode> for std::process::ExitCode {

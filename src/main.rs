@@ -6,6 +6,8 @@ mod commands;
 mod exit_codes;
 mod hygiene;
 mod out_file;
+#[cfg(feature = "probe")]
+mod probe;
 mod run;
 mod source;
 
@@ -24,6 +26,8 @@ fn main() -> std::process::ExitCode {
         Some(cli::Command::Vectors(cmd)) => commands::vectors(cmd),
         Some(cli::Command::Regions(args)) => commands::regions(args),
         Some(cli::Command::Policy(args)) => commands::policy(args),
+        #[cfg(feature = "probe")]
+        Some(cli::Command::Probe(args)) => commands::probe(args),
         Some(cli::Command::Completions { shell }) => commands::completions(shell),
         Some(cli::Command::Man) => commands::man(),
     };

@@ -176,6 +176,12 @@ fn cases() -> Vec<Case> {
         ),
         case("vectors check secret as file", &["vectors", "check", C], "", 6),
         case("vectors generate bad count", &["vectors", "generate", "--count", C], "", 2),
+        // probe (no network needed for these)
+        case("probe without username", &["probe", "--region", "us-east-1"], C, 2),
+        case("probe bad secret", &["probe", "--region", "us-east-1", "--access-key-id", "AKIAIOSFODNN7EXAMPLE"], &C[..39], 3),
+        case("probe secret as endpoint", &["probe", "--region", "us-east-1", "--access-key-id", "AKIAIOSFODNN7EXAMPLE", "--endpoint", C], C, 2),
+        case("probe secret as ca file", &["probe", "--region", "us-east-1", "--access-key-id", "AKIAIOSFODNN7EXAMPLE", "--endpoint", "localhost:1", "--tls", "starttls", "--ca-file", C], C, 6),
+        case("probe unknown port", &["probe", "--region", "us-east-1", "--access-key-id", "AKIAIOSFODNN7EXAMPLE", "--port", "2525"], C, 2),
         // the other subcommands
         case("policy secret as identity", &["policy", "--identity", C], "", 2),
         case("policy secret as address", &["policy", "--from-address", C], "", 2),

@@ -1,0 +1,405 @@
+//! `probe` against real SMTP servers (aiosmtpd, tests/smtp/server.py) on
+//! 127.0.0.1, with a throwaway CA made for the run: STARTTLS and TLS from
+//! the first byte, AUTH PLAIN and LOGIN, 535, 454, no AUTH, no STARTTLS, a
+//! server that hangs up, one that never answers, a certificate for another
+//! host, an untrusted CA. The server logs every AUTH it receives, so the
+//! tests can check from the server's side that credentials arrived only over
+//! TLS, that the password was right, and that no mail was ever started.
+#![cfg(feature = "probe")]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ses-smtp-password");
+/// A made-up secret and its V4 password for us-east-1 (python3 hmac).
+const SECRET: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
+const PASSWORD: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
+
+struct Servers {
+    ports: HashMap<String, u16>,
+    dir: PathBuf,
+    _child: Child,
+    _tmp: tempfile::TempDir,
+}
+
+/// One set of servers for the whole test binary; it ends when the test
+/// process does (its standard input closes).
+fn servers() -> &'static Servers {
+    static S: OnceLock<Servers> = OnceLock::new();
+    S.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp/server.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(tmp.path())
+            .arg(PASSWORD)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            // The server's own chatter (aiosmtpd logs refused handshakes).
+            .stderr(std::fs::File::create(tmp.path().join("server.err")).unwrap())
+            .spawn()
+            .expect("python3 with aiosmtpd (pip install aiosmtpd)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let ports: HashMap<String, u16> = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("server did not start ({e}): {line:?}"));
+        Servers {
+            ports,
+            dir: tmp.path().to_path_buf(),
+            _child: child,
+            _tmp: tmp,
+        }
+    })
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+/// Probes server `name` as user `user` (each test its own user, to find its
+/// attempts in the shared log).
+fn probe(name: &str, user: &str, extra: &[&str]) -> Run {
+    let s = servers();
+    let port = s.ports[name];
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "probe",
+        "--region",
+        "us-east-1",
+        "--access-key-id",
+        user,
+        "-v",
+    ])
+    .arg("--endpoint")
+    .arg(format!("localhost:{port}"))
+    .args(extra);
+    if !extra.contains(&"--timeout") {
+        cmd.args(["--timeout", "2"]);
+    }
+    for v in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_REGION",
+        "AWS_PROFILE",
+    ] {
+        cmd.env_remove(v);
+    }
+    let start = Instant::now();
+    let out = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(SECRET.as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        elapsed: start.elapsed(),
+    };
+    assert_no_secret(&run);
+    run
+}
+
+fn ca() -> String {
+    servers().dir.join("ca.pem").display().to_string()
+}
+
+/// The server's log of AUTH attempts by `user`.
+fn auth_log(user: &str) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(servers().dir.join("auth.log")).unwrap_or_default();
+    text.lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["user"] == user)
+        .collect()
+}
+
+/// Neither the secret, nor the password, nor the AUTH PLAIN blob may show
+/// up in any output, verbose included.
+fn assert_no_secret(run: &Run) {
+    use base64::Engine as _;
+    let blob = base64::engine::general_purpose::STANDARD.encode(format!("\0AKIATEST\0{PASSWORD}"));
+    for text in [&run.stdout, &run.stderr] {
+        for secret in [SECRET, PASSWORD, &blob[16..]] {
+            for i in 0..=secret.len() - 8 {
+                assert!(
+                    !text.contains(&secret[i..i + 8]),
+                    "output holds a piece of a secret:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn accepted_over_starttls_with_auth_plain() {
+    let user = "AKIATESTSTARTTLS0001";
+    let r = probe("starttls", user, &["--tls", "starttls", "--ca-file", &ca()]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with(&format!(
+        "accepted: localhost:{} answered 235 2.7.0 Authentication successful to {user}\n",
+        servers().ports["starttls"]
+    )));
+    assert!(
+        r.stdout
+            .contains("not that the sender identity is verified")
+    );
+    assert!(r.stderr.contains("probe: > STARTTLS\n"));
+    assert!(
+        r.stderr
+            .contains("probe: > AUTH PLAIN (credentials not shown)\n")
+    );
+    assert!(r.stderr.contains("probe: > QUIT\n"));
+    // From the server's side: one AUTH, over TLS, with the right password.
+    let log = auth_log(user);
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["tls"], true);
+    assert_eq!(log[0]["match"], true);
+    assert_eq!(log[0]["mechanism"], "PLAIN");
+}
+
+#[test]
+fn accepted_over_implicit_tls() {
+    let user = "AKIATESTIMPLICIT0002";
+    let r = probe("implicit", user, &["--tls", "implicit", "--ca-file", &ca()]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("STARTTLS"));
+    let log = auth_log(user);
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["tls"], true);
+    assert_eq!(log[0]["match"], true);
+}
+
+#[test]
+fn accepted_with_auth_login_only() {
+    let user = "AKIATESTLOGINONLY003";
+    let r = probe(
+        "login_only",
+        user,
+        &["--tls", "starttls", "--ca-file", &ca(), "--format", "json"],
+    );
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["accepted"], true);
+    assert_eq!(v["outcome"], "accepted");
+    assert_eq!(v["code"], 235);
+    assert_eq!(v["mechanism"], "LOGIN");
+    assert_eq!(v["tls"], "starttls");
+    assert_eq!(v["tls_version"], "TLS 1.3");
+    let log = auth_log(user);
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0]["mechanism"].as_str(), log[0]["tls"].as_bool()),
+        (Some("LOGIN"), Some(true))
+    );
+}
+
+#[test]
+fn rejected_535_is_diagnosed() {
+    let user = "AKIATESTREJECTED0004";
+    let r = probe(
+        "rejecting",
+        user,
+        &["--tls", "starttls", "--ca-file", &ca()],
+    );
+    assert_eq!(r.code, Some(7), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("answered 535 Authentication Credentials Invalid\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("1. the password was made for another region")
+    );
+    assert!(
+        r.stdout
+            .contains("ses-smtp-password verify --region us-east-1")
+    );
+    assert!(r.stdout.contains("ses:SendRawEmail"));
+    let json = probe(
+        "rejecting",
+        user,
+        &["--tls", "starttls", "--ca-file", &ca(), "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        (
+            v["accepted"].as_bool(),
+            v["outcome"].as_str(),
+            v["code"].as_u64()
+        ),
+        (Some(false), Some("rejected"), Some(535))
+    );
+    assert!(v["diagnosis"].as_array().unwrap().len() >= 4);
+}
+
+#[test]
+fn throttling_is_temporary() {
+    let r = probe(
+        "throttled",
+        "AKIATESTTHROTTLED005",
+        &["--tls", "starttls", "--ca-file", &ca()],
+    );
+    assert_eq!(r.code, Some(9), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("temporary failure:"), "{}", r.stdout);
+    assert!(r.stdout.contains("454"));
+}
+
+#[test]
+fn a_server_without_auth() {
+    let user = "AKIATESTNOAUTH000006";
+    let r = probe("no_auth", user, &["--tls", "starttls", "--ca-file", &ca()]);
+    assert_eq!(r.code, Some(8), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("the server offers no AUTH after TLS"),
+        "{}",
+        r.stdout
+    );
+    assert!(auth_log(user).is_empty());
+}
+
+#[test]
+fn credentials_are_never_sent_without_tls() {
+    let user = "AKIATESTNOSTARTTLS07";
+    let r = probe(
+        "no_starttls",
+        user,
+        &["--tls", "starttls", "--ca-file", &ca()],
+    );
+    assert_eq!(r.code, Some(8), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("does not offer STARTTLS; credentials are never sent without TLS")
+    );
+    assert!(!r.stderr.contains("AUTH"));
+    assert!(auth_log(user).is_empty());
+}
+
+#[test]
+fn a_server_that_hangs_up_mid_handshake() {
+    let r = probe(
+        "closing",
+        "AKIATESTCLOSING00008",
+        &["--tls", "starttls", "--ca-file", &ca()],
+    );
+    assert_eq!(r.code, Some(8), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("network failure") && r.stdout.contains("closed the connection"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_silent_server_times_out() {
+    let r = probe(
+        "silent",
+        "AKIATESTSILENT000009",
+        &["--tls", "starttls", "--ca-file", &ca(), "--timeout", "1"],
+    );
+    assert_eq!(r.code, Some(8), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("no answer within the timeout"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.elapsed < Duration::from_secs(6), "took {:?}", r.elapsed);
+}
+
+#[test]
+fn a_certificate_for_another_host_is_refused() {
+    let user = "AKIATESTWRONGHOST010";
+    let r = probe(
+        "wrong_host",
+        user,
+        &["--tls", "starttls", "--ca-file", &ca()],
+    );
+    assert_eq!(r.code, Some(8), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("TLS failure") && r.stdout.contains("not valid for this host name"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        auth_log(user).is_empty(),
+        "credentials sent to the wrong host"
+    );
+}
+
+#[test]
+fn an_untrusted_ca_is_refused() {
+    let user = "AKIATESTUNTRUSTED011";
+    // No --ca-file: the test CA is not among the web roots.
+    let r = probe("starttls", user, &["--tls", "starttls"]);
+    assert_eq!(r.code, Some(8), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("not trusted"), "{}", r.stdout);
+    assert!(auth_log(user).is_empty());
+}
+
+#[test]
+fn no_mail_is_ever_started() {
+    // Run a probe, then check that the servers never saw MAIL FROM.
+    let _ = probe(
+        "starttls",
+        "AKIATESTNOMAIL000012",
+        &["--tls", "starttls", "--ca-file", &ca()],
+    );
+    let text = std::fs::read_to_string(servers().dir.join("auth.log")).unwrap_or_default();
+    assert!(!text.contains("mail_from"), "{text}");
+}
+
+#[test]
+fn ports_choose_the_tls_mode_and_other_ports_need_it_named() {
+    let out = Command::new(BIN)
+        .args([
+            "probe",
+            "--region",
+            "us-east-1",
+            "--access-key-id",
+            "AKIAIOSFODNN7EXAMPLE",
+            "--port",
+            "2525",
+        ])
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("error: port 2525 is not an SES SMTP port")
+    );
+}
+
+#[test]
+fn starttls_response_injection_is_refused() {
+    let r = probe(
+        "injecting",
+        "AKIATESTINJECTION013",
+        &["--tls", "starttls", "--ca-file", &ca()],
+    );
+    assert_eq!(r.code, Some(8), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("sent data before the TLS handshake"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stderr.contains("> AUTH"), "{}", r.stderr);
+}
