@@ -2,7 +2,7 @@
 
 use crate::cli::{Cli, PolicyArgs, RegionsArgs, VectorsCommand, VerdictFormat, VerifyArgs};
 use crate::exit_codes::{ExitCode, Failure};
-use crate::run::{non_empty_env, write_stdout};
+use crate::run::{named_region, write_stdout};
 use crate::source;
 use anyhow::{Context, Result};
 use clap::CommandFactory;
@@ -77,11 +77,7 @@ fn reason(v: &Verdict) -> &'static str {
 }
 
 pub fn verify(args: VerifyArgs) -> Result<ExitCode> {
-    let region = match args.region.clone().map(|r| (r, "--region")).or_else(|| {
-        non_empty_env("AWS_REGION")
-            .map(|r| (r, "AWS_REGION"))
-            .or_else(|| non_empty_env("AWS_DEFAULT_REGION").map(|r| (r, "AWS_DEFAULT_REGION")))
-    }) {
+    let region = match named_region(args.region.as_deref()) {
         Some((name, from)) => {
             Some(region::resolve(&name, args.allow_unknown_region).context(from)?)
         }
@@ -359,11 +355,7 @@ pub fn probe(args: crate::cli::ProbeArgs) -> Result<ExitCode> {
             .into());
         }
     };
-    let named = args.region.clone().map(|r| (r, "--region")).or_else(|| {
-        non_empty_env("AWS_REGION")
-            .map(|r| (r, "AWS_REGION"))
-            .or_else(|| non_empty_env("AWS_DEFAULT_REGION").map(|r| (r, "AWS_DEFAULT_REGION")))
-    });
+    let named = named_region(args.region.as_deref());
     if let Some((name, from)) = &named {
         region::resolve(name, args.allow_unknown_region).context(*from)?;
     }

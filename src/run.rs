@@ -65,6 +65,16 @@ fn resolve_all(names: &[String], from: &str, allow: bool) -> Result<Vec<Resolved
 
 const NO_REGION: &str = "no region given\n  hint: pass --region REGION (SMTP passwords differ per region), or set AWS_REGION";
 
+/// One region named by a flag, else AWS_REGION, else AWS_DEFAULT_REGION,
+/// with where it came from (for error messages).
+pub fn named_region(flag: Option<&str>) -> Option<(String, &'static str)> {
+    flag.map(|r| (r.to_string(), "--region")).or_else(|| {
+        non_empty_env("AWS_REGION")
+            .map(|r| (r, "AWS_REGION"))
+            .or_else(|| non_empty_env("AWS_DEFAULT_REGION").map(|r| (r, "AWS_DEFAULT_REGION")))
+    })
+}
+
 pub fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }

@@ -8,32 +8,18 @@ use assert_cmd::Command;
 use std::io::Write;
 use std::process::Stdio;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ses-smtp-password");
 /// A made-up secret.
 const CANARY: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
-const AWS_VARS: [&str; 6] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_PROFILE",
-];
 
 fn cmd() -> Command {
-    let mut c = Command::new(BIN);
-    for v in AWS_VARS {
-        c.env_remove(v);
-    }
-    c
+    Command::from_std(common::tool())
 }
 
 #[test]
 fn closed_stdout_is_an_error() {
     // stdin stays open until stdout is closed, so the write must hit EPIPE.
-    let mut child = std::process::Command::new(BIN)
+    let mut child = common::tool()
         .args(["--region", "us-east-1", "--format", "password"])
-        .env_remove("AWS_SECRET_ACCESS_KEY")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -63,18 +49,13 @@ fn full_disk_is_an_error() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let out = std::process::Command::new(BIN)
-        .args(["--region", "us-east-1"])
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .stdin(Stdio::piped())
-        .stdout(full)
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            child.stdin.take().unwrap().write_all(CANARY.as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
+    let out = common::feed(
+        common::tool()
+            .args(["--region", "us-east-1"])
+            .stdout(full)
+            .stderr(Stdio::piped()),
+        CANARY.as_bytes(),
+    );
     assert_eq!(out.status.code(), Some(6));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),

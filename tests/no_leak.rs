@@ -2,10 +2,10 @@
 //! canary secret (and its password), must keep every 8-character piece of
 //! both out of stdout, stderr and any file the run writes.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ses-smtp-password");
+use std::path::Path;
+
 /// A made-up secret.
 const C: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
 /// Its V4 password for us-east-1 (python3 hmac).
@@ -228,39 +228,14 @@ fn no_failure_path_leaks_the_secret_or_password() {
             std::fs::write(dir.path().join(name), content).unwrap();
         }
         let before = files_below(dir.path());
-        let mut cmd = Command::new(BIN);
+        let mut cmd = common::tool();
         cmd.current_dir(dir.path()).args(&k.args);
-        for v in [
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_REGION",
-            "AWS_DEFAULT_REGION",
-            "AWS_PROFILE",
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "AWS_CONFIG_FILE",
-            "SES_SMTP_PASSWORD",
-        ] {
-            cmd.env_remove(v);
-        }
         // No profile files of the machine's own.
         cmd.env("HOME", dir.path());
         for (name, value) in &k.env {
             cmd.env(name, value);
         }
-        let out = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .and_then(|mut child| {
-                use std::io::Write;
-                let mut stdin = child.stdin.take().unwrap();
-                let _ = stdin.write_all(&k.stdin);
-                drop(stdin);
-                child.wait_with_output()
-            })
-            .unwrap();
+        let out = common::run_with_stdin(&mut cmd, &k.stdin);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
             out.status.code(),
@@ -295,17 +270,9 @@ fn no_failure_path_leaks_the_secret_or_password() {
 #[test]
 fn the_canary_password_is_right() {
     // Guards the sweep: the constant must be what a success prints.
-    let out = Command::new(BIN)
-        .args(["--region", "us-east-1", "--format", "password"])
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(C.as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
+    let out = common::run_with_stdin(
+        common::tool().args(["--region", "us-east-1", "--format", "password"]),
+        C.as_bytes(),
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{P}\n"));
 }

@@ -1,9 +1,10 @@
 //! Operator workflow: --out files, profiles, policy, completions, man page.
 
+mod common;
+
 use assert_cmd::Command;
 use std::os::unix::fs::PermissionsExt;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ses-smtp-password");
 const SECRET: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
 /// python3 hmac, us-east-1.
 const PASSWORD: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
@@ -18,20 +19,7 @@ const SUBCOMMANDS: [&str; 7] = [
 ];
 
 fn cmd() -> Command {
-    let mut c = Command::new(BIN);
-    for v in [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_PROFILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "AWS_CONFIG_FILE",
-    ] {
-        c.env_remove(v);
-    }
-    c
+    Command::from_std(common::tool())
 }
 
 #[test]
@@ -39,22 +27,14 @@ fn out_writes_mode_0600_whatever_the_umask() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("smtp.env");
     // A permissive umask must not loosen the file.
-    let out = std::process::Command::new("sh")
-        .args([
-            "-c",
-            "umask 000; exec \"$0\" --region us-east-1 --format password --out \"$1\"",
-            BIN,
-        ])
-        .arg(&path)
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(SECRET.as_bytes())?;
-            c.wait_with_output()
-        })
-        .unwrap();
+    let mut sh = std::process::Command::new("sh");
+    sh.args([
+        "-c",
+        "umask 000; exec \"$0\" --region us-east-1 --format password --out \"$1\"",
+        common::BIN,
+    ])
+    .arg(&path);
+    let out = common::run_with_stdin(common::clean_env(&mut sh), SECRET.as_bytes());
     assert!(out.status.success());
     let meta = std::fs::metadata(&path).unwrap();
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);

@@ -7,6 +7,8 @@
 //! TLS, that the password was right, and that no mail was ever started.
 #![cfg(feature = "probe")]
 
+mod common;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -14,7 +16,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ses-smtp-password");
 /// A made-up secret and its V4 password for us-east-1 (python3 hmac).
 const SECRET: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
 const PASSWORD: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
@@ -70,7 +71,7 @@ struct Run {
 fn probe(name: &str, user: &str, extra: &[&str]) -> Run {
     let s = servers();
     let port = s.ports[name];
-    let mut cmd = Command::new(BIN);
+    let mut cmd = common::tool();
     cmd.args([
         "probe",
         "--region",
@@ -85,27 +86,8 @@ fn probe(name: &str, user: &str, extra: &[&str]) -> Run {
     if !extra.contains(&"--timeout") {
         cmd.args(["--timeout", "2"]);
     }
-    for v in [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_REGION",
-        "AWS_PROFILE",
-    ] {
-        cmd.env_remove(v);
-    }
     let start = Instant::now();
-    let out = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(SECRET.as_bytes())?;
-            c.wait_with_output()
-        })
-        .unwrap();
+    let out = common::run_with_stdin(&mut cmd, SECRET.as_bytes());
     let run = Run {
         code: out.status.code(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -367,7 +349,7 @@ fn no_mail_is_ever_started() {
 
 #[test]
 fn ports_choose_the_tls_mode_and_other_ports_need_it_named() {
-    let out = Command::new(BIN)
+    let out = common::tool()
         .args([
             "probe",
             "--region",
@@ -377,7 +359,6 @@ fn ports_choose_the_tls_mode_and_other_ports_need_it_named() {
             "--port",
             "2525",
         ])
-        .env_remove("AWS_SECRET_ACCESS_KEY")
         .stdin(Stdio::null())
         .output()
         .unwrap();

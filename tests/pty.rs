@@ -1,27 +1,16 @@
 //! On a terminal the tool asks for the secret without echo, and the prompt
 //! goes to the terminal, not to standard output.
 
+mod common;
+
 use expectrl::session::OsSession;
 use expectrl::{Eof, Expect, Session};
 use std::process::Command;
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ses-smtp-password");
+use common::{BIN, clean_env};
 const SECRET: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
 const PASSWORD: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
-
-fn clean_env(cmd: &mut Command) {
-    for v in [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_PROFILE",
-    ] {
-        cmd.env_remove(v);
-    }
-}
 
 /// Runs the tool in a pseudo-terminal whose echo is first turned on (as in
 /// a real terminal; expectrl starts with it off), so that only the tool's
@@ -133,20 +122,12 @@ fn core_dumps_are_off_while_waiting_at_the_prompt() {
 
 #[test]
 fn a_panic_prints_no_payload() {
-    let out = std::process::Command::new(BIN)
-        .args(["--region", "us-east-1"])
-        .env("SES_SMTP_PASSWORD_TEST_PANIC", "1")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(SECRET.as_bytes())?;
-            c.wait_with_output()
-        })
-        .unwrap();
+    let out = common::run_with_stdin(
+        common::tool()
+            .args(["--region", "us-east-1"])
+            .env("SES_SMTP_PASSWORD_TEST_PANIC", "1"),
+        SECRET.as_bytes(),
+    );
     assert_eq!(out.status.code(), Some(101));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -165,10 +146,9 @@ fn a_panic_prints_no_payload() {
 fn without_terminal_or_input_it_fails_at_once() {
     // setsid: no controlling terminal; stdin at end of file.
     let start = std::time::Instant::now();
-    let out = std::process::Command::new("setsid")
-        .args(["-w", BIN, "--region", "us-east-1"])
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_PROFILE")
+    let mut setsid = Command::new("setsid");
+    setsid.args(["-w", BIN, "--region", "us-east-1"]);
+    let out = clean_env(&mut setsid)
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();

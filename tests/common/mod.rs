@@ -55,3 +55,53 @@ pub fn load(path: &Path) -> Vec<Vector> {
 pub fn all_vectors() -> Vec<Vector> {
     vector_files().iter().flat_map(|p| load(p)).collect()
 }
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_ses-smtp-password");
+
+/// Every variable the tool reads; tests set the ones they mean to.
+pub const TOOL_VARS: [&str; 9] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_PROFILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONFIG_FILE",
+    "SES_SMTP_PASSWORD",
+];
+
+/// Removes the tool's variables from a command's environment.
+pub fn clean_env(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    for v in TOOL_VARS {
+        cmd.env_remove(v);
+    }
+    cmd
+}
+
+/// The binary with a clean environment.
+pub fn tool() -> std::process::Command {
+    let mut cmd = std::process::Command::new(BIN);
+    clean_env(&mut cmd);
+    cmd
+}
+
+/// Runs `cmd` with `stdin` written to its standard input, then closed;
+/// stdout and stderr are captured.
+pub fn run_with_stdin(cmd: &mut std::process::Command, stdin: &[u8]) -> std::process::Output {
+    use std::process::Stdio;
+    feed(cmd.stdout(Stdio::piped()).stderr(Stdio::piped()), stdin)
+}
+
+/// Like [`run_with_stdin`], but stdout and stderr go where `cmd` says.
+pub fn feed(cmd: &mut std::process::Command, stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // A tool that fails early may close its stdin first; that is fine.
+    let _ = child.stdin.take().expect("stdin").write_all(stdin);
+    child.wait_with_output().expect("wait")
+}

@@ -45,9 +45,14 @@ def v2(secret):
     return base64.b64encode(b"\x02" + sign(secret.encode("utf-8"), "SendRawEmail")).decode("ascii")
 
 
-for label, secret in SECRETS:
-    for region in REGIONS + (OUTSIDE_TABLE if label == "aws-example" else []):
-        print(json.dumps({"name": f"python-hmac {label} {region}", "secret": secret,
-                          "region": region, "version": 4, "password": v4(secret, region)}))
-    print(json.dumps({"name": f"python-hmac {label} v2", "secret": secret,
-                      "version": 2, "password": v2(secret)}))
+def main():
+    for label, secret in SECRETS:
+        for region in REGIONS + (OUTSIDE_TABLE if label == "aws-example" else []):
+            print(json.dumps({"name": f"python-hmac {label} {region}", "secret": secret,
+                              "region": region, "version": 4, "password": v4(secret, region)}))
+        print(json.dumps({"name": f"python-hmac {label} v2", "secret": secret,
+                          "version": 2, "password": v2(secret)}))
+
+
+if __name__ == "__main__":
+    main()
