@@ -33,10 +33,8 @@ fn regions(cli: &Cli) -> Result<Option<Vec<ResolvedRegion>>> {
     }
     let (names, from): (Vec<String>, &str) = if !cli.regions.region.is_empty() {
         (cli.regions.region.clone(), "--region")
-    } else if let Some(r) = non_empty_env("AWS_REGION") {
-        (vec![r], "AWS_REGION")
-    } else if let Some(r) = non_empty_env("AWS_DEFAULT_REGION") {
-        (vec![r], "AWS_DEFAULT_REGION")
+    } else if let Some((r, from)) = named_region(None) {
+        (vec![r], from)
     } else {
         return Ok(None);
     };
@@ -75,7 +73,7 @@ pub fn named_region(flag: Option<&str>) -> Option<(String, &'static str)> {
     })
 }
 
-pub fn non_empty_env(name: &str) -> Option<String> {
+fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
