@@ -24,6 +24,7 @@ Exit codes:
   4  refused: temporary (STS) credentials, or an ID that is not an access key
   5  no input: no source held a secret (or the profile has none)
   6  I/O error: reading input or writing output failed
+  7, 8, 9  probe: rejected; network, TLS or protocol failure; temporary
 
 Examples:
   printf '%s' \"$SECRET\" | ses-smtp-password --region eu-west-1 --access-key-id AKIA...
