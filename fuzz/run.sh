@@ -42,6 +42,9 @@ for path in glob.glob("tests/cmd/*.in/credentials"):
     put("profile", open(path, "rb").read())
 for path in glob.glob("docs/templates/*"):
     put("template", open(path, "rb").read())
+# Inputs that once failed, named TARGET-what.
+for path in glob.glob("fuzz/regressions/*"):
+    put(os.path.basename(path).split("-")[0], open(path, "rb").read())
 PY
 
 cargo fuzz build --sanitizer none -O

@@ -28,6 +28,8 @@ pub enum TemporaryEvidence {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SecretProblem {
+    /// The secret field of a JSON or CSV record is empty.
+    Empty,
     TooShort {
         len: usize,
     },
@@ -133,6 +135,11 @@ impl fmt::Display for SecretProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use SecretProblem::*;
         match self {
+            Empty => write!(
+                f,
+                "the secret access key in the input is empty\n  \
+                 hint: the record lost its secret; give the file as IAM produced it, or create a new key"
+            ),
             TooShort { len } => write!(
                 f,
                 "the secret is {len} characters long, not 40: it looks truncated\n  \

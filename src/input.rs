@@ -185,6 +185,10 @@ pub fn parse_raw_secret(bytes: &[u8], policy: SecretPolicy) -> Result<SecretKey,
 /// Checks a secret's bytes as they are (no trimming) and copies them into a
 /// zeroizing buffer.
 pub fn check_secret(bytes: &[u8], policy: SecretPolicy) -> Result<SecretKey, InputError> {
+    // Even --allow-unusual-secret never signs with an empty key.
+    if bytes.is_empty() {
+        return Err(InputError::Secret(SecretProblem::Empty));
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         InputError::Secret(SecretProblem::NotUtf8 {
             byte: e.valid_up_to() + 1,
@@ -640,6 +644,26 @@ mod tests {
             b"SECRET_KEY"
         );
         assert!(parse_input(b"a b", relaxed).is_err());
+    }
+
+    #[test]
+    fn an_empty_secret_field_is_refused_under_any_policy() {
+        // Found by the `input` fuzz target: a CSV row with an empty secret
+        // column passed with --allow-unusual-secret.
+        for allow_unusual in [false, true] {
+            let policy = SecretPolicy { allow_unusual };
+            let csv = b"Access key ID,Secret access key\nAKIAIOSFODNN7EXAMPLE,,x\n";
+            assert_eq!(
+                parse_input(csv, policy).unwrap_err(),
+                InputError::Secret(SecretProblem::Empty)
+            );
+            let json =
+                br#"{"AccessKey": {"AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "SecretAccessKey": ""}}"#;
+            assert_eq!(
+                parse_input(json, policy).unwrap_err(),
+                InputError::Secret(SecretProblem::Empty)
+            );
+        }
     }
 
     #[test]

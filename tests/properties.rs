@@ -92,5 +92,10 @@ fn seed_corpus() {
             n += 1;
         }
     }
+    // Inputs the fuzzer once failed on (fuzz/regressions/TARGET-what).
+    for entry in std::fs::read_dir(root.join("fuzz/regressions")).unwrap() {
+        all(&std::fs::read(entry.unwrap().path()).unwrap());
+        n += 1;
+    }
     assert!(n > 100, "seed corpus too small: {n}");
 }
