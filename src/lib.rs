@@ -2,9 +2,11 @@
 //!
 //! This library is pure: no I/O, no command line. It holds the derivation
 //! ([`derive`]), the table of SES SMTP regions ([`region`]), the parsing and
-//! checking of what users feed in ([`input`]), and the output formats
-//! ([`output`]). Secrets and derived passwords live in zeroizing buffers
-//! whose `Debug` is redacted.
+//! checking of what users feed in ([`input`], [`profile`]), the output
+//! formats ([`output`]), the diagnosis of a password ([`verify`]), vector
+//! files ([`vectors`]) and the least-privilege IAM policy ([`policy`]).
+//! Errors ([`error`]) name positions, never characters. Secrets and derived
+//! passwords live in zeroizing buffers whose `Debug` is redacted.
 //!
 //! ```
 //! use ses_smtp_password::derive::{derive_v4, SecretKey};
