@@ -38,6 +38,16 @@ pub enum ProfileError {
 }
 
 impl ProfileError {
+    /// The file the error is about, where it is about one.
+    pub fn file(&self) -> Option<File> {
+        match self {
+            ProfileError::Parse { file, .. }
+            | ProfileError::Unsupported { file, .. }
+            | ProfileError::Input { file, .. } => Some(*file),
+            ProfileError::NoProfile | ProfileError::NoSecret => None,
+        }
+    }
+
     pub fn kind(&self) -> crate::error::ErrorKind {
         use crate::error::ErrorKind;
         match self {

@@ -337,32 +337,10 @@ fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
     let got = match result {
         Ok(got) => got,
         Err(e) => {
-            let file = match &e {
-                profile::ProfileError::Parse {
-                    file: Which::Credentials,
-                    ..
-                }
-                | profile::ProfileError::Unsupported {
-                    file: Which::Credentials,
-                    ..
-                }
-                | profile::ProfileError::Input {
-                    file: Which::Credentials,
-                    ..
-                } => shown_path(&creds_path),
-                profile::ProfileError::Parse {
-                    file: Which::Config,
-                    ..
-                }
-                | profile::ProfileError::Unsupported {
-                    file: Which::Config,
-                    ..
-                }
-                | profile::ProfileError::Input {
-                    file: Which::Config,
-                    ..
-                } => shown_path(&config_path),
-                _ => both.replace(" nor ", " or "),
+            let file = match e.file() {
+                Some(Which::Credentials) => shown_path(&creds_path),
+                Some(Which::Config) => shown_path(&config_path),
+                None => both.replace(" nor ", " or "),
             };
             return Err(anyhow::Error::new(e).context(format!("profile {shown} in {file}")));
         }
