@@ -27,11 +27,26 @@ fn session(args: &[&str]) -> OsSession {
     s
 }
 
+/// Waits until the tool has turned echo off on the terminal: the prompt is
+/// written just before, so text typed on seeing the prompt could still be
+/// echoed by the kernel. The master side shares the terminal's settings.
+fn wait_echo_off(s: &OsSession) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while s.get_process().get_echo().expect("read terminal settings") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "echo never turned off"
+        );
+        std::thread::yield_now();
+    }
+}
+
 #[test]
 fn prompt_does_not_echo_the_secret() {
     let mut s = session(&["--region", "us-east-1", "--format", "password"]);
     s.expect("IAM secret access key (input hidden): ")
         .expect("prompt shown");
+    wait_echo_off(&s);
     s.send_line(SECRET).unwrap();
     let rest = s.expect(Eof).expect("the tool exits");
     let shown = String::from_utf8_lossy(rest.as_bytes()).into_owned();
@@ -43,7 +58,7 @@ fn prompt_does_not_echo_the_secret() {
 fn prompt_rejects_a_bad_secret_without_echo() {
     let mut s = session(&["--region", "us-east-1"]);
     s.expect("(input hidden): ").expect("prompt shown");
-    std::thread::sleep(Duration::from_millis(300));
+    wait_echo_off(&s);
     s.send_line(&SECRET[..39]).unwrap();
     let rest = s.expect(Eof).expect("the tool exits");
     let shown = String::from_utf8_lossy(rest.as_bytes()).into_owned();
@@ -60,7 +75,7 @@ fn prompt_goes_to_the_terminal_and_only_the_password_to_stdout() {
     let out = dir.path().join("stdout");
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
-        .arg("exec \"$0\" --region us-east-1 --format password > \"$1\"")
+        .arg("stty echo; exec \"$0\" --region us-east-1 --format password > \"$1\"")
         .arg(BIN)
         .arg(&out);
     clean_env(&mut cmd);
@@ -68,6 +83,7 @@ fn prompt_goes_to_the_terminal_and_only_the_password_to_stdout() {
     s.set_expect_timeout(Some(Duration::from_secs(10)));
     s.expect("IAM secret access key (input hidden): ")
         .expect("prompt on the terminal");
+    wait_echo_off(&s);
     s.send_line(SECRET).unwrap();
     s.expect(Eof).unwrap();
     assert_eq!(
@@ -82,14 +98,14 @@ fn ctrl_c_at_the_prompt_restores_the_terminal() {
     // settings: they must be as before the prompt.
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
-        .arg("\"$0\" --region us-east-1; echo \"exit=$?\"; stty -a")
+        .arg("stty echo; \"$0\" --region us-east-1; echo \"exit=$?\"; stty -a")
         .arg(BIN);
     clean_env(&mut cmd);
     let mut s = Session::spawn(cmd).unwrap();
     s.set_expect_timeout(Some(Duration::from_secs(10)));
     s.expect("(input hidden): ").unwrap();
-    // The prompt is written just before the terminal goes raw; let it.
-    std::thread::sleep(Duration::from_millis(300));
+    // The prompt is written just before the terminal goes raw; wait for it.
+    wait_echo_off(&s);
     s.send(expectrl::ControlCode::EndOfText).unwrap();
     let rest = s.expect(Eof).unwrap();
     let shown = String::from_utf8_lossy(rest.as_bytes()).into_owned();
@@ -116,6 +132,7 @@ fn core_dumps_are_off_while_waiting_at_the_prompt() {
         .expect("core limit listed");
     let fields: Vec<&str> = core.split_whitespace().collect();
     assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+    wait_echo_off(&s);
     s.send_line(SECRET).unwrap();
     s.expect(Eof).unwrap();
 }
@@ -146,12 +163,13 @@ fn a_panic_prints_no_payload() {
 fn without_terminal_or_input_it_fails_at_once() {
     // setsid: no controlling terminal; stdin at end of file.
     let start = std::time::Instant::now();
+    // setsid(1) is util-linux, part of every Debian system.
     let mut setsid = Command::new("setsid");
     setsid.args(["-w", BIN, "--region", "us-east-1"]);
     let out = clean_env(&mut setsid)
         .stdin(std::process::Stdio::null())
         .output()
-        .unwrap();
+        .expect("setsid (util-linux: apt-get install util-linux)");
     assert_eq!(out.status.code(), Some(5));
     assert!(
         String::from_utf8_lossy(&out.stderr).starts_with("error: no secret access key was given")

@@ -1,0 +1,466 @@
+//! SMTP servers for tests/probe.rs, started inside the test process on
+//! 127.0.0.1, with a throwaway CA made in-process (rcgen).
+//!
+//! The well-behaved servers speak SMTP through `mailin`, a third-party SMTP
+//! server state machine (the one under `mailin-embedded`); this file only
+//! moves its lines over TCP and rustls, so the transport can tell the
+//! handler, per connection, whether TLS was up when AUTH arrived. mailin
+//! itself refuses AUTH before TLS unless told otherwise.
+//!
+//! The broken and hostile servers are written here on purpose: they exist to
+//! misbehave (hang up, say nothing, inject after STARTTLS, trickle, echo).
+//!
+//! Every AUTH attempt and every MAIL FROM is recorded in [`Servers::log`];
+//! tests tell their attempts apart by user name.
+#![allow(dead_code)]
+
+use mailin::{Action, AuthMechanism, Handler, Response, SessionBuilder};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// What a server saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    Auth {
+        user: String,
+        mechanism: &'static str,
+        /// TLS was up on this connection when AUTH arrived (set by the
+        /// transport below, not by the SMTP engine).
+        tls: bool,
+        /// The password was the one expected.
+        matched: bool,
+    },
+    Mail,
+}
+
+type Log = Arc<Mutex<Vec<Event>>>;
+
+pub struct Servers {
+    pub ports: HashMap<&'static str, u16>,
+    /// The throwaway CA's certificate, for `--ca-file`.
+    pub ca_file: PathBuf,
+    pub log: Log,
+    _dir: tempfile::TempDir,
+}
+
+impl Servers {
+    /// The AUTH attempts of `user`: (mechanism, tls, matched).
+    pub fn auths(&self, user: &str) -> Vec<(&'static str, bool, bool)> {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|e| match e {
+                Event::Auth {
+                    user: u,
+                    mechanism,
+                    tls,
+                    matched,
+                } if u == user => Some((*mechanism, *tls, *matched)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn port(&self, name: &str) -> u16 {
+        *self
+            .ports
+            .get(name)
+            .unwrap_or_else(|| panic!("no test server named {name}"))
+    }
+}
+
+/// How a mailin server answers AUTH.
+#[derive(Clone)]
+enum Answer {
+    /// 235 for the expected password, 535 otherwise.
+    Check,
+    /// This reply whatever the credentials.
+    Fixed(u16, &'static str),
+}
+
+#[derive(Clone)]
+struct Recorder {
+    tls: Arc<AtomicBool>,
+    answer: Answer,
+    expected: Arc<str>,
+    log: Log,
+}
+
+impl Recorder {
+    fn auth(&self, user: &str, password: &str, mechanism: &'static str) -> Response {
+        let matched = password == &*self.expected;
+        self.log.lock().unwrap().push(Event::Auth {
+            user: user.to_string(),
+            mechanism,
+            tls: self.tls.load(Ordering::SeqCst),
+            matched,
+        });
+        match &self.answer {
+            Answer::Check if matched => Response::custom(235, "Authentication successful.".into()),
+            Answer::Check => Response::custom(535, "Authentication Credentials Invalid".into()),
+            Answer::Fixed(code, text) => Response::custom(*code, (*text).into()),
+        }
+    }
+}
+
+impl Handler for Recorder {
+    fn mail(&mut self, _ip: IpAddr, _domain: &str, _from: &str) -> Response {
+        // The probe must never get here.
+        self.log.lock().unwrap().push(Event::Mail);
+        Response::custom(550, "the probe must not send mail".into())
+    }
+    fn auth_plain(&mut self, _authz: &str, user: &str, password: &str) -> Response {
+        self.auth(user, password, "PLAIN")
+    }
+    fn auth_login(&mut self, user: &str, password: &str) -> Response {
+        self.auth(user, password, "LOGIN")
+    }
+}
+
+/// How a mailin server is set up.
+#[derive(Clone)]
+struct Setup {
+    tls: Option<Arc<ServerConfig>>,
+    implicit: bool,
+    mechanisms: Vec<AuthMechanism>,
+    answer: Answer,
+    /// Offer AUTH without TLS (a hostile or misconfigured server).
+    plaintext_auth: bool,
+}
+
+/// A stream read line by line through our own buffer, so that after
+/// STARTTLS nothing read ahead is lost or carried into TLS.
+struct Lines<S> {
+    s: S,
+    buf: Vec<u8>,
+}
+
+impl<S: Read + Write> Lines<S> {
+    fn line(&mut self) -> io::Result<Option<Vec<u8>>> {
+        loop {
+            if let Some(i) = self.buf.iter().position(|&b| b == b'\n') {
+                return Ok(Some(self.buf.drain(..=i).collect()));
+            }
+            let mut chunk = [0u8; 4096];
+            let n = self.s.read(&mut chunk)?;
+            if n == 0 {
+                return Ok(None);
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    /// Writes a whole reply in one write.
+    fn reply(&mut self, r: &Response) -> io::Result<()> {
+        self.s.write_all(&r.buffer()?)?;
+        self.s.flush()
+    }
+}
+
+enum End {
+    Closed,
+    UpgradeTls,
+}
+
+fn converse<S: Read + Write, H: Handler>(
+    session: &mut mailin::Session<H>,
+    conn: &mut Lines<S>,
+) -> io::Result<End> {
+    while let Some(line) = conn.line()? {
+        let r = session.process(&line);
+        match r.action {
+            Action::Reply => conn.reply(&r)?,
+            Action::Close => {
+                conn.reply(&r)?;
+                return Ok(End::Closed);
+            }
+            Action::UpgradeTls => {
+                conn.reply(&r)?;
+                return Ok(End::UpgradeTls);
+            }
+            Action::NoReply => {}
+        }
+    }
+    Ok(End::Closed)
+}
+
+fn tls_accept(
+    config: &Arc<ServerConfig>,
+    mut tcp: TcpStream,
+) -> io::Result<StreamOwned<ServerConnection, TcpStream>> {
+    let mut conn = ServerConnection::new(config.clone()).map_err(io::Error::other)?;
+    while conn.is_handshaking() {
+        conn.complete_io(&mut tcp)?;
+    }
+    Ok(StreamOwned::new(conn, tcp))
+}
+
+fn serve_mailin(tcp: TcpStream, setup: &Setup, expected: &Arc<str>, log: &Log) -> io::Result<()> {
+    let tls = Arc::new(AtomicBool::new(false));
+    let handler = Recorder {
+        tls: tls.clone(),
+        answer: setup.answer.clone(),
+        expected: expected.clone(),
+        log: log.clone(),
+    };
+    let mut builder = SessionBuilder::new("mailin.test");
+    if setup.tls.is_some() && !setup.implicit {
+        builder.enable_start_tls();
+    }
+    for m in &setup.mechanisms {
+        builder.enable_auth(m.clone());
+    }
+    if setup.plaintext_auth {
+        builder.insecure_enable_plaintext_auth();
+    }
+    let ip = tcp.peer_addr()?.ip();
+    let mut session = builder.build(ip, handler);
+    if setup.implicit {
+        let config = setup
+            .tls
+            .as_ref()
+            .expect("implicit TLS needs a certificate");
+        let stream = tls_accept(config, tcp)?;
+        tls.store(true, Ordering::SeqCst);
+        session.tls_active();
+        let mut conn = Lines {
+            s: stream,
+            buf: Vec::new(),
+        };
+        conn.reply(&session.greeting())?;
+        converse(&mut session, &mut conn)?;
+        return Ok(());
+    }
+    let mut conn = Lines {
+        s: tcp,
+        buf: Vec::new(),
+    };
+    conn.reply(&session.greeting())?;
+    if let End::UpgradeTls = converse(&mut session, &mut conn)? {
+        if !conn.buf.is_empty() {
+            // The client pipelined past STARTTLS: not our client's way.
+            return Ok(());
+        }
+        let config = setup.tls.as_ref().expect("STARTTLS needs a certificate");
+        let stream = tls_accept(config, conn.s)?;
+        tls.store(true, Ordering::SeqCst);
+        session.tls_active();
+        let mut conn = Lines {
+            s: stream,
+            buf: Vec::new(),
+        };
+        converse(&mut session, &mut conn)?;
+    }
+    Ok(())
+}
+
+/// Accepts connections for ever on a thread; each is served on its own.
+fn listen(serve: impl Fn(TcpStream) + Send + Sync + 'static) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = listener.local_addr().unwrap().port();
+    let serve = Arc::new(serve);
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let serve = serve.clone();
+            std::thread::spawn(move || serve(tcp));
+        }
+    });
+    port
+}
+
+/// Reads until the peer has sent a whole line (or gone), so that closing
+/// afterwards leaves nothing unread: the kernel then ends the connection
+/// with FIN, not with a reset.
+fn read_line(tcp: &mut TcpStream) -> io::Result<Vec<u8>> {
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while !line.ends_with(b"\n") {
+        if tcp.read(&mut byte)? == 0 {
+            break;
+        }
+        line.push(byte[0]);
+    }
+    Ok(line)
+}
+
+/// Waits until the client closes its side.
+fn drain(tcp: &mut TcpStream) {
+    let mut sink = [0u8; 1024];
+    while matches!(tcp.read(&mut sink), Ok(n) if n > 0) {}
+}
+
+fn closing(mut tcp: TcpStream) -> io::Result<()> {
+    tcp.write_all(b"220 closing.test ESMTP\r\n")?;
+    read_line(&mut tcp)?; // EHLO
+    tcp.shutdown(std::net::Shutdown::Both)
+}
+
+fn injecting(mut tcp: TcpStream) -> io::Result<()> {
+    tcp.write_all(b"220 injecting.test ESMTP\r\n")?;
+    read_line(&mut tcp)?;
+    tcp.write_all(b"250-injecting.test\r\n250 STARTTLS\r\n")?;
+    read_line(&mut tcp)?;
+    // The STARTTLS answer and, in the same write, a forged reply that a
+    // careless client would take as coming over TLS.
+    tcp.write_all(b"220 go ahead\r\n250 AUTH PLAIN\r\n")?;
+    drain(&mut tcp);
+    Ok(())
+}
+
+fn silent(mut tcp: TcpStream) -> io::Result<()> {
+    drain(&mut tcp);
+    Ok(())
+}
+
+struct Certs {
+    ca_pem: String,
+    localhost: Arc<ServerConfig>,
+    wrong_host: Arc<ServerConfig>,
+}
+
+fn certs() -> Certs {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
+        KeyPair, KeyUsagePurpose,
+    };
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.distinguished_name
+        .push(DnType::CommonName, "ses-smtp-password test CA");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca, ca_key);
+    let server = |name: &str| {
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(vec![name.to_string()]).unwrap();
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        let cert = params.signed_by(&key, &issuer).unwrap();
+        let chain = vec![CertificateDer::from(cert.der().to_vec())];
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        let config =
+            ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_no_client_auth()
+                .with_single_cert(chain, key)
+                .unwrap();
+        Arc::new(config)
+    };
+    Certs {
+        ca_pem: ca_cert.pem(),
+        localhost: server("localhost"),
+        wrong_host: server("wrong.example"),
+    }
+}
+
+/// One set of servers for the whole test binary, expecting `password`.
+pub fn start(password: &str) -> Servers {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = certs();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &certs.ca_pem).unwrap();
+    let log: Log = Arc::default();
+    let expected: Arc<str> = Arc::from(password);
+    let both = vec![AuthMechanism::Plain, AuthMechanism::Login];
+    let starttls = Setup {
+        tls: Some(certs.localhost.clone()),
+        implicit: false,
+        mechanisms: both.clone(),
+        answer: Answer::Check,
+        plaintext_auth: false,
+    };
+    let mailin = |setup: Setup| {
+        let (expected, log) = (expected.clone(), log.clone());
+        listen(move |tcp| {
+            let _ = serve_mailin(tcp, &setup, &expected, &log);
+        })
+    };
+    let mut ports = HashMap::new();
+    ports.insert("starttls", mailin(starttls.clone()));
+    ports.insert(
+        "implicit",
+        mailin(Setup {
+            implicit: true,
+            ..starttls.clone()
+        }),
+    );
+    ports.insert(
+        "login_only",
+        mailin(Setup {
+            mechanisms: vec![AuthMechanism::Login],
+            ..starttls.clone()
+        }),
+    );
+    ports.insert(
+        "rejecting",
+        mailin(Setup {
+            answer: Answer::Fixed(535, "Authentication Credentials Invalid"),
+            ..starttls.clone()
+        }),
+    );
+    ports.insert(
+        "throttled",
+        mailin(Setup {
+            answer: Answer::Fixed(454, "Temporary service failure"),
+            ..starttls.clone()
+        }),
+    );
+    ports.insert(
+        "no_auth",
+        mailin(Setup {
+            mechanisms: vec![],
+            ..starttls.clone()
+        }),
+    );
+    // No STARTTLS, and AUTH offered in the clear: the probe must still
+    // never send credentials.
+    ports.insert(
+        "no_starttls",
+        mailin(Setup {
+            tls: None,
+            plaintext_auth: true,
+            ..starttls.clone()
+        }),
+    );
+    ports.insert(
+        "wrong_host",
+        mailin(Setup {
+            tls: Some(certs.wrong_host.clone()),
+            ..starttls.clone()
+        }),
+    );
+    let raw: [(&'static str, fn(TcpStream) -> io::Result<()>); 3] = [
+        ("closing", closing),
+        ("injecting", injecting),
+        ("silent", silent),
+    ];
+    for (name, f) in raw {
+        ports.insert(
+            name,
+            listen(move |tcp| {
+                let _ = f(tcp);
+            }),
+        );
+    }
+    Servers {
+        ports,
+        ca_file,
+        log,
+        _dir: dir,
+    }
+}
+
+/// The servers of this test binary, started on first use.
+pub fn servers(password: &str) -> &'static Servers {
+    static S: OnceLock<Servers> = OnceLock::new();
+    S.get_or_init(|| start(password))
+}
