@@ -296,6 +296,9 @@ fn drain(tcp: &mut TcpStream) {
     while matches!(tcp.read(&mut sink), Ok(n) if n > 0) {}
 }
 
+/// A purpose-written server's whole conversation.
+type Misbehaviour = fn(TcpStream) -> io::Result<()>;
+
 fn closing(mut tcp: TcpStream) -> io::Result<()> {
     tcp.write_all(b"220 closing.test ESMTP\r\n")?;
     read_line(&mut tcp)?; // EHLO
@@ -438,7 +441,7 @@ pub fn start(password: &str) -> Servers {
             ..starttls.clone()
         }),
     );
-    let raw: [(&'static str, fn(TcpStream) -> io::Result<()>); 3] = [
+    let raw: [(&'static str, Misbehaviour); 3] = [
         ("closing", closing),
         ("injecting", injecting),
         ("silent", silent),
