@@ -131,7 +131,6 @@ pub fn profile(data: &[u8]) {
                 assert!(id.as_str().starts_with("AKIA") && id.as_str().len() == 20);
             }
         }
-        let _ = profile::region(config, name);
     }
 }
 

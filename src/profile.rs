@@ -1,16 +1,23 @@
-//! Long-term credentials from a named AWS CLI profile (the shared
-//! credentials and config files), refusing profiles that can only give
-//! temporary credentials.
+//! Long-term credentials from a named AWS CLI profile, read from the shared
+//! credentials and config files exactly as the AWS SDKs read them, refusing
+//! profiles whose credentials the SDKs would turn into temporary ones.
 //!
-//! Pure: the caller reads the files and passes their text. Values parsed by
-//! rust-ini are wiped once the secret has been copied out.
+//! The rules are those of the SDKs' shared profile-file conformance suite
+//! (tests/profile-suites/): `#`/`;` comments (inline only after whitespace),
+//! continuation lines, sub-properties, property names lower-cased, values
+//! kept verbatim (quotes included), duplicate sections and properties merged
+//! (the last wins), `[profile default]` over `[default]` in the config file,
+//! `profile ` prefix only in the config file, invalid names ignored, and the
+//! credentials file winning over the config file property by property.
+//!
+//! Pure: the caller reads the files and passes their text. Values are
+//! copied once, into zeroizing strings sized exactly, and never grow.
 
 use crate::derive::SecretKey;
 use crate::error::InputError;
 use crate::input::{self, AccessKeyId, SecretPolicy, parse_access_key_id};
-use ini::Ini;
 use std::fmt;
-use zeroize::Zeroize;
+use zeroize::Zeroizing;
 
 /// Which of the two files a finding is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,19 +26,57 @@ pub enum File {
     Config,
 }
 
+/// What is wrong with a line of a profile file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseProblem {
+    /// `[` without a closing `]`.
+    SectionNotClosed,
+    /// A property or continuation before any `[section]`.
+    OutsideSection,
+    /// An indented continuation line with no property above it.
+    ContinuationWithoutProperty,
+    /// A (sub-)property line without `=`.
+    NoEquals { sub_property: bool },
+    /// A (sub-)property line with nothing before `=`.
+    NoName { sub_property: bool },
+}
+
+impl fmt::Display for ParseProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = |sub: bool| if sub { "sub-property" } else { "property" };
+        match self {
+            ParseProblem::SectionNotClosed => f.write_str("a section header has no closing ']'"),
+            ParseProblem::OutsideSection => {
+                f.write_str("a property comes before any [section] header")
+            }
+            ParseProblem::ContinuationWithoutProperty => f.write_str(
+                "an indented (continuation) line has no property above it in its section",
+            ),
+            ParseProblem::NoEquals { sub_property } => {
+                write!(f, "a {} line has no '='", what(*sub_property))
+            }
+            ParseProblem::NoName { sub_property } => {
+                write!(f, "a {} line has no name before '='", what(*sub_property))
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProfileError {
-    /// The file is not valid INI (position only: values are secret).
+    /// A file breaks the profile-file syntax (line only: values are secret).
     Parse {
         file: File,
         line: usize,
-        column: usize,
+        problem: ParseProblem,
     },
-    /// Neither file has a section for the profile.
+    /// Neither file has a valid section for the profile.
     NoProfile,
     /// The profile has no `aws_secret_access_key`.
     NoSecret,
-    /// The profile gets credentials in a way that is always temporary.
+    /// The profile gets credentials in a way that is always temporary, or
+    /// assumes something on top of its key. `key` is the property that says
+    /// so, `file` where it was found.
     Unsupported { file: File, key: String },
     /// The secret or key ID in the profile is malformed or refused.
     Input { file: File, error: InputError },
@@ -62,9 +107,9 @@ impl ProfileError {
 impl fmt::Display for ProfileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ProfileError::Parse { line, column, .. } => write!(
+            ProfileError::Parse { line, problem, .. } => write!(
                 f,
-                "the file is not a valid INI file (line {line}, column {column})"
+                "line {line}: {problem}\n  hint: the AWS CLI would refuse this file too; fix that line"
             ),
             ProfileError::NoProfile => write!(
                 f,
@@ -79,14 +124,15 @@ impl fmt::Display for ProfileError {
                     "aws_session_token" => {
                         "holds a session token: its credentials are temporary (STS)"
                     }
-                    "role_arn" | "source_profile" => {
-                        "assumes a role: its credentials are temporary (STS)"
-                    }
+                    "role_arn" => "assumes a role: its credentials are temporary (STS)",
                     "credential_process" => {
                         "gets its credentials from a process, which this tool does not run"
                     }
                     "web_identity_token_file" => {
                         "uses web identity federation: its credentials are temporary (STS)"
+                    }
+                    "login_session" => {
+                        "signs in with console credentials (aws login): its credentials are temporary"
                     }
                     _ => "uses IAM Identity Center (SSO): its credentials are temporary",
                 };
@@ -102,6 +148,286 @@ impl fmt::Display for ProfileError {
 
 impl std::error::Error for ProfileError {}
 
+/// A property value: possibly secret, so wiped on drop and never shown by
+/// `Debug`.
+pub struct Value(Zeroizing<String>);
+
+impl Value {
+    /// Joins the value's lines with `\n` into one buffer of exactly the
+    /// final size, so it is written once and never reallocated.
+    fn join(pieces: &[&str]) -> Value {
+        let len = pieces.iter().map(|p| p.len()).sum::<usize>() + pieces.len().saturating_sub(1);
+        let mut s = Zeroizing::new(String::with_capacity(len));
+        for (i, p) in pieces.iter().enumerate() {
+            if i > 0 {
+                s.push('\n');
+            }
+            s.push_str(p);
+        }
+        Value(s)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Value(redacted)")
+    }
+}
+
+/// One profile (or sso-session) after merging: lower-case property names,
+/// each with its value and the file it came from.
+#[derive(Debug, Default)]
+pub struct Profile {
+    properties: Vec<(String, Value, File)>,
+}
+
+impl Profile {
+    fn set(&mut self, key: String, value: Value, file: File) {
+        match self.properties.iter_mut().find(|(k, ..)| *k == key) {
+            Some(slot) => *slot = (key, value, file),
+            None => self.properties.push((key, value, file)),
+        }
+    }
+
+    /// A property's value (names are lower-case).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.entry(key).map(|(v, _)| v.expose())
+    }
+
+    fn entry(&self, key: &str) -> Option<(&Value, File)> {
+        self.properties
+            .iter()
+            .find(|(k, ..)| k == key)
+            .map(|(_, v, f)| (v, *f))
+    }
+
+    /// Property names and values, in the order first defined.
+    pub fn properties(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.properties
+            .iter()
+            .map(|(k, v, _)| (k.as_str(), v.expose()))
+    }
+}
+
+/// Both files, parsed and merged.
+#[derive(Debug, Default)]
+pub struct ProfileSet {
+    profiles: Vec<(String, Profile)>,
+    sso_sessions: Vec<(String, Profile)>,
+}
+
+impl ProfileSet {
+    /// Parses the credentials and config files (either may be absent) and
+    /// merges them: config first, then credentials, so the credentials
+    /// file wins for a property both define.
+    pub fn parse(credentials: Option<&str>, config: Option<&str>) -> Result<Self, ProfileError> {
+        let mut set = ProfileSet::default();
+        let config = config.map(|t| raw_sections(t, File::Config)).transpose()?;
+        let credentials = credentials
+            .map(|t| raw_sections(t, File::Credentials))
+            .transpose()?;
+        if let Some(sections) = config {
+            set.merge(sections, File::Config);
+        }
+        if let Some(sections) = credentials {
+            set.merge(sections, File::Credentials);
+        }
+        Ok(set)
+    }
+
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.profiles
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p)
+    }
+
+    pub fn sso_session(&self, name: &str) -> Option<&Profile> {
+        self.sso_sessions
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p)
+    }
+
+    /// Profile names, in the order first defined.
+    pub fn profile_names(&self) -> impl Iterator<Item = &str> {
+        self.profiles.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// sso-session names, in the order first defined.
+    pub fn sso_session_names(&self) -> impl Iterator<Item = &str> {
+        self.sso_sessions.iter().map(|(n, _)| n.as_str())
+    }
+
+    fn merge(&mut self, sections: Vec<RawSection<'_>>, file: File) {
+        let headers: Vec<Header<'_>> = sections.iter().map(|s| Header::parse(s.name)).collect();
+        // In the config file, `[profile default]` hides `[default]`.
+        let prefixed_default = file == File::Config
+            && headers
+                .iter()
+                .any(|h| h.prefix == Some("profile") && h.name == "default");
+        for (section, header) in sections.iter().zip(headers) {
+            let target = match (file, header.prefix, header.name) {
+                (_, _, name) if !valid_identifier(name) => continue,
+                (File::Config, None, "default") if !prefixed_default => &mut self.profiles,
+                (File::Config, Some("profile"), _) => &mut self.profiles,
+                (File::Config, Some("sso-session"), _) => &mut self.sso_sessions,
+                (File::Credentials, None, _) => &mut self.profiles,
+                // Other sections ([services x], [default] beside [profile
+                // default], [profile x] in the credentials file…) are no
+                // profiles.
+                _ => continue,
+            };
+            let at = match target.iter().position(|(n, _)| n == header.name) {
+                Some(i) => i,
+                None => {
+                    target.push((header.name.to_string(), Profile::default()));
+                    target.len() - 1
+                }
+            };
+            let profile = &mut target[at].1;
+            for (key, pieces) in &section.properties {
+                if valid_identifier(key) {
+                    profile.set(key.clone(), Value::join(pieces), file);
+                }
+            }
+        }
+    }
+}
+
+/// A section header split as the SDKs split it: an optional prefix word,
+/// then the name, both trimmed.
+struct Header<'a> {
+    prefix: Option<&'a str>,
+    name: &'a str,
+}
+
+impl<'a> Header<'a> {
+    fn parse(inside: &'a str) -> Self {
+        let inside = inside.trim_matches(WS);
+        match inside.split_once(WS) {
+            Some((prefix, name)) => Header {
+                prefix: Some(prefix.trim()),
+                name: name.trim(),
+            },
+            None => Header {
+                prefix: None,
+                name: inside,
+            },
+        }
+    }
+}
+
+fn valid_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-/.%@:+".contains(c))
+}
+
+const WS: &[char] = &[' ', '\t'];
+
+/// A section as written in one file: its header text and its properties,
+/// each value as borrowed lines (joined later, once).
+struct RawSection<'a> {
+    name: &'a str,
+    properties: Vec<(String, Vec<&'a str>)>,
+}
+
+/// Strips a comment and surrounding whitespace. In property lines a
+/// comment starts only after whitespace (`a#b` is a value); in headers,
+/// anywhere.
+fn strip_comment(line: &str, needs_space: bool) -> &str {
+    let line = line.trim_matches(WS);
+    let mut after_space = false;
+    for (i, c) in line.char_indices() {
+        if (c == '#' || c == ';') && (after_space || !needs_space) {
+            return line[..i].trim_matches(WS);
+        }
+        after_space = c == ' ' || c == '\t';
+    }
+    line
+}
+
+/// `name = value` → (lower-case name, value), both trimmed.
+fn property(line: &str, sub_property: bool) -> Result<(String, &str), ParseProblem> {
+    let (k, v) = strip_comment(line, true)
+        .split_once('=')
+        .ok_or(ParseProblem::NoEquals { sub_property })?;
+    let k = k.trim_matches(WS);
+    if k.is_empty() {
+        return Err(ParseProblem::NoName { sub_property });
+    }
+    Ok((k.to_ascii_lowercase(), v.trim_matches(WS)))
+}
+
+/// Splits one file into sections, merging sections whose header text is
+/// the same (properties: the last definition wins).
+fn raw_sections(text: &str, file: File) -> Result<Vec<RawSection<'_>>, ProfileError> {
+    let mut sections: Vec<RawSection<'_>> = Vec::new();
+    // The section being read, and the property a continuation extends.
+    let mut current: Option<usize> = None;
+    let mut property_at: Option<usize> = None;
+    for (n, line) in text.lines().enumerate() {
+        let fail = |problem| ProfileError::Parse {
+            file,
+            line: n + 1,
+            problem,
+        };
+        if line.trim_matches(WS).is_empty() || line.starts_with(['#', ';']) {
+            continue;
+        }
+        if line.starts_with('[') {
+            let inside = strip_comment(line, false)
+                .strip_prefix('[')
+                .and_then(|l| l.strip_suffix(']'))
+                .ok_or_else(|| fail(ParseProblem::SectionNotClosed))?;
+            let at = match sections.iter().position(|s| s.name == inside) {
+                Some(i) => i,
+                None => {
+                    sections.push(RawSection {
+                        name: inside,
+                        properties: Vec::new(),
+                    });
+                    sections.len() - 1
+                }
+            };
+            current = Some(at);
+            property_at = None;
+        } else if line.starts_with(WS) {
+            let section =
+                &mut sections[current.ok_or_else(|| fail(ParseProblem::OutsideSection))?];
+            let at = property_at.ok_or_else(|| fail(ParseProblem::ContinuationWithoutProperty))?;
+            let pieces = &mut section.properties[at].1;
+            // A property with an empty value opens sub-properties, whose
+            // lines must each be `name = value`.
+            if pieces.first() == Some(&"") {
+                property(line, true).map_err(fail)?;
+            }
+            pieces.push(line.trim_matches(WS));
+        } else {
+            let section =
+                &mut sections[current.ok_or_else(|| fail(ParseProblem::OutsideSection))?];
+            let (key, value) = property(line, false).map_err(fail)?;
+            let at = match section.properties.iter().position(|(k, _)| *k == key) {
+                Some(i) => {
+                    section.properties[i].1 = vec![value];
+                    i
+                }
+                None => {
+                    section.properties.push((key, vec![value]));
+                    section.properties.len() - 1
+                }
+            };
+            property_at = Some(at);
+        }
+    }
+    Ok(sections)
+}
+
 /// What a profile gave.
 #[derive(Debug)]
 pub struct ProfileCredentials {
@@ -109,112 +435,115 @@ pub struct ProfileCredentials {
     pub access_key_id: Option<AccessKeyId>,
     /// Which file held the secret.
     pub file: File,
+    /// The profile's `region`, if it names one.
+    pub region: Option<String>,
 }
 
-fn config_section(profile: &str) -> String {
-    if profile == "default" {
-        "default".into()
-    } else {
-        format!("profile {profile}")
-    }
-}
-
-fn parse(text: &str, file: File) -> Result<Ini, ProfileError> {
-    Ini::load_from_str_noescape(text).map_err(|e| ProfileError::Parse {
-        file,
-        line: e.line,
-        column: e.col,
-    })
-}
-
-/// Overwrites every value rust-ini holds before the `Ini` is dropped.
-fn wipe(mut ini: Ini) {
-    for (_, props) in ini.iter_mut() {
-        for (_, value) in props.iter_mut() {
-            value.zeroize();
-        }
-    }
-}
-
+/// Properties that make the SDKs' credential chain for a profile anything
+/// other than its one static key: federation, a role assumed on top
+/// (whatever the role is assumed with), SSO, a process, console sign-in, or a
+/// session token. Checked in this order, so the message names the most
+/// telling one; any other `sso_*` property counts as SSO.
 const REFUSED_KEYS: &[&str] = &[
-    "aws_session_token",
-    "role_arn",
-    "source_profile",
-    "credential_process",
     "web_identity_token_file",
+    "role_arn",
+    "sso_session",
+    "credential_process",
+    "login_session",
+    "aws_session_token",
 ];
 
-fn refused_key(props: &ini::Properties) -> Option<String> {
-    props
+fn refused_key(profile: &Profile) -> Option<(&str, File)> {
+    REFUSED_KEYS
         .iter()
-        .map(|(k, _)| k.to_ascii_lowercase())
-        .find(|k| REFUSED_KEYS.contains(&k.as_str()) || k.starts_with("sso_"))
+        .find_map(|k| profile.entry(k).map(|(_, f)| (*k, f)))
+        .or_else(|| {
+            profile
+                .properties
+                .iter()
+                .find(|(k, ..)| k.starts_with("sso_"))
+                .map(|(k, _, f)| (k.as_str(), *f))
+        })
 }
 
-/// Reads `profile` from the credentials file and then the config file
-/// (either may be absent). Never falls back to `default`.
+impl ProfileSet {
+    /// The long-term key of `name`, if the SDKs would use exactly that key
+    /// and nothing on top of it. Never falls back to `default`.
+    pub fn credentials(
+        &self,
+        name: &str,
+        policy: SecretPolicy,
+    ) -> Result<ProfileCredentials, ProfileError> {
+        let profile = self.profile(name).ok_or(ProfileError::NoProfile)?;
+        if let Some((key, file)) = refused_key(profile) {
+            return Err(ProfileError::Unsupported {
+                file,
+                key: key.to_string(),
+            });
+        }
+        let (secret, file) = profile
+            .entry("aws_secret_access_key")
+            .ok_or(ProfileError::NoSecret)?;
+        let secret = input::parse_raw_secret(secret.expose().as_bytes(), policy)
+            .map_err(|error| ProfileError::Input { file, error })?;
+        let access_key_id = profile
+            .entry("aws_access_key_id")
+            .map(|(id, file)| {
+                parse_access_key_id(id.expose())
+                    .map_err(|error| ProfileError::Input { file, error })
+            })
+            .transpose()?;
+        let region = profile
+            .get("region")
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
+        Ok(ProfileCredentials {
+            secret,
+            access_key_id,
+            file,
+            region,
+        })
+    }
+}
+
+/// Parses both files and reads `profile` (see [`ProfileSet::credentials`]).
 pub fn credentials(
     credentials_text: Option<&str>,
     config_text: Option<&str>,
     profile: &str,
     policy: SecretPolicy,
 ) -> Result<ProfileCredentials, ProfileError> {
-    let creds = credentials_text
-        .map(|t| parse(t, File::Credentials))
-        .transpose()?;
-    let config = config_text.map(|t| parse(t, File::Config)).transpose()?;
-    let result = (|| {
-        let in_creds = creds.as_ref().and_then(|i| i.section(Some(profile)));
-        let in_config = config
-            .as_ref()
-            .and_then(|i| i.section(Some(config_section(profile))));
-        if in_creds.is_none() && in_config.is_none() {
-            return Err(ProfileError::NoProfile);
-        }
-        for (props, file) in [(in_creds, File::Credentials), (in_config, File::Config)] {
-            if let Some(key) = props.and_then(refused_key) {
-                return Err(ProfileError::Unsupported { file, key });
-            }
-        }
-        let (props, file) = [(in_creds, File::Credentials), (in_config, File::Config)]
-            .into_iter()
-            .find_map(|(p, f)| {
-                p.filter(|p| p.contains_key("aws_secret_access_key"))
-                    .map(|p| (p, f))
-            })
-            .ok_or(ProfileError::NoSecret)?;
-        let secret = input::parse_raw_secret(
-            props
-                .get("aws_secret_access_key")
-                .unwrap_or_default()
-                .as_bytes(),
-            policy,
-        )
-        .map_err(|error| ProfileError::Input { file, error })?;
-        let access_key_id = props
-            .get("aws_access_key_id")
-            .map(parse_access_key_id)
-            .transpose()
-            .map_err(|error| ProfileError::Input { file, error })?;
-        Ok(ProfileCredentials {
-            secret,
-            access_key_id,
-            file,
-        })
-    })();
-    creds.into_iter().chain(config).for_each(wipe);
-    result
+    ProfileSet::parse(credentials_text, config_text)?.credentials(profile, policy)
 }
 
-/// The profile's `region` from the config file, if any.
-pub fn region(config_text: &str, profile: &str) -> Option<String> {
-    let config = Ini::load_from_str_noescape(config_text).ok()?;
-    let region = config
-        .section(Some(config_section(profile)))
-        .and_then(|p| p.get("region"))
-        .map(|r| r.trim().to_string());
-    wipe(config);
-    region.filter(|r| !r.is_empty())
+/// Where the SDKs look for the two files: `AWS_SHARED_CREDENTIALS_FILE` and
+/// `AWS_CONFIG_FILE` (a leading `~` component is the home directory), else
+/// `~/.aws/credentials` and `~/.aws/config`, home being `HOME`. Pure: `env`
+/// looks a variable up. Returns (credentials, config).
+pub fn locations(env: impl Fn(&str) -> Option<String>) -> (std::path::PathBuf, std::path::PathBuf) {
+    use std::path::{Component, Path, PathBuf};
+    let home = env("HOME").filter(|h| !h.is_empty());
+    let expand = |path: &str| -> PathBuf {
+        let path = Path::new(path);
+        let mut parts = path.components();
+        match (parts.next(), &home) {
+            (Some(Component::Normal(first)), Some(home)) if first == "~" => {
+                let mut out = PathBuf::from(home);
+                out.extend(parts);
+                out
+            }
+            _ => path.to_path_buf(),
+        }
+    };
+    let pick = |var: &str, default: &str| match env(var).filter(|v| !v.is_empty()) {
+        Some(p) => expand(&p),
+        None => expand(&format!("~/.aws/{default}")),
+    };
+    (
+        pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+        pick("AWS_CONFIG_FILE", "config"),
+    )
 }
 
 #[cfg(test)]
@@ -241,7 +570,7 @@ mod tests {
     }
 
     #[test]
-    fn refuses_temporary_profiles() {
+    fn refuses_temporary_profiles_wherever_the_key_is() {
         for key in [
             "aws_session_token",
             "role_arn",
@@ -249,22 +578,67 @@ mod tests {
             "credential_process",
             "web_identity_token_file",
             "sso_session",
+            "login_session",
+            "SSO_Region",
         ] {
             let creds = format!("[p]\naws_secret_access_key = {S}\n");
             let config = format!("[profile p]\n{key} = x\n");
             let err = credentials(Some(&creds), Some(&config), "p", STRICT).unwrap_err();
             assert!(
-                matches!(err, ProfileError::Unsupported { .. }),
+                matches!(
+                    err,
+                    ProfileError::Unsupported {
+                        file: File::Config,
+                        ..
+                    }
+                ),
+                "{key}: {err:?}"
+            );
+            let creds = format!("[p]\naws_secret_access_key = {S}\n{key} = x\n");
+            let err = credentials(Some(&creds), None, "p", STRICT).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    ProfileError::Unsupported {
+                        file: File::Credentials,
+                        ..
+                    }
+                ),
                 "{key}: {err:?}"
             );
         }
     }
 
     #[test]
-    fn region_from_config() {
+    fn region_comes_from_the_merged_profile() {
         let config = "[default]\nregion = us-east-1\n[profile smtp]\nregion = eu-west-1\n";
-        assert_eq!(region(config, "smtp").as_deref(), Some("eu-west-1"));
-        assert_eq!(region(config, "default").as_deref(), Some("us-east-1"));
-        assert_eq!(region(config, "none"), None);
+        let creds = format!("[smtp]\naws_secret_access_key = {S}\n");
+        let c = credentials(Some(&creds), Some(config), "smtp", STRICT).unwrap();
+        assert_eq!(c.region.as_deref(), Some("eu-west-1"));
+    }
+
+    #[test]
+    fn values_are_not_shown_by_debug() {
+        let set =
+            ProfileSet::parse(Some(&format!("[p]\naws_secret_access_key = {S}\n")), None).unwrap();
+        assert!(!format!("{set:?}").contains(&S[..8]));
+    }
+
+    #[test]
+    fn locations_expand_a_leading_tilde_only() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let (c, f) = locations(env(&[
+            ("HOME", "/home/u"),
+            ("AWS_CONFIG_FILE", "~/cfg/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "~other/creds"),
+        ]));
+        assert_eq!(f, std::path::Path::new("/home/u/cfg/config"));
+        assert_eq!(c, std::path::Path::new("~other/creds"));
     }
 }

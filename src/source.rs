@@ -263,24 +263,40 @@ fn from_prompt(policy: SecretPolicy) -> Result<Found> {
 /// AWS CLI profile files are larger than one key, but never this large.
 const MAX_PROFILE_FILE: usize = 1 << 20;
 
-/// `AWS_SHARED_CREDENTIALS_FILE` / `AWS_CONFIG_FILE`, else under ~/.aws.
-fn aws_file(var: &str, default: &str) -> std::path::PathBuf {
-    match std::env::var_os(var).filter(|v| !v.is_empty()) {
-        Some(p) => p.into(),
-        None => std::path::Path::new(&std::env::var_os("HOME").unwrap_or_default())
-            .join(".aws")
-            .join(default),
-    }
-}
-
 /// Reads a whole profile file into a zeroizing buffer sized up front.
+/// Only a regular file is read: a FIFO, a device (`/dev/zero`) or a
+/// directory is refused before it can block or stream without end.
 fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("could not open {}", shown_path(path))),
+    use std::os::unix::fs::OpenOptionsExt;
+    let not_regular = || {
+        Failure::new(
+            ExitCode::Io,
+            format!(
+                "{} is not a regular file (a directory, FIFO or device); AWS_CONFIG_FILE and \
+                 AWS_SHARED_CREDENTIALS_FILE must name files",
+                shown_path(path)
+            ),
+        )
     };
-    let len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Ok(m) if !m.is_file() => return Err(not_regular().into()),
+        _ => {}
+    }
+    // O_NONBLOCK: should the path be swapped for a FIFO after the check,
+    // opening it does not wait for a writer; the check below then refuses it.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .with_context(|| format!("could not open {}", shown_path(path)))?;
+    let meta = file
+        .metadata()
+        .with_context(|| format!("could not read {}", shown_path(path)))?;
+    if !meta.is_file() {
+        return Err(not_regular().into());
+    }
+    let len = meta.len() as usize;
     if len > MAX_PROFILE_FILE {
         return Err(Failure::new(
             ExitCode::BadInput,
@@ -291,10 +307,29 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
         )
         .into());
     }
-    let mut buf = Zeroizing::new(Vec::with_capacity(len + 1));
-    file.take(MAX_PROFILE_FILE as u64)
-        .read_to_end(&mut buf)
-        .with_context(|| format!("could not read {}", shown_path(path)))?;
+    // One byte more than the file's size: filling it means the file grew
+    // while being read.
+    let mut buf = Zeroizing::new(vec![0u8; len + 1]);
+    let mut filled = 0;
+    let mut reader = &file;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(e).with_context(|| format!("could not read {}", shown_path(path)));
+            }
+        }
+    }
+    if filled > len {
+        return Err(Failure::new(
+            ExitCode::Io,
+            format!("{} changed while it was read; try again", shown_path(path)),
+        )
+        .into());
+    }
+    buf.truncate(filled);
     match String::from_utf8(std::mem::take(&mut *buf)) {
         Ok(text) => Ok(Some(Zeroizing::new(text))),
         Err(e) => {
@@ -312,8 +347,7 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
 fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
     use ses_smtp_password::profile::{self, File as Which};
     let shown = shown_profile(name);
-    let creds_path = aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials");
-    let config_path = aws_file("AWS_CONFIG_FILE", "config");
+    let (creds_path, config_path) = profile::locations(|v| std::env::var(v).ok());
     let creds = read_profile_file(&creds_path)?;
     let config = read_profile_file(&config_path)?;
     let both = format!(
@@ -356,7 +390,7 @@ fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
             shape: Shape::Raw,
         },
         origin: Origin::Profile { name: shown, file },
-        profile_region: config.as_deref().and_then(|c| profile::region(c, name)),
+        profile_region: got.region,
         input_path: Some(path),
     })
 }

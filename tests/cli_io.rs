@@ -267,3 +267,31 @@ fn generated_vectors_are_right_reproducible_and_round_trip() {
         "200 passed, 0 failed\n"
     );
 }
+
+#[test]
+fn profile_files_that_are_not_regular_files_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a plain system call on a path we own.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let shown = |p: &std::path::Path| p.display().to_string();
+    for path in [shown(dir.path()), shown(&fifo), "/dev/zero".to_string()] {
+        let out = cmd()
+            .args(["--profile", "smtp", "--region", "us-east-1"])
+            .env("AWS_SHARED_CREDENTIALS_FILE", &path)
+            .env("AWS_CONFIG_FILE", dir.path().join("absent"))
+            // A FIFO without a writer or /dev/zero must not hold it up.
+            .timeout(std::time::Duration::from_secs(10))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(6), "{path}: {out:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "error: {path} is not a regular file (a directory, FIFO or device); AWS_CONFIG_FILE and \
+                 AWS_SHARED_CREDENTIALS_FILE must name files\n"
+            )
+        );
+    }
+}
