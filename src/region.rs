@@ -80,11 +80,26 @@ pub const REGIONS: &[Region] = &[
     row("ap-southeast-2", "Asia Pacific (Sydney)", true, false),
     row("us-gov-west-1", "AWS GovCloud (US-West)", true, true),
     row("us-gov-east-1", "AWS GovCloud (US-East)", true, false),
-    // SES API only: AWS documents no SMTP endpoint in these.
+    // SES API only, as best read from AWS's documents: refused with the
+    // reason, and `--allow-unknown-region` derives anyway. The evidence,
+    // re-checked 2026-11-27 (stored copies of the pages named):
+    //   [GR] AWS General Reference, "Amazon Simple Email Service endpoints
+    //        and quotas": its API table lists email.<region>.amazonaws.com
+    //        for each of the five; its SMTP table did not show them in the
+    //        copy read here.
+    //   [DG] SES Developer Guide code example "Generate credentials to
+    //        connect to an Amazon SES SMTP endpoint" (Python), whose
+    //        SMTP_REGIONS list refuses every region not in it.
+    // Cape Town. For no SMTP: [GR] API row only; [DG] not listed. Against: none found.
     row("af-south-1", "Africa (Cape Town)", false, false),
+    // Jakarta. For no SMTP: [GR] API row only; [DG] not listed. Against: none found.
     row("ap-southeast-3", "Asia Pacific (Jakarta)", false, false),
+    // Milan. For no SMTP: [GR] API row only. Against: [DG] lists eu-south-1
+    // as an SMTP region. The strongest case for the override.
     row("eu-south-1", "Europe (Milan)", false, false),
+    // Tel Aviv. For no SMTP: [GR] API row only; [DG] not listed. Against: none found.
     row("il-central-1", "Israel (Tel Aviv)", false, false),
+    // Bahrain. For no SMTP: [GR] API row only; [DG] not listed. Against: none found.
     row("me-south-1", "Middle East (Bahrain)", false, false),
 ];
 
@@ -177,9 +192,11 @@ impl fmt::Display for RegionError {
             }
             RegionError::NoSmtp { code, name } => write!(
                 f,
-                "{code} ({name}) has no SES SMTP endpoint: AWS documents the SES API there, but not SMTP\n  \
+                "{code} ({name}) has no SES SMTP endpoint in this tool's table ({TABLE_DATE}): AWS's \
+                 documents list the SES API there, but not SMTP\n  \
                  hint: send from an SMTP region (see `ses-smtp-password regions`), or call the SES API \
-                 from {code} instead of SMTP"
+                 from {code}; if AWS now lists email-smtp.{code}.amazonaws.com, pass \
+                 --allow-unknown-region to derive anyway"
             ),
         }
     }
