@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 /// The password to verify: --password-file, SES_SMTP_PASSWORD, or a prompt.
 fn read_password(args: &VerifyArgs) -> Result<Zeroizing<Vec<u8>>> {
     let mut bytes = if let Some(path) = &args.password_file {
-        let shown = source::shown_path(path);
+        let shown = ses_smtp_password::redact::user_path(path);
         let mut b = if path.as_os_str() == "-" {
             source::read_stdin()?
         } else {
@@ -122,8 +122,12 @@ fn open_vector_file(path: &std::path::Path) -> Result<Box<dyn std::io::BufRead>>
     if path.as_os_str() == "-" {
         return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
     }
-    let f =
-        File::open(path).with_context(|| format!("could not read {}", source::shown_path(path)))?;
+    let f = File::open(path).with_context(|| {
+        format!(
+            "could not read {}",
+            ses_smtp_password::redact::user_path(path)
+        )
+    })?;
     Ok(Box::new(std::io::BufReader::new(f)))
 }
 
@@ -135,7 +139,7 @@ pub fn vectors(cmd: VectorsCommand) -> Result<ExitCode> {
             let (mut passed, mut failed) = (0usize, 0usize);
             for path in &files {
                 let mut reader = open_vector_file(path)?;
-                let name = source::shown_path(path);
+                let name = ses_smtp_password::redact::user_path(path);
                 let mut raw = Vec::new();
                 let mut number = 0usize;
                 loop {
@@ -279,24 +283,42 @@ pub fn man() -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-/// HOST, HOST:PORT or [IPv6]:PORT. The text is never echoed: a secret
-/// typed in the wrong place must not come back in an error.
+/// HOST, HOST:PORT or [IPv6]:PORT. The host must be an IP address,
+/// `localhost` or a dotted DNS name, checked before any lookup: a secret
+/// pasted here must not travel to a DNS resolver.
 #[cfg(feature = "probe")]
 fn split_endpoint(endpoint: &str) -> Result<(String, Option<u16>)> {
     let (host, port) = split_host_port(endpoint)?;
-    let host_ok = !host.is_empty()
-        && host.len() <= 253
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
-    if !host_ok {
+    if !is_host(&host) {
         return Err(Failure::new(
             ExitCode::Usage,
-            "--endpoint is not a host name (not shown); expected HOST or HOST:PORT, e.g. vpce-0abc.email-smtp.us-east-1.vpce.amazonaws.com",
+            format!(
+                "--endpoint {} is not a host name\n  hint: give an IP address, localhost, or a dotted name such as \
+                 vpce-0abc.email-smtp.us-east-1.vpce.amazonaws.com, optionally with :PORT",
+                ses_smtp_password::redact::user_text(&host)
+            ),
         )
         .into());
     }
     Ok((host, port))
+}
+
+/// An IP literal, `localhost`, or a DNS name of two labels or more.
+#[cfg(feature = "probe")]
+fn is_host(host: &str) -> bool {
+    if host.parse::<std::net::IpAddr>().is_ok() || host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let labels: Vec<&str> = name.split('.').collect();
+    name.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 #[cfg(feature = "probe")]
@@ -304,7 +326,10 @@ fn split_host_port(endpoint: &str) -> Result<(String, Option<u16>)> {
     let bad = || {
         Failure::new(
             ExitCode::Usage,
-            "--endpoint must be HOST or HOST:PORT (not shown)",
+            format!(
+                "--endpoint {} must be HOST or HOST:PORT",
+                ses_smtp_password::redact::user_text(endpoint)
+            ),
         )
     };
     if let Some(rest) = endpoint.strip_prefix('[') {
@@ -416,7 +441,11 @@ pub fn probe(args: crate::cli::ProbeArgs) -> Result<ExitCode> {
             format!("{v}\n")
         }
         VerdictFormat::Text => {
-            let place = format!("{}:{}", target.host, target.port);
+            let place = format!(
+                "{}:{}",
+                ses_smtp_password::redact::user_text(&target.host),
+                target.port
+            );
             let mut t = match &outcome {
                 Outcome::Accepted { code, reply } => {
                     format!("accepted: {place} answered {code} {reply} to {username}\n")

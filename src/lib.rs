@@ -21,6 +21,7 @@ pub mod input;
 pub mod output;
 pub mod policy;
 pub mod profile;
+pub mod redact;
 pub mod region;
 pub mod vectors;
 pub mod verify;

@@ -3,8 +3,8 @@
 //! failure leaves nothing behind and a reader never sees half a file.
 
 use crate::exit_codes::{ExitCode, Failure};
-use crate::source::shown_path;
 use anyhow::{Context, Result};
+use ses_smtp_password::redact::user_path;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -27,14 +27,14 @@ pub fn check_target(path: &Path, force: bool) -> Result<()> {
     if path.file_name().is_none() || path.is_dir() {
         return Err(Failure::new(
             ExitCode::Usage,
-            format!("--out {} is not a file name", shown_path(path)),
+            format!("--out {} is not a file name", user_path(path)),
         )
         .into());
     }
     if !parent(path).is_dir() {
         return Err(Failure::new(
             ExitCode::Io,
-            format!("--out {}: the directory does not exist", shown_path(path)),
+            format!("--out {}: the directory does not exist", user_path(path)),
         )
         .into());
     }
@@ -43,7 +43,7 @@ pub fn check_target(path: &Path, force: bool) -> Result<()> {
             ExitCode::Usage,
             format!(
                 "--out {} exists; pass --force to replace it",
-                shown_path(path)
+                user_path(path)
             ),
         )
         .into());
@@ -62,7 +62,7 @@ pub fn check_not_input(out: &Path, input: &Path) -> Result<()> {
             ExitCode::Usage,
             format!(
                 "--out {} is the file the secret was read from; choose another path",
-                shown_path(out)
+                user_path(out)
             ),
         )
         .into());
@@ -73,7 +73,7 @@ pub fn check_not_input(out: &Path, input: &Path) -> Result<()> {
 /// Writes `bytes` to a 0600 temporary file beside `path`, syncs it, and
 /// renames it into place (never over an existing file unless `force`).
 pub fn write(path: &Path, force: bool, bytes: &[u8]) -> Result<()> {
-    let context = || format!("could not write --out {}", shown_path(path));
+    let context = || format!("could not write --out {}", user_path(path));
     // tempfile creates the file with mode 0600 whatever the umask, and
     // deletes it if anything below fails.
     let mut tmp = tempfile::Builder::new()

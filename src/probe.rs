@@ -4,6 +4,7 @@
 //! sent. TLS is rustls (1.2+) with certificate and host-name verification;
 //! there is no option to turn verification off.
 
+use crate::exit_codes::{ExitCode, Failure};
 use anyhow::{Context, Result};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -13,7 +14,7 @@ use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 /// How TLS starts.
@@ -138,6 +139,16 @@ fn moving() -> io::Error {
     io::Error::other("the connection is being upgraded")
 }
 
+impl Conn {
+    fn set_read_timeout(&self, timeout: Duration) -> io::Result<()> {
+        match self {
+            Conn::Plain(s) => s.set_read_timeout(Some(timeout)),
+            Conn::Tls(s) => s.sock.set_read_timeout(Some(timeout)),
+            Conn::Moving => Err(moving()),
+        }
+    }
+}
+
 impl Read for Conn {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
@@ -165,9 +176,12 @@ impl Write for Conn {
     }
 }
 
-/// One SMTP reply: its code and its text lines joined.
+/// One SMTP reply: its code, its lines as sent (for reading capabilities),
+/// and its text as it may be shown (credentials masked, controls replaced,
+/// cut to a display length).
 struct Reply {
     code: u16,
+    lines: Vec<String>,
     text: String,
 }
 
@@ -188,6 +202,13 @@ impl From<io::Error> for Stop {
         }
         Stop::Io(e)
     }
+}
+
+fn timed_out() -> Stop {
+    Stop::Io(io::Error::new(
+        io::ErrorKind::TimedOut,
+        "no answer within the timeout",
+    ))
 }
 
 fn describe_tls(e: &rustls::Error) -> String {
@@ -219,24 +240,72 @@ struct Session<'t> {
     buf: Vec<u8>,
     target: &'t Target,
     /// Strings that must never be printed (the password and the AUTH
-    /// blobs), redacted from the server's replies.
+    /// blobs), masked in the server's replies.
     secrets: Vec<Zeroizing<String>>,
+    /// The whole session ends by then, whatever the server does.
+    session_deadline: Instant,
 }
 
-/// Server text made safe to print: no control characters (a hostile server
-/// could drive the terminal), no echo of our own credentials, bounded length.
-fn clean(text: &str, secrets: &[Zeroizing<String>]) -> String {
-    let mut out: String = text
-        .chars()
-        .take(300)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    for s in secrets {
-        if !s.is_empty() && out.contains(s.as_str()) {
-            out = out.replace(s.as_str(), "[redacted]");
+/// A reply longer than this is not from an SMTP server we can talk to.
+const MAX_REPLY: usize = 16 * 1024;
+/// How much of a reply a message shows.
+const DISPLAY_CHARS: usize = 300;
+/// The whole session's bound, in multiples of --timeout: connect, two TLS
+/// handshakes and up to seven replies.
+pub const SESSION_TIMEOUTS: u32 = 10;
+
+/// Masks every run of 8 or more bytes that also occurs in one of `secrets`,
+/// across the reply's line breaks (the lines are joined first), before any
+/// cutting: a server that echoes the password, whole or in pieces, split
+/// over lines or not, never gets it printed.
+fn mask(lines: &[String], secrets: &[Zeroizing<String>]) -> Vec<String> {
+    const W: usize = 8;
+    let joined = Zeroizing::new(lines.concat().into_bytes());
+    let mut hide = vec![false; joined.len()];
+    for i in 0..joined.len().saturating_sub(W - 1) {
+        let window = &joined[i..i + W];
+        let found = secrets
+            .iter()
+            .any(|s| s.as_bytes().windows(W).any(|w| w == window));
+        if found {
+            hide[i..i + W].iter_mut().for_each(|h| *h = true);
         }
     }
+    let mut out = Vec::with_capacity(lines.len());
+    let mut at = 0;
+    for line in lines {
+        let bytes = &joined[at..at + line.len()];
+        let flags = &hide[at..at + line.len()];
+        at += line.len();
+        let mut shown = Vec::with_capacity(line.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if flags[i] {
+                shown.extend_from_slice(b"[credentials hidden]");
+                while i < bytes.len() && flags[i] {
+                    i += 1;
+                }
+            } else {
+                shown.push(bytes[i]);
+                i += 1;
+            }
+        }
+        out.push(String::from_utf8_lossy(&shown).into_owned());
+    }
     out
+}
+
+/// Server text made safe to print: credentials masked (see [`mask`]),
+/// control and invisible characters escaped (a hostile server could drive
+/// the terminal), then cut to a display length.
+fn shown_reply(lines: &[String], secrets: &[Zeroizing<String>]) -> String {
+    let shown = ses_smtp_password::redact::user_text(&mask(lines, secrets).join(" / "));
+    if shown.chars().count() <= DISPLAY_CHARS {
+        return shown;
+    }
+    let mut cut: String = shown.chars().take(DISPLAY_CHARS).collect();
+    cut.push('…');
+    cut
 }
 
 impl Session<'_> {
@@ -246,7 +315,8 @@ impl Session<'_> {
         }
     }
 
-    fn read_line(&mut self) -> Result<String, Stop> {
+    /// Reads one line; `deadline` is when the whole reply must be in.
+    fn read_line(&mut self, deadline: Instant) -> Result<String, Stop> {
         loop {
             if let Some(i) = self.buf.windows(2).position(|w| w == b"\r\n") {
                 let line: Vec<u8> = self.buf.drain(..i + 2).collect();
@@ -257,8 +327,28 @@ impl Session<'_> {
                     "the server sent a line longer than 4096 bytes".into(),
                 ));
             }
+            // Each read may wait only for what is left of the reply's time:
+            // a server that trickles a byte at a time cannot stretch it.
+            let left = deadline
+                .min(self.session_deadline)
+                .saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(timed_out());
+            }
+            self.conn.set_read_timeout(left)?;
             let mut chunk = [0u8; 1024];
-            let n = self.conn.read(&mut chunk)?;
+            let n = match self.conn.read(&mut chunk) {
+                Ok(n) => n,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    return Err(timed_out());
+                }
+                Err(e) => return Err(e.into()),
+            };
             if n == 0 {
                 return Err(Stop::Io(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
@@ -269,29 +359,36 @@ impl Session<'_> {
         }
     }
 
-    /// Reads a whole (possibly multi-line) reply.
+    /// Reads a whole (possibly multi-line) reply, which must arrive within
+    /// the timeout.
     fn reply(&mut self) -> Result<Reply, Stop> {
-        let mut text = Vec::new();
-        for _ in 0..100 {
-            let line = self.read_line()?;
+        let deadline = Instant::now() + self.target.timeout;
+        let mut lines = Vec::new();
+        let mut size = 0;
+        loop {
+            let line = self.read_line(deadline)?;
             let code = line.get(..3).and_then(|c| c.parse::<u16>().ok());
             let Some(code) = code.filter(|c| (200..600).contains(c)) else {
                 return Err(Stop::Protocol("the server's reply is not SMTP".into()));
             };
             let more = line.as_bytes().get(3) == Some(&b'-');
-            text.push(line.get(4..).unwrap_or("").to_string());
+            size += line.len();
+            if size > MAX_REPLY || lines.len() >= 100 {
+                return Err(Stop::Protocol(format!(
+                    "the server's reply is longer than {MAX_REPLY} bytes or 100 lines"
+                )));
+            }
+            lines.push(line.get(4..).unwrap_or("").to_string());
             if !more {
                 let reply = Reply {
                     code,
-                    text: clean(&text.join(" / "), &self.secrets),
+                    text: shown_reply(&lines, &self.secrets),
+                    lines,
                 };
                 self.say(&format!("< {} {}", reply.code, reply.text));
                 return Ok(reply);
             }
         }
-        Err(Stop::Protocol(
-            "the server's reply has more than 100 lines".into(),
-        ))
     }
 
     fn expect(&mut self, want: u16) -> Result<Reply, Stop> {
@@ -319,9 +416,9 @@ impl Session<'_> {
     fn ehlo(&mut self, name: &str) -> Result<Vec<String>, Stop> {
         self.send(&format!("EHLO {name}"))?;
         let r = self.expect(250)?;
-        Ok(r.text
-            .split(" / ")
-            .map(|s| s.to_ascii_uppercase())
+        Ok(r.lines
+            .iter()
+            .map(|l| l.trim().to_ascii_uppercase())
             .collect())
     }
 
@@ -336,7 +433,7 @@ impl Session<'_> {
         let name = ServerName::try_from(self.target.host.clone()).map_err(|_| {
             Stop::Tls(format!(
                 "{} is not a valid TLS server name",
-                self.target.host
+                ses_smtp_password::redact::user_text(&self.target.host)
             ))
         })?;
         let tcp = match std::mem::replace(&mut self.conn, Conn::Moving) {
@@ -346,7 +443,15 @@ impl Session<'_> {
         let client =
             ClientConnection::new(config.clone(), name).map_err(|e| Stop::Tls(describe_tls(&e)))?;
         let mut tls = StreamOwned::new(client, tcp);
+        // The handshake, too, must be over within the timeout, however
+        // slowly the server sends it.
+        let deadline = (Instant::now() + self.target.timeout).min(self.session_deadline);
         while tls.conn.is_handshaking() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(timed_out());
+            }
+            tls.sock.set_read_timeout(Some(left))?;
             tls.conn.complete_io(&mut tls.sock)?;
         }
         let version = match tls.conn.protocol_version() {
@@ -356,7 +461,7 @@ impl Session<'_> {
         };
         self.say(&format!(
             "{version} established; certificate verified for {}",
-            self.target.host
+            ses_smtp_password::redact::user_text(&self.target.host)
         ));
         facts.tls_version = Some(version.to_string());
         self.conn = Conn::Tls(Box::new(tls));
@@ -393,12 +498,19 @@ impl Session<'_> {
         }
         if mechanisms.contains(&"LOGIN") {
             facts.mechanism = Some("LOGIN");
+            // Any answer but 334 ends the exchange and is judged as AUTH's.
             self.send("AUTH LOGIN")?;
-            self.expect(334)?;
+            let r = self.reply()?;
+            if r.code != 334 {
+                return Ok(r);
+            }
             let user_b64 = Zeroizing::new(STANDARD.encode(user));
             self.say("> (user name, base64)");
             self.send_quiet(user_b64.as_bytes())?;
-            self.expect(334)?;
+            let r = self.reply()?;
+            if r.code != 334 {
+                return Ok(r);
+            }
             let pass_b64 = Zeroizing::new(STANDARD.encode(pass));
             self.secrets.push(Zeroizing::new(pass_b64.to_string()));
             self.say("> (password, base64; not shown)");
@@ -414,24 +526,76 @@ impl Session<'_> {
     }
 }
 
+/// A CA file is a few certificates; a bundle of every public CA is about
+/// 250 KiB.
+const MAX_CA_FILE: u64 = 1 << 20;
+
+/// Reads --ca-file: a regular file of at most [`MAX_CA_FILE`] bytes, read
+/// into a buffer sized once (never a device or FIFO that streams forever).
+fn read_ca_file(path: &Path) -> Result<Vec<u8>> {
+    let shown = ses_smtp_password::redact::user_path(path);
+    let file = std::fs::File::open(path).map_err(|e| {
+        Failure::new(
+            ExitCode::Io,
+            format!("could not open --ca-file {shown}: {e}"),
+        )
+    })?;
+    let meta = file.metadata().map_err(|e| {
+        Failure::new(
+            ExitCode::Io,
+            format!("could not read --ca-file {shown}: {e}"),
+        )
+    })?;
+    if !meta.is_file() {
+        return Err(Failure::new(
+            ExitCode::Io,
+            format!("--ca-file {shown} is not a regular file (a directory, FIFO or device)"),
+        )
+        .into());
+    }
+    if meta.len() > MAX_CA_FILE {
+        return Err(Failure::new(
+            ExitCode::Usage,
+            format!("--ca-file {shown} is larger than {MAX_CA_FILE} bytes; it is not a CA certificate file"),
+        )
+        .into());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(MAX_CA_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            Failure::new(
+                ExitCode::Io,
+                format!("could not read --ca-file {shown}: {e}"),
+            )
+        })?;
+    if bytes.len() as u64 > MAX_CA_FILE {
+        return Err(Failure::new(
+            ExitCode::Usage,
+            format!("--ca-file {shown} is larger than {MAX_CA_FILE} bytes; it is not a CA certificate file"),
+        )
+        .into());
+    }
+    Ok(bytes)
+}
+
 fn tls_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>> {
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = ca_file {
-        let shown = crate::source::shown_path(path);
+        let shown = ses_smtp_password::redact::user_path(path);
+        let bad = |what: &str| Failure::new(ExitCode::Usage, format!("--ca-file {shown} {what}"));
+        let bytes = read_ca_file(path)?;
         let mut added = 0;
-        for cert in CertificateDer::pem_file_iter(path)
-            .with_context(|| format!("could not read --ca-file {shown}"))?
-        {
-            let cert =
-                cert.with_context(|| format!("--ca-file {shown} is not a PEM certificate file"))?;
-            roots.add(cert).with_context(|| {
-                format!("--ca-file {shown}: a certificate could not be used as a trust anchor")
-            })?;
+        for cert in CertificateDer::pem_slice_iter(&bytes) {
+            let cert = cert.map_err(|_| bad("is not a PEM certificate file"))?;
+            roots
+                .add(cert)
+                .map_err(|_| bad("holds a certificate that cannot be used as a trust anchor"))?;
             added += 1;
         }
         if added == 0 {
-            anyhow::bail!("--ca-file {shown} holds no certificate");
+            return Err(bad("holds no PEM certificate").into());
         }
     }
     let config =
@@ -443,7 +607,7 @@ fn tls_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>> {
     Ok(Arc::new(config))
 }
 
-fn connect(target: &Target) -> io::Result<TcpStream> {
+fn connect(target: &Target, session_deadline: Instant) -> io::Result<TcpStream> {
     let addrs: Vec<_> = (target.host.as_str(), target.port)
         .to_socket_addrs()?
         .collect();
@@ -452,7 +616,11 @@ fn connect(target: &Target) -> io::Result<TcpStream> {
         "the host name resolved to no address",
     );
     for addr in addrs {
-        match TcpStream::connect_timeout(&addr, target.timeout) {
+        let left = session_deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "connect timed out"));
+        }
+        match TcpStream::connect_timeout(&addr, target.timeout.min(left)) {
             Ok(s) => {
                 s.set_read_timeout(Some(target.timeout))?;
                 s.set_write_timeout(Some(target.timeout))?;
@@ -503,7 +671,7 @@ pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts)> {
         let _ = writeln!(
             io::stderr(),
             "probe: connecting to {}:{} ({})",
-            target.host,
+            ses_smtp_password::redact::user_text(&target.host),
             target.port,
             match target.tls {
                 TlsMode::Starttls => "STARTTLS",
@@ -511,7 +679,8 @@ pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts)> {
             }
         );
     }
-    let tcp = match connect(target) {
+    let session_deadline = Instant::now() + target.timeout * SESSION_TIMEOUTS;
+    let tcp = match connect(target, session_deadline) {
         Ok(s) => s,
         Err(e) => return Ok((io_outcome(e), facts)),
     };
@@ -525,6 +694,7 @@ pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts)> {
         buf: Vec::new(),
         target,
         secrets: vec![Zeroizing::new(login.password.to_string())],
+        session_deadline,
     };
     let result = (|| -> Result<Reply, Stop> {
         if target.tls == TlsMode::Implicit {
@@ -547,6 +717,8 @@ pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts)> {
         let r = s.auth(login, &offered, &mut facts)?;
         Ok(r)
     })();
+    // Only 235 accepts and only 5xx rejects; anything else in answer to
+    // AUTH (334 left hanging, 250…) is a server not speaking SMTP AUTH.
     let outcome = match result {
         Ok(r) if r.code == 235 => Outcome::Accepted {
             code: r.code,
@@ -556,9 +728,15 @@ pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts)> {
             code: r.code,
             reply: r.text,
         },
-        Ok(r) => Outcome::Rejected {
+        Ok(r) if (500..600).contains(&r.code) => Outcome::Rejected {
             code: r.code,
             reply: r.text,
+        },
+        Ok(r) => Outcome::Protocol {
+            detail: format!(
+                "the server answered AUTH with {} {}, which neither accepts nor rejects",
+                r.code, r.text
+            ),
         },
         Err(stop) => stop_outcome(stop),
     };

@@ -121,13 +121,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         )
         .into());
     }
-    let template =
-        match &cli.template {
-            Some(path) => Some(std::fs::read_to_string(path).with_context(|| {
-                format!("could not read --template {}", source::shown_path(path))
-            })?),
-            None => None,
-        };
+    let template = match &cli.template {
+        Some(path) => Some(std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "could not read --template {}",
+                ses_smtp_password::redact::user_path(path)
+            )
+        })?),
+        None => None,
+    };
     if let Some(out) = &cli.out {
         crate::out_file::check_target(out, cli.force)?;
     }
@@ -206,7 +208,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let path = cli
                 .template
                 .as_deref()
-                .map(source::shown_path)
+                .map(ses_smtp_password::redact::user_path)
                 .unwrap_or_default();
             Failure::new(ExitCode::Usage, format!("--template {path}: {e}"))
         })?,
@@ -222,7 +224,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let _ = writeln!(
                 std::io::stderr(),
                 "wrote {} (mode 0600)",
-                source::shown_path(path)
+                ses_smtp_password::redact::user_path(path)
             );
         }
         None => write_stdout(rendered.as_bytes())?,

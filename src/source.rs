@@ -8,6 +8,7 @@ use ses_smtp_password::error::{InputError, TemporaryEvidence};
 use ses_smtp_password::input::{
     self, AccessKeyId, Credentials, MAX_INPUT, SecretPolicy, Shape, parse_access_key_id,
 };
+use ses_smtp_password::redact::{user_path, user_text};
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{IsTerminal, Read};
@@ -104,36 +105,6 @@ pub fn read_stdin() -> Result<Zeroizing<Vec<u8>>> {
     }
 }
 
-/// 40 characters (a secret access key) or 44 (an SMTP password) of the
-/// base64 alphabet.
-fn looks_secret(text: &str) -> bool {
-    matches!(text.len(), 40 | 44)
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
-}
-
-/// A profile name as messages show it (hidden when it looks like a secret).
-fn shown_profile(name: &str) -> String {
-    if looks_secret(name) {
-        "(name not shown: it looks like a secret)".into()
-    } else {
-        name.to_string()
-    }
-}
-
-/// How every user-given path is shown in messages: as it is, unless it
-/// does not exist and has the shape of a secret (40 characters) or an SMTP
-/// password (44) passed in the wrong place.
-pub fn shown_path(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    if looks_secret(&text) && !path.exists() {
-        "(not shown: it looks like a secret, and this option takes a file name)".into()
-    } else {
-        text.into_owned()
-    }
-}
-
 pub fn env_bytes(name: &str) -> Option<Zeroizing<Vec<u8>>> {
     use std::os::unix::ffi::OsStringExt;
     std::env::var_os(name).map(|v: OsString| Zeroizing::new(v.into_vec()))
@@ -150,7 +121,7 @@ fn parse(bytes: &[u8], policy: SecretPolicy, origin: Origin) -> Result<Found> {
 }
 
 fn from_file(path: &Path, policy: SecretPolicy) -> Result<Found> {
-    let shown = shown_path(path);
+    let shown = user_path(path);
     let file = File::open(path).with_context(|| format!("could not open --secret-file {shown}"))?;
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
         return Err(Failure::new(
@@ -274,7 +245,7 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
             format!(
                 "{} is not a regular file (a directory, FIFO or device); AWS_CONFIG_FILE and \
                  AWS_SHARED_CREDENTIALS_FILE must name files",
-                shown_path(path)
+                user_path(path)
             ),
         )
     };
@@ -289,10 +260,10 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
         .open(path)
-        .with_context(|| format!("could not open {}", shown_path(path)))?;
+        .with_context(|| format!("could not open {}", user_path(path)))?;
     let meta = file
         .metadata()
-        .with_context(|| format!("could not read {}", shown_path(path)))?;
+        .with_context(|| format!("could not read {}", user_path(path)))?;
     if !meta.is_file() {
         return Err(not_regular().into());
     }
@@ -302,7 +273,7 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
             ExitCode::BadInput,
             format!(
                 "{} is larger than {MAX_PROFILE_FILE} bytes; it is not an AWS CLI file",
-                shown_path(path)
+                user_path(path)
             ),
         )
         .into());
@@ -318,14 +289,14 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
-                return Err(e).with_context(|| format!("could not read {}", shown_path(path)));
+                return Err(e).with_context(|| format!("could not read {}", user_path(path)));
             }
         }
     }
     if filled > len {
         return Err(Failure::new(
             ExitCode::Io,
-            format!("{} changed while it was read; try again", shown_path(path)),
+            format!("{} changed while it was read; try again", user_path(path)),
         )
         .into());
     }
@@ -337,7 +308,7 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
             zeroize::Zeroize::zeroize(&mut bytes);
             Err(Failure::new(
                 ExitCode::BadInput,
-                format!("{} is not UTF-8 text", shown_path(path)),
+                format!("{} is not UTF-8 text", user_path(path)),
             )
             .into())
         }
@@ -346,15 +317,11 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
 
 fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
     use ses_smtp_password::profile::{self, File as Which};
-    let shown = shown_profile(name);
+    let shown = user_text(name);
     let (creds_path, config_path) = profile::locations(|v| std::env::var(v).ok());
     let creds = read_profile_file(&creds_path)?;
     let config = read_profile_file(&config_path)?;
-    let both = format!(
-        "{} nor {}",
-        shown_path(&creds_path),
-        shown_path(&config_path)
-    );
+    let both = format!("{} nor {}", user_path(&creds_path), user_path(&config_path));
     if creds.is_none() && config.is_none() {
         return Err(Failure::new(
             ExitCode::NoInput,
@@ -372,16 +339,16 @@ fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
         Ok(got) => got,
         Err(e) => {
             let file = match e.file() {
-                Some(Which::Credentials) => shown_path(&creds_path),
-                Some(Which::Config) => shown_path(&config_path),
+                Some(Which::Credentials) => user_path(&creds_path),
+                Some(Which::Config) => user_path(&config_path),
                 None => both.replace(" nor ", " or "),
             };
             return Err(anyhow::Error::new(e).context(format!("profile {shown} in {file}")));
         }
     };
     let (file, path) = match got.file {
-        Which::Credentials => (shown_path(&creds_path), creds_path),
-        Which::Config => (shown_path(&config_path), config_path),
+        Which::Credentials => (user_path(&creds_path), creds_path),
+        Which::Config => (user_path(&config_path), config_path),
     };
     Ok(Found {
         credentials: Credentials {

@@ -337,3 +337,90 @@ fn starttls_response_injection_is_refused() {
     );
     assert!(!r.stderr.contains("> AUTH"), "{}", r.stderr);
 }
+
+/// A server that trickles a byte at a time cannot stretch `--timeout`: the
+/// whole reply must be in within it (hardening item 11).
+#[test]
+fn a_trickling_server_times_out_whatever_it_trickles() {
+    for (server, user) in [
+        ("trickle_banner", "AKIATESTTRICKLE00014"),
+        ("trickle_continuation", "AKIATESTTRICKLE00015"),
+        ("trickle_auth_reply", "AKIATESTTRICKLE00016"),
+    ] {
+        let r = probe(
+            server,
+            user,
+            &["--tls", "starttls", "--ca-file", &ca(), "--timeout", "1"],
+        );
+        assert_eq!(r.code, Some(8), "{server}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stdout.contains("no answer within the timeout"),
+            "{server}: {}",
+            r.stdout
+        );
+        assert!(
+            r.elapsed < Duration::from_secs(5),
+            "{server} took {:?}",
+            r.elapsed
+        );
+    }
+}
+
+/// Capabilities are read from the reply itself, not from its cut display
+/// text (item 12).
+#[test]
+fn capabilities_past_the_display_cut_are_seen() {
+    let r = probe(
+        "long_ehlo",
+        "AKIATESTLONGEHLO0017",
+        &["--tls", "starttls", "--ca-file", &ca()],
+    );
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("accepted: "), "{}", r.stdout);
+}
+
+/// Only 235 accepts and only 5xx rejects (item 13).
+#[test]
+fn an_answer_to_auth_that_neither_accepts_nor_rejects_is_a_protocol_failure() {
+    for (server, code) in [("auth_334", "334"), ("auth_250", "250")] {
+        let r = probe(
+            server,
+            "AKIATESTAUTHODD00018",
+            &["--tls", "starttls", "--ca-file", &ca()],
+        );
+        assert_eq!(r.code, Some(8), "{server}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stdout.starts_with(&format!(
+                "protocol failure with localhost:{}: the server answered AUTH with {code}",
+                servers().port(server)
+            )),
+            "{server}: {}",
+            r.stdout
+        );
+        assert!(!r.stdout.contains("another region"), "{}", r.stdout);
+    }
+}
+
+/// A server that echoes the password, split over lines or past the display
+/// cut, never gets it printed, verbose or not, text or JSON (item 14;
+/// `probe()` checks every output for 8-character pieces of it).
+#[test]
+fn an_echoed_password_is_masked_across_lines_and_past_the_cut() {
+    for server in ["echo_split", "echo_past_cut"] {
+        for format in ["text", "json"] {
+            let r = probe(
+                server,
+                "AKIATESTECHO00000019",
+                &["--tls", "starttls", "--ca-file", &ca(), "--format", format],
+            );
+            assert_eq!(r.code, Some(7), "{server}: {}{}", r.stdout, r.stderr);
+            // Split: the mask shows; past the cut: the cut shows.
+            let sign = if server == "echo_split" {
+                "[credentials hidden]"
+            } else {
+                "…"
+            };
+            assert!(r.stderr.contains(sign), "{server}: {}", r.stderr);
+        }
+    }
+}

@@ -322,6 +322,120 @@ fn silent(mut tcp: TcpStream) -> io::Result<()> {
     Ok(())
 }
 
+/// How a scripted (hostile or broken) server misbehaves. It speaks just
+/// enough SMTP and TLS to get the probe where the misbehaviour matters.
+#[derive(Clone, Copy, Debug)]
+pub enum Script {
+    /// The greeting arrives one byte at a time, for ever.
+    TrickleBanner,
+    /// A continuation line of the greeting trickles.
+    TrickleContinuation,
+    /// The answer to AUTH trickles.
+    TrickleAuthReply,
+    /// EHLO replies far longer than the display cut, STARTTLS and AUTH last.
+    LongEhlo,
+    /// AUTH answered with 334 (a challenge nobody asked for).
+    Auth334,
+    /// AUTH answered with 250.
+    Auth250,
+    /// A 535 that echoes the password split over two lines.
+    EchoSplit,
+    /// A 535 that echoes the password after 400 characters of padding.
+    EchoPastCut,
+}
+
+/// Sends one byte every 200 ms until the client goes (bounded: a minute).
+fn trickle<W: Write>(w: &mut W) {
+    for _ in 0..300 {
+        if w.write_all(b"x").and_then(|()| w.flush()).is_err() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+fn ehlo_reply(long: bool, last: &str) -> Vec<u8> {
+    let mut r = b"250-scripted.test\r\n".to_vec();
+    if long {
+        for i in 0..12 {
+            r.extend_from_slice(format!("250-X-FILLER-{i:02}-{}\r\n", "F".repeat(30)).as_bytes());
+        }
+    }
+    r.extend_from_slice(format!("250 {last}\r\n").as_bytes());
+    r
+}
+
+/// The password from an `AUTH PLAIN <base64>` line.
+fn plain_password(line: &[u8]) -> String {
+    use base64::Engine as _;
+    let text = String::from_utf8_lossy(line);
+    let blob = text.trim().rsplit(' ').next().unwrap_or("");
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(blob)
+        .unwrap_or_default();
+    let pass = raw.split(|&b| b == 0).nth(2).unwrap_or(&[]);
+    String::from_utf8_lossy(pass).into_owned()
+}
+
+fn scripted(tcp: TcpStream, config: &Arc<ServerConfig>, script: Script) -> io::Result<()> {
+    let mut plain = Lines {
+        s: tcp,
+        buf: Vec::new(),
+    };
+    match script {
+        Script::TrickleBanner => {
+            plain.s.write_all(b"220 ")?;
+            trickle(&mut plain.s);
+            return Ok(());
+        }
+        Script::TrickleContinuation => {
+            plain.s.write_all(b"220-scripted.test\r\n220-")?;
+            trickle(&mut plain.s);
+            return Ok(());
+        }
+        _ => {}
+    }
+    let long = matches!(script, Script::LongEhlo);
+    plain.s.write_all(b"220 scripted.test ESMTP\r\n")?;
+    plain.line()?; // EHLO
+    plain.s.write_all(&ehlo_reply(long, "STARTTLS"))?;
+    plain.line()?; // STARTTLS
+    plain.s.write_all(b"220 go ahead\r\n")?;
+    let mut tls = Lines {
+        s: tls_accept(config, plain.s)?,
+        buf: Vec::new(),
+    };
+    tls.line()?; // EHLO
+    tls.s.write_all(&ehlo_reply(long, "AUTH PLAIN LOGIN"))?;
+    tls.s.flush()?;
+    let auth = tls.line()?.unwrap_or_default();
+    let password = plain_password(&auth);
+    let (half1, half2) = password.split_at(password.len() / 2);
+    let answer = match script {
+        Script::TrickleAuthReply => {
+            tls.s.write_all(b"235")?;
+            trickle(&mut tls.s);
+            return Ok(());
+        }
+        Script::LongEhlo => "235 Authentication successful.\r\n".to_string(),
+        Script::Auth334 => "334 \r\n".to_string(),
+        Script::Auth250 => "250 OK\r\n".to_string(),
+        Script::EchoSplit => format!("535-you sent {half1}\r\n535 {half2}, which is wrong\r\n"),
+        Script::EchoPastCut => format!("535-{}\r\n535 you sent {password}\r\n", "p".repeat(400)),
+        Script::TrickleBanner | Script::TrickleContinuation => unreachable!(),
+    };
+    tls.s.write_all(answer.as_bytes())?;
+    tls.s.flush()?;
+    while let Some(line) = tls.line()? {
+        if line.starts_with(b"QUIT") {
+            tls.s.write_all(b"221 bye\r\n")?;
+            tls.s.flush()?;
+            break;
+        }
+    }
+    Ok(())
+}
+
 struct Certs {
     ca_pem: String,
     localhost: Arc<ServerConfig>,
@@ -451,6 +565,25 @@ pub fn start(password: &str) -> Servers {
             name,
             listen(move |tcp| {
                 let _ = f(tcp);
+            }),
+        );
+    }
+    let scripts = [
+        ("trickle_banner", Script::TrickleBanner),
+        ("trickle_continuation", Script::TrickleContinuation),
+        ("trickle_auth_reply", Script::TrickleAuthReply),
+        ("long_ehlo", Script::LongEhlo),
+        ("auth_334", Script::Auth334),
+        ("auth_250", Script::Auth250),
+        ("echo_split", Script::EchoSplit),
+        ("echo_past_cut", Script::EchoPastCut),
+    ];
+    for (name, script) in scripts {
+        let config = certs.localhost.clone();
+        ports.insert(
+            name,
+            listen(move |tcp| {
+                let _ = scripted(tcp, &config, script);
             }),
         );
     }
