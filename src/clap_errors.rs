@@ -22,8 +22,16 @@ fn context(err: &clap::Error, kind: ContextKind) -> Option<String> {
 pub fn report(err: clap::Error) -> ExitCode {
     let message = match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = err.print();
-            return ExitCode::Success;
+            // Written and flushed explicitly: a closed standard output or a
+            // full disk is an error here too.
+            let text = err.render().to_string();
+            return match crate::run::write_stdout(text.as_bytes()) {
+                Ok(()) => ExitCode::Success,
+                Err(e) => {
+                    let _ = writeln!(std::io::stderr(), "error: {e:#}");
+                    ExitCode::Io
+                }
+            };
         }
         // A bare word beside flags is reported as a conflict with a
         // subcommand of that name: it may be a secret, so it is not shown.

@@ -132,6 +132,7 @@ fn open_vector_file(path: &std::path::Path) -> Result<Box<dyn std::io::BufRead>>
 }
 
 pub fn vectors(cmd: VectorsCommand) -> Result<ExitCode> {
+    crate::run::check_stdout_open()?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let code = match cmd {

@@ -1,4 +1,9 @@
 //! ses-smtp-password: parse, run, map the error to an exit code.
+//!
+//! No std `main`: std's start-up reopens closed standard descriptors on
+//! /dev/null before `main` runs, which would turn `>&-` into output thrown
+//! away with exit 0. This start-up sees them closed first (hygiene.rs).
+#![no_main]
 
 mod clap_errors;
 mod cli;
@@ -14,11 +19,18 @@ mod source;
 use clap::Parser;
 use std::io::Write;
 
-fn main() -> std::process::ExitCode {
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
     hygiene::harden();
+    // As std's start-up would: a panic is exit 101 (its hook printed no
+    // payload), never an unwind out of this function.
+    std::panic::catch_unwind(run).map_or(101, |code| code as libc::c_int)
+}
+
+fn run() -> exit_codes::ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) => return clap_errors::report(err).into(),
+        Err(err) => return clap_errors::report(err),
     };
     let result = match cli.command {
         None => run::run(cli.derive),
@@ -32,10 +44,10 @@ fn main() -> std::process::ExitCode {
         Some(cli::Command::Man) => commands::man(),
     };
     match result {
-        Ok(code) => code.into(),
+        Ok(code) => code,
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "error: {err:#}");
-            exit_codes::for_error(&err).into()
+            exit_codes::for_error(&err)
         }
     }
 }

@@ -1,12 +1,35 @@
-//! `--out`: the output goes to a new file of mode 0600, written to a
-//! temporary file in the same directory and renamed into place, so a
-//! failure leaves nothing behind and a reader never sees half a file.
+//! `--out`: the output goes to a file of mode 0600 (whatever the umask),
+//! written to a temporary file in the same directory, synced, renamed into
+//! place and the directory synced, so a failure or a signal leaves nothing
+//! behind and a reader never sees half a file. Only a regular file is ever
+//! replaced, and never the file the secret came from.
 
 use crate::exit_codes::{ExitCode, Failure};
 use anyhow::{Context, Result};
 use ses_smtp_password::redact::user_path;
+use std::ffi::CString;
 use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+/// A file by device and inode: the same file under any name, link, bind
+/// mount or redirect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    pub fn of(meta: &std::fs::Metadata) -> FileId {
+        FileId {
+            dev: meta.dev(),
+            ino: meta.ino(),
+        }
+    }
+}
 
 fn parent(path: &Path) -> &Path {
     match path.parent() {
@@ -15,22 +38,33 @@ fn parent(path: &Path) -> &Path {
     }
 }
 
-/// The path with its directory resolved, for comparing with the input.
-fn resolved(path: &Path) -> Option<PathBuf> {
-    let dir = parent(path).canonicalize().ok()?;
-    Some(dir.join(path.file_name()?))
+fn usage(message: String) -> anyhow::Error {
+    Failure::new(ExitCode::Usage, message).into()
 }
 
-/// Checks before the secret is read: the directory exists, and the file
-/// does not unless --force.
-pub fn check_target(path: &Path, force: bool) -> Result<()> {
-    if path.file_name().is_none() || path.is_dir() {
-        return Err(Failure::new(
-            ExitCode::Usage,
-            format!("--out {} is not a file name", user_path(path)),
-        )
-        .into());
+/// An existing target must be a regular file (after following symlinks):
+/// never a device such as /dev/null, a FIFO, a socket or a directory.
+fn check_regular(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => Err(usage(format!(
+            "--out {} exists and is not a regular file (a device, FIFO, socket or directory)\n  \
+             hint: --out only ever creates or replaces a regular file; name one",
+            user_path(path)
+        ))),
+        _ => Ok(()),
     }
+}
+
+/// Checks before the secret is read: a file name, an existing directory,
+/// and no existing file unless --force (and then only a regular one).
+pub fn check_target(path: &Path, force: bool) -> Result<()> {
+    if path.file_name().is_none() {
+        return Err(usage(format!(
+            "--out {} is not a file name",
+            user_path(path)
+        )));
+    }
+    check_regular(path)?;
     if !parent(path).is_dir() {
         return Err(Failure::new(
             ExitCode::Io,
@@ -39,57 +73,163 @@ pub fn check_target(path: &Path, force: bool) -> Result<()> {
         .into());
     }
     if path.exists() && !force {
-        return Err(Failure::new(
-            ExitCode::Usage,
-            format!(
-                "--out {} exists; pass --force to replace it",
-                user_path(path)
-            ),
-        )
-        .into());
+        return Err(usage(format!(
+            "--out {} exists; pass --force to replace it",
+            user_path(path)
+        )));
     }
     Ok(())
 }
 
-/// Refuses to write over the file the secret came from.
-pub fn check_not_input(out: &Path, input: &Path) -> Result<()> {
-    let same = match (resolved(out), input.canonicalize().ok()) {
-        (Some(a), Some(b)) => a == b,
-        _ => false,
+/// Refuses to write over a file the secret came from, compared by device
+/// and inode.
+pub fn check_not_input(out: &Path, inputs: &[FileId]) -> Result<()> {
+    let Ok(meta) = std::fs::metadata(out) else {
+        return Ok(());
     };
-    if same {
-        return Err(Failure::new(
-            ExitCode::Usage,
-            format!(
-                "--out {} is the file the secret was read from; choose another path",
-                user_path(out)
-            ),
-        )
-        .into());
+    if inputs.contains(&FileId::of(&meta)) {
+        return Err(usage(format!(
+            "--out {} is the file the secret was read from; choose another path\n  \
+             hint: IAM shows a secret once; overwriting its only copy would lose it",
+            user_path(out)
+        )));
     }
     Ok(())
+}
+
+/// The temporary file's path while it exists, for the signal handler.
+static TEMP_PATH: AtomicPtr<libc::c_char> = AtomicPtr::new(std::ptr::null_mut());
+
+const CLEANUP_SIGNALS: [libc::c_int; 3] = [libc::SIGTERM, libc::SIGINT, libc::SIGHUP];
+
+/// Removes the temporary file, then dies of the same signal with its
+/// default action, so the caller sees the conventional status (128+n).
+extern "C" fn remove_and_die(sig: libc::c_int) {
+    let path = TEMP_PATH.swap(std::ptr::null_mut(), Ordering::SeqCst);
+    // SAFETY: unlink, signal and raise are async-signal-safe; `path` is a
+    // NUL-terminated string leaked for exactly this purpose.
+    unsafe {
+        if !path.is_null() {
+            libc::unlink(path);
+        }
+        libc::signal(sig, libc::SIG_DFL);
+        libc::raise(sig);
+    }
+}
+
+/// While alive: the temporary file is removed on drop and on SIGTERM,
+/// SIGINT or SIGHUP.
+struct TempGuard {
+    path: PathBuf,
+    previous: [libc::sighandler_t; 3],
+}
+
+impl TempGuard {
+    fn new(path: PathBuf) -> Result<TempGuard> {
+        let c = CString::new(path.as_os_str().as_bytes())
+            .map_err(|_| usage("--out holds a NUL byte".into()))?;
+        TEMP_PATH.store(c.into_raw(), Ordering::SeqCst);
+        let mut previous = [libc::SIG_DFL; 3];
+        for (i, sig) in CLEANUP_SIGNALS.iter().enumerate() {
+            // SAFETY: installs a handler that only does async-signal-safe
+            // work; the previous disposition is put back on drop.
+            previous[i] = unsafe {
+                libc::signal(
+                    *sig,
+                    remove_and_die as extern "C" fn(libc::c_int) as libc::sighandler_t,
+                )
+            };
+            // A signal the caller chose to ignore (nohup) stays ignored.
+            if previous[i] == libc::SIG_IGN {
+                // SAFETY: as above.
+                unsafe { libc::signal(*sig, libc::SIG_IGN) };
+            }
+        }
+        Ok(TempGuard { path, previous })
+    }
+
+    /// The file was renamed into place: nothing to remove any more.
+    fn disarm(&mut self) {
+        self.release();
+    }
+
+    fn release(&mut self) {
+        for (sig, previous) in CLEANUP_SIGNALS.iter().zip(self.previous) {
+            // SAFETY: puts back the disposition saved in `new`.
+            unsafe { libc::signal(*sig, previous) };
+        }
+        let path = TEMP_PATH.swap(std::ptr::null_mut(), Ordering::SeqCst);
+        if !path.is_null() {
+            // SAFETY: made by CString::into_raw in `new`, taken back once.
+            drop(unsafe { CString::from_raw(path) });
+        }
+    }
+}
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        if !TEMP_PATH.load(Ordering::SeqCst).is_null() {
+            let _ = std::fs::remove_file(&self.path);
+            self.release();
+        }
+    }
+}
+
+fn temp_name(dir: &Path) -> Result<PathBuf> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Failure::new(ExitCode::Io, format!("could not get random bytes: {e}")))?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(dir.join(format!(".ses-smtp-password-{hex}")))
+}
+
+/// Test builds only: stop once the temporary file holds the output, say so
+/// on stderr, and wait for a signal (tests/operator.rs sends one).
+fn pause_for_tests() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_OUT").is_some() {
+        let _ = writeln!(std::io::stderr(), "paused with the temporary file written");
+        loop {
+            // SAFETY: pause only waits for a signal.
+            unsafe { libc::pause() };
+        }
+    }
 }
 
 /// Writes `bytes` to a 0600 temporary file beside `path`, syncs it, and
-/// renames it into place (never over an existing file unless `force`).
-pub fn write(path: &Path, force: bool, bytes: &[u8]) -> Result<()> {
+/// moves it into place (never over an existing file unless `force`, and
+/// never over anything but a regular file). Returns the mode the file has.
+pub fn write(path: &Path, force: bool, bytes: &[u8]) -> Result<u32> {
     let context = || format!("could not write --out {}", user_path(path));
-    // tempfile creates the file with mode 0600 whatever the umask, and
-    // deletes it if anything below fails.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ses-smtp-password-")
-        .tempfile_in(parent(path))
+    let dir = parent(path);
+    let tmp = temp_name(dir)?;
+    let mut guard = TempGuard::new(tmp.clone())?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
         .with_context(context)?;
-    tmp.write_all(bytes).with_context(context)?;
-    tmp.as_file().sync_all().with_context(context)?;
+    // The umask may have taken bits off 0600 at creation: set it outright.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .with_context(context)?;
+    file.write_all(bytes).with_context(context)?;
+    file.sync_all().with_context(context)?;
+    pause_for_tests();
+    // The target may have changed since it was first checked.
+    check_regular(path)?;
     if force {
-        tmp.persist(path)
-            .map_err(|e| e.error)
-            .with_context(context)?;
+        std::fs::rename(&tmp, path).with_context(context)?;
     } else {
-        tmp.persist_noclobber(path)
-            .map_err(|e| e.error)
-            .with_context(context)?;
+        // A hard link fails if the name exists: no overwrite, no race.
+        std::fs::hard_link(&tmp, path).with_context(context)?;
+        let _ = std::fs::remove_file(&tmp);
     }
-    Ok(())
+    guard.disarm();
+    // The rename is durable only once the directory is synced.
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(context)?;
+    let mode = std::fs::metadata(path).with_context(context)?.mode() & 0o7777;
+    Ok(mode)
 }

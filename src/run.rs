@@ -161,8 +161,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             None => return Err(Failure::new(ExitCode::Usage, NO_REGION).into()),
         },
     };
-    if let (Some(out), Some(input)) = (&cli.out, &found.input_path) {
-        crate::out_file::check_not_input(out, input)?;
+    if let Some(out) = &cli.out {
+        // Standard input too, whatever it carried: `--out key.txt < key.txt`.
+        let mut inputs = found.input_ids.clone();
+        inputs.extend(source::stdin_id());
+        crate::out_file::check_not_input(out, &inputs)?;
     }
 
     if version == Version::V2 {
@@ -220,10 +223,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     match &cli.out {
         Some(path) => {
-            crate::out_file::write(path, cli.force, rendered.as_bytes())?;
+            let mode = crate::out_file::write(path, cli.force, rendered.as_bytes())?;
             let _ = writeln!(
                 std::io::stderr(),
-                "wrote {} (mode 0600)",
+                "wrote {} (mode {mode:04o})",
                 ses_smtp_password::redact::user_path(path)
             );
         }
@@ -232,9 +235,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
+/// A standard output closed at start (`>&-`) is an error, not output
+/// silently thrown away.
+pub fn check_stdout_open() -> Result<()> {
+    if crate::hygiene::stdout_closed() {
+        return Err(Failure::new(
+            ExitCode::Io,
+            "standard output is closed, so nothing was written\n  hint: redirect it to a file or a pipe, or use --out",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// Writes and flushes explicitly: a closed pipe or a full disk is an error
 /// the user sees.
 pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    check_stdout_open()?;
     let mut out = std::io::stdout().lock();
     out.write_all(bytes)
         .and_then(|()| out.flush())

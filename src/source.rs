@@ -3,6 +3,7 @@
 
 use crate::cli::SecretArgs;
 use crate::exit_codes::{ExitCode, Failure};
+use crate::out_file::FileId;
 use anyhow::{Context, Result};
 use ses_smtp_password::error::{InputError, TemporaryEvidence};
 use ses_smtp_password::input::{
@@ -45,8 +46,9 @@ pub struct Found {
     pub origin: Origin,
     /// The profile's configured region, when the secret came from a profile.
     pub profile_region: Option<String>,
-    /// Files the secret was read from (for --out's same-file check).
-    pub input_path: Option<std::path::PathBuf>,
+    /// Files the secret was read from, by device and inode (for --out's
+    /// same-file check).
+    pub input_ids: Vec<FileId>,
 }
 
 impl Found {
@@ -97,6 +99,13 @@ fn stdin_file() -> std::io::Result<File> {
     Ok(File::from(std::io::stdin().as_fd().try_clone_to_owned()?))
 }
 
+/// Standard input's file, when it is one (`< key.txt`), by device and
+/// inode.
+pub fn stdin_id() -> Option<FileId> {
+    let meta = stdin_file().ok()?.metadata().ok()?;
+    meta.is_file().then(|| FileId::of(&meta))
+}
+
 pub fn read_stdin() -> Result<Zeroizing<Vec<u8>>> {
     match stdin_file() {
         Ok(f) => read_capped(f).context("could not read standard input"),
@@ -116,14 +125,17 @@ fn parse(bytes: &[u8], policy: SecretPolicy, origin: Origin) -> Result<Found> {
         credentials,
         origin,
         profile_region: None,
-        input_path: None,
+        input_ids: Vec::new(),
     })
 }
 
 fn from_file(path: &Path, policy: SecretPolicy) -> Result<Found> {
     let shown = user_path(path);
     let file = File::open(path).with_context(|| format!("could not open --secret-file {shown}"))?;
-    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+    let meta = file
+        .metadata()
+        .with_context(|| format!("could not read --secret-file {shown}"))?;
+    if meta.is_dir() {
         return Err(Failure::new(
             ExitCode::Io,
             format!("--secret-file {shown} is a directory; give the file that holds the secret"),
@@ -138,7 +150,7 @@ fn from_file(path: &Path, policy: SecretPolicy) -> Result<Found> {
         );
     }
     let mut found = parse(&bytes, policy, Origin::File(shown))?;
-    found.input_path = Some(path.to_path_buf());
+    found.input_ids.push(FileId::of(&meta));
     Ok(found)
 }
 
@@ -176,7 +188,7 @@ fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
         },
         origin: Origin::Env,
         profile_region: None,
-        input_path: None,
+        input_ids: Vec::new(),
     }))
 }
 
@@ -227,7 +239,7 @@ fn from_prompt(policy: SecretPolicy) -> Result<Found> {
         },
         origin: Origin::Prompt,
         profile_region: None,
-        input_path: None,
+        input_ids: Vec::new(),
     })
 }
 
@@ -237,7 +249,7 @@ const MAX_PROFILE_FILE: usize = 1 << 20;
 /// Reads a whole profile file into a zeroizing buffer sized up front.
 /// Only a regular file is read: a FIFO, a device (`/dev/zero`) or a
 /// directory is refused before it can block or stream without end.
-fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
+fn read_profile_file(path: &Path) -> Result<Option<(Zeroizing<String>, FileId)>> {
     use std::os::unix::fs::OpenOptionsExt;
     let not_regular = || {
         Failure::new(
@@ -302,7 +314,7 @@ fn read_profile_file(path: &Path) -> Result<Option<Zeroizing<String>>> {
     }
     buf.truncate(filled);
     match String::from_utf8(std::mem::take(&mut *buf)) {
-        Ok(text) => Ok(Some(Zeroizing::new(text))),
+        Ok(text) => Ok(Some((Zeroizing::new(text), FileId::of(&meta)))),
         Err(e) => {
             let mut bytes = e.into_bytes();
             zeroize::Zeroize::zeroize(&mut bytes);
@@ -330,8 +342,8 @@ fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
         .into());
     }
     let result = profile::credentials(
-        creds.as_deref().map(|s| s.as_str()),
-        config.as_deref().map(|s| s.as_str()),
+        creds.as_ref().map(|(text, _)| text.as_str()),
+        config.as_ref().map(|(text, _)| text.as_str()),
         name,
         policy,
     );
@@ -346,10 +358,12 @@ fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
             return Err(anyhow::Error::new(e).context(format!("profile {shown} in {file}")));
         }
     };
-    let (file, path) = match got.file {
-        Which::Credentials => (user_path(&creds_path), creds_path),
-        Which::Config => (user_path(&config_path), config_path),
+    let file = match got.file {
+        Which::Credentials => user_path(&creds_path),
+        Which::Config => user_path(&config_path),
     };
+    // Both files hold parts of the profile: --out replaces neither.
+    let input_ids = creds.iter().chain(&config).map(|(_, id)| *id).collect();
     Ok(Found {
         credentials: Credentials {
             secret: got.secret,
@@ -358,7 +372,7 @@ fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
         },
         origin: Origin::Profile { name: shown, file },
         profile_region: got.region,
-        input_path: Some(path),
+        input_ids,
     })
 }
 

@@ -295,3 +295,36 @@ fn profile_files_that_are_not_regular_files_are_refused_at_once() {
         );
     }
 }
+
+/// Standard output closed at start (`>&-`) is an error, not a password
+/// thrown away with exit 0; so are --help and --version on a full disk.
+/// `> /dev/null` is a choice the caller made, and succeeds.
+#[test]
+fn closed_or_full_stdout_at_start_is_an_error() {
+    let cases: [(&str, i32); 6] = [
+        ("exec \"$0\" --region us-east-1 --format password >&-", 6),
+        ("exec \"$0\" --help >&-", 6),
+        ("exec \"$0\" --version >&-", 6),
+        ("exec \"$0\" --help > /dev/full", 6),
+        ("exec \"$0\" --version > /dev/full", 6),
+        (
+            "exec \"$0\" --region us-east-1 --format password > /dev/null",
+            0,
+        ),
+    ];
+    for (script, code) in cases {
+        let mut sh = std::process::Command::new("sh");
+        sh.args(["-c", script, common::BIN]);
+        let out = common::run_with_stdin(common::clean_env(&mut sh), CANARY.as_bytes());
+        assert_eq!(out.status.code(), Some(code), "{script}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if code == 6 {
+            assert!(
+                stderr.contains("standard output is closed")
+                    || stderr.contains("could not write to standard output"),
+                "{script}: {stderr}"
+            );
+        }
+        assert!(!stderr.contains(&CANARY[..8]), "{script}: {stderr}");
+    }
+}

@@ -24,26 +24,205 @@ fn cmd() -> Command {
 
 #[test]
 fn out_writes_mode_0600_whatever_the_umask() {
+    // A permissive umask must not loosen the file, and a strict one must
+    // not leave it unreadable (0277 would give 0400, 0777 would give 0000).
+    for umask in ["000", "022", "0277", "0777"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("smtp.env");
+        let mut sh = std::process::Command::new("sh");
+        sh.args([
+            "-c",
+            &format!(
+                "umask {umask}; exec \"$0\" --region us-east-1 --format password --out \"$1\""
+            ),
+            common::BIN,
+        ])
+        .arg(&path);
+        let out = common::run_with_stdin(common::clean_env(&mut sh), SECRET.as_bytes());
+        assert!(out.status.success(), "umask {umask}: {out:?}");
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o7777, 0o600, "umask {umask}");
+        // The message names the mode the file really has.
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .ends_with(&format!("wrote {} (mode 0600)\n", path.display())),
+            "umask {umask}: {out:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("{PASSWORD}\n")
+        );
+        // Nothing else was left in the directory (no temporary file).
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
+
+#[test]
+fn out_replaces_only_a_regular_file() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("smtp.env");
-    // A permissive umask must not loosen the file.
-    let mut sh = std::process::Command::new("sh");
-    sh.args([
-        "-c",
-        "umask 000; exec \"$0\" --region us-east-1 --format password --out \"$1\"",
-        common::BIN,
-    ])
-    .arg(&path);
-    let out = common::run_with_stdin(common::clean_env(&mut sh), SECRET.as_bytes());
-    assert!(out.status.success());
-    let meta = std::fs::metadata(&path).unwrap();
-    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        format!("{PASSWORD}\n")
+    let fifo = dir.path().join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a plain system call on a path we own.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let to_null = dir.path().join("to-null");
+    std::os::unix::fs::symlink("/dev/null", &to_null).unwrap();
+    let targets = [
+        std::path::PathBuf::from("/dev/null"),
+        std::path::PathBuf::from("/dev/stdout"),
+        fifo,
+        to_null,
+        dir.path().to_path_buf(),
+    ];
+    for target in &targets {
+        for force in [false, true] {
+            let mut c = cmd();
+            c.args(["--region", "us-east-1", "--format", "password", "--out"])
+                .arg(target);
+            if force {
+                c.arg("--force");
+            }
+            let out = c.write_stdin(SECRET).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{target:?} {force}: {out:?}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                stderr.contains("is not a regular file") || stderr.contains("is not a file name"),
+                "{target:?}: {stderr}"
+            );
+            assert!(out.stdout.is_empty());
+        }
+    }
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
     );
-    // Nothing else was left in the directory (no temporary file).
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    // Only what the test made is in the directory.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn out_never_replaces_the_file_the_secret_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, format!("{SECRET}\n")).unwrap();
+    let link = dir.path().join("hard-link.txt");
+    std::fs::hard_link(&key, &link).unwrap();
+    let base = ["--region", "us-east-1", "--format", "password", "--force"];
+    let stdin = || std::process::Stdio::from(std::fs::File::open(&key).unwrap());
+    let cases: Vec<(Vec<std::ffi::OsString>, bool)> = vec![
+        // `--out key.txt --force < key.txt`
+        (vec!["--out".into(), key.clone().into()], true),
+        // `--secret-file - --out key.txt --force < key.txt`
+        (
+            vec![
+                "--secret-file".into(),
+                "-".into(),
+                "--out".into(),
+                key.clone().into(),
+            ],
+            true,
+        ),
+        // Another name of the same file.
+        (
+            vec![
+                "--secret-file".into(),
+                key.clone().into(),
+                "--out".into(),
+                link.clone().into(),
+            ],
+            false,
+        ),
+        (
+            vec![
+                "--secret-file".into(),
+                dir.path().join(".").join("key.txt").into(),
+                "--out".into(),
+                key.clone().into(),
+            ],
+            false,
+        ),
+    ];
+    for (args, redirect) in cases {
+        let mut c = common::tool();
+        c.args(base).args(&args);
+        c.stdin(if redirect {
+            stdin()
+        } else {
+            std::process::Stdio::null()
+        });
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is the file the secret was read from"),
+            "{args:?}: {out:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&key).unwrap(),
+            format!("{SECRET}\n"),
+            "{args:?} replaced the secret"
+        );
+    }
+}
+
+/// SIGTERM, SIGINT or SIGHUP while --out is being written: the temporary
+/// file (which holds the password) is removed and the tool dies of the
+/// signal. The tool pauses, in test builds only, once the temporary file
+/// is written; the test waits for it to say so before signalling.
+#[test]
+fn out_leaves_nothing_behind_when_interrupted() {
+    use std::io::BufRead;
+    use std::os::unix::process::ExitStatusExt;
+    for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("smtp.txt");
+        let mut child = common::tool();
+        child
+            .args(["--region", "us-east-1", "--format", "password", "--out"])
+            .arg(&path)
+            .env("SES_SMTP_PASSWORD_TEST_PAUSE_OUT", "1")
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        // Whoever runs the tests may ignore these signals (nohup), which
+        // children inherit and the tool rightly keeps; start it as a shell
+        // would start it in the foreground.
+        // SAFETY: only signal(), async-signal-safe, between fork and exec.
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            child.pre_exec(|| {
+                for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+                    libc::signal(sig, libc::SIG_DFL);
+                }
+                Ok(())
+            });
+        }
+        let mut child = child.spawn().unwrap();
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(SECRET.as_bytes()).unwrap();
+        }
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        assert_eq!(line, "paused with the temporary file written\n");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        assert!(names[0].starts_with(".ses-smtp-password-"), "{names:?}");
+        // SAFETY: signals our own child.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(sig), "{status:?}");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "signal {sig} left a file behind"
+        );
+    }
 }
 
 #[test]
