@@ -116,6 +116,54 @@ pub fn verify(args: VerifyArgs) -> Result<ExitCode> {
     })
 }
 
+/// A vector line is a few hundred bytes; one longer than this is reported
+/// and skipped.
+const MAX_LINE: usize = 64 * 1024;
+/// A file with no line end in this many bytes (`/dev/zero`) is not read on.
+const MAX_SKIP: usize = 1 << 20;
+
+enum LineRead {
+    Line,
+    End,
+    /// Longer than [`MAX_LINE`]; the rest of it was skipped.
+    TooLong,
+    /// No line end within [`MAX_SKIP`] bytes.
+    NoLineEnd,
+}
+
+/// Reads one line into `line` (at most [`MAX_LINE`] bytes held), so that
+/// memory stays bounded whatever the file holds.
+fn next_line(reader: &mut dyn std::io::BufRead, line: &mut Vec<u8>) -> std::io::Result<LineRead> {
+    use std::io::{BufRead, Read};
+    let n = (&mut *reader)
+        .take(MAX_LINE as u64 + 1)
+        .read_until(b'\n', line)?;
+    if n == 0 {
+        return Ok(LineRead::End);
+    }
+    if line.len() <= MAX_LINE || line.ends_with(b"\n") {
+        return Ok(LineRead::Line);
+    }
+    line.clear();
+    let mut skipped = 0;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(LineRead::TooLong);
+        }
+        if let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            reader.consume(i + 1);
+            return Ok(LineRead::TooLong);
+        }
+        let len = buf.len();
+        reader.consume(len);
+        skipped += len;
+        if skipped > MAX_SKIP {
+            return Ok(LineRead::NoLineEnd);
+        }
+    }
+}
+
 /// A vector file, read line by line so that a large file is never held
 /// whole in memory.
 fn open_vector_file(path: &std::path::Path) -> Result<Box<dyn std::io::BufRead>> {
@@ -145,13 +193,30 @@ pub fn vectors(cmd: VectorsCommand) -> Result<ExitCode> {
                 let mut number = 0usize;
                 loop {
                     raw.clear();
-                    let n = reader
-                        .read_until(b'\n', &mut raw)
+                    let read = next_line(&mut reader, &mut raw)
                         .with_context(|| format!("could not read {name}"))?;
-                    if n == 0 {
-                        break;
-                    }
                     number += 1;
+                    match read {
+                        LineRead::End => break,
+                        LineRead::Line => {}
+                        LineRead::TooLong => {
+                            failed += 1;
+                            writeln!(
+                                out,
+                                "{name}:{number}: MALFORMED: the line is longer than {MAX_LINE} bytes"
+                            )?;
+                            continue;
+                        }
+                        LineRead::NoLineEnd => {
+                            failed += 1;
+                            writeln!(
+                                out,
+                                "{name}:{number}: MALFORMED: no line end within {MAX_SKIP} bytes; \
+                                 not a vector file, stopped reading it"
+                            )?;
+                            break;
+                        }
+                    }
                     let Ok(line) = std::str::from_utf8(&raw) else {
                         failed += 1;
                         writeln!(out, "{name}:{number}: MALFORMED: not UTF-8 text")?;

@@ -24,6 +24,9 @@ pub enum TemporaryEvidence {
     SessionTokenInInput,
     /// `AWS_SESSION_TOKEN` set beside `AWS_SECRET_ACCESS_KEY`.
     SessionTokenEnv,
+    /// `AWS_SECURITY_TOKEN` (its older name, still honoured by the AWS CLI)
+    /// set beside `AWS_SECRET_ACCESS_KEY`.
+    SecurityTokenEnv,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,6 +105,10 @@ pub enum InputError {
     JsonNoSecret,
     JsonListAccessKeys,
     CsvHeader,
+    /// The header names a column twice; `column` is the second (1-based).
+    CsvDuplicateColumn {
+        column: usize,
+    },
     CsvNoRow,
     CsvManyRows {
         rows: usize,
@@ -286,6 +293,10 @@ impl fmt::Display for InputError {
                     TemporaryEvidence::SessionTokenEnv => {
                         "AWS_SESSION_TOKEN is set beside AWS_SECRET_ACCESS_KEY: these are temporary (STS) credentials"
                     }
+                    TemporaryEvidence::SecurityTokenEnv => {
+                        "AWS_SECURITY_TOKEN (the older name of AWS_SESSION_TOKEN) is set beside \
+                         AWS_SECRET_ACCESS_KEY: these are temporary (STS) credentials"
+                    }
                 };
                 write!(
                     f,
@@ -327,6 +338,11 @@ impl fmt::Display for InputError {
                 f,
                 "the CSV header has no 'Access key ID' and 'Secret access key' columns\n  \
                  hint: give the access key CSV file that the IAM console downloads"
+            ),
+            InputError::CsvDuplicateColumn { column } => write!(
+                f,
+                "the CSV header names column {column} the same as an earlier column\n  \
+                 hint: give the unmodified file that the IAM console downloaded"
             ),
             InputError::CsvNoRow => write!(
                 f,

@@ -221,7 +221,9 @@ fn first_bad_char(text: &str, policy: SecretPolicy) -> Option<SecretProblem> {
     };
     let (i, c) = text.chars().enumerate().find(|(_, c)| {
         if policy.allow_unusual {
-            c.is_whitespace() || c.is_control()
+            // Unusual printable ASCII only: no zero-width or bidi
+            // characters, soft hyphens or BOMs, invisible in every editor.
+            c.is_whitespace() || c.is_control() || !c.is_ascii()
         } else {
             !is_secret_char(*c)
         }
@@ -329,24 +331,43 @@ impl<'de> Deserialize<'de> for JsonSecret {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct JsonRecord {
-    access_key_id: Option<String>,
-    secret_access_key: Option<JsonSecret>,
-    session_token: Option<IgnoredAny>,
+/// The marks of temporary credentials in a JSON object: a session token
+/// under the STS, CLI or SDK spelling, or the instance-metadata and
+/// container spelling `Token` beside `Expiration`. (Fields, not
+/// `#[serde(flatten)]`: flattening buffers every value, the secret too, in
+/// serde's own unwiped memory.)
+macro_rules! token_marks {
+    ($name:ident { $($field:ident: $ty:ty),* $(,)? }) => {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct $name {
+            $($field: $ty,)*
+            #[serde(alias = "sessionToken", alias = "session_token")]
+            session_token: Option<IgnoredAny>,
+            token: Option<IgnoredAny>,
+            expiration: Option<IgnoredAny>,
+        }
+
+        impl $name {
+            fn temporary(&self) -> bool {
+                self.session_token.is_some() || (self.token.is_some() && self.expiration.is_some())
+            }
+        }
+    };
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct JsonDoc {
+token_marks!(JsonRecord {
+    access_key_id: Option<String>,
+    secret_access_key: Option<JsonSecret>,
+});
+
+token_marks!(JsonDoc {
     access_key: Option<JsonRecord>,
     credentials: Option<JsonRecord>,
     access_key_metadata: Option<IgnoredAny>,
     access_key_id: Option<String>,
     secret_access_key: Option<JsonSecret>,
-    session_token: Option<IgnoredAny>,
-}
+});
 
 fn parse_json(body: &[u8], policy: SecretPolicy) -> Result<Credentials, InputError> {
     // serde_json's own messages can quote the input, so only its position
@@ -356,16 +377,30 @@ fn parse_json(body: &[u8], policy: SecretPolicy) -> Result<Credentials, InputErr
         column: e.column(),
         syntax: !e.is_data(),
     })?;
+    // A session token anywhere (top level or in either record) means the
+    // credentials are temporary, whichever record holds the secret.
+    let temporary = doc.temporary()
+        || [&doc.access_key, &doc.credentials]
+            .into_iter()
+            .flatten()
+            .any(JsonRecord::temporary);
+    if temporary {
+        return Err(InputError::Temporary(
+            TemporaryEvidence::SessionTokenInInput,
+        ));
+    }
     let (record, shape) = if let Some(r) = doc.access_key {
         (r, Shape::CreateAccessKeyJson)
     } else if let Some(r) = doc.credentials {
         (r, Shape::FlatJson)
-    } else if doc.secret_access_key.is_some() || doc.session_token.is_some() {
+    } else if doc.secret_access_key.is_some() {
         (
             JsonRecord {
                 access_key_id: doc.access_key_id,
                 secret_access_key: doc.secret_access_key,
-                session_token: doc.session_token,
+                session_token: None,
+                token: None,
+                expiration: None,
             },
             Shape::FlatJson,
         )
@@ -374,11 +409,6 @@ fn parse_json(body: &[u8], policy: SecretPolicy) -> Result<Credentials, InputErr
     } else {
         return Err(InputError::JsonNoSecret);
     };
-    if record.session_token.is_some() {
-        return Err(InputError::Temporary(
-            TemporaryEvidence::SessionTokenInInput,
-        ));
-    }
     let access_key_id = record
         .access_key_id
         .as_deref()
@@ -473,6 +503,12 @@ fn csv_header(fields: &[&[u8]]) -> Result<(usize, usize, bool), InputError> {
             .to_ascii_lowercase()
     };
     let names: Vec<String> = fields.iter().map(|f| norm(f)).collect();
+    // A column named twice would leave it to chance which one is read.
+    if let Some(column) =
+        (1..names.len()).find(|&i| !names[i].is_empty() && names[..i].contains(&names[i]))
+    {
+        return Err(InputError::CsvDuplicateColumn { column: column + 1 });
+    }
     let find = |want: &str| names.iter().position(|n| n == want);
     let secret = find("secret access key");
     let id = find("access key id");

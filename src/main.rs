@@ -3,7 +3,9 @@
 //! No std `main`: std's start-up reopens closed standard descriptors on
 //! /dev/null before `main` runs, which would turn `>&-` into output thrown
 //! away with exit 0. This start-up sees them closed first (hygiene.rs).
-#![no_main]
+#![cfg_attr(not(test), no_main)]
+// In `cargo test`, the harness owns `main` and nothing here is reached.
+#![cfg_attr(test, allow(dead_code))]
 
 mod clap_errors;
 mod cli;
@@ -19,6 +21,7 @@ mod source;
 use clap::Parser;
 use std::io::Write;
 
+#[cfg(not(test))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
     hygiene::harden();

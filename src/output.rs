@@ -99,7 +99,9 @@ const PER_REGION: usize = 1024;
 /// Renders `items` in `format`. `source` says where the secret came from,
 /// for the text format.
 pub fn render(format: Format, items: &[Derived], source: &str) -> io::Result<FixedBuf> {
-    let mut out = FixedBuf::with_capacity(PER_REGION * (items.len() + 1));
+    // The text format repeats the source's description (a path or profile
+    // name of any length) once per region.
+    let mut out = FixedBuf::with_capacity((PER_REGION + source.len()) * (items.len() + 1));
     match format {
         Format::Text => text(&mut out, items, source)?,
         Format::Json => json(&mut out, items)?,
@@ -152,24 +154,33 @@ fn username(d: &Derived) -> io::Result<&str> {
         .ok_or_else(|| io::Error::other("the access key ID is unknown"))
 }
 
-/// Why a `--template` could not be filled.
+/// Why a `--template` could not be filled. Positions only: the template
+/// may be a credentials file passed by mistake, so its text is never shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TemplateError {
-    Unknown { name: String, line: usize },
-    Unclosed { line: usize },
+    /// `{name}` with a name that is not a placeholder, at this position.
+    Unknown {
+        line: usize,
+        column: usize,
+    },
+    /// A `{` with no `}` on the same line.
+    Unclosed {
+        line: usize,
+        column: usize,
+    },
     NeedsUsername,
 }
 
 impl std::fmt::Display for TemplateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            TemplateError::Unknown { name, line } => write!(
+            TemplateError::Unknown { line, column } => write!(
                 f,
-                "unknown placeholder {{{name}}} on line {line}\n  hint: the placeholders are {{username}}, {{password}}, {{password_urlencoded}}, {{host}}, {{port}} and {{region}}; write {{{{ and }}}} for literal braces"
+                "unknown placeholder at line {line}, column {column}\n  hint: the placeholders are {{username}}, {{password}}, {{password_urlencoded}}, {{host}}, {{port}} and {{region}}; write {{{{ and }}}} for literal braces"
             ),
-            TemplateError::Unclosed { line } => write!(
+            TemplateError::Unclosed { line, column } => write!(
                 f,
-                "a {{ on line {line} is not closed\n  hint: write {{{{ for a literal brace"
+                "the {{ at line {line}, column {column} is not closed on its line\n  hint: write {{{{ for a literal brace"
             ),
             TemplateError::NeedsUsername => write!(
                 f,
@@ -181,60 +192,83 @@ impl std::fmt::Display for TemplateError {
 
 impl std::error::Error for TemplateError {}
 
-/// Fills a user template. `{{` and `}}` are literal braces.
-pub fn render_template(
+/// Walks a template, handing each piece of output to `emit`: literal text,
+/// braces, and the placeholders' values.
+fn fill_template(
     template: &str,
     d: &Derived,
-) -> Result<FixedBuf, Box<dyn std::error::Error + Send + Sync>> {
-    // Every placeholder expands to well under 256 bytes.
-    let mut out =
-        FixedBuf::with_capacity(template.len() + 256 * (template.matches('{').count() + 1));
+    emit: &mut dyn FnMut(&[u8]),
+) -> Result<(), TemplateError> {
     let mut rest = template;
-    let mut line = 1;
+    // Line and column (in characters) of the start of `rest`.
+    let (mut line, mut column) = (1, 1);
+    let advance = |text: &str, line: &mut usize, column: &mut usize| {
+        for c in text.chars() {
+            if c == '\n' {
+                *line += 1;
+                *column = 1;
+            } else {
+                *column += 1;
+            }
+        }
+    };
     while let Some(i) = rest.find(['{', '}']) {
         let (before, at) = rest.split_at(i);
-        out.write_all(before.as_bytes())?;
-        line += before.matches('\n').count();
-        if let Some(after) = at.strip_prefix("{{") {
-            out.write_all(b"{")?;
-            rest = after;
-            continue;
-        }
-        if let Some(after) = at.strip_prefix("}}") {
-            out.write_all(b"}")?;
-            rest = after;
-            continue;
-        }
-        if let Some(after) = at.strip_prefix('}') {
-            out.write_all(b"}")?;
-            rest = after;
-            continue;
-        }
-        let Some(end) = at.find('}').filter(|&e| !at[..e].contains('\n')) else {
-            return Err(TemplateError::Unclosed { line }.into());
+        emit(before.as_bytes());
+        advance(before, &mut line, &mut column);
+        let literal = if at.starts_with("{{") {
+            Some(("{", 2))
+        } else if at.starts_with("}}") {
+            Some(("}", 2))
+        } else if at.starts_with('}') {
+            Some(("}", 1))
+        } else {
+            None
         };
-        let name = &at[1..end];
-        match name {
+        if let Some((brace, len)) = literal {
+            emit(brace.as_bytes());
+            column += len;
+            rest = &at[len..];
+            continue;
+        }
+        let Some(end) = at.find(['}', '\n']).filter(|&e| at.as_bytes()[e] == b'}') else {
+            return Err(TemplateError::Unclosed { line, column });
+        };
+        match &at[1..end] {
             "username" => {
                 let id = d.username.as_ref().ok_or(TemplateError::NeedsUsername)?;
-                out.write_all(id.as_str().as_bytes())?;
+                emit(id.as_str().as_bytes());
             }
-            "password" => out.write_all(d.password.expose().as_bytes())?,
-            "password_urlencoded" => write_urlencoded(&mut out, d.password.expose())?,
-            "host" => out.write_all(d.region.host().as_bytes())?,
-            "port" => write!(out, "{}", STARTTLS_PORTS[0])?,
-            "region" => out.write_all(d.region.code.as_bytes())?,
-            _ => {
-                return Err(TemplateError::Unknown {
-                    name: name.chars().take(40).collect(),
-                    line,
+            "password" => emit(d.password.expose().as_bytes()),
+            "password_urlencoded" => {
+                for piece in percent_encoding::utf8_percent_encode(d.password.expose(), USERINFO) {
+                    emit(piece.as_bytes());
                 }
-                .into());
             }
+            "host" => emit(d.region.host().as_bytes()),
+            "port" => emit(STARTTLS_PORTS[0].to_string().as_bytes()),
+            "region" => emit(d.region.code.as_bytes()),
+            _ => return Err(TemplateError::Unknown { line, column }),
         }
+        advance(&at[..=end], &mut line, &mut column);
         rest = &at[end + 1..];
     }
-    out.write_all(rest.as_bytes())?;
+    emit(rest.as_bytes());
+    Ok(())
+}
+
+/// Fills a user template. `{{` and `}}` are literal braces. The output
+/// buffer is sized exactly by a first pass, so it grows with the output,
+/// never with the number of braces.
+pub fn render_template(template: &str, d: &Derived) -> Result<FixedBuf, TemplateError> {
+    let mut len = 0;
+    fill_template(template, d, &mut |piece| len += piece.len())?;
+    let mut out = FixedBuf::with_capacity(len);
+    let mut full = false;
+    fill_template(template, d, &mut |piece| {
+        full |= out.write_all(piece).is_err();
+    })?;
+    debug_assert!(!full, "the first pass sized the buffer");
     Ok(out)
 }
 

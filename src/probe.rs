@@ -528,56 +528,7 @@ impl Session<'_> {
 
 /// A CA file is a few certificates; a bundle of every public CA is about
 /// 250 KiB.
-const MAX_CA_FILE: u64 = 1 << 20;
-
-/// Reads --ca-file: a regular file of at most [`MAX_CA_FILE`] bytes, read
-/// into a buffer sized once (never a device or FIFO that streams forever).
-fn read_ca_file(path: &Path) -> Result<Vec<u8>> {
-    let shown = ses_smtp_password::redact::user_path(path);
-    let file = std::fs::File::open(path).map_err(|e| {
-        Failure::new(
-            ExitCode::Io,
-            format!("could not open --ca-file {shown}: {e}"),
-        )
-    })?;
-    let meta = file.metadata().map_err(|e| {
-        Failure::new(
-            ExitCode::Io,
-            format!("could not read --ca-file {shown}: {e}"),
-        )
-    })?;
-    if !meta.is_file() {
-        return Err(Failure::new(
-            ExitCode::Io,
-            format!("--ca-file {shown} is not a regular file (a directory, FIFO or device)"),
-        )
-        .into());
-    }
-    if meta.len() > MAX_CA_FILE {
-        return Err(Failure::new(
-            ExitCode::Usage,
-            format!("--ca-file {shown} is larger than {MAX_CA_FILE} bytes; it is not a CA certificate file"),
-        )
-        .into());
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.take(MAX_CA_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            Failure::new(
-                ExitCode::Io,
-                format!("could not read --ca-file {shown}: {e}"),
-            )
-        })?;
-    if bytes.len() as u64 > MAX_CA_FILE {
-        return Err(Failure::new(
-            ExitCode::Usage,
-            format!("--ca-file {shown} is larger than {MAX_CA_FILE} bytes; it is not a CA certificate file"),
-        )
-        .into());
-    }
-    Ok(bytes)
-}
+const MAX_CA_FILE: usize = 1 << 20;
 
 fn tls_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>> {
     let mut roots = RootCertStore::empty();
@@ -585,7 +536,16 @@ fn tls_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>> {
     if let Some(path) = ca_file {
         let shown = ses_smtp_password::redact::user_path(path);
         let bad = |what: &str| Failure::new(ExitCode::Usage, format!("--ca-file {shown} {what}"));
-        let bytes = read_ca_file(path)?;
+        let label = format!("--ca-file {shown}");
+        let (bytes, _) = crate::source::read_small_file(
+            path,
+            &crate::source::SmallFile {
+                label: &label,
+                cap: MAX_CA_FILE,
+                not_a: "a CA certificate file",
+                too_large: ExitCode::Usage,
+            },
+        )?;
         let mut added = 0;
         for cert in CertificateDer::pem_slice_iter(&bytes) {
             let cert = cert.map_err(|_| bad("is not a PEM certificate file"))?;

@@ -61,6 +61,24 @@ fn resolve_all(names: &[String], from: &str, allow: bool) -> Result<Vec<Resolved
     Ok(out)
 }
 
+/// A template is a config snippet; anything larger is the wrong file.
+const MAX_TEMPLATE: usize = 64 * 1024;
+
+fn read_template(path: &std::path::Path) -> Result<String> {
+    let label = format!("--template {}", ses_smtp_password::redact::user_path(path));
+    let (mut bytes, _) = source::read_small_file(
+        path,
+        &source::SmallFile {
+            label: &label,
+            cap: MAX_TEMPLATE,
+            not_a: "a template",
+            too_large: ExitCode::Usage,
+        },
+    )?;
+    String::from_utf8(std::mem::take(&mut *bytes))
+        .map_err(|_| Failure::new(ExitCode::Usage, format!("{label} is not UTF-8 text")).into())
+}
+
 const NO_REGION: &str = "no region given\n  hint: pass --region REGION (SMTP passwords differ per region), or set AWS_REGION";
 
 /// One region named by a flag, else AWS_REGION, else AWS_DEFAULT_REGION,
@@ -122,12 +140,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         .into());
     }
     let template = match &cli.template {
-        Some(path) => Some(std::fs::read_to_string(path).with_context(|| {
-            format!(
-                "could not read --template {}",
-                ses_smtp_password::redact::user_path(path)
-            )
-        })?),
+        Some(path) => Some(read_template(path)?),
         None => None,
     };
     if let Some(out) = &cli.out {

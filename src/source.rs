@@ -165,12 +165,16 @@ fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
         )
         .into());
     }
-    let token = env_bytes("AWS_SESSION_TOKEN").is_some_and(|t| !t.trim_ascii().is_empty());
-    if token {
-        return Err(
-            anyhow::Error::new(InputError::Temporary(TemporaryEvidence::SessionTokenEnv))
-                .context("the environment"),
-        );
+    let set = |name: &str| env_bytes(name).is_some_and(|t| !t.trim_ascii().is_empty());
+    for (name, evidence) in [
+        ("AWS_SESSION_TOKEN", TemporaryEvidence::SessionTokenEnv),
+        ("AWS_SECURITY_TOKEN", TemporaryEvidence::SecurityTokenEnv),
+    ] {
+        if set(name) {
+            return Err(
+                anyhow::Error::new(InputError::Temporary(evidence)).context("the environment")
+            );
+        }
     }
     let secret = input::parse_raw_secret(&secret, policy).context("AWS_SECRET_ACCESS_KEY")?;
     // The ID pairs with the secret only when both come from the environment.
@@ -243,52 +247,56 @@ fn from_prompt(policy: SecretPolicy) -> Result<Found> {
     })
 }
 
-/// AWS CLI profile files are larger than one key, but never this large.
-const MAX_PROFILE_FILE: usize = 1 << 20;
+/// A file the tool reads whole: what it is called in messages, how large
+/// it may be, what it is not when larger, and the exit code for that.
+pub struct SmallFile<'a> {
+    pub label: &'a str,
+    pub cap: usize,
+    pub not_a: &'a str,
+    pub too_large: ExitCode,
+}
 
-/// Reads a whole profile file into a zeroizing buffer sized up front.
+/// Reads a whole file into a zeroizing buffer sized once from its length.
 /// Only a regular file is read: a FIFO, a device (`/dev/zero`) or a
-/// directory is refused before it can block or stream without end.
-fn read_profile_file(path: &Path) -> Result<Option<(Zeroizing<String>, FileId)>> {
+/// directory is refused before it can block or stream without end, and a
+/// file over the cap before it is read.
+pub fn read_small_file(path: &Path, f: &SmallFile<'_>) -> Result<(Zeroizing<Vec<u8>>, FileId)> {
     use std::os::unix::fs::OpenOptionsExt;
+    let label = f.label;
     let not_regular = || {
-        Failure::new(
+        anyhow::Error::from(Failure::new(
             ExitCode::Io,
-            format!(
-                "{} is not a regular file (a directory, FIFO or device); AWS_CONFIG_FILE and \
-                 AWS_SHARED_CREDENTIALS_FILE must name files",
-                user_path(path)
-            ),
-        )
+            format!("{label} is not a regular file (a directory, FIFO or device)"),
+        ))
     };
-    match std::fs::metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Ok(m) if !m.is_file() => return Err(not_regular().into()),
-        _ => {}
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(not_regular());
     }
     // O_NONBLOCK: should the path be swapped for a FIFO after the check,
-    // opening it does not wait for a writer; the check below then refuses it.
+    // opening it does not wait for a writer; the check below refuses it.
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
         .open(path)
-        .with_context(|| format!("could not open {}", user_path(path)))?;
+        .with_context(|| format!("could not open {label}"))?;
     let meta = file
         .metadata()
-        .with_context(|| format!("could not read {}", user_path(path)))?;
+        .with_context(|| format!("could not read {label}"))?;
     if !meta.is_file() {
-        return Err(not_regular().into());
+        return Err(not_regular());
     }
-    let len = meta.len() as usize;
-    if len > MAX_PROFILE_FILE {
-        return Err(Failure::new(
-            ExitCode::BadInput,
+    let too_large = || {
+        anyhow::Error::from(Failure::new(
+            f.too_large,
             format!(
-                "{} is larger than {MAX_PROFILE_FILE} bytes; it is not an AWS CLI file",
-                user_path(path)
+                "{label} is larger than {} bytes; it is not {}",
+                f.cap, f.not_a
             ),
-        )
-        .into());
+        ))
+    };
+    let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if len > f.cap {
+        return Err(too_large());
     }
     // One byte more than the file's size: filling it means the file grew
     // while being read.
@@ -300,29 +308,44 @@ fn read_profile_file(path: &Path) -> Result<Option<(Zeroizing<String>, FileId)>>
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                return Err(e).with_context(|| format!("could not read {}", user_path(path)));
-            }
+            Err(e) => return Err(e).with_context(|| format!("could not read {label}")),
         }
     }
     if filled > len {
         return Err(Failure::new(
             ExitCode::Io,
-            format!("{} changed while it was read; try again", user_path(path)),
+            format!("{label} changed while it was read; try again"),
         )
         .into());
     }
     buf.truncate(filled);
+    Ok((buf, FileId::of(&meta)))
+}
+
+/// AWS CLI profile files are larger than one key, but never this large.
+const MAX_PROFILE_FILE: usize = 1 << 20;
+
+/// Reads a profile file, if it exists, as UTF-8 text.
+fn read_profile_file(path: &Path) -> Result<Option<(Zeroizing<String>, FileId)>> {
+    if std::fs::metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return Ok(None);
+    }
+    let label = user_path(path);
+    let (mut buf, id) = read_small_file(
+        path,
+        &SmallFile {
+            label: &label,
+            cap: MAX_PROFILE_FILE,
+            not_a: "an AWS CLI file",
+            too_large: ExitCode::BadInput,
+        },
+    )?;
     match String::from_utf8(std::mem::take(&mut *buf)) {
-        Ok(text) => Ok(Some((Zeroizing::new(text), FileId::of(&meta)))),
+        Ok(text) => Ok(Some((Zeroizing::new(text), id))),
         Err(e) => {
             let mut bytes = e.into_bytes();
             zeroize::Zeroize::zeroize(&mut bytes);
-            Err(Failure::new(
-                ExitCode::BadInput,
-                format!("{} is not UTF-8 text", user_path(path)),
-            )
-            .into())
+            Err(Failure::new(ExitCode::BadInput, format!("{label} is not UTF-8 text")).into())
         }
     }
 }

@@ -288,10 +288,7 @@ fn profile_files_that_are_not_regular_files_are_refused_at_once() {
         assert_eq!(out.status.code(), Some(6), "{path}: {out:?}");
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
-            format!(
-                "error: {path} is not a regular file (a directory, FIFO or device); AWS_CONFIG_FILE and \
-                 AWS_SHARED_CREDENTIALS_FILE must name files\n"
-            )
+            format!("error: {path} is not a regular file (a directory, FIFO or device)\n")
         );
     }
 }
@@ -327,4 +324,82 @@ fn closed_or_full_stdout_at_start_is_an_error() {
         }
         assert!(!stderr.contains(&CANARY[..8]), "{script}: {stderr}");
     }
+}
+
+/// Bounded work on hostile input: `vectors check` holds at most one capped
+/// line, reports an over-long line and goes on, and gives up on a stream
+/// without line ends (`/dev/zero`) instead of growing without bound.
+#[test]
+fn vectors_check_is_bounded_on_hostile_files() {
+    let out = cmd()
+        .args(["vectors", "check", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "/dev/zero:1: MALFORMED: no line end within 1048576 bytes; not a vector file, stopped reading it\n\
+         0 passed, 1 failed\n"
+    );
+    // One huge line between good ones: reported, and checking goes on.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("v.jsonl");
+    let good = std::fs::read_to_string(common::vectors_dir().join("published.jsonl")).unwrap();
+    let first = good.lines().next().unwrap();
+    std::fs::write(
+        &file,
+        format!("{first}\n{}\n{first}\n", "x".repeat(200_000)),
+    )
+    .unwrap();
+    let out = cmd()
+        .arg("vectors")
+        .arg("check")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.ends_with(&format!(
+            "{}:2: MALFORMED: the line is longer than 65536 bytes\n2 passed, 1 failed\n",
+            file.display()
+        )),
+        "{text}"
+    );
+}
+
+/// The text format repeats where the secret came from; a long path there
+/// (~1.7 KB, with every region) must not overflow the output buffer.
+#[test]
+fn text_output_holds_a_long_source_description() {
+    // Relative to a temporary directory, so the path holds no random
+    // mixed-case name (which the redaction would rightly hide).
+    let dir = tempfile::tempdir().unwrap();
+    let mut rel = std::path::PathBuf::new();
+    for i in 0..7 {
+        rel.push(format!("{i}{}", "d".repeat(240)));
+    }
+    std::fs::create_dir_all(dir.path().join(&rel)).unwrap();
+    let file = rel.join("secret.txt");
+    std::fs::write(dir.path().join(&file), CANARY).unwrap();
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["--all-regions", "--secret-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(file.as_os_str().len() > 1600);
+    assert_eq!(
+        text.matches(&format!("Secret from:     file {}\n", file.display()))
+            .count(),
+        19
+    );
 }

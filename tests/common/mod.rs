@@ -60,10 +60,11 @@ pub fn all_vectors() -> Vec<Vector> {
 pub const BIN: &str = env!("CARGO_BIN_EXE_ses-smtp-password");
 
 /// Every variable the tool reads; tests set the ones they mean to.
-pub const TOOL_VARS: [&str; 9] = [
+pub const TOOL_VARS: [&str; 10] = [
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
     "AWS_REGION",
     "AWS_DEFAULT_REGION",
     "AWS_PROFILE",
