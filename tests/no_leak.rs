@@ -3,6 +3,8 @@
 //! both out of stdout, stderr and any file the run writes.
 
 mod common;
+#[cfg(feature = "probe")]
+mod smtp;
 
 use std::path::Path;
 
@@ -189,7 +191,99 @@ fn cases() -> Vec<Case> {
         case("regions secret as format", &["regions", "--format", C], "", 2),
         case("completions secret as shell", &["completions", C], "", 2),
         case("man with a secret", &["man", C], "", 2),
+        // A credentials file passed as the template: its text is never quoted.
+        case("template is credentials json", &["--region", "us-east-1", "--access-key-id", "AKIAIOSFODNN7EXAMPLE", "--template", "creds.json"], C, 2)
+            .file("creds.json", json(&format!(r#""AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "SecretAccessKey": "{C}""#))),
     ]
+    .into_iter()
+    .chain(pasted_in_the_wrong_place())
+    .collect()
+}
+
+/// Characters a secret may carry when pasted where a path, a name or a host
+/// belongs: a CRLF file read with `$(cat f)`, a stray space or quote, a
+/// newline, one more letter, an invisible character.
+const STRAYS: [&str; 9] = ["", "\r", " ", "'", "\"", "\n", "x", "=", "\u{200b}"];
+
+/// The secret (or the password) with every stray character, in every
+/// option that takes a path, a name or a host.
+fn pasted_in_the_wrong_place() -> Vec<Case> {
+    let mut cases = vec![];
+    for stray in STRAYS {
+        let c = format!("{C}{stray}");
+        let p = format!("{P}{stray}");
+        let probe = |extra: &[&str]| {
+            let mut a = vec![
+                "probe",
+                "--region",
+                "us-east-1",
+                "--access-key-id",
+                "AKIAIOSFODNN7EXAMPLE",
+            ];
+            a.extend_from_slice(extra);
+            a.into_iter().map(String::from).collect::<Vec<_>>()
+        };
+        let mut add = |label, args: Vec<String>, stdin: &str, code| {
+            let mut k = case(label, &[], stdin, code);
+            k.args = args;
+            cases.push(k);
+        };
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        add(
+            "pasted as --secret-file",
+            v(&["--region", "us-east-1", "--secret-file", &c]),
+            "",
+            6,
+        );
+        add(
+            "pasted as --profile",
+            v(&["--region", "us-east-1", "--profile", &c]),
+            "",
+            5,
+        );
+        add(
+            "pasted as --template",
+            v(&["--region", "us-east-1", "--template", &c]),
+            C,
+            6,
+        );
+        add(
+            "pasted as --out",
+            v(&["--region", "us-east-1", "--out", &c]),
+            C,
+            6,
+        );
+        add(
+            "pasted as vectors file",
+            v(&["vectors", "check", &c]),
+            "",
+            6,
+        );
+        add(
+            "pasted as --password-file",
+            v(&["verify", "--region", "us-east-1", "--password-file", &p]),
+            C,
+            6,
+        );
+        add("pasted as --endpoint", probe(&["--endpoint", &c]), C, 2);
+        add(
+            "pasted as --ca-file",
+            probe(&[
+                "--endpoint",
+                "localhost:1",
+                "--tls",
+                "starttls",
+                "--ca-file",
+                &c,
+            ]),
+            C,
+            6,
+        );
+        let mut env_profile = case("pasted as AWS_PROFILE", &["--region", "us-east-1"], "", 5);
+        env_profile.env.push(("AWS_PROFILE", c.clone()));
+        cases.push(env_profile);
+    }
+    cases
 }
 
 fn assert_no_piece(label: &str, what: &str, text: &[u8]) {
@@ -243,7 +337,8 @@ fn no_failure_path_leaks_the_secret_or_password() {
             "{}: exit code; stderr:\n{stderr}",
             k.label
         );
-        if k.code >= 2 {
+        // probe's outcomes (7-9) are reports on stdout.
+        if k.code >= 2 && !(7..=9).contains(&k.code) {
             assert!(
                 stderr.starts_with("error: "),
                 "{}: no error message:\n{stderr}",
@@ -275,4 +370,46 @@ fn the_canary_password_is_right() {
         C.as_bytes(),
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{P}\n"));
+}
+
+/// A hostile SMTP server that echoes the password back, split over two
+/// lines or past the display cut, with and without -v, text and JSON: no
+/// piece of it is printed.
+#[cfg(feature = "probe")]
+#[test]
+fn an_echoing_server_never_gets_the_password_printed() {
+    let servers = smtp::servers(P);
+    let ca = servers.ca_file.display().to_string();
+    for server in ["echo_split", "echo_past_cut"] {
+        for verbose in [false, true] {
+            for format in ["text", "json"] {
+                let endpoint = format!("localhost:{}", servers.port(server));
+                let mut cmd = common::tool();
+                cmd.args([
+                    "probe",
+                    "--region",
+                    "us-east-1",
+                    "--access-key-id",
+                    "AKIAIOSFODNN7EXAMPLE",
+                ])
+                .args([
+                    "--endpoint",
+                    &endpoint,
+                    "--tls",
+                    "starttls",
+                    "--ca-file",
+                    &ca,
+                ])
+                .args(["--format", format]);
+                if verbose {
+                    cmd.arg("-v");
+                }
+                let out = common::run_with_stdin(&mut cmd, C.as_bytes());
+                let label = format!("{server} {format} verbose={verbose}");
+                assert_eq!(out.status.code(), Some(7), "{label}: {out:?}");
+                assert_no_piece(&label, "stdout", &out.stdout);
+                assert_no_piece(&label, "stderr", &out.stderr);
+            }
+        }
+    }
 }

@@ -1,0 +1,369 @@
+//! Every exit code in README's table, walked through the error paths its row
+//! names: each path must end with that code, decided where the error is
+//! made. A code documented without a path here fails the test.
+#![cfg(feature = "probe")]
+
+mod common;
+mod smtp;
+
+/// A made-up secret and its V4 password for us-east-1 (python3 hmac).
+const C: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
+const P: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
+const ID: &str = "AKIAIOSFODNN7EXAMPLE";
+
+struct Path {
+    code: i32,
+    label: &'static str,
+    args: Vec<String>,
+    stdin: String,
+    env: Vec<(&'static str, String)>,
+    files: Vec<(&'static str, String)>,
+}
+
+fn path(code: i32, label: &'static str, args: &[&str], stdin: &str) -> Path {
+    Path {
+        code,
+        label,
+        args: args.iter().map(|a| a.to_string()).collect(),
+        stdin: stdin.to_string(),
+        env: vec![],
+        files: vec![],
+    }
+}
+
+impl Path {
+    fn env(mut self, k: &'static str, v: &str) -> Self {
+        self.env.push((k, v.to_string()));
+        self
+    }
+    fn file(mut self, name: &'static str, text: &str) -> Self {
+        self.files.push((name, text.to_string()));
+        self
+    }
+}
+
+/// The codes README documents, read from its exit-code table.
+fn documented_codes() -> Vec<i32> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme
+        .split("## Exit codes")
+        .nth(1)
+        .expect("README has an exit-code section");
+    table
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| l.split('|').nth(1)?.trim().parse().ok())
+        .collect()
+}
+
+fn paths() -> Vec<Path> {
+    let s = smtp::servers(P);
+    let ca = s.ca_file.display().to_string();
+    let probe_at = |server: &str| {
+        vec![
+            "probe".to_string(),
+            "--region".into(),
+            "us-east-1".into(),
+            "--access-key-id".into(),
+            ID.into(),
+            "--endpoint".into(),
+            format!("localhost:{}", s.port(server)),
+            "--tls".into(),
+            "starttls".into(),
+            "--ca-file".into(),
+            ca.clone(),
+            "--timeout".into(),
+            "2".into(),
+        ]
+    };
+    let r = ["--region", "us-east-1"];
+    let mut p = vec![
+        path(0, "derive", &r, C),
+        path(0, "verify: match", &["verify", "--region", "us-east-1"], C)
+            .env("SES_SMTP_PASSWORD", P),
+        path(
+            1,
+            "verify: no match",
+            &["verify", "--region", "eu-west-1"],
+            C,
+        )
+        .env("SES_SMTP_PASSWORD", P),
+        path(
+            1,
+            "vectors check: malformed line",
+            &["vectors", "check", "v"],
+            "",
+        )
+        .file("v", "{\n"),
+        path(
+            2,
+            "unknown option",
+            &["--region", "us-east-1", "--no-such-flag"],
+            C,
+        ),
+        path(
+            2,
+            "conflicting options",
+            &["--region", "us-east-1", "--all-regions"],
+            C,
+        ),
+        path(2, "bad region", &["--region", "xx-nowhere-9"], C),
+        path(2, "missing region", &[], C),
+        path(
+            2,
+            "format holding one region, several asked",
+            &["--all-regions", "--format", "password"],
+            C,
+        ),
+        path(
+            2,
+            "format needing the unknown user name",
+            &["--region", "us-east-1", "--format", "smtp-url"],
+            C,
+        ),
+        path(
+            2,
+            "bad template",
+            &["--region", "us-east-1", "--template", "t"],
+            C,
+        )
+        .file("t", "{nope}"),
+        path(
+            2,
+            "--out over an existing file",
+            &["--region", "us-east-1", "--out", "o"],
+            C,
+        )
+        .file("o", "x"),
+        path(
+            2,
+            "--out over the input",
+            &[
+                "--region",
+                "us-east-1",
+                "--secret-file",
+                "s",
+                "--out",
+                "s",
+                "--force",
+            ],
+            "",
+        )
+        .file("s", C),
+        path(
+            2,
+            "--out over a device",
+            &["--region", "us-east-1", "--out", "/dev/null", "--force"],
+            C,
+        ),
+        path(
+            2,
+            "bad policy options",
+            &["policy", "--from-address", "not-an-address"],
+            "",
+        ),
+        path(
+            2,
+            "empty --ca-file",
+            &[
+                "probe",
+                "--region",
+                "us-east-1",
+                "--access-key-id",
+                ID,
+                "--ca-file",
+                "ca.pem",
+            ],
+            C,
+        )
+        .file("ca.pem", ""),
+        path(3, "truncated secret", &r, &C[..39]),
+        path(3, "invalid JSON", &r, "{\"AccessKey\": "),
+        path(
+            3,
+            "CSV column named twice",
+            &r,
+            "Access key ID,Access key ID,Secret access key\n",
+        ),
+        path(
+            3,
+            "ID disagreeing with the input's",
+            &[
+                "--region",
+                "us-east-1",
+                "--access-key-id",
+                "AKIAOTHEROTHEROTHER7",
+            ],
+            &format!(r#"{{"AccessKey": {{"AccessKeyId": "{ID}", "SecretAccessKey": "{C}"}}}}"#),
+        ),
+        path(
+            3,
+            "profile file syntax",
+            &["--profile", "p", "--region", "us-east-1"],
+            "",
+        )
+        .env("AWS_SHARED_CREDENTIALS_FILE", "creds")
+        .file("creds", "[p\n"),
+        path(
+            4,
+            "ASIA key ID",
+            &[
+                "--region",
+                "us-east-1",
+                "--access-key-id",
+                "ASIAIOSFODNN7EXAMPLE",
+            ],
+            C,
+        ),
+        path(
+            4,
+            "session token in the input",
+            &r,
+            &format!(
+                r#"{{"AccessKey": {{"AccessKeyId": "{ID}", "SecretAccessKey": "{C}"}}, "SessionToken": "t"}}"#
+            ),
+        ),
+        path(4, "AWS_SESSION_TOKEN", &r, "")
+            .env("AWS_SECRET_ACCESS_KEY", C)
+            .env("AWS_SESSION_TOKEN", "t"),
+        path(4, "AWS_SECURITY_TOKEN", &r, "")
+            .env("AWS_SECRET_ACCESS_KEY", C)
+            .env("AWS_SECURITY_TOKEN", "t"),
+        path(
+            4,
+            "role profile",
+            &["--profile", "p", "--region", "us-east-1"],
+            "",
+        )
+        .env("AWS_SHARED_CREDENTIALS_FILE", "creds")
+        .file(
+            "creds",
+            &format!("[p]\naws_secret_access_key = {C}\nrole_arn = arn:aws:iam::1:role/r\n"),
+        ),
+        path(
+            4,
+            "unique ID, not an access key",
+            &[
+                "--region",
+                "us-east-1",
+                "--access-key-id",
+                "AIDAIOSFODNN7EXAMPLE",
+            ],
+            C,
+        ),
+        path(5, "no input", &r, ""),
+        path(
+            5,
+            "missing profile",
+            &["--profile", "p", "--region", "us-east-1"],
+            "",
+        )
+        .env("AWS_SHARED_CREDENTIALS_FILE", "creds")
+        .file("creds", "[q]\n"),
+        path(
+            5,
+            "empty --secret-file",
+            &["--region", "us-east-1", "--secret-file", "s"],
+            "",
+        )
+        .file("s", ""),
+        path(
+            6,
+            "unreadable --secret-file",
+            &["--region", "us-east-1", "--secret-file", "missing"],
+            "",
+        ),
+        path(
+            6,
+            "--ca-file that does not exist",
+            &[
+                "probe",
+                "--region",
+                "us-east-1",
+                "--access-key-id",
+                ID,
+                "--ca-file",
+                "missing.pem",
+            ],
+            C,
+        ),
+        path(
+            6,
+            "profile file that is a directory",
+            &["--profile", "p", "--region", "us-east-1"],
+            "",
+        )
+        .env("AWS_SHARED_CREDENTIALS_FILE", "."),
+        path(7, "probe: rejected", &[], C),
+        path(
+            8,
+            "probe: connection refused",
+            &[
+                "probe",
+                "--region",
+                "us-east-1",
+                "--access-key-id",
+                ID,
+                "--endpoint",
+                "127.0.0.1:1",
+                "--tls",
+                "starttls",
+            ],
+            C,
+        ),
+        path(8, "probe: hangs up", &[], C),
+        path(9, "probe: throttled", &[], C),
+        path(101, "internal error", &r, C).env("SES_SMTP_PASSWORD_TEST_PANIC", "1"),
+    ];
+    for k in &mut p {
+        let server = match k.label {
+            "probe: rejected" => "rejecting",
+            "probe: hangs up" => "closing",
+            "probe: throttled" => "throttled",
+            _ => continue,
+        };
+        k.args = probe_at(server);
+    }
+    p
+}
+
+#[test]
+fn every_documented_exit_code_is_reached_by_its_paths() {
+    let paths = paths();
+    let mut failures = vec![];
+    for k in &paths {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in &k.files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let mut cmd = common::tool();
+        cmd.current_dir(dir.path())
+            .env("HOME", dir.path())
+            .args(&k.args);
+        for (name, value) in &k.env {
+            cmd.env(name, value);
+        }
+        let out = common::run_with_stdin(&mut cmd, k.stdin.as_bytes());
+        if out.status.code() != Some(k.code) {
+            failures.push(format!(
+                "{} ({}): exit {:?}, expected {}; stderr: {}",
+                k.label,
+                k.args.join(" "),
+                out.status.code(),
+                k.code,
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let documented = documented_codes();
+    assert!(documented.len() >= 11, "README's table: {documented:?}");
+    for code in documented {
+        assert!(
+            paths.iter().any(|k| k.code == code),
+            "README documents exit code {code}, and no path here reaches it"
+        );
+    }
+}
