@@ -28,7 +28,7 @@ def put(target, data):
     name = hashlib.sha1(data).hexdigest()
     with open(os.path.join(corpus, target, name), "wb") as f:
         f.write(data)
-for path in glob.glob("tests/vectors/*.jsonl"):
+for path in glob.glob("crates/ses-smtp-credentials/tests/vectors/*.jsonl"):
     for line in open(path, encoding="utf-8"):
         if not line.strip():
             continue

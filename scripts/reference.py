@@ -12,8 +12,8 @@ import os
 import sys
 
 
-# The algorithm itself is the one that made tests/vectors/regions.jsonl.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors"))
+# The algorithm itself is the one that made crates/ses-smtp-credentials/tests/vectors/regions.jsonl.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crates", "ses-smtp-credentials", "tests", "vectors"))
 from make_region_vectors import v2, v4  # noqa: E402
 
 

@@ -2,7 +2,7 @@
 //! in `ps` and shell history.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use ses_smtp_password::output::Format;
+use ses_smtp_credentials::output::Format;
 use std::path::PathBuf;
 
 pub const EXIT_CODES_HELP: &str = "\

@@ -6,10 +6,10 @@ use crate::run::{named_region, write_stdout};
 use crate::source;
 use anyhow::{Context, Result};
 use clap::CommandFactory;
-use ses_smtp_password::input::MAX_INPUT;
-use ses_smtp_password::region::{self, REGIONS, STARTTLS_PORTS, TLS_WRAPPER_PORTS};
-use ses_smtp_password::vectors::{self, Stream};
-use ses_smtp_password::verify::{self, Malformed, Verdict};
+use ses_smtp_credentials::input::MAX_INPUT;
+use ses_smtp_credentials::region::{self, REGIONS, STARTTLS_PORTS, TLS_WRAPPER_PORTS};
+use ses_smtp_credentials::vectors::{self, Stream};
+use ses_smtp_credentials::verify::{self, Malformed, Verdict};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use zeroize::Zeroizing;
@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 /// The password to verify: --password-file, SES_SMTP_PASSWORD, or a prompt.
 fn read_password(args: &VerifyArgs) -> Result<Zeroizing<Vec<u8>>> {
     let mut bytes = if let Some(path) = &args.password_file {
-        let shown = ses_smtp_password::redact::user_path(path);
+        let shown = ses_smtp_credentials::redact::user_path(path);
         let mut b = if path.as_os_str() == "-" {
             source::read_stdin()?
         } else {
@@ -173,7 +173,7 @@ fn open_vector_file(path: &std::path::Path) -> Result<Box<dyn std::io::BufRead>>
     let f = File::open(path).with_context(|| {
         format!(
             "could not read {}",
-            ses_smtp_password::redact::user_path(path)
+            ses_smtp_credentials::redact::user_path(path)
         )
     })?;
     Ok(Box::new(std::io::BufReader::new(f)))
@@ -188,7 +188,7 @@ pub fn vectors(cmd: VectorsCommand) -> Result<ExitCode> {
             let (mut passed, mut failed) = (0usize, 0usize);
             for path in &files {
                 let mut reader = open_vector_file(path)?;
-                let name = ses_smtp_password::redact::user_path(path);
+                let name = ses_smtp_credentials::redact::user_path(path);
                 let mut raw = Vec::new();
                 let mut number = 0usize;
                 loop {
@@ -318,7 +318,7 @@ pub fn regions(args: RegionsArgs) -> Result<ExitCode> {
 }
 
 pub fn policy(args: PolicyArgs) -> Result<ExitCode> {
-    use ses_smtp_password::policy::{Scope, policy};
+    use ses_smtp_credentials::policy::{Scope, policy};
     if let Some(r) = &args.region {
         region::resolve(r, true).context("--region")?;
     }
@@ -361,7 +361,7 @@ fn split_endpoint(endpoint: &str) -> Result<(String, Option<u16>)> {
             format!(
                 "--endpoint {} is not a host name\n  hint: give an IP address, localhost, or a dotted name such as \
                  vpce-0abc.email-smtp.us-east-1.vpce.amazonaws.com, optionally with :PORT",
-                ses_smtp_password::redact::user_text(&host)
+                ses_smtp_credentials::redact::user_text(&host)
             ),
         )
         .into());
@@ -394,7 +394,7 @@ fn split_host_port(endpoint: &str) -> Result<(String, Option<u16>)> {
             ExitCode::Usage,
             format!(
                 "--endpoint {} must be HOST or HOST:PORT",
-                ses_smtp_password::redact::user_text(endpoint)
+                ses_smtp_credentials::redact::user_text(endpoint)
             ),
         )
     };
@@ -419,7 +419,7 @@ fn split_host_port(endpoint: &str) -> Result<(String, Option<u16>)> {
 #[cfg(feature = "probe")]
 pub fn probe(args: crate::cli::ProbeArgs) -> Result<ExitCode> {
     use crate::probe::{Login, Outcome, Target, TlsMode, diagnosis};
-    use ses_smtp_password::derive::derive_v4;
+    use ses_smtp_credentials::derive::derive_v4;
 
     let (host, endpoint_port) = match &args.endpoint {
         Some(e) => {
@@ -509,7 +509,7 @@ pub fn probe(args: crate::cli::ProbeArgs) -> Result<ExitCode> {
         VerdictFormat::Text => {
             let place = format!(
                 "{}:{}",
-                ses_smtp_password::redact::user_text(&target.host),
+                ses_smtp_credentials::redact::user_text(&target.host),
                 target.port
             );
             let mut t = match &outcome {

@@ -1,8 +1,8 @@
 //! The exit codes, and the one place that maps an error to one.
 
-use ses_smtp_password::error::{ErrorKind, InputError};
-use ses_smtp_password::profile::ProfileError;
-use ses_smtp_password::region::RegionError;
+use ses_smtp_credentials::error::{ErrorKind, InputError};
+use ses_smtp_credentials::profile::ProfileError;
+use ses_smtp_credentials::region::RegionError;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

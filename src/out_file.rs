@@ -6,7 +6,7 @@
 
 use crate::exit_codes::{ExitCode, Failure};
 use anyhow::{Context, Result};
-use ses_smtp_password::redact::user_path;
+use ses_smtp_credentials::redact::user_path;
 use std::ffi::CString;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;

@@ -299,7 +299,7 @@ fn mask(lines: &[String], secrets: &[Zeroizing<String>]) -> Vec<String> {
 /// control and invisible characters escaped (a hostile server could drive
 /// the terminal), then cut to a display length.
 fn shown_reply(lines: &[String], secrets: &[Zeroizing<String>]) -> String {
-    let shown = ses_smtp_password::redact::user_text(&mask(lines, secrets).join(" / "));
+    let shown = ses_smtp_credentials::redact::user_text(&mask(lines, secrets).join(" / "));
     if shown.chars().count() <= DISPLAY_CHARS {
         return shown;
     }
@@ -433,7 +433,7 @@ impl Session<'_> {
         let name = ServerName::try_from(self.target.host.clone()).map_err(|_| {
             Stop::Tls(format!(
                 "{} is not a valid TLS server name",
-                ses_smtp_password::redact::user_text(&self.target.host)
+                ses_smtp_credentials::redact::user_text(&self.target.host)
             ))
         })?;
         let tcp = match std::mem::replace(&mut self.conn, Conn::Moving) {
@@ -461,7 +461,7 @@ impl Session<'_> {
         };
         self.say(&format!(
             "{version} established; certificate verified for {}",
-            ses_smtp_password::redact::user_text(&self.target.host)
+            ses_smtp_credentials::redact::user_text(&self.target.host)
         ));
         facts.tls_version = Some(version.to_string());
         self.conn = Conn::Tls(Box::new(tls));
@@ -534,7 +534,7 @@ fn tls_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>> {
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = ca_file {
-        let shown = ses_smtp_password::redact::user_path(path);
+        let shown = ses_smtp_credentials::redact::user_path(path);
         let bad = |what: &str| Failure::new(ExitCode::Usage, format!("--ca-file {shown} {what}"));
         let label = format!("--ca-file {shown}");
         let (bytes, _) = crate::source::read_small_file(
@@ -631,7 +631,7 @@ pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts)> {
         let _ = writeln!(
             io::stderr(),
             "probe: connecting to {}:{} ({})",
-            ses_smtp_password::redact::user_text(&target.host),
+            ses_smtp_credentials::redact::user_text(&target.host),
             target.port,
             match target.tls {
                 TlsMode::Starttls => "STARTTLS",

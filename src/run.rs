@@ -5,9 +5,9 @@ use crate::cli::DeriveArgs as Cli;
 use crate::exit_codes::{ExitCode, Failure};
 use crate::source::{self, Found};
 use anyhow::{Context, Result};
-use ses_smtp_password::derive::{self, Version};
-use ses_smtp_password::output::{self, Derived, Format};
-use ses_smtp_password::region::{self, ResolvedRegion};
+use ses_smtp_credentials::derive::{self, Version};
+use ses_smtp_credentials::output::{self, Derived, Format};
+use ses_smtp_credentials::region::{self, ResolvedRegion};
 use std::io::Write;
 
 /// The AWS documentation's example key: its password works nowhere.
@@ -65,7 +65,7 @@ fn resolve_all(names: &[String], from: &str, allow: bool) -> Result<Vec<Resolved
 const MAX_TEMPLATE: usize = 64 * 1024;
 
 fn read_template(path: &std::path::Path) -> Result<String> {
-    let label = format!("--template {}", ses_smtp_password::redact::user_path(path));
+    let label = format!("--template {}", ses_smtp_credentials::redact::user_path(path));
     let (mut bytes, _) = source::read_small_file(
         path,
         &source::SmallFile {
@@ -224,7 +224,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let path = cli
                 .template
                 .as_deref()
-                .map(ses_smtp_password::redact::user_path)
+                .map(ses_smtp_credentials::redact::user_path)
                 .unwrap_or_default();
             Failure::new(ExitCode::Usage, format!("--template {path}: {e}"))
         })?,
@@ -240,7 +240,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let _ = writeln!(
                 std::io::stderr(),
                 "wrote {} (mode {mode:04o})",
-                ses_smtp_password::redact::user_path(path)
+                ses_smtp_credentials::redact::user_path(path)
             );
         }
         None => write_stdout(rendered.as_bytes())?,

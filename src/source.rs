@@ -5,11 +5,11 @@ use crate::cli::SecretArgs;
 use crate::exit_codes::{ExitCode, Failure};
 use crate::out_file::FileId;
 use anyhow::{Context, Result};
-use ses_smtp_password::error::{InputError, TemporaryEvidence};
-use ses_smtp_password::input::{
+use ses_smtp_credentials::error::{InputError, TemporaryEvidence};
+use ses_smtp_credentials::input::{
     self, AccessKeyId, Credentials, MAX_INPUT, SecretPolicy, Shape, parse_access_key_id,
 };
-use ses_smtp_password::redact::{user_path, user_text};
+use ses_smtp_credentials::redact::{user_path, user_text};
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{IsTerminal, Read};
@@ -351,7 +351,7 @@ fn read_profile_file(path: &Path) -> Result<Option<(Zeroizing<String>, FileId)>>
 }
 
 fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
-    use ses_smtp_password::profile::{self, File as Which};
+    use ses_smtp_credentials::profile::{self, File as Which};
     let shown = user_text(name);
     let (creds_path, config_path) = profile::locations(|v| std::env::var(v).ok());
     let creds = read_profile_file(&creds_path)?;

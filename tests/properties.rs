@@ -1,9 +1,9 @@
-//! The fuzz targets' properties (fuzz/properties.rs), driven by proptest in
+//! The fuzz targets' properties (tests/fuzz_properties/mod.rs), driven by proptest in
 //! `cargo test`: random bytes, inputs shaped like the real formats, and the
 //! seed corpus (every vector and every CLI case's input).
 
-#[path = "../fuzz/properties.rs"]
-mod properties;
+mod fuzz_properties;
+use fuzz_properties as properties;
 
 mod common;
 
@@ -59,16 +59,9 @@ proptest! {
 
     #[test]
     fn vector_lines_with_one_byte_changed(index in any::<prop::sample::Index>(), byte in any::<u8>(), at in any::<prop::sample::Index>()) {
-        let vectors = common::all_vectors();
+        let vectors = common::vector_values();
         let v = &vectors[index.index(vectors.len())];
-        let mut line = format!(
-            r#"{{"secret": "{}", {}"version": {}, "password": "{}"}}"#,
-            v.secret,
-            v.region.as_ref().map(|r| format!(r#""region": "{r}", "#)).unwrap_or_default(),
-            v.version,
-            v.password
-        )
-        .into_bytes();
+        let mut line = v.to_string().into_bytes();
         let i = at.index(line.len());
         line[i] = byte;
         all(&line);
@@ -79,9 +72,9 @@ proptest! {
 fn seed_corpus() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut n = 0;
-    for v in common::all_vectors() {
-        for data in [v.secret.as_bytes(), v.password.as_bytes()] {
-            all(data);
+    for v in common::vector_values() {
+        for key in ["secret", "password"] {
+            all(v[key].as_str().unwrap().as_bytes());
             n += 1;
         }
     }

@@ -1,21 +1,15 @@
-//! Shared test helpers: the one vector loader.
+//! Shared test helpers: the binary, its environment, its standard input,
+//! and the vector files (which live with the library).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
-pub struct Vector {
-    /// `file:line name`, for failure messages.
-    pub label: String,
-    pub secret: String,
-    pub region: Option<String>,
-    pub version: u8,
-    pub password: String,
-}
-
+/// The known-answer vectors, kept with the library they pin.
 pub fn vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/ses-smtp-credentials/tests/vectors")
 }
 
+/// The vector files, sorted.
 pub fn vector_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(vectors_dir())
         .unwrap()
@@ -27,33 +21,19 @@ pub fn vector_files() -> Vec<PathBuf> {
     files
 }
 
-pub fn load(path: &Path) -> Vec<Vector> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let file = path.file_name().unwrap().to_string_lossy().into_owned();
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, line)| {
-            let v: serde_json::Value = serde_json::from_str(line)
-                .unwrap_or_else(|e| panic!("{file}:{}: not JSON: {e}", i + 1));
-            let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-            let label = format!("{file}:{} {}", i + 1, s("name").unwrap_or_default());
-            Vector {
-                secret: s("secret").unwrap_or_else(|| panic!("{label}: no secret")),
-                region: s("region"),
-                version: v["version"]
-                    .as_u64()
-                    .unwrap_or_else(|| panic!("{label}: no version"))
-                    as u8,
-                password: s("password").unwrap_or_else(|| panic!("{label}: no password")),
-                label,
-            }
+/// Every line of every vector file, as JSON (`secret`, `region`, `version`,
+/// `password`, `name`). The library's tests hold the typed loader.
+pub fn vector_values() -> Vec<serde_json::Value> {
+    vector_files()
+        .iter()
+        .flat_map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect::<Vec<serde_json::Value>>()
         })
         .collect()
-}
-
-pub fn all_vectors() -> Vec<Vector> {
-    vector_files().iter().flat_map(|p| load(p)).collect()
 }
 
 /// The binary under test.

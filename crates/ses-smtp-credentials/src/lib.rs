@@ -9,7 +9,7 @@
 //! passwords live in zeroizing buffers whose `Debug` is redacted.
 //!
 //! ```
-//! use ses_smtp_password::derive::{derive_v4, SecretKey};
+//! use ses_smtp_credentials::derive::{derive_v4, SecretKey};
 //! let secret = SecretKey::from_bytes(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 //! let password = derive_v4(&secret, "us-east-1");
 //! assert_eq!(password.expose(), "BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9");

@@ -3,8 +3,8 @@
 
 mod common;
 
-use ses_smtp_password::derive::{SecretKey, Version, derive};
-use ses_smtp_password::region;
+use ses_smtp_credentials::derive::{SecretKey, Version, derive};
+use ses_smtp_credentials::region;
 
 #[test]
 fn every_vector_matches() {

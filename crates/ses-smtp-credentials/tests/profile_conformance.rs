@@ -3,8 +3,8 @@
 //! Any case we disagree with fails, named by its index and description.
 
 use serde_json::{Map, Value, json};
-use ses_smtp_password::input::SecretPolicy;
-use ses_smtp_password::profile::{self, ParseProblem, ProfileError, ProfileSet};
+use ses_smtp_credentials::input::SecretPolicy;
+use ses_smtp_credentials::profile::{self, ParseProblem, ProfileError, ProfileSet};
 
 fn suite(name: &str) -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/profile-suites/");

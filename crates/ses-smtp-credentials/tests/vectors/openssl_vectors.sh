@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Independent V4 vectors made with the openssl command line (no Python, no
 # code of ours). Run from the repository root:
-#   bash tests/vectors/openssl_vectors.sh > tests/vectors/openssl.jsonl
+#   bash crates/ses-smtp-credentials/tests/vectors/openssl_vectors.sh > crates/ses-smtp-credentials/tests/vectors/openssl.jsonl
 set -euo pipefail
 secret='pQ3/rS4+tU5vW6xY7zA8bC9dE0fG1hI2jK3lM4nO'
 mac() { # mac HEXKEY MESSAGE -> hex

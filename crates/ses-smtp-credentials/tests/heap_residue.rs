@@ -11,11 +11,11 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use ses_smtp_password::derive::{SecretKey, Version, derive};
-use ses_smtp_password::input::{SecretPolicy, parse_input};
-use ses_smtp_password::output::{Derived, Format, render};
-use ses_smtp_password::region;
-use ses_smtp_password::verify::verify;
+use ses_smtp_credentials::derive::{SecretKey, Version, derive};
+use ses_smtp_credentials::input::{SecretPolicy, parse_input};
+use ses_smtp_credentials::output::{Derived, Format, render};
+use ses_smtp_credentials::region;
+use ses_smtp_credentials::verify::verify;
 use zeroize::Zeroizing;
 
 const SECRET: &[u8; 40] = b"Hq7Zr2Wm9Kx4Tn6Vb1Pc8Ld3Fs5Gy0Ju+Ae/Oi9N";
@@ -107,7 +107,7 @@ fn full_cycle(bytes: &[u8]) {
     let username = creds
         .access_key_id
         .clone()
-        .or_else(|| ses_smtp_password::input::parse_access_key_id("AKIAIOSFODNN7EXAMPLE").ok());
+        .or_else(|| ses_smtp_credentials::input::parse_access_key_id("AKIAIOSFODNN7EXAMPLE").ok());
     let items = vec![Derived {
         username,
         password: derive(&creds.secret, Version::V4, &r.code),
@@ -201,7 +201,7 @@ fn profile_parsing_leaves_no_residue() {
     ]);
     let text = std::str::from_utf8(&text).unwrap();
     let hits = residue(|| {
-        let c = ses_smtp_password::profile::credentials(
+        let c = ses_smtp_credentials::profile::credentials(
             Some(text),
             None,
             "smtp",

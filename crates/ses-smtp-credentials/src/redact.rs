@@ -43,7 +43,7 @@ fn secret_shaped(run: &str) -> bool {
 /// `\u{202e}`…).
 ///
 /// ```
-/// use ses_smtp_password::redact::user_text;
+/// use ses_smtp_credentials::redact::user_text;
 /// assert_eq!(user_text("./smtp.env"), "./smtp.env");
 /// assert_eq!(
 ///     user_text("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\r"),

@@ -1,0 +1,57 @@
+//! Shared test helpers: the one vector loader.
+#![allow(dead_code)]
+use std::path::{Path, PathBuf};
+
+pub struct Vector {
+    /// `file:line name`, for failure messages.
+    pub label: String,
+    pub secret: String,
+    pub region: Option<String>,
+    pub version: u8,
+    pub password: String,
+}
+
+pub fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+}
+
+pub fn vector_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(vectors_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "vector files missing: {files:?}");
+    files
+}
+
+pub fn load(path: &Path) -> Vec<Vector> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, line)| {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{file}:{}: not JSON: {e}", i + 1));
+            let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+            let label = format!("{file}:{} {}", i + 1, s("name").unwrap_or_default());
+            Vector {
+                secret: s("secret").unwrap_or_else(|| panic!("{label}: no secret")),
+                region: s("region"),
+                version: v["version"]
+                    .as_u64()
+                    .unwrap_or_else(|| panic!("{label}: no version"))
+                    as u8,
+                password: s("password").unwrap_or_else(|| panic!("{label}: no password")),
+                label,
+            }
+        })
+        .collect()
+}
+
+pub fn all_vectors() -> Vec<Vector> {
+    vector_files().iter().flat_map(|p| load(p)).collect()
+}
+
