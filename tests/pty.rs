@@ -159,7 +159,7 @@ fn a_panic_prints_no_payload() {
     assert_eq!(out.status.code(), Some(101));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.starts_with("error: internal error at src/run.rs:"),
+        stderr.starts_with("error: internal error at src/commands/derive.rs:"),
         "{stderr}"
     );
     for i in 0..=SECRET.len() - 8 {

@@ -63,10 +63,12 @@ impl SecretKey {
         self.0.expose_secret()
     }
 
+    /// Its length in bytes.
     pub fn len(&self) -> usize {
         self.expose().len()
     }
 
+    /// Whether it holds no byte (the input checks never let that through).
     pub fn is_empty(&self) -> bool {
         self.expose().is_empty()
     }
@@ -82,10 +84,11 @@ impl fmt::Debug for SecretKey {
 pub struct SmtpPassword(SecretBox<[u8; PASSWORD_LEN]>);
 
 impl SmtpPassword {
-    /// The password text. Keep the borrow short.
+    /// The password text, 44 characters. Keep the borrow short.
     pub fn expose(&self) -> &str {
-        // Only ever filled by the standard base64 alphabet: always ASCII.
-        std::str::from_utf8(self.0.expose_secret()).unwrap_or_default()
+        // Only ever filled by base64 of 33 bytes: always 44 ASCII characters.
+        // Failing loudly beats handing out an empty password.
+        std::str::from_utf8(self.0.expose_secret()).expect("an SES SMTP password is base64 text")
     }
 
     /// The password as bytes, for constant-time comparison.
@@ -123,8 +126,8 @@ fn encode(version: Version, tag: &[u8; 32]) -> SmtpPassword {
     // 33 bytes always encode to exactly 44 characters.
     let written = STANDARD
         .encode_slice(&raw[..], &mut text.expose_secret_mut()[..])
-        .unwrap_or(0);
-    debug_assert_eq!(written, PASSWORD_LEN);
+        .expect("33 bytes encode to 44 base64 characters");
+    assert_eq!(written, PASSWORD_LEN);
     SmtpPassword(text)
 }
 

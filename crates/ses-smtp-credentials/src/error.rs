@@ -5,6 +5,7 @@ use std::fmt;
 
 /// The broad class of a failure; the command line maps each to an exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The input is malformed: not a usable secret or key ID.
     BadInput,
@@ -17,10 +18,12 @@ pub enum ErrorKind {
 
 /// Which sign showed that credentials are temporary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TemporaryEvidence {
     /// An `ASIA…` access key ID.
     AsiaKeyId,
-    /// A `SessionToken` in the JSON or CSV.
+    /// A session token in the JSON or CSV (`SessionToken`, `sessionToken`,
+    /// or `Token` beside `Expiration`).
     SessionTokenInInput,
     /// `AWS_SESSION_TOKEN` set beside `AWS_SECRET_ACCESS_KEY`.
     SessionTokenEnv,
@@ -29,14 +32,21 @@ pub enum TemporaryEvidence {
     SecurityTokenEnv,
 }
 
+/// What is wrong with a secret access key. Positions count characters from
+/// 1; no variant holds the secret's text.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SecretProblem {
     /// The secret field of a JSON or CSV record is empty.
     Empty,
+    /// Fewer than 40 characters.
     TooShort {
+        /// The length found, in characters.
         len: usize,
     },
+    /// More than 40 characters.
     TooLong {
+        /// The length found, in characters.
         len: usize,
     },
     /// 44 base64 characters decoding to 0x04/0x02 ‖ 32 bytes.
@@ -45,81 +55,144 @@ pub enum SecretProblem {
     IsAccessKeyId,
     /// An access key ID, a space, then more.
     IdAndSecretOnOneLine,
+    /// More than one non-empty line.
     MoreThanOneLine {
+        /// The line (from 1) where the second one starts.
         line: usize,
     },
     /// `aws_secret_access_key = …` or `export AWS_SECRET_ACCESS_KEY=…`.
     AssignmentLine,
+    /// A space or other whitespace inside the secret.
     Whitespace {
+        /// Its position, from 1.
         position: usize,
     },
+    /// A NUL byte.
     Nul {
+        /// Its position, from 1.
         position: usize,
     },
+    /// A control character.
     Control {
+        /// Its position, from 1.
         position: usize,
     },
+    /// Typographic quotes (a word processor's doing).
     SmartQuote {
+        /// Where each one is, from 1.
         positions: Vec<usize>,
     },
+    /// Plain quote marks around or in the secret.
     Quote {
+        /// Where each one is, from 1.
         positions: Vec<usize>,
     },
+    /// A character outside ASCII (also under `allow_unusual`).
     NonAscii {
+        /// Its position, from 1.
         position: usize,
     },
+    /// Bytes that are not UTF-8.
     NotUtf8 {
+        /// The first bad byte, from 1.
         byte: usize,
     },
+    /// A character outside `A-Z a-z 0-9 + /`.
     BadCharacter {
+        /// Its position, from 1.
         position: usize,
     },
 }
 
+/// What is wrong with an access key ID.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyIdProblem {
+    /// Nothing was given.
     Empty,
-    LowerCase { position: usize },
-    BadCharacter { position: usize },
+    /// A lower-case letter; IDs are upper case.
+    LowerCase {
+        /// Its position, from 1.
+        position: usize,
+    },
+    /// A character outside `A-Z 0-9`.
+    BadCharacter {
+        /// Its position, from 1.
+        position: usize,
+    },
+    /// Bytes that are not UTF-8.
     NotUtf8,
-    Length { len: usize },
+    /// Not 20 characters.
+    Length {
+        /// The length found.
+        len: usize,
+    },
+    /// Does not start with an IAM prefix.
     Prefix,
-    NotAnAccessKey { what: &'static str },
+    /// An IAM unique ID (`AIDA…`, `AROA…`…), not an access key.
+    NotAnAccessKey {
+        /// What the prefix says it is, e.g. "an IAM user's unique ID".
+        what: &'static str,
+    },
 }
 
+/// Why an input could not give a usable secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum InputError {
+    /// Larger than [`crate::input::MAX_INPUT`].
     TooLarge {
+        /// The limit, in bytes.
         limit: usize,
     },
+    /// Nothing but whitespace.
     Empty,
+    /// UTF-16 text, as PowerShell writes it.
     Utf16,
+    /// The secret itself is malformed.
     Secret(SecretProblem),
+    /// The access key ID is malformed or not an access key.
     KeyId(KeyIdProblem),
+    /// The credentials are temporary (STS).
     Temporary(TemporaryEvidence),
+    /// JSON that does not parse, or does not have the expected shape.
     Json {
+        /// Line of the problem, from 1.
         line: usize,
+        /// Column of the problem, from 1.
         column: usize,
+        /// A syntax error (else a shape error, such as a number for a string).
         syntax: bool,
     },
+    /// JSON without a `SecretAccessKey`.
     JsonNoSecret,
+    /// The output of `aws iam list-access-keys`, which holds no secret.
     JsonListAccessKeys,
+    /// A CSV header without the access key columns.
     CsvHeader,
-    /// The header names a column twice; `column` is the second (1-based).
+    /// The header names a column twice.
     CsvDuplicateColumn {
+        /// The second of the two columns, from 1.
         column: usize,
     },
+    /// A CSV header and no row.
     CsvNoRow,
+    /// More than one key row.
     CsvManyRows {
+        /// How many rows.
         rows: usize,
     },
+    /// A row with fewer fields than the header.
     CsvShortRow {
+        /// The row, from 1 (the header is row 1).
         row: usize,
     },
+    /// More fields than any IAM console file has.
     CsvTooManyFields,
 }
 
 impl InputError {
+    /// The broad class of the failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
             InputError::Temporary(_) | InputError::KeyId(KeyIdProblem::NotAnAccessKey { .. }) => {

@@ -18,17 +18,38 @@ pub const MAX_INPUT: usize = 4096;
 /// Length of a real secret access key.
 pub const SECRET_LEN: usize = 40;
 
-/// How strictly a secret is checked.
+/// How strictly a secret is checked. The default is strict: 40 characters
+/// of `A-Z a-z 0-9 + /`.
+///
+/// ```
+/// use ses_smtp_credentials::SecretPolicy;
+/// let lenient = SecretPolicy::default().allow_unusual(true);
+/// assert!(lenient.allow_unusual);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SecretPolicy {
-    /// Accept any length and any printable characters (still no whitespace,
-    /// control characters or invalid UTF-8): for test strings and unusual
-    /// keys.
+    /// Accept any length and any printable ASCII (still no whitespace,
+    /// control characters or non-ASCII): for test strings and unusual keys.
     pub allow_unusual: bool,
+}
+
+impl SecretPolicy {
+    /// The default: 40 characters of `A-Z a-z 0-9 + /`.
+    pub const STRICT: SecretPolicy = SecretPolicy {
+        allow_unusual: false,
+    };
+
+    /// The same policy, with `allow_unusual` set.
+    pub const fn allow_unusual(mut self, allow: bool) -> Self {
+        self.allow_unusual = allow;
+        self
+    }
 }
 
 /// What shape the input had.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Shape {
     /// One line holding the secret.
     Raw,
@@ -44,6 +65,7 @@ pub enum Shape {
 }
 
 impl Shape {
+    /// A few words for messages, e.g. "JSON from aws iam create-access-key".
     pub fn describe(self) -> &'static str {
         match self {
             Shape::Raw => "a raw secret",
@@ -61,6 +83,7 @@ impl Shape {
 pub struct AccessKeyId(String);
 
 impl AccessKeyId {
+    /// The ID, `AKIA` and 16 more characters.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -74,11 +97,26 @@ impl fmt::Display for AccessKeyId {
 
 /// What one source yielded.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Credentials {
+    /// The secret access key, checked.
     pub secret: SecretKey,
     /// Only set when the same record carried it.
     pub access_key_id: Option<AccessKeyId>,
+    /// What the input looked like.
     pub shape: Shape,
+}
+
+impl Credentials {
+    /// A secret that came alone (a raw line, a variable, a prompt, a
+    /// profile), with the ID that came beside it, if any.
+    pub fn raw(secret: SecretKey, access_key_id: Option<AccessKeyId>) -> Self {
+        Credentials {
+            secret,
+            access_key_id,
+            shape: Shape::Raw,
+        }
+    }
 }
 
 /// Prefixes of AWS unique IDs that are not access keys, with what they are.
@@ -129,7 +167,22 @@ pub fn parse_access_key_id(text: &str) -> Result<AccessKeyId, InputError> {
     Ok(AccessKeyId(text.to_string()))
 }
 
-/// Parses everything a file or standard input may hold.
+/// Parses everything a file or standard input may hold: a raw secret, the
+/// JSON of `aws iam create-access-key` (or credentials JSON), or the IAM
+/// console's CSV. Refuses temporary credentials and malformed secrets.
+///
+/// ```
+/// use ses_smtp_credentials::{parse_input, SecretPolicy, Shape};
+/// let json = br#"{"AccessKey": {"UserName": "smtp", "AccessKeyId": "AKIAIOSFODNN7EXAMPLE",
+///     "Status": "Active", "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}}"#;
+/// let creds = parse_input(json, SecretPolicy::default()).unwrap();
+/// assert_eq!(creds.shape, Shape::CreateAccessKeyJson);
+/// assert_eq!(creds.access_key_id.unwrap().as_str(), "AKIAIOSFODNN7EXAMPLE");
+///
+/// // A session token means temporary credentials: refused.
+/// let sts = br#"{"AccessKeyId": "ASIAIOSFODNN7EXAMPLE", "SecretAccessKey": "x", "SessionToken": "t"}"#;
+/// assert!(parse_input(sts, SecretPolicy::default()).is_err());
+/// ```
 pub fn parse_input(bytes: &[u8], policy: SecretPolicy) -> Result<Credentials, InputError> {
     if bytes.len() > MAX_INPUT {
         return Err(InputError::TooLarge { limit: MAX_INPUT });
@@ -184,7 +237,7 @@ pub fn parse_raw_secret(bytes: &[u8], policy: SecretPolicy) -> Result<SecretKey,
 
 /// Checks a secret's bytes as they are (no trimming) and copies them into a
 /// zeroizing buffer.
-pub fn check_secret(bytes: &[u8], policy: SecretPolicy) -> Result<SecretKey, InputError> {
+pub(crate) fn check_secret(bytes: &[u8], policy: SecretPolicy) -> Result<SecretKey, InputError> {
     // Even --allow-unusual-secret never signs with an empty key.
     if bytes.is_empty() {
         return Err(InputError::Secret(SecretProblem::Empty));
@@ -528,9 +581,7 @@ mod tests {
     use super::*;
 
     const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-    const STRICT: SecretPolicy = SecretPolicy {
-        allow_unusual: false,
-    };
+    const STRICT: SecretPolicy = SecretPolicy::STRICT;
 
     fn secret_problem(input: &[u8]) -> SecretProblem {
         match parse_input(input, STRICT) {

@@ -1,19 +1,37 @@
-//! Derive Amazon SES SMTP passwords from IAM secret access keys.
+//! Derive, verify and format Amazon SES SMTP credentials from IAM secret
+//! access keys.
 //!
-//! This library is pure: no I/O, no command line. It holds the derivation
-//! ([`derive`]), the table of SES SMTP regions ([`region`]), the parsing and
-//! checking of what users feed in ([`input`], [`profile`]), the output
-//! formats ([`output`]), the diagnosis of a password ([`verify`]), vector
-//! files ([`vectors`]) and the least-privilege IAM policy ([`policy`]).
-//! Errors ([`error`]) name positions, never characters. Secrets and derived
-//! passwords live in zeroizing buffers whose `Debug` is redacted.
+//! The library behind the `ses-smtp-password` command line, usable on its
+//! own. It is pure: no I/O, no command line, no network, no unsafe code. It
+//! reads bytes the caller has read and returns values the caller writes.
+//!
+//! Where things live:
+//!
+//! - [`derive`]: the V4 derivation (and the deprecated V2), in zeroizing
+//!   buffers of fixed size; [`SecretKey`] and [`SmtpPassword`] have redacted
+//!   `Debug`.
+//! - [`input`]: what users feed in (a raw secret, `aws iam
+//!   create-access-key` JSON, the IAM console's CSV), refusing temporary
+//!   credentials and malformed secrets; [`error`] says why, by position, never
+//!   by character.
+//! - [`profile`]: AWS CLI profile files, read as the AWS SDKs read them.
+//! - [`region`]: the table of SES SMTP regions, host names and ports.
+//! - [`output`]: the output [`Format`]s and user [`Template`]s, rendered into
+//!   a fixed, zeroizing buffer.
+//! - [`verify`]: "is this password this key's, for this region?"
+//! - [`vectors`]: known-answer vector files (check and generate).
+//! - [`policy`]: the least-privilege IAM policy of an SMTP user.
+//! - [`redact`]: the one way user-typed text is shown in a message.
 //!
 //! ```
-//! use ses_smtp_credentials::derive::{derive_v4, SecretKey};
+//! use ses_smtp_credentials::{derive_v4, SecretKey};
 //! let secret = SecretKey::from_bytes(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 //! let password = derive_v4(&secret, "us-east-1");
 //! assert_eq!(password.expose(), "BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9");
 //! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod derive;
 pub mod error;
@@ -25,3 +43,13 @@ pub mod redact;
 pub mod region;
 pub mod vectors;
 pub mod verify;
+
+pub use derive::{PASSWORD_LEN, SecretKey, SmtpPassword, Version, derive, derive_v2, derive_v4};
+pub use error::{ErrorKind, InputError};
+pub use input::{
+    AccessKeyId, Credentials, SecretPolicy, Shape, parse_access_key_id, parse_input,
+    parse_raw_secret,
+};
+pub use output::{Derived, FixedBuf, Format, RenderError, Template, TemplateError};
+pub use region::{Region, RegionError, ResolvedRegion};
+pub use verify::{Verdict, verify};

@@ -1,42 +1,153 @@
-//! Rendering derived credentials as text, JSON, shell assignments or the
-//! bare password.
+//! Rendering derived credentials: the formats (text, JSON, shell
+//! assignments, the bare password, SMTP URLs, a Postfix line) and user
+//! templates.
 //!
-//! Output is rendered into a [`FixedBuf`]: a zeroizing buffer whose capacity
-//! is fixed up front and that refuses to grow, so the password is never left
-//! behind in a reallocated copy.
+//! Output is rendered into a [`FixedBuf`]: a zeroizing buffer sized exactly
+//! by a first, counting pass, that refuses to grow, so the password is never
+//! left behind in a reallocated copy.
+//!
+//! ```
+//! use ses_smtp_credentials::{derive_v4, region, Derived, Format, SecretKey, Version};
+//! let secret = SecretKey::from_bytes(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+//! let region = region::resolve("us-east-1", false).unwrap();
+//! let item = Derived::new(None, derive_v4(&secret, &region.code), region, Version::V4);
+//! let out = Format::Password.render(&[item], "standard input").unwrap();
+//! assert_eq!(out.as_bytes(), b"BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9\n");
+//! ```
 
 use crate::derive::{SmtpPassword, Version};
 use crate::input::AccessKeyId;
 use crate::region::{ResolvedRegion, STARTTLS_PORTS, TLS_WRAPPER_PORTS};
 use serde::Serialize;
+use std::fmt;
 use std::io::{self, Write};
 use zeroize::Zeroizing;
 
-/// One derived credential pair.
+/// One derived credential pair, with what it is for.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Derived {
+    /// The SMTP user name (the access key ID), when known.
     pub username: Option<AccessKeyId>,
+    /// The SMTP password.
     pub password: SmtpPassword,
+    /// The region it is for.
     pub region: ResolvedRegion,
+    /// How it was derived.
     pub version: Version,
 }
 
-/// The `--format` values.
+impl Derived {
+    /// Puts the pieces together.
+    pub fn new(
+        username: Option<AccessKeyId>,
+        password: SmtpPassword,
+        region: ResolvedRegion,
+        version: Version,
+    ) -> Self {
+        Derived {
+            username,
+            password,
+            region,
+            version,
+        }
+    }
+}
+
+/// The output formats. [`Format::ALL`] lists them, [`Format::name`] is the
+/// name the command line uses: one table, so a new format is one new row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
+    /// For a person: user name, password, host, ports, region.
     Text,
+    /// One object, or an array for several regions.
     Json,
+    /// `SMTP_USERNAME=`, `SMTP_PASSWORD=`, `SMTP_HOST=`, `SMTP_PORT=` lines,
+    /// quoted for sh.
     Env,
+    /// The password alone.
     Password,
-    /// `smtp://USER:PASS@HOST:587` (STARTTLS), password percent-encoded.
+    /// `smtp://USER:PASS@HOST:587` (STARTTLS), percent-encoded.
     SmtpUrl,
-    /// `smtps://USER:PASS@HOST:465` (implicit TLS).
+    /// `smtps://USER:PASS@HOST:465` (implicit TLS), percent-encoded.
     SmtpsUrl,
     /// Postfix `sasl_passwd`: `[HOST]:587 USER:PASS`.
     Postfix,
 }
 
+/// (format, name, one-line description), in the order help lists them.
+const FORMATS: [(Format, &str, &str); 7] = [
+    (
+        Format::Text,
+        "text",
+        "For a person: user name, password, host, ports, region",
+    ),
+    (
+        Format::Json,
+        "json",
+        "One object, or an array for several regions",
+    ),
+    (
+        Format::Env,
+        "env",
+        "SMTP_USERNAME=, SMTP_PASSWORD=, SMTP_HOST=, SMTP_PORT= lines, quoted for sh",
+    ),
+    (Format::Password, "password", "The password alone"),
+    (
+        Format::SmtpUrl,
+        "smtp-url",
+        "smtp://USER:PASS@HOST:587 (STARTTLS), percent-encoded for DSNs",
+    ),
+    (
+        Format::SmtpsUrl,
+        "smtps-url",
+        "smtps://USER:PASS@HOST:465 (implicit TLS), percent-encoded",
+    ),
+    (
+        Format::Postfix,
+        "postfix",
+        "A Postfix sasl_passwd line; main.cf settings go to stderr",
+    ),
+];
+
 impl Format {
+    /// Every format, in the order help lists them.
+    pub const ALL: [Format; 7] = [
+        Format::Text,
+        Format::Json,
+        Format::Env,
+        Format::Password,
+        Format::SmtpUrl,
+        Format::SmtpsUrl,
+        Format::Postfix,
+    ];
+
+    fn row(self) -> &'static (Format, &'static str, &'static str) {
+        FORMATS
+            .iter()
+            .find(|(f, ..)| *f == self)
+            .expect("every format has a row")
+    }
+
+    /// The name the command line uses (`smtp-url`).
+    pub fn name(self) -> &'static str {
+        self.row().1
+    }
+
+    /// One line saying what the format holds.
+    pub fn description(self) -> &'static str {
+        self.row().2
+    }
+
+    /// The format of that name.
+    pub fn from_name(name: &str) -> Option<Format> {
+        FORMATS
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(f, ..)| *f)
+    }
+
     /// Whether the format can hold more than one region.
     pub fn holds_several(self) -> bool {
         !matches!(self, Format::Env | Format::Password)
@@ -45,6 +156,62 @@ impl Format {
     /// Whether the format is useless without the SMTP user name.
     pub fn needs_username(self) -> bool {
         matches!(self, Format::SmtpUrl | Format::SmtpsUrl | Format::Postfix)
+    }
+
+    /// Renders `items` in this format. `source` says where the secret came
+    /// from, for the text format.
+    pub fn render(self, items: &[Derived], source: &str) -> Result<FixedBuf, RenderError> {
+        if self.needs_username() && items.iter().any(|d| d.username.is_none()) {
+            return Err(RenderError::NeedsUsername);
+        }
+        let mut count = Counter(0);
+        write_format(self, &mut count, items, source).map_err(|_| RenderError::Overflow)?;
+        let mut out = FixedBuf::with_capacity(count.0);
+        write_format(self, &mut out, items, source).map_err(|_| RenderError::Overflow)?;
+        Ok(out)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why rendering failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RenderError {
+    /// The format or template needs the SMTP user name, and it is unknown.
+    NeedsUsername,
+    /// The output did not fit the buffer sized for it: a bug.
+    Overflow,
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenderError::NeedsUsername => f.write_str(
+                "the SMTP user name is needed, and the access key ID is unknown\n  hint: pass --access-key-id",
+            ),
+            RenderError::Overflow => f.write_str("the output outgrew its buffer (a bug; please report it)"),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// Counts what would be written, to size the buffer exactly.
+struct Counter(usize);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -58,7 +225,7 @@ const USERINFO: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERI
 
 /// Writes `text` percent-encoded for a URL's user information, piece by
 /// piece, so no unwiped copy is made.
-fn write_urlencoded(out: &mut FixedBuf, text: &str) -> io::Result<()> {
+fn write_urlencoded(out: &mut dyn Write, text: &str) -> io::Result<()> {
     for piece in percent_encoding::utf8_percent_encode(text, USERINFO) {
         out.write_all(piece.as_bytes())?;
     }
@@ -69,12 +236,19 @@ fn write_urlencoded(out: &mut FixedBuf, text: &str) -> io::Result<()> {
 pub struct FixedBuf(Zeroizing<Vec<u8>>);
 
 impl FixedBuf {
-    pub fn with_capacity(capacity: usize) -> Self {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         FixedBuf(Zeroizing::new(Vec::with_capacity(capacity)))
     }
 
+    /// What was rendered. Keep the borrow short: it holds the password.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
+    }
+}
+
+impl fmt::Debug for FixedBuf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FixedBuf({} bytes, redacted)", self.0.len())
     }
 }
 
@@ -93,21 +267,23 @@ impl Write for FixedBuf {
     }
 }
 
-/// Room for one region's rendering in any format; generous on purpose.
-const PER_REGION: usize = 1024;
+/// The user name of an item that [`Format::render`] checked has one.
+fn username(d: &Derived) -> &str {
+    d.username.as_ref().map_or("", AccessKeyId::as_str)
+}
 
-/// Renders `items` in `format`. `source` says where the secret came from,
-/// for the text format.
-pub fn render(format: Format, items: &[Derived], source: &str) -> io::Result<FixedBuf> {
-    // The text format repeats the source's description (a path or profile
-    // name of any length) once per region.
-    let mut out = FixedBuf::with_capacity((PER_REGION + source.len()) * (items.len() + 1));
+fn write_format(
+    format: Format,
+    out: &mut dyn Write,
+    items: &[Derived],
+    source: &str,
+) -> io::Result<()> {
     match format {
-        Format::Text => text(&mut out, items, source)?,
-        Format::Json => json(&mut out, items)?,
+        Format::Text => text(out, items, source)?,
+        Format::Json => json(out, items)?,
         Format::Env => {
             for d in items {
-                env(&mut out, d)?;
+                env(out, d)?;
             }
         }
         Format::Password => {
@@ -124,9 +300,9 @@ pub fn render(format: Format, items: &[Derived], source: &str) -> io::Result<Fix
             };
             for d in items {
                 write!(out, "{scheme}://")?;
-                write_urlencoded(&mut out, username(d)?)?;
+                write_urlencoded(out, username(d))?;
                 out.write_all(b":")?;
-                write_urlencoded(&mut out, d.password.expose())?;
+                write_urlencoded(out, d.password.expose())?;
                 writeln!(out, "@{}:{port}", d.region.host())?;
             }
         }
@@ -137,42 +313,39 @@ pub fn render(format: Format, items: &[Derived], source: &str) -> io::Result<Fix
                     "[{}]:{} {}:",
                     d.region.host(),
                     STARTTLS_PORTS[0],
-                    username(d)?
+                    username(d)
                 )?;
                 out.write_all(d.password.expose().as_bytes())?;
                 out.write_all(b"\n")?;
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
-fn username(d: &Derived) -> io::Result<&str> {
-    d.username
-        .as_ref()
-        .map(AccessKeyId::as_str)
-        .ok_or_else(|| io::Error::other("the access key ID is unknown"))
-}
-
-/// Why a `--template` could not be filled. Positions only: the template
-/// may be a credentials file passed by mistake, so its text is never shown.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a `--template` could not be used. Positions only: the template may
+/// be a credentials file passed by mistake, so its text is never shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TemplateError {
-    /// `{name}` with a name that is not a placeholder, at this position.
+    /// `{name}` with a name that is not a placeholder.
     Unknown {
+        /// Its line, from 1.
         line: usize,
+        /// Its column (in characters), from 1.
         column: usize,
     },
     /// A `{` with no `}` on the same line.
     Unclosed {
+        /// Its line, from 1.
         line: usize,
+        /// Its column (in characters), from 1.
         column: usize,
     },
-    NeedsUsername,
 }
 
-impl std::fmt::Display for TemplateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TemplateError::Unknown { line, column } => write!(
                 f,
@@ -182,94 +355,144 @@ impl std::fmt::Display for TemplateError {
                 f,
                 "the {{ at line {line}, column {column} is not closed on its line\n  hint: write {{{{ for a literal brace"
             ),
-            TemplateError::NeedsUsername => write!(
-                f,
-                "the template uses {{username}} but the access key ID is unknown\n  hint: pass --access-key-id"
-            ),
         }
     }
 }
 
 impl std::error::Error for TemplateError {}
 
-/// Walks a template, handing each piece of output to `emit`: literal text,
-/// braces, and the placeholders' values.
-fn fill_template(
-    template: &str,
-    d: &Derived,
-    emit: &mut dyn FnMut(&[u8]),
-) -> Result<(), TemplateError> {
-    let mut rest = template;
-    // Line and column (in characters) of the start of `rest`.
-    let (mut line, mut column) = (1, 1);
-    let advance = |text: &str, line: &mut usize, column: &mut usize| {
-        for c in text.chars() {
-            if c == '\n' {
-                *line += 1;
-                *column = 1;
-            } else {
-                *column += 1;
-            }
-        }
-    };
-    while let Some(i) = rest.find(['{', '}']) {
-        let (before, at) = rest.split_at(i);
-        emit(before.as_bytes());
-        advance(before, &mut line, &mut column);
-        let literal = if at.starts_with("{{") {
-            Some(("{", 2))
-        } else if at.starts_with("}}") {
-            Some(("}", 2))
-        } else if at.starts_with('}') {
-            Some(("}", 1))
-        } else {
-            None
-        };
-        if let Some((brace, len)) = literal {
-            emit(brace.as_bytes());
-            column += len;
-            rest = &at[len..];
-            continue;
-        }
-        let Some(end) = at.find(['}', '\n']).filter(|&e| at.as_bytes()[e] == b'}') else {
-            return Err(TemplateError::Unclosed { line, column });
-        };
-        match &at[1..end] {
-            "username" => {
-                let id = d.username.as_ref().ok_or(TemplateError::NeedsUsername)?;
-                emit(id.as_str().as_bytes());
-            }
-            "password" => emit(d.password.expose().as_bytes()),
-            "password_urlencoded" => {
-                for piece in percent_encoding::utf8_percent_encode(d.password.expose(), USERINFO) {
-                    emit(piece.as_bytes());
-                }
-            }
-            "host" => emit(d.region.host().as_bytes()),
-            "port" => emit(STARTTLS_PORTS[0].to_string().as_bytes()),
-            "region" => emit(d.region.code.as_bytes()),
-            _ => return Err(TemplateError::Unknown { line, column }),
-        }
-        advance(&at[..=end], &mut line, &mut column);
-        rest = &at[end + 1..];
-    }
-    emit(rest.as_bytes());
-    Ok(())
+/// A placeholder of a template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Placeholder {
+    Username,
+    Password,
+    PasswordUrlencoded,
+    Host,
+    Port,
+    Region,
 }
 
-/// Fills a user template. `{{` and `}}` are literal braces. The output
-/// buffer is sized exactly by a first pass, so it grows with the output,
-/// never with the number of braces.
-pub fn render_template(template: &str, d: &Derived) -> Result<FixedBuf, TemplateError> {
-    let mut len = 0;
-    fill_template(template, d, &mut |piece| len += piece.len())?;
-    let mut out = FixedBuf::with_capacity(len);
-    let mut full = false;
-    fill_template(template, d, &mut |piece| {
-        full |= out.write_all(piece).is_err();
-    })?;
-    debug_assert!(!full, "the first pass sized the buffer");
-    Ok(out)
+/// A piece of a parsed template: literal text (by range) or a placeholder.
+#[derive(Clone, Debug)]
+enum Piece {
+    Text(std::ops::Range<usize>),
+    Placeholder(Placeholder),
+}
+
+/// A user template, checked when parsed (before any secret is read):
+/// `{username}`, `{password}`, `{password_urlencoded}`, `{host}`, `{port}`
+/// (587) and `{region}`; `{{` and `}}` are literal braces.
+///
+/// ```
+/// use ses_smtp_credentials::{derive_v4, region, Derived, SecretKey, Template, Version};
+/// let t = Template::parse("MAIL_HOST={host}\nMAIL_PASSWORD={password}\n".into()).unwrap();
+/// assert!(!t.needs_username());
+/// let secret = SecretKey::from_bytes(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+/// let region = region::resolve("us-east-1", false).unwrap();
+/// let item = Derived::new(None, derive_v4(&secret, "us-east-1"), region, Version::V4);
+/// let out = t.render(&item).unwrap();
+/// assert!(out.as_bytes().starts_with(b"MAIL_HOST=email-smtp.us-east-1.amazonaws.com\n"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Template {
+    text: String,
+    pieces: Vec<Piece>,
+}
+
+impl Template {
+    /// Parses a template; an unknown placeholder or an unclosed `{` is an
+    /// error naming its line and column.
+    pub fn parse(text: String) -> Result<Template, TemplateError> {
+        let mut pieces = Vec::new();
+        let (mut line, mut column) = (1, 1);
+        let mut at = 0;
+        let bytes = text.as_bytes();
+        let mut literal_from = 0;
+        let close_literal = |pieces: &mut Vec<Piece>, from: usize, to: usize| {
+            if to > from {
+                pieces.push(Piece::Text(from..to));
+            }
+        };
+        while at < bytes.len() {
+            let c = text[at..].chars().next().expect("at is a char boundary");
+            let rest = &text[at..];
+            if rest.starts_with("{{") || rest.starts_with("}}") {
+                close_literal(&mut pieces, literal_from, at + 1);
+                at += 2;
+                column += 2;
+                literal_from = at;
+                continue;
+            }
+            if c == '{' {
+                let end = rest
+                    .find(['}', '\n'])
+                    .filter(|&e| rest.as_bytes()[e] == b'}')
+                    .ok_or(TemplateError::Unclosed { line, column })?;
+                let placeholder = match &rest[1..end] {
+                    "username" => Placeholder::Username,
+                    "password" => Placeholder::Password,
+                    "password_urlencoded" => Placeholder::PasswordUrlencoded,
+                    "host" => Placeholder::Host,
+                    "port" => Placeholder::Port,
+                    "region" => Placeholder::Region,
+                    _ => return Err(TemplateError::Unknown { line, column }),
+                };
+                close_literal(&mut pieces, literal_from, at);
+                pieces.push(Piece::Placeholder(placeholder));
+                column += rest[..=end].chars().count();
+                at += end + 1;
+                literal_from = at;
+                continue;
+            }
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+            at += c.len_utf8();
+        }
+        close_literal(&mut pieces, literal_from, bytes.len());
+        Ok(Template { text, pieces })
+    }
+
+    /// Whether the template uses `{username}`.
+    pub fn needs_username(&self) -> bool {
+        self.pieces
+            .iter()
+            .any(|p| matches!(p, Piece::Placeholder(Placeholder::Username)))
+    }
+
+    fn write(&self, out: &mut dyn Write, d: &Derived) -> io::Result<()> {
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(range) => out.write_all(&self.text.as_bytes()[range.clone()])?,
+                Piece::Placeholder(p) => match p {
+                    Placeholder::Username => out.write_all(username(d).as_bytes())?,
+                    Placeholder::Password => out.write_all(d.password.expose().as_bytes())?,
+                    Placeholder::PasswordUrlencoded => write_urlencoded(out, d.password.expose())?,
+                    Placeholder::Host => out.write_all(d.region.host().as_bytes())?,
+                    Placeholder::Port => write!(out, "{}", STARTTLS_PORTS[0])?,
+                    Placeholder::Region => out.write_all(d.region.code.as_bytes())?,
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// Fills the template for one item. The buffer is sized exactly by a
+    /// first pass: it grows with the output, never with the braces.
+    pub fn render(&self, d: &Derived) -> Result<FixedBuf, RenderError> {
+        if self.needs_username() && d.username.is_none() {
+            return Err(RenderError::NeedsUsername);
+        }
+        let mut count = Counter(0);
+        self.write(&mut count, d)
+            .map_err(|_| RenderError::Overflow)?;
+        let mut out = FixedBuf::with_capacity(count.0);
+        self.write(&mut out, d).map_err(|_| RenderError::Overflow)?;
+        Ok(out)
+    }
 }
 
 fn ports(list: &[u16]) -> String {
@@ -277,7 +500,7 @@ fn ports(list: &[u16]) -> String {
     parts.join(", ")
 }
 
-fn text(out: &mut FixedBuf, items: &[Derived], source: &str) -> io::Result<()> {
+fn text(out: &mut dyn Write, items: &[Derived], source: &str) -> io::Result<()> {
     for (i, d) in items.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
@@ -337,7 +560,7 @@ struct JsonItem<'a> {
     version: u8,
 }
 
-fn json(out: &mut FixedBuf, items: &[Derived]) -> io::Result<()> {
+fn json(out: &mut dyn Write, items: &[Derived]) -> io::Result<()> {
     let rows: Vec<JsonItem<'_>> = items
         .iter()
         .map(|d| JsonItem {
@@ -362,11 +585,11 @@ fn json(out: &mut FixedBuf, items: &[Derived]) -> io::Result<()> {
 
 /// Single-quotes `value` for POSIX sh, so `eval` and `.` are safe whatever
 /// it holds.
-pub fn sh_quote(value: &str) -> String {
+pub(crate) fn sh_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
 }
 
-fn env(out: &mut FixedBuf, d: &Derived) -> io::Result<()> {
+fn env(out: &mut dyn Write, d: &Derived) -> io::Result<()> {
     if let Some(id) = &d.username {
         writeln!(out, "SMTP_USERNAME={}", sh_quote(id.as_str()))?;
     }

@@ -4,22 +4,29 @@
 use serde_json::{Value, json};
 use std::fmt;
 
+/// Why the scope given cannot make a policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PolicyError {
     /// `--identity` is neither an SES identity ARN nor a plain identity.
     BadArn,
     /// A plain identity needs the account and region to make an ARN.
     NeedsAccountAndRegion,
+    /// The account ID is not 12 digits.
     BadAccountId,
     /// The ARN's region differs from `--region`.
     RegionMismatch {
+        /// The region the ARN names.
         arn_region: String,
     },
     /// The ARN's partition does not fit its region.
     PartitionMismatch {
+        /// The partition the region belongs to.
         expected: &'static str,
     },
+    /// A sender address is not an address or a `*` pattern.
     BadFromAddress {
+        /// Which one, from 1.
         index: usize,
     },
 }
@@ -55,7 +62,7 @@ impl fmt::Display for PolicyError {
 impl std::error::Error for PolicyError {}
 
 /// The ARN partition of a region.
-pub fn partition(region: &str) -> &'static str {
+pub(crate) fn partition(region: &str) -> &'static str {
     if region.starts_with("us-gov-") {
         "aws-us-gov"
     } else if region.starts_with("cn-") {
@@ -69,12 +76,19 @@ pub fn partition(region: &str) -> &'static str {
     }
 }
 
-/// What to scope the policy to.
+/// What to scope the policy to; the default scopes to nothing (any identity,
+/// any region, any sender).
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Scope<'a> {
+    /// An SES identity ARN, or a domain or address (then `account_id` and
+    /// `region` build the ARN).
     pub identity: Option<&'a str>,
+    /// The account that owns the identity, 12 digits.
     pub account_id: Option<&'a str>,
+    /// One region (also picks the ARN partition).
     pub region: Option<&'a str>,
+    /// Allowed sender addresses (`ses:FromAddress`; `*` wildcards).
     pub from_addresses: &'a [String],
 }
 

@@ -22,12 +22,15 @@ use zeroize::Zeroizing;
 /// Which of the two files a finding is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum File {
+    /// The shared credentials file (`~/.aws/credentials`).
     Credentials,
+    /// The config file (`~/.aws/config`).
     Config,
 }
 
 /// What is wrong with a line of a profile file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ParseProblem {
     /// `[` without a closing `]`.
     SectionNotClosed,
@@ -36,9 +39,15 @@ pub enum ParseProblem {
     /// An indented continuation line with no property above it.
     ContinuationWithoutProperty,
     /// A (sub-)property line without `=`.
-    NoEquals { sub_property: bool },
+    NoEquals {
+        /// The line is a sub-property (indented under `name =`).
+        sub_property: bool,
+    },
     /// A (sub-)property line with nothing before `=`.
-    NoName { sub_property: bool },
+    NoName {
+        /// The line is a sub-property (indented under `name =`).
+        sub_property: bool,
+    },
 }
 
 impl fmt::Display for ParseProblem {
@@ -62,12 +71,17 @@ impl fmt::Display for ParseProblem {
     }
 }
 
+/// Why a profile gave no usable long-term key.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ProfileError {
     /// A file breaks the profile-file syntax (line only: values are secret).
     Parse {
+        /// The file.
         file: File,
+        /// The line, from 1.
         line: usize,
+        /// What is wrong with it.
         problem: ParseProblem,
     },
     /// Neither file has a valid section for the profile.
@@ -77,9 +91,19 @@ pub enum ProfileError {
     /// The profile gets credentials in a way that is always temporary, or
     /// assumes something on top of its key. `key` is the property that says
     /// so, `file` where it was found.
-    Unsupported { file: File, key: String },
+    Unsupported {
+        /// Where the property was found.
+        file: File,
+        /// The property's (lower-case) name.
+        key: String,
+    },
     /// The secret or key ID in the profile is malformed or refused.
-    Input { file: File, error: InputError },
+    Input {
+        /// Where the value was found.
+        file: File,
+        /// What is wrong with it.
+        error: InputError,
+    },
 }
 
 impl ProfileError {
@@ -93,6 +117,7 @@ impl ProfileError {
         }
     }
 
+    /// The broad class of the failure.
     pub fn kind(&self) -> crate::error::ErrorKind {
         use crate::error::ErrorKind;
         match self {
@@ -167,6 +192,7 @@ impl Value {
         Value(s)
     }
 
+    /// The value's text. Keep the borrow short: it may be a secret.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -239,6 +265,7 @@ impl ProfileSet {
         Ok(set)
     }
 
+    /// The profile of that name, merged from both files.
     pub fn profile(&self, name: &str) -> Option<&Profile> {
         self.profiles
             .iter()
@@ -246,6 +273,7 @@ impl ProfileSet {
             .map(|(_, p)| p)
     }
 
+    /// The `[sso-session NAME]` section of that name.
     pub fn sso_session(&self, name: &str) -> Option<&Profile> {
         self.sso_sessions
             .iter()
@@ -430,8 +458,11 @@ fn raw_sections(text: &str, file: File) -> Result<Vec<RawSection<'_>>, ProfileEr
 
 /// What a profile gave.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ProfileCredentials {
+    /// The long-term secret access key.
     pub secret: SecretKey,
+    /// Its access key ID, when the profile has one.
     pub access_key_id: Option<AccessKeyId>,
     /// Which file held the secret.
     pub file: File,

@@ -21,6 +21,7 @@ pub const TLS_WRAPPER_PORTS: [u16; 2] = [465, 2465];
 
 /// One row of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Region {
     /// The region code, e.g. `eu-west-1`.
     pub code: &'static str,
@@ -116,17 +117,29 @@ pub fn lookup(code: &str) -> Option<&'static Region> {
 /// A region the command line accepted: from the table, or (with the explicit
 /// override) a well-formed name the table does not know.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResolvedRegion {
+    /// The region code, e.g. `eu-west-1`.
     pub code: String,
     /// `None` when the region came in through the override.
     pub known: Option<&'static Region>,
 }
 
 impl ResolvedRegion {
+    /// A row of the table.
+    pub fn from_table(region: &'static Region) -> Self {
+        ResolvedRegion {
+            code: region.code.to_string(),
+            known: Some(region),
+        }
+    }
+
+    /// `email-smtp.<region>.amazonaws.com`.
     pub fn host(&self) -> String {
         smtp_host(&self.code)
     }
 
+    /// The FIPS SMTP host, where the table lists one.
     pub fn fips_host(&self) -> Option<String> {
         self.known.and_then(Region::fips_host)
     }
@@ -134,29 +147,44 @@ impl ResolvedRegion {
 
 /// Why a region was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RegionError {
     /// Not shaped like a region code at all. The text is not echoed: it may
     /// be a secret passed in the wrong place.
     NotARegionName,
     /// Shaped like a region code but not in the table.
     Unknown {
+        /// The code given (region-shaped, so never secret-shaped).
         code: String,
+        /// The nearest SMTP region of the table, if one is near.
         suggestion: Option<String>,
     },
     /// An availability zone, an SMTP host name or an upper-case code: the
     /// region it names is known.
     Misspelt {
+        /// The region meant.
         suggestion: String,
+        /// How it was misspelt.
         what: Misspelling,
     },
     /// In the table, but SES has no SMTP endpoint there.
-    NoSmtp { code: String, name: &'static str },
+    NoSmtp {
+        /// The region code.
+        code: String,
+        /// AWS's name for it.
+        name: &'static str,
+    },
 }
 
+/// How a region name was misspelt, when the region meant is certain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Misspelling {
+    /// An availability zone (`eu-west-1a`).
     AvailabilityZone,
+    /// An SMTP host name (`email-smtp.eu-west-1.amazonaws.com`).
     HostName,
+    /// Upper case (`EU-WEST-1`).
     UpperCase,
 }
 

@@ -24,11 +24,20 @@ struct Line {
 
 /// Why a line is not a vector. Never quotes the line.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LineError {
-    NotJson { column: usize },
+    /// Not a JSON object with string fields.
+    NotJson {
+        /// Where parsing stopped, from 1.
+        column: usize,
+    },
+    /// A required key is missing.
     Missing(&'static str),
+    /// `version` is neither 4 nor 2.
     BadVersion,
+    /// A version 2 vector names a region.
     RegionForV2,
+    /// `region` is not region-shaped.
     BadRegion,
 }
 
@@ -48,9 +57,13 @@ impl fmt::Display for LineError {
 
 /// What one line said, and whether it held.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Checked {
+    /// The vector's version, 4 or 2.
     pub version: u8,
+    /// Its region (none for version 2).
     pub region: Option<String>,
+    /// Whether the password is the secret's.
     pub ok: bool,
 }
 
@@ -98,6 +111,7 @@ struct OutLine<'a> {
 
 /// A deterministic random stream: HMAC-SHA256(key, counter), so a seed
 /// reproduces the same vectors on any machine and in any version.
+#[derive(Debug)]
 pub struct Stream {
     key: [u8; 32],
     counter: u64,
@@ -114,6 +128,7 @@ impl Stream {
         Self::from_key(h.finalize().into())
     }
 
+    /// From 32 random bytes (a fresh, unreproducible stream).
     pub fn from_key(key: [u8; 32]) -> Self {
         Stream {
             key,

@@ -12,26 +12,36 @@ use std::fmt;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-/// Why a password is not a well-formed SES SMTP password.
+/// Why a password is not a well-formed SES SMTP password. Positions count
+/// characters from 1.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Malformed {
+    /// Nothing was given.
     Empty,
     /// `%2B`, `%2F` or `%3D`: copied out of a URL or DSN.
     UrlEncoded {
+        /// Where the `%` is.
         position: usize,
     },
     /// A newline or carriage return (for instance a copy with its line end).
     LineBreak {
+        /// Where it is.
         position: usize,
     },
     /// A space or tab.
     Whitespace {
+        /// Where it is.
         position: usize,
     },
+    /// Not 44 characters.
     Length {
+        /// The length found.
         len: usize,
     },
+    /// A character outside the base64 alphabet, or bad padding.
     NotBase64 {
+        /// Where it is.
         position: usize,
     },
     /// Decodes, but the first byte is neither 0x04 nor 0x02.
@@ -108,22 +118,55 @@ pub fn check_shape(password: &[u8]) -> Result<(), Malformed> {
 
 /// The outcome of comparing a password with a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Verdict {
     /// This key's V4 password for `region`.
-    Match { region: String },
+    Match {
+        /// The region it is for.
+        region: String,
+    },
     /// This key's V4 password, but for another region than the one asked.
-    OtherRegion { asked: String, actual: String },
+    OtherRegion {
+        /// The region asked about.
+        asked: String,
+        /// The region it is for.
+        actual: String,
+    },
     /// This key's deprecated V2 password.
     V2,
     /// Well-formed, but no region of the table (nor V2) gives it.
-    NoMatch { asked: Option<String> },
+    NoMatch {
+        /// The region asked about, if one was.
+        asked: Option<String>,
+    },
     /// Not an SES SMTP password at all.
     Malformed(Malformed),
 }
 
 impl Verdict {
+    /// Whether the password is the key's, for the region asked.
     pub fn is_match(&self) -> bool {
         matches!(self, Verdict::Match { .. })
+    }
+
+    /// A stable code for scripts: `match`, `other_region`, `version_2`,
+    /// `no_match` or `malformed_…`.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Verdict::Match { .. } => "match",
+            Verdict::OtherRegion { .. } => "other_region",
+            Verdict::V2 => "version_2",
+            Verdict::NoMatch { .. } => "no_match",
+            Verdict::Malformed(m) => match m {
+                Malformed::Empty => "malformed_empty",
+                Malformed::UrlEncoded { .. } => "malformed_url_encoded",
+                Malformed::LineBreak { .. } => "malformed_line_break",
+                Malformed::Whitespace { .. } => "malformed_whitespace",
+                Malformed::Length { .. } => "malformed_length",
+                Malformed::NotBase64 { .. } => "malformed_not_base64",
+                Malformed::VersionByte => "malformed_version_byte",
+            },
+        }
     }
 
     /// The version the password turned out to be, where known.
@@ -184,6 +227,17 @@ fn same(a: &SmtpPassword, b: &[u8]) -> bool {
 
 /// Compares `password` with `secret`'s passwords: for `region` when given,
 /// then for every SMTP region of the table and V2.
+///
+/// ```
+/// use ses_smtp_credentials::{verify, SecretKey, Verdict};
+/// let secret = SecretKey::from_bytes(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+/// let password = b"BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9"; // us-east-1
+/// assert!(verify(&secret, password, Some("us-east-1")).is_match());
+/// // The same password checked for another region says where it belongs.
+/// let v = verify(&secret, password, Some("eu-west-1"));
+/// assert_eq!(v.reason(), "other_region");
+/// assert_eq!(v.region(), Some("us-east-1"));
+/// ```
 pub fn verify(secret: &SecretKey, password: &[u8], region: Option<&str>) -> Verdict {
     if let Err(m) = check_shape(password) {
         return Verdict::Malformed(m);

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use ses_smtp_credentials::derive::{SecretKey, Version, derive};
 use ses_smtp_credentials::input::{SecretPolicy, parse_input};
-use ses_smtp_credentials::output::{Derived, Format, render};
+use ses_smtp_credentials::output::{Derived, Format};
 use ses_smtp_credentials::region;
 use ses_smtp_credentials::verify::verify;
 use zeroize::Zeroizing;
@@ -108,12 +108,12 @@ fn full_cycle(bytes: &[u8]) {
         .access_key_id
         .clone()
         .or_else(|| ses_smtp_credentials::input::parse_access_key_id("AKIAIOSFODNN7EXAMPLE").ok());
-    let items = vec![Derived {
+    let items = vec![Derived::new(
         username,
-        password: derive(&creds.secret, Version::V4, &r.code),
-        region: r,
-        version: Version::V4,
-    }];
+        derive(&creds.secret, Version::V4, &r.code),
+        r,
+        Version::V4,
+    )];
     assert_eq!(items[0].password.expose().as_bytes(), PASSWORD);
     for format in [
         Format::Text,
@@ -123,7 +123,7 @@ fn full_cycle(bytes: &[u8]) {
         Format::SmtpUrl,
         Format::Postfix,
     ] {
-        let out = render(format, &items, "test").expect("renders");
+        let out = format.render(&items, "test").expect("renders");
         assert!(!out.as_bytes().is_empty());
     }
     assert!(verify(&creds.secret, PASSWORD, Some("eu-west-1")).version() == Some(4));

@@ -118,9 +118,7 @@ fn config_file(case: &Value) -> String {
     text
 }
 
-const ANY_SECRET: SecretPolicy = SecretPolicy {
-    allow_unusual: true,
-};
+const ANY_SECRET: SecretPolicy = SecretPolicy::STRICT.allow_unusual(true);
 
 #[test]
 fn assume_role_suite_only_a_single_static_key_derives() {

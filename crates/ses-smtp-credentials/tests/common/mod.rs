@@ -54,4 +54,3 @@ pub fn load(path: &Path) -> Vec<Vector> {
 pub fn all_vectors() -> Vec<Vector> {
     vector_files().iter().flat_map(|p| load(p)).collect()
 }
-

@@ -2,7 +2,7 @@
 //! puts a secret on the command line must not see it printed back (or have
 //! it land in a CI log).
 
-use crate::exit_codes::ExitCode;
+use crate::error::ExitCode;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use std::io::Write;
 
@@ -19,18 +19,15 @@ fn context(err: &clap::Error, kind: ContextKind) -> Option<String> {
 
 /// Prints the error (help and version go to stdout, as clap does) and
 /// returns the exit code.
-pub fn report(err: clap::Error) -> ExitCode {
+pub fn clap_error(err: clap::Error) -> ExitCode {
     let message = match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             // Written and flushed explicitly: a closed standard output or a
             // full disk is an error here too.
             let text = err.render().to_string();
-            return match crate::run::write_stdout(text.as_bytes()) {
+            return match crate::terminal::write_stdout(text.as_bytes()) {
                 Ok(()) => ExitCode::Success,
-                Err(e) => {
-                    let _ = writeln!(std::io::stderr(), "error: {e:#}");
-                    ExitCode::Io
-                }
+                Err(e) => e.report(),
             };
         }
         // A bare word beside flags is reported as a conflict with a

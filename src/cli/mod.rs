@@ -1,9 +1,51 @@
 //! The command-line definition. No option takes a secret: argv is visible
 //! in `ps` and shell history.
 
+pub mod report;
+pub mod settle;
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use ses_smtp_credentials::output::Format;
+use ses_smtp_credentials::Format;
 use std::path::PathBuf;
+
+/// `--version`: the version and the optional features compiled in.
+#[cfg(feature = "probe")]
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: probe)");
+#[cfg(not(feature = "probe"))]
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: none; no probe)");
+
+/// What `probe` says in a build without it.
+#[cfg(not(feature = "probe"))]
+pub const NO_PROBE: &str = "this build of ses-smtp-password has no probe (it was built without the `probe` feature)\n  \
+     hint: install a build with it: cargo install ses-smtp-password (probe is a default feature)";
+
+/// `--format`: the library's formats, names and descriptions, one table.
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(
+        Format::ALL
+            .iter()
+            .map(|f| PossibleValue::new(f.name()).help(f.description())),
+    )
+    .map(|name| Format::from_name(&name).expect("clap checked the name"))
+}
+
+/// `--tls`: the probe's modes, one table.
+#[cfg(feature = "probe")]
+fn tls_parser() -> impl TypedValueParser<Value = crate::smtp::TlsMode> {
+    use crate::smtp::TlsMode;
+    PossibleValuesParser::new(
+        TlsMode::ALL
+            .iter()
+            .map(|t| PossibleValue::new(t.name()).help(t.description())),
+    )
+    .map(|name| {
+        TlsMode::ALL
+            .into_iter()
+            .find(|t| t.name() == name)
+            .expect("clap checked the name")
+    })
+}
 
 pub const EXIT_CODES_HELP: &str = "\
 Where the secret comes from (the first that applies; never the command line):
@@ -34,7 +76,7 @@ Examples:
 #[derive(Parser, Debug)]
 #[command(
     name = "ses-smtp-password",
-    version,
+    version = VERSION,
     about = "Derive an Amazon SES SMTP password from an IAM user's secret access key",
     long_about = "Derive an Amazon SES SMTP password from an IAM user's secret access key, for one \
                   region, and print the SMTP user name, password, host and ports.\n\n\
@@ -65,6 +107,13 @@ pub enum Command {
     #[cfg(feature = "probe")]
     #[command(after_help = PROBE_HELP)]
     Probe(ProbeArgs),
+    /// (not in this build: it was built without the `probe` feature)
+    #[cfg(not(feature = "probe"))]
+    #[command(hide = true, disable_help_flag = true)]
+    Probe {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Print the least-privilege IAM policy for the SMTP user
     /// (ses:SendRawEmail only)
     #[command(after_help = POLICY_HELP)]
@@ -204,8 +253,8 @@ pub struct ProbeArgs {
 
     /// How TLS starts; needed only on ports other than 25, 587, 2587
     /// (STARTTLS) and 465, 2465 (TLS from the first byte)
-    #[arg(long, value_enum)]
-    pub tls: Option<crate::probe::TlsMode>,
+    #[arg(long, value_parser = tls_parser())]
+    pub tls: Option<crate::smtp::TlsMode>,
 
     /// Also trust the CA certificates in this PEM file (an inspecting
     /// proxy, a test server); the system's web roots stay trusted
@@ -268,8 +317,8 @@ pub struct DeriveArgs {
     pub regions: RegionArgs,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    #[arg(long, value_parser = format_parser(), default_value = "text")]
+    pub format: Format,
 
     /// Derive the deprecated version 2 password (rejected by SES; only for
     /// recognising old credentials)
@@ -336,37 +385,4 @@ pub struct RegionArgs {
     /// region (one AWS opened after this release)
     #[arg(long)]
     pub allow_unknown_region: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// For a person: user name, password, host, ports, region
-    Text,
-    /// One object, or an array for several regions
-    Json,
-    /// SMTP_USERNAME=, SMTP_PASSWORD=, SMTP_HOST=, SMTP_PORT= lines, quoted
-    /// for sh
-    Env,
-    /// The password alone
-    Password,
-    /// smtp://USER:PASS@HOST:587 (STARTTLS), percent-encoded for DSNs
-    SmtpUrl,
-    /// smtps://USER:PASS@HOST:465 (implicit TLS), percent-encoded
-    SmtpsUrl,
-    /// A Postfix sasl_passwd line; main.cf settings go to stderr
-    Postfix,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Text => Format::Text,
-            FormatArg::Json => Format::Json,
-            FormatArg::Env => Format::Env,
-            FormatArg::Password => Format::Password,
-            FormatArg::SmtpUrl => Format::SmtpUrl,
-            FormatArg::SmtpsUrl => Format::SmtpsUrl,
-            FormatArg::Postfix => Format::Postfix,
-        }
-    }
 }

@@ -4,8 +4,8 @@
 //! behind and a reader never sees half a file. Only a regular file is ever
 //! replaced, and never the file the secret came from.
 
-use crate::exit_codes::{ExitCode, Failure};
-use anyhow::{Context, Result};
+use crate::error::{CliError, Result};
+use crate::files::FileId;
 use ses_smtp_credentials::redact::user_path;
 use std::ffi::CString;
 use std::io::Write;
@@ -14,23 +14,6 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-/// A file by device and inode: the same file under any name, link, bind
-/// mount or redirect.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FileId {
-    dev: u64,
-    ino: u64,
-}
-
-impl FileId {
-    pub fn of(meta: &std::fs::Metadata) -> FileId {
-        FileId {
-            dev: meta.dev(),
-            ino: meta.ino(),
-        }
-    }
-}
-
 fn parent(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -38,8 +21,8 @@ fn parent(path: &Path) -> &Path {
     }
 }
 
-fn usage(message: String) -> anyhow::Error {
-    Failure::new(ExitCode::Usage, message).into()
+fn usage(message: String) -> CliError {
+    CliError::Usage(message)
 }
 
 /// An existing target must be a regular file (after following symlinks):
@@ -66,11 +49,10 @@ pub fn check_target(path: &Path, force: bool) -> Result<()> {
     }
     check_regular(path)?;
     if !parent(path).is_dir() {
-        return Err(Failure::new(
-            ExitCode::Io,
-            format!("--out {}: the directory does not exist", user_path(path)),
-        )
-        .into());
+        return Err(CliError::Io(format!(
+            "--out {}: the directory does not exist",
+            user_path(path)
+        )));
     }
     if path.exists() && !force {
         return Err(usage(format!(
@@ -178,7 +160,7 @@ impl Drop for TempGuard {
 fn temp_name(dir: &Path) -> Result<PathBuf> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes)
-        .map_err(|e| Failure::new(ExitCode::Io, format!("could not get random bytes: {e}")))?;
+        .map_err(|e| CliError::Io(format!("could not get random bytes: {e}")))?;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     Ok(dir.join(format!(".ses-smtp-password-{hex}")))
 }
@@ -200,7 +182,7 @@ fn pause_for_tests() {
 /// moves it into place (never over an existing file unless `force`, and
 /// never over anything but a regular file). Returns the mode the file has.
 pub fn write(path: &Path, force: bool, bytes: &[u8]) -> Result<u32> {
-    let context = || format!("could not write --out {}", user_path(path));
+    let context = || CliError::io(format!("could not write --out {}", user_path(path)));
     let dir = parent(path);
     let tmp = temp_name(dir)?;
     let mut guard = TempGuard::new(tmp.clone())?;
@@ -209,27 +191,27 @@ pub fn write(path: &Path, force: bool, bytes: &[u8]) -> Result<u32> {
         .create_new(true)
         .mode(0o600)
         .open(&tmp)
-        .with_context(context)?;
+        .map_err(context())?;
     // The umask may have taken bits off 0600 at creation: set it outright.
     file.set_permissions(std::fs::Permissions::from_mode(0o600))
-        .with_context(context)?;
-    file.write_all(bytes).with_context(context)?;
-    file.sync_all().with_context(context)?;
+        .map_err(context())?;
+    file.write_all(bytes).map_err(context())?;
+    file.sync_all().map_err(context())?;
     pause_for_tests();
     // The target may have changed since it was first checked.
     check_regular(path)?;
     if force {
-        std::fs::rename(&tmp, path).with_context(context)?;
+        std::fs::rename(&tmp, path).map_err(context())?;
     } else {
         // A hard link fails if the name exists: no overwrite, no race.
-        std::fs::hard_link(&tmp, path).with_context(context)?;
+        std::fs::hard_link(&tmp, path).map_err(context())?;
         let _ = std::fs::remove_file(&tmp);
     }
     guard.disarm();
     // The rename is durable only once the directory is synced.
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
-        .with_context(context)?;
-    let mode = std::fs::metadata(path).with_context(context)?.mode() & 0o7777;
+        .map_err(context())?;
+    let mode = std::fs::metadata(path).map_err(context())?.mode() & 0o7777;
     Ok(mode)
 }

@@ -1,0 +1,398 @@
+//! The settling step: clap's values, turned once into plain ones (fd's
+//! `Opts → Config`). Everything that needs no secret is decided here, before
+//! any secret is read: where the secret comes from, the regions asked for,
+//! the output plan (format or template, destination, whether the user name
+//! is required). Commands take these, never clap's types.
+
+use crate::cli::{self, Cli, Command, VerdictFormat};
+use crate::error::{CliError, Result};
+use ses_smtp_credentials::redact::user_path;
+use ses_smtp_credentials::region::{self, ResolvedRegion};
+use ses_smtp_credentials::{Format, SecretPolicy, Template, Version};
+use std::path::PathBuf;
+
+/// One run of the tool.
+pub enum Invocation {
+    Derive(Derive),
+    Verify(Verify),
+    VectorsCheck(Vec<PathBuf>),
+    VectorsGenerate {
+        count: usize,
+        seed: Option<String>,
+        v2: bool,
+    },
+    Regions(Report),
+    Policy(cli::PolicyArgs),
+    #[cfg(feature = "probe")]
+    Probe(Probe),
+    Completions(clap_complete::Shell),
+    Man,
+}
+
+/// How a verdict or report is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Report {
+    Text,
+    Json,
+}
+
+impl From<VerdictFormat> for Report {
+    fn from(f: VerdictFormat) -> Report {
+        match f {
+            VerdictFormat::Text => Report::Text,
+            VerdictFormat::Json => Report::Json,
+        }
+    }
+}
+
+/// Where the secret comes from.
+pub enum Source {
+    /// `--secret-file PATH`.
+    File(PathBuf),
+    /// `--secret-file -`.
+    Stdin,
+    /// `--profile NAME`.
+    Profile(String),
+    /// `--from-env`.
+    Env,
+    /// The documented order: standard input, the environment, AWS_PROFILE,
+    /// a prompt.
+    Auto,
+}
+
+pub struct Secret {
+    pub source: Source,
+    /// `--access-key-id`, as typed (checked once the input is read).
+    pub access_key_id: Option<String>,
+    pub policy: SecretPolicy,
+}
+
+fn secret(args: cli::SecretArgs) -> Secret {
+    let source = match (args.secret_file, args.profile, args.from_env) {
+        (Some(p), _, _) if p.as_os_str() == "-" => Source::Stdin,
+        (Some(p), _, _) => Source::File(p),
+        (None, Some(name), _) => Source::Profile(name),
+        (None, None, true) => Source::Env,
+        (None, None, false) => Source::Auto,
+    };
+    Secret {
+        source,
+        access_key_id: args.access_key_id,
+        policy: SecretPolicy::default().allow_unusual(args.allow_unusual_secret),
+    }
+}
+
+/// The regions asked for, resolved; `None` when nothing named one (then the
+/// profile's region may, once the secret is read).
+pub struct Regions {
+    pub named: Option<Vec<ResolvedRegion>>,
+    pub allow_unknown: bool,
+    /// The message when no region is named anywhere.
+    pub missing: &'static str,
+}
+
+const NO_REGION: &str = "no region given\n  hint: pass --region REGION (SMTP passwords differ per region), or set AWS_REGION";
+#[cfg(feature = "probe")]
+const NO_PROBE_REGION: &str =
+    "no region given\n  hint: pass --region REGION (the password and the endpoint depend on it)";
+
+impl Regions {
+    /// The regions to derive for: the named ones, else the profile's.
+    pub fn or_profile(self, profile_region: Option<&str>) -> Result<Vec<ResolvedRegion>> {
+        match (self.named, profile_region) {
+            (Some(r), _) => Ok(r),
+            (None, Some(r)) => {
+                resolve_all(&[r.to_string()], "the profile's region", self.allow_unknown)
+            }
+            (None, None) => Err(CliError::Usage(self.missing.into())),
+        }
+    }
+}
+
+fn non_empty_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// One region named by a flag, else AWS_REGION, else AWS_DEFAULT_REGION,
+/// with where it came from (for messages).
+fn named_region(flag: Option<String>) -> Option<(String, &'static str)> {
+    flag.map(|r| (r, "--region")).or_else(|| {
+        non_empty_env("AWS_REGION")
+            .map(|r| (r, "AWS_REGION"))
+            .or_else(|| non_empty_env("AWS_DEFAULT_REGION").map(|r| (r, "AWS_DEFAULT_REGION")))
+    })
+}
+
+/// One optional region (verify, probe), resolved.
+fn one_region(flag: Option<String>, allow_unknown: bool) -> Result<Option<ResolvedRegion>> {
+    named_region(flag)
+        .map(|(name, from)| region::resolve(&name, allow_unknown).map_err(CliError::region(from)))
+        .transpose()
+}
+
+fn resolve_all(names: &[String], from: &str, allow: bool) -> Result<Vec<ResolvedRegion>> {
+    let mut out: Vec<ResolvedRegion> = Vec::with_capacity(names.len());
+    for name in names {
+        let r = region::resolve(name, allow).map_err(CliError::region(from))?;
+        if r.known.is_none() {
+            crate::terminal::warn(&format!(
+                "{} is not an SMTP region in this tool's table ({}); derived as asked, so check that AWS lists \
+                 {} before relying on it",
+                r.code,
+                region::TABLE_DATE,
+                r.host()
+            ));
+        }
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+fn regions(args: cli::RegionArgs) -> Result<Regions> {
+    let allow_unknown = args.allow_unknown_region;
+    let named = if args.all_regions {
+        Some(
+            region::smtp_regions()
+                .map(ResolvedRegion::from_table)
+                .collect(),
+        )
+    } else if !args.region.is_empty() {
+        Some(resolve_all(&args.region, "--region", allow_unknown)?)
+    } else {
+        match named_region(None) {
+            Some((name, from)) => Some(resolve_all(&[name], from, allow_unknown)?),
+            None => None,
+        }
+    };
+    Ok(Regions {
+        named,
+        allow_unknown,
+        missing: NO_REGION,
+    })
+}
+
+/// What the output is.
+pub enum Shape {
+    Format(Format),
+    /// A parsed `--template`, with its path as messages show it.
+    Template {
+        shown: String,
+        template: Template,
+    },
+}
+
+impl Shape {
+    /// The one rule for the user name: a format that is useless without it,
+    /// or a template that uses `{username}`. Returns the message when the
+    /// name is required.
+    pub fn needs_username(&self) -> Option<String> {
+        match self {
+            Shape::Format(f) if f.needs_username() => Some(format!(
+                "--format {f} needs the SMTP user name, and the access key ID is unknown\n  hint: pass --access-key-id AKIA… of this secret's key"
+            )),
+            Shape::Template { shown, template } if template.needs_username() => Some(format!(
+                "--template {shown}: the template uses {{username}} but the access key ID is unknown\n  hint: pass --access-key-id"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Where the output goes.
+pub enum Destination {
+    Stdout,
+    File { path: PathBuf, force: bool },
+}
+
+pub struct Derive {
+    pub secret: Secret,
+    pub regions: Regions,
+    pub version: Version,
+    pub shape: Shape,
+    pub to: Destination,
+}
+
+/// A template is a config snippet; anything larger is the wrong file.
+const MAX_TEMPLATE: usize = 64 * 1024;
+
+fn template(path: &std::path::Path) -> Result<Shape> {
+    let shown = user_path(path);
+    let label = format!("--template {shown}");
+    let (mut bytes, _) = crate::files::read_small_file(
+        path,
+        &crate::files::SmallFile {
+            label: &label,
+            cap: MAX_TEMPLATE,
+            not_a: "a template",
+            too_large: CliError::Usage,
+        },
+    )?;
+    let text = String::from_utf8(std::mem::take(&mut *bytes))
+        .map_err(|_| CliError::Usage(format!("{label} is not UTF-8 text")))?;
+    let template = Template::parse(text).map_err(|error| CliError::Template {
+        path: shown.clone(),
+        error,
+    })?;
+    Ok(Shape::Template { shown, template })
+}
+
+fn derive(args: cli::DeriveArgs) -> Result<Derive> {
+    let regions = regions(args.regions)?;
+    let several = regions.named.as_ref().is_some_and(|r| r.len() > 1);
+    let what = match &args.template {
+        Some(_) => Some("--template".to_string()),
+        None if !args.format.holds_several() => Some(format!("--format {}", args.format)),
+        None => None,
+    };
+    if let (true, Some(what)) = (several, what) {
+        return Err(CliError::Usage(format!(
+            "{what} holds one region, and several were asked for\n  hint: use --format json or text for several regions"
+        )));
+    }
+    let shape = match &args.template {
+        Some(path) => template(path)?,
+        None => Shape::Format(args.format),
+    };
+    let to = match args.out {
+        Some(path) => {
+            crate::files::out::check_target(&path, args.force)?;
+            Destination::File {
+                path,
+                force: args.force,
+            }
+        }
+        None => Destination::Stdout,
+    };
+    Ok(Derive {
+        secret: secret(args.secret),
+        regions,
+        version: if args.legacy_v2 {
+            Version::V2
+        } else {
+            Version::V4
+        },
+        shape,
+        to,
+    })
+}
+
+/// Where verify's password comes from.
+pub enum PasswordSource {
+    File(PathBuf),
+    Stdin,
+    /// SES_SMTP_PASSWORD.
+    Env,
+    Prompt,
+}
+
+pub struct Verify {
+    pub secret: Secret,
+    pub region: Option<ResolvedRegion>,
+    pub password: PasswordSource,
+    pub report: Report,
+}
+
+fn verify(args: cli::VerifyArgs) -> Result<Verify> {
+    let region = one_region(args.region, args.allow_unknown_region)?;
+    let password = match args.password_file {
+        Some(p) if p.as_os_str() == "-" => PasswordSource::Stdin,
+        Some(p) => PasswordSource::File(p),
+        None if std::env::var_os("SES_SMTP_PASSWORD").is_some() => PasswordSource::Env,
+        None => PasswordSource::Prompt,
+    };
+    let secret = secret(args.secret);
+    if matches!(password, PasswordSource::Stdin) && matches!(secret.source, Source::Stdin) {
+        return Err(CliError::Usage(
+            "standard input cannot carry both the secret and the password\n  hint: give one of them with a file".into(),
+        ));
+    }
+    Ok(Verify {
+        secret,
+        region,
+        password,
+        report: args.format.into(),
+    })
+}
+
+/// Settles parsed arguments into an invocation.
+pub fn settle(cli: Cli) -> Result<Invocation> {
+    Ok(match cli.command {
+        None => Invocation::Derive(derive(cli.derive)?),
+        Some(Command::Verify(args)) => Invocation::Verify(verify(args)?),
+        Some(Command::Vectors(cli::VectorsCommand::Check { files })) => {
+            Invocation::VectorsCheck(files)
+        }
+        Some(Command::Vectors(cli::VectorsCommand::Generate { count, seed, v2 })) => {
+            Invocation::VectorsGenerate { count, seed, v2 }
+        }
+        Some(Command::Regions(args)) => Invocation::Regions(args.format.into()),
+        Some(Command::Policy(args)) => Invocation::Policy(args),
+        #[cfg(feature = "probe")]
+        Some(Command::Probe(args)) => Invocation::Probe(probe(args)?),
+        #[cfg(not(feature = "probe"))]
+        Some(Command::Probe { .. }) => return Err(CliError::Usage(cli::NO_PROBE.into())),
+        Some(Command::Completions { shell }) => Invocation::Completions(shell),
+        Some(Command::Man) => Invocation::Man,
+    })
+}
+
+#[cfg(feature = "probe")]
+pub struct Probe {
+    pub secret: Secret,
+    /// The region named (flag or environment); else the profile's.
+    pub region: Regions,
+    /// `--endpoint`'s host, else the region's SMTP host.
+    pub host: Option<String>,
+    pub port: u16,
+    pub tls: crate::smtp::TlsMode,
+    pub timeout: std::time::Duration,
+    pub ca_file: Option<PathBuf>,
+    pub verbose: bool,
+    pub report: Report,
+}
+
+#[cfg(feature = "probe")]
+fn probe(args: cli::ProbeArgs) -> Result<Probe> {
+    use crate::smtp::{TlsMode, endpoint};
+    let (host, endpoint_port) = match &args.endpoint {
+        Some(e) => {
+            let (h, p) = endpoint::split(e)?;
+            (Some(h), p)
+        }
+        None => (None, None),
+    };
+    if endpoint_port.is_some() && args.port.is_some() {
+        return Err(CliError::Usage(
+            "give the port in --endpoint or with --port, not both".into(),
+        ));
+    }
+    let port = endpoint_port
+        .or(args.port)
+        .unwrap_or(region::STARTTLS_PORTS[0]);
+    let tls = match (args.tls, TlsMode::for_port(port)) {
+        (Some(t), _) | (None, Some(t)) => t,
+        (None, None) => {
+            return Err(CliError::Usage(format!(
+                "port {port} is not an SES SMTP port\n  hint: say how TLS starts there with --tls starttls or --tls implicit"
+            )));
+        }
+    };
+    let allow_unknown = args.allow_unknown_region;
+    Ok(Probe {
+        region: Regions {
+            named: one_region(args.region, allow_unknown)?.map(|r| vec![r]),
+            allow_unknown,
+            missing: NO_PROBE_REGION,
+        },
+        secret: secret(args.secret),
+        host,
+        port,
+        tls,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        ca_file: args.ca_file,
+        verbose: args.verbose,
+        report: args.format.into(),
+    })
+}

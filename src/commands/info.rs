@@ -1,0 +1,93 @@
+//! The subcommands that print what the tool knows: the region table, the
+//! least-privilege policy, shell completions and the man page.
+
+use crate::cli::settle::Report;
+use crate::cli::{Cli, PolicyArgs};
+use crate::error::{CliError, ExitCode, Result};
+use crate::terminal::write_stdout;
+use clap::CommandFactory;
+use ses_smtp_credentials::region::{self, REGIONS, STARTTLS_PORTS, TLS_WRAPPER_PORTS};
+
+pub fn regions(report: Report) -> Result<ExitCode> {
+    let text = match report {
+        Report::Json => {
+            let rows: Vec<serde_json::Value> = REGIONS
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "region": r.code,
+                        "name": r.name,
+                        "smtp": r.smtp,
+                        "host": r.smtp_host(),
+                        "fips_host": r.fips_host(),
+                        "ports": r.smtp.then(|| serde_json::json!({
+                            "starttls": STARTTLS_PORTS,
+                            "tls_wrapper": TLS_WRAPPER_PORTS,
+                        })),
+                    })
+                })
+                .collect();
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&rows)
+                    .map_err(|e| CliError::Internal(e.to_string()))?
+            )
+        }
+        Report::Text => {
+            let mut s = format!(
+                "SES SMTP regions (source: {}; checked {})\n\n{:<16}{:<28}{:<44}{}\n",
+                region::TABLE_SOURCE,
+                region::TABLE_DATE,
+                "REGION",
+                "NAME",
+                "SMTP HOST",
+                "FIPS HOST"
+            );
+            for r in REGIONS {
+                let host = r
+                    .smtp_host()
+                    .unwrap_or_else(|| "no SMTP endpoint (SES API only)".into());
+                let fips = r.fips_host().unwrap_or_else(|| "-".into());
+                let row = format!("{:<16}{:<28}{:<44}{}", r.code, r.name, host, fips);
+                s.push_str(row.trim_end());
+                s.push('\n');
+            }
+            s.push_str("\nPorts: STARTTLS 587, 25, 2587; TLS wrapper (implicit TLS) 465, 2465\n");
+            s
+        }
+    };
+    write_stdout(text.as_bytes())?;
+    Ok(ExitCode::Success)
+}
+
+pub fn policy(args: PolicyArgs) -> Result<ExitCode> {
+    use ses_smtp_credentials::policy::{Scope, policy};
+    if let Some(r) = &args.region {
+        region::resolve(r, true).map_err(CliError::region("--region"))?;
+    }
+    let mut scope = Scope::default();
+    scope.identity = args.identity.as_deref();
+    scope.account_id = args.account_id.as_deref();
+    scope.region = args.region.as_deref();
+    scope.from_addresses = &args.from_address;
+    let doc = policy(&scope).map_err(CliError::Policy)?;
+    let text = serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?;
+    write_stdout(format!("{text}\n").as_bytes())?;
+    Ok(ExitCode::Success)
+}
+
+pub fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "ses-smtp-password", &mut buf);
+    write_stdout(&buf)?;
+    Ok(ExitCode::Success)
+}
+
+pub fn man() -> Result<ExitCode> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buf)
+        .map_err(CliError::io("could not render the man page"))?;
+    write_stdout(&buf)?;
+    Ok(ExitCode::Success)
+}

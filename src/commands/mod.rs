@@ -1,0 +1,43 @@
+//! One file per subcommand; each takes the settled invocation's plain
+//! values, never clap's types.
+
+mod derive;
+mod info;
+#[cfg(feature = "probe")]
+mod probe;
+mod vectors;
+mod verify;
+
+use crate::cli::settle::{self, Invocation};
+use crate::cli::{Cli, report};
+use crate::error::{ExitCode, Result};
+
+/// Parse, settle, run, and map the error to an exit code in one place.
+pub fn main() -> ExitCode {
+    use clap::Parser;
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return report::clap_error(e),
+    };
+    settle::settle(cli)
+        .and_then(run)
+        .unwrap_or_else(|e| e.report())
+}
+
+/// Runs one invocation.
+pub fn run(invocation: Invocation) -> Result<ExitCode> {
+    match invocation {
+        Invocation::Derive(args) => derive::run(args),
+        Invocation::Verify(args) => verify::run(args),
+        Invocation::VectorsCheck(files) => vectors::check(&files),
+        Invocation::VectorsGenerate { count, seed, v2 } => {
+            vectors::generate(count, seed.as_deref(), v2)
+        }
+        Invocation::Regions(report) => info::regions(report),
+        Invocation::Policy(args) => info::policy(args),
+        #[cfg(feature = "probe")]
+        Invocation::Probe(args) => probe::run(args),
+        Invocation::Completions(shell) => info::completions(shell),
+        Invocation::Man => info::man(),
+    }
+}

@@ -1,0 +1,99 @@
+//! `probe`: log in to the SES SMTP endpoint with the derived credentials and
+//! report what happened, with the likely causes when it failed.
+
+use crate::cli::settle::{Probe, Report};
+use crate::error::{CliError, ExitCode, Result};
+use crate::smtp::{Login, Outcome, Target, diagnosis};
+use crate::source;
+use crate::terminal::write_stdout;
+use ses_smtp_credentials::derive::derive_v4;
+
+pub fn run(args: Probe) -> Result<ExitCode> {
+    let found = source::find_secret(&args.secret, true)?;
+    let username = source::settle_username(&found, args.secret.access_key_id.as_deref())?
+        .ok_or_else(|| {
+            CliError::Usage(
+                "probe needs the SMTP user name, and the access key ID is unknown\n  hint: pass --access-key-id AKIA… of this secret's key".into(),
+            )
+        })?;
+    let mut regions = args.region.or_profile(found.profile_region.as_deref())?;
+    let region = regions.remove(0);
+    let port = args.port;
+    let tls = args.tls;
+    let password = derive_v4(&found.credentials.secret, &region.code);
+    let target = Target {
+        host: args.host.unwrap_or_else(|| region.host()),
+        port,
+        tls,
+        timeout: args.timeout,
+        ca_file: args.ca_file,
+        verbose: args.verbose,
+    };
+    let login = Login {
+        username: username.as_str(),
+        password: password.expose(),
+    };
+    let (outcome, facts) = crate::smtp::probe(&target, &login)?;
+    let advice = diagnosis(&outcome, &region.code, port);
+    let text = match args.report {
+        Report::Json => {
+            let v = serde_json::json!({
+                "accepted": matches!(outcome, Outcome::Accepted { .. }),
+                "outcome": outcome.kind(),
+                "code": outcome.code(),
+                "reply": outcome.reply(),
+                "detail": outcome.detail(),
+                "host": target.host,
+                "port": target.port,
+                "tls": tls.name(),
+                "tls_version": facts.tls_version,
+                "mechanism": facts.mechanism,
+                "username": username.as_str(),
+                "region": region.code,
+                "diagnosis": advice,
+            });
+            format!("{v}\n")
+        }
+        Report::Text => {
+            let place = format!(
+                "{}:{}",
+                ses_smtp_credentials::redact::user_text(&target.host),
+                target.port
+            );
+            let mut t = match &outcome {
+                Outcome::Accepted { code, reply } => {
+                    format!("accepted: {place} answered {code} {reply} to {username}\n")
+                }
+                Outcome::Rejected { code, reply } => {
+                    format!("rejected: {place} answered {code} {reply}\n")
+                }
+                Outcome::Temporary { code, reply } => {
+                    format!("temporary failure: {place} answered {code} {reply}\n")
+                }
+                Outcome::Tls { detail } => format!("TLS failure with {place}: {detail}\n"),
+                Outcome::Network { detail, .. } => {
+                    format!("network failure with {place}: {detail}\n")
+                }
+                Outcome::Protocol { detail } => {
+                    format!("protocol failure with {place}: {detail}\n")
+                }
+            };
+            if matches!(outcome, Outcome::Accepted { .. }) {
+                t.push_str(&format!("  {}\n", advice[0]));
+            } else {
+                t.push_str("  likely causes, most likely first:\n");
+                for (i, a) in advice.iter().enumerate() {
+                    t.push_str(&format!("  {}. {a}\n", i + 1));
+                }
+            }
+            t
+        }
+    };
+    write_stdout(text.as_bytes())?;
+    Ok(match outcome {
+        Outcome::Accepted { .. } => ExitCode::Success,
+        Outcome::Rejected { .. } => ExitCode::Rejected,
+        Outcome::Temporary { .. } => ExitCode::Temporary,
+        _ => ExitCode::Network,
+    })
+}

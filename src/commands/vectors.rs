@@ -1,0 +1,155 @@
+//! `vectors check` and `vectors generate`: known-answer vector files, so CI
+//! can pin any implementation.
+
+use crate::error::{CliError, ExitCode, Result};
+use crate::terminal::check_stdout_open;
+use ses_smtp_credentials::redact::user_path;
+use ses_smtp_credentials::vectors::{self, Stream};
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// A vector line is a few hundred bytes; one longer than this is reported
+/// and skipped.
+const MAX_LINE: usize = 64 * 1024;
+/// A file with no line end in this many bytes (`/dev/zero`) is not read on.
+const MAX_SKIP: usize = 1 << 20;
+
+enum LineRead {
+    Line,
+    End,
+    /// Longer than [`MAX_LINE`]; the rest of it was skipped.
+    TooLong,
+    /// No line end within [`MAX_SKIP`] bytes.
+    NoLineEnd,
+}
+
+/// Reads one line into `line` (at most [`MAX_LINE`] bytes held), so that
+/// memory stays bounded whatever the file holds.
+fn next_line(reader: &mut dyn std::io::BufRead, line: &mut Vec<u8>) -> std::io::Result<LineRead> {
+    use std::io::{BufRead, Read};
+    let n = (&mut *reader)
+        .take(MAX_LINE as u64 + 1)
+        .read_until(b'\n', line)?;
+    if n == 0 {
+        return Ok(LineRead::End);
+    }
+    if line.len() <= MAX_LINE || line.ends_with(b"\n") {
+        return Ok(LineRead::Line);
+    }
+    line.clear();
+    let mut skipped = 0;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(LineRead::TooLong);
+        }
+        if let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            reader.consume(i + 1);
+            return Ok(LineRead::TooLong);
+        }
+        let len = buf.len();
+        reader.consume(len);
+        skipped += len;
+        if skipped > MAX_SKIP {
+            return Ok(LineRead::NoLineEnd);
+        }
+    }
+}
+
+/// A vector file, read line by line so that a large file is never held
+/// whole in memory.
+fn open_vector_file(path: &Path) -> Result<Box<dyn BufRead>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(BufReader::new(std::io::stdin())));
+    }
+    let f =
+        File::open(path).map_err(CliError::io(format!("could not read {}", user_path(path))))?;
+    Ok(Box::new(BufReader::new(f)))
+}
+
+fn stdout_error(e: std::io::Error) -> CliError {
+    CliError::io("could not write to standard output")(e)
+}
+
+pub fn check(files: &[PathBuf]) -> Result<ExitCode> {
+    check_stdout_open()?;
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for path in files {
+        let mut reader = open_vector_file(path)?;
+        let name = user_path(path);
+        let mut raw = Vec::new();
+        let mut number = 0usize;
+        loop {
+            raw.clear();
+            let read = next_line(&mut reader, &mut raw)
+                .map_err(CliError::io(format!("could not read {name}")))?;
+            number += 1;
+            let verdict = match read {
+                LineRead::End => break,
+                LineRead::TooLong => Some(format!(
+                    "MALFORMED: the line is longer than {MAX_LINE} bytes"
+                )),
+                LineRead::NoLineEnd => {
+                    failed += 1;
+                    writeln!(
+                        out,
+                        "{name}:{number}: MALFORMED: no line end within {MAX_SKIP} bytes; \
+                         not a vector file, stopped reading it"
+                    )
+                    .map_err(stdout_error)?;
+                    break;
+                }
+                LineRead::Line => match std::str::from_utf8(&raw) {
+                    Err(_) => Some("MALFORMED: not UTF-8 text".to_string()),
+                    Ok(line) => match vectors::check_line(line.trim_end_matches(['\n', '\r'])) {
+                        Ok(None) => None,
+                        Ok(Some(c)) if c.ok => {
+                            passed += 1;
+                            None
+                        }
+                        Ok(Some(c)) => Some(format!(
+                            "FAILED: version {} region {}: the password does not match the secret",
+                            c.version,
+                            c.region.as_deref().unwrap_or("(none)")
+                        )),
+                        Err(e) => Some(format!("MALFORMED: {e}")),
+                    },
+                },
+            };
+            if let Some(why) = verdict {
+                failed += 1;
+                writeln!(out, "{name}:{number}: {why}").map_err(stdout_error)?;
+            }
+        }
+    }
+    writeln!(out, "{passed} passed, {failed} failed").map_err(stdout_error)?;
+    out.flush().map_err(stdout_error)?;
+    Ok(if failed > 0 || passed == 0 {
+        ExitCode::Mismatch
+    } else {
+        ExitCode::Success
+    })
+}
+
+pub fn generate(count: usize, seed: Option<&str>, v2: bool) -> Result<ExitCode> {
+    check_stdout_open()?;
+    let mut stream = match seed {
+        Some(s) => Stream::from_seed(s),
+        None => {
+            let mut key = [0u8; 32];
+            getrandom::fill(&mut key)
+                .map_err(|e| CliError::Io(format!("could not get random bytes: {e}")))?;
+            Stream::from_key(key)
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for i in 0..count {
+        writeln!(out, "{}", vectors::generate_line(&mut stream, i, v2)).map_err(stdout_error)?;
+    }
+    out.flush().map_err(stdout_error)?;
+    Ok(ExitCode::Success)
+}

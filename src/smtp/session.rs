@@ -1,0 +1,387 @@
+//! The SMTP dialogue. Every reply (all its lines) must arrive within the
+//! timeout and the whole session within ten; the server's text is shown
+//! only with our credentials masked and controls escaped.
+
+use super::tls::{describe_tls, tls_config};
+use super::wire::{Conn, MAX_REPLY, Reply, SESSION_TIMEOUTS, Stop, shown_reply, timed_out};
+use super::{Facts, Login, Outcome, Target, TlsMode};
+use crate::error::Result;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, ClientConnection, StreamOwned};
+use std::io::{self, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::Instant;
+use zeroize::Zeroizing;
+
+struct Session<'t> {
+    conn: Conn,
+    buf: Vec<u8>,
+    target: &'t Target,
+    /// Strings that must never be printed (the password and the AUTH
+    /// blobs), masked in the server's replies.
+    secrets: Vec<Zeroizing<String>>,
+    /// The whole session ends by then, whatever the server does.
+    session_deadline: Instant,
+}
+
+impl Session<'_> {
+    fn say(&self, line: &str) {
+        if self.target.verbose {
+            let _ = writeln!(io::stderr(), "probe: {line}");
+        }
+    }
+
+    /// Reads one line; `deadline` is when the whole reply must be in.
+    fn read_line(&mut self, deadline: Instant) -> Result<String, Stop> {
+        loop {
+            if let Some(i) = self.buf.windows(2).position(|w| w == b"\r\n") {
+                let line: Vec<u8> = self.buf.drain(..i + 2).collect();
+                return Ok(String::from_utf8_lossy(&line[..i]).into_owned());
+            }
+            if self.buf.len() > 4096 {
+                return Err(Stop::Protocol(
+                    "the server sent a line longer than 4096 bytes".into(),
+                ));
+            }
+            // Each read may wait only for what is left of the reply's time:
+            // a server that trickles a byte at a time cannot stretch it.
+            let left = deadline
+                .min(self.session_deadline)
+                .saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(timed_out());
+            }
+            self.conn.set_read_timeout(left)?;
+            let mut chunk = [0u8; 1024];
+            let n = match self.conn.read(&mut chunk) {
+                Ok(n) => n,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    return Err(timed_out());
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if n == 0 {
+                return Err(Stop::Io(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the server closed the connection",
+                )));
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    /// Reads a whole (possibly multi-line) reply, which must arrive within
+    /// the timeout.
+    fn reply(&mut self) -> Result<Reply, Stop> {
+        let deadline = Instant::now() + self.target.timeout;
+        let mut lines = Vec::new();
+        let mut size = 0;
+        loop {
+            let line = self.read_line(deadline)?;
+            let code = line.get(..3).and_then(|c| c.parse::<u16>().ok());
+            let Some(code) = code.filter(|c| (200..600).contains(c)) else {
+                return Err(Stop::Protocol("the server's reply is not SMTP".into()));
+            };
+            let more = line.as_bytes().get(3) == Some(&b'-');
+            size += line.len();
+            if size > MAX_REPLY || lines.len() >= 100 {
+                return Err(Stop::Protocol(format!(
+                    "the server's reply is longer than {MAX_REPLY} bytes or 100 lines"
+                )));
+            }
+            lines.push(line.get(4..).unwrap_or("").to_string());
+            if !more {
+                let reply = Reply {
+                    code,
+                    text: shown_reply(&lines, &self.secrets),
+                    lines,
+                };
+                self.say(&format!("< {} {}", reply.code, reply.text));
+                return Ok(reply);
+            }
+        }
+    }
+
+    fn expect(&mut self, want: u16) -> Result<Reply, Stop> {
+        let r = self.reply()?;
+        if r.code == want {
+            Ok(r)
+        } else {
+            Err(Stop::Reply(r))
+        }
+    }
+
+    fn send(&mut self, line: &str) -> Result<(), Stop> {
+        self.say(&format!("> {line}"));
+        self.send_quiet(line.as_bytes())
+    }
+
+    /// Sends a line without logging it (credentials).
+    fn send_quiet(&mut self, bytes: &[u8]) -> Result<(), Stop> {
+        self.conn.write_all(bytes)?;
+        self.conn.write_all(b"\r\n")?;
+        self.conn.flush()?;
+        Ok(())
+    }
+
+    fn ehlo(&mut self, name: &str) -> Result<Vec<String>, Stop> {
+        self.send(&format!("EHLO {name}"))?;
+        let r = self.expect(250)?;
+        Ok(r.lines
+            .iter()
+            .map(|l| l.trim().to_ascii_uppercase())
+            .collect())
+    }
+
+    fn start_tls(&mut self, config: &Arc<ClientConfig>, facts: &mut Facts) -> Result<(), Stop> {
+        // Bytes that arrived before the handshake would be read as if they
+        // came over TLS (STARTTLS command injection): refuse them.
+        if !self.buf.is_empty() {
+            return Err(Stop::Protocol(
+                "the server sent data before the TLS handshake (STARTTLS injection); refusing to continue".into(),
+            ));
+        }
+        let name = ServerName::try_from(self.target.host.clone()).map_err(|_| {
+            Stop::Tls(format!(
+                "{} is not a valid TLS server name",
+                ses_smtp_credentials::redact::user_text(&self.target.host)
+            ))
+        })?;
+        let tcp = match std::mem::replace(&mut self.conn, Conn::Moving) {
+            Conn::Plain(tcp) => tcp,
+            _ => return Err(Stop::Protocol("TLS is already up".into())),
+        };
+        let client =
+            ClientConnection::new(config.clone(), name).map_err(|e| Stop::Tls(describe_tls(&e)))?;
+        let mut tls = StreamOwned::new(client, tcp);
+        // The handshake, too, must be over within the timeout, however
+        // slowly the server sends it.
+        let deadline = (Instant::now() + self.target.timeout).min(self.session_deadline);
+        while tls.conn.is_handshaking() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(timed_out());
+            }
+            tls.sock.set_read_timeout(Some(left))?;
+            tls.conn.complete_io(&mut tls.sock)?;
+        }
+        let version = match tls.conn.protocol_version() {
+            Some(rustls::ProtocolVersion::TLSv1_3) => "TLS 1.3",
+            Some(rustls::ProtocolVersion::TLSv1_2) => "TLS 1.2",
+            _ => "TLS",
+        };
+        self.say(&format!(
+            "{version} established; certificate verified for {}",
+            ses_smtp_credentials::redact::user_text(&self.target.host)
+        ));
+        facts.tls_version = Some(version.to_string());
+        self.conn = Conn::Tls(Box::new(tls));
+        Ok(())
+    }
+
+    fn auth(
+        &mut self,
+        login: &Login<'_>,
+        offered: &[String],
+        facts: &mut Facts,
+    ) -> Result<Reply, Stop> {
+        let mechanisms: Vec<&str> = offered
+            .iter()
+            .filter_map(|l| l.strip_prefix("AUTH ").or_else(|| l.strip_prefix("AUTH=")))
+            .flat_map(|m| m.split_whitespace())
+            .collect();
+        let (user, pass) = (login.username.as_bytes(), login.password.as_bytes());
+        if mechanisms.contains(&"PLAIN") {
+            facts.mechanism = Some("PLAIN");
+            // "\0user\0pass", base64, in buffers sized once and wiped.
+            let mut raw = Zeroizing::new(Vec::with_capacity(2 + user.len() + pass.len()));
+            raw.push(0);
+            raw.extend_from_slice(user);
+            raw.push(0);
+            raw.extend_from_slice(pass);
+            let mut line = Zeroizing::new(String::with_capacity(11 + raw.len().div_ceil(3) * 4));
+            line.push_str("AUTH PLAIN ");
+            STANDARD.encode_string(&raw[..], &mut line);
+            self.secrets.push(Zeroizing::new(line[11..].to_string()));
+            self.say("> AUTH PLAIN (credentials not shown)");
+            self.send_quiet(line.as_bytes())?;
+            return self.reply();
+        }
+        if mechanisms.contains(&"LOGIN") {
+            facts.mechanism = Some("LOGIN");
+            // Any answer but 334 ends the exchange and is judged as AUTH's.
+            self.send("AUTH LOGIN")?;
+            let r = self.reply()?;
+            if r.code != 334 {
+                return Ok(r);
+            }
+            let user_b64 = Zeroizing::new(STANDARD.encode(user));
+            self.say("> (user name, base64)");
+            self.send_quiet(user_b64.as_bytes())?;
+            let r = self.reply()?;
+            if r.code != 334 {
+                return Ok(r);
+            }
+            let pass_b64 = Zeroizing::new(STANDARD.encode(pass));
+            self.secrets.push(Zeroizing::new(pass_b64.to_string()));
+            self.say("> (password, base64; not shown)");
+            self.send_quiet(pass_b64.as_bytes())?;
+            return self.reply();
+        }
+        Err(Stop::Protocol(if mechanisms.is_empty() {
+            "the server offers no AUTH after TLS; it is not an SES SMTP endpoint, or a proxy in between strips AUTH"
+                .into()
+        } else {
+            "the server offers neither AUTH PLAIN nor AUTH LOGIN".into()
+        }))
+    }
+}
+
+fn connect(target: &Target, session_deadline: Instant) -> io::Result<TcpStream> {
+    let addrs: Vec<_> = (target.host.as_str(), target.port)
+        .to_socket_addrs()?
+        .collect();
+    let mut last = io::Error::new(
+        io::ErrorKind::NotFound,
+        "the host name resolved to no address",
+    );
+    for addr in addrs {
+        let left = session_deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "connect timed out"));
+        }
+        match TcpStream::connect_timeout(&addr, target.timeout.min(left)) {
+            Ok(s) => {
+                s.set_read_timeout(Some(target.timeout))?;
+                s.set_write_timeout(Some(target.timeout))?;
+                return Ok(s);
+            }
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+fn io_outcome(e: io::Error) -> Outcome {
+    let timed_out = matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    );
+    Outcome::Network {
+        detail: if timed_out {
+            "no answer within the timeout".into()
+        } else {
+            e.to_string()
+        },
+        timed_out,
+    }
+}
+
+fn stop_outcome(stop: Stop) -> Outcome {
+    match stop {
+        Stop::Io(e) => io_outcome(e),
+        Stop::Tls(detail) => Outcome::Tls { detail },
+        Stop::Protocol(detail) => Outcome::Protocol { detail },
+        Stop::Reply(r) if (400..500).contains(&r.code) => Outcome::Temporary {
+            code: r.code,
+            reply: r.text,
+        },
+        Stop::Reply(r) => Outcome::Protocol {
+            detail: format!("unexpected reply {} {}", r.code, r.text),
+        },
+    }
+}
+
+/// Runs the probe. Setup errors (a bad --ca-file) are errors; everything
+/// the network does is an [`Outcome`].
+pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts)> {
+    let config = tls_config(target.ca_file.as_deref())?;
+    let mut facts = Facts::default();
+    if target.verbose {
+        let _ = writeln!(
+            io::stderr(),
+            "probe: connecting to {}:{} ({})",
+            ses_smtp_credentials::redact::user_text(&target.host),
+            target.port,
+            match target.tls {
+                TlsMode::Starttls => "STARTTLS",
+                TlsMode::Implicit => "TLS from the first byte",
+            }
+        );
+    }
+    let session_deadline = Instant::now() + target.timeout * SESSION_TIMEOUTS;
+    let tcp = match connect(target, session_deadline) {
+        Ok(s) => s,
+        Err(e) => return Ok((io_outcome(e), facts)),
+    };
+    let ehlo_name = match tcp.local_addr() {
+        Ok(std::net::SocketAddr::V4(a)) => format!("[{}]", a.ip()),
+        Ok(std::net::SocketAddr::V6(a)) => format!("[IPv6:{}]", a.ip()),
+        Err(_) => "[127.0.0.1]".into(),
+    };
+    let mut s = Session {
+        conn: Conn::Plain(tcp),
+        buf: Vec::new(),
+        target,
+        secrets: vec![Zeroizing::new(login.password.to_string())],
+        session_deadline,
+    };
+    let result = (|| -> Result<Reply, Stop> {
+        if target.tls == TlsMode::Implicit {
+            s.start_tls(&config, &mut facts)?;
+        }
+        s.expect(220)?;
+        let mut offered = s.ehlo(&ehlo_name)?;
+        if target.tls == TlsMode::Starttls {
+            if !offered.iter().any(|l| l == "STARTTLS") {
+                return Err(Stop::Protocol(
+                    "the server does not offer STARTTLS; credentials are never sent without TLS"
+                        .into(),
+                ));
+            }
+            s.send("STARTTLS")?;
+            s.expect(220)?;
+            s.start_tls(&config, &mut facts)?;
+            offered = s.ehlo(&ehlo_name)?;
+        }
+        let r = s.auth(login, &offered, &mut facts)?;
+        Ok(r)
+    })();
+    // Only 235 accepts and only 5xx rejects; anything else in answer to
+    // AUTH (334 left hanging, 250…) is a server not speaking SMTP AUTH.
+    let outcome = match result {
+        Ok(r) if r.code == 235 => Outcome::Accepted {
+            code: r.code,
+            reply: r.text,
+        },
+        Ok(r) if (400..500).contains(&r.code) => Outcome::Temporary {
+            code: r.code,
+            reply: r.text,
+        },
+        Ok(r) if (500..600).contains(&r.code) => Outcome::Rejected {
+            code: r.code,
+            reply: r.text,
+        },
+        Ok(r) => Outcome::Protocol {
+            detail: format!(
+                "the server answered AUTH with {} {}, which neither accepts nor rejects",
+                r.code, r.text
+            ),
+        },
+        Err(stop) => stop_outcome(stop),
+    };
+    // Say goodbye where the conversation still stands; its answer does not
+    // change the outcome.
+    if !matches!(outcome, Outcome::Network { .. } | Outcome::Tls { .. }) {
+        let _ = s.send("QUIT").and_then(|()| s.reply().map(|_| ()));
+    }
+    Ok((outcome, facts))
+}

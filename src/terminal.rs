@@ -1,0 +1,148 @@
+//! Everything about the process and its terminal: start-up hardening (core
+//! dumps off, no panic payload, standard descriptors guarded, SIGPIPE), the
+//! no-echo prompt and its signals, writing to standard output and warnings.
+
+use crate::error::{CliError, Result};
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use zeroize::Zeroizing;
+
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the tool was started with standard output closed (`>&-`).
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// Descriptors 0, 1 and 2 closed at start are opened on /dev/null, so that
+/// no file the tool opens later takes their number (a password written to
+/// "standard output" must never land in the secret's own file). A closed
+/// standard output is remembered: writing output to it is an error.
+fn guard_standard_descriptors() {
+    for fd in 0..=2 {
+        // SAFETY: fcntl(F_GETFD) only asks whether the descriptor is open.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1 {
+            continue;
+        }
+        let flags = if fd == 0 {
+            libc::O_RDONLY
+        } else {
+            libc::O_WRONLY
+        };
+        // SAFETY: open returns the lowest free descriptor, which is `fd`.
+        unsafe { libc::open(c"/dev/null".as_ptr(), flags) };
+        if fd == 1 {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Guards the standard descriptors, turns core dumps off and installs a
+/// panic hook that prints no payload.
+pub fn start() {
+    guard_standard_descriptors();
+    // As std's start-up does: a closed pipe is an EPIPE error the tool
+    // reports, not a silent death by SIGPIPE.
+    // SAFETY: sets a signal disposition; no handler code runs.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    #[cfg(unix)]
+    disable_core_dumps();
+    std::panic::set_hook(Box::new(|info| {
+        // The payload could hold secret material: print only where.
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: internal error{place} (details withheld, as they could hold secret material); \
+             please report this bug"
+        );
+    }));
+}
+
+#[cfg(unix)]
+fn disable_core_dumps() {
+    let zero = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain system calls on values we own; failure only leaves the
+    // defaults in place, which we cannot do better than.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn note_interrupt(_: libc::c_int) {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Asks on /dev/tty with echo off (rpassword). rpassword answers Ctrl-C by
+/// raising SIGINT before it restores the terminal, which would leave the
+/// user's terminal raw. So while it reads, SIGINT only sets a flag (and
+/// interrupts the read); once rpassword has restored the terminal, the
+/// default action is put back and SIGINT raised again.
+pub fn prompt_hidden(prompt: &str) -> std::io::Result<Zeroizing<String>> {
+    INTERRUPTED.store(false, std::sync::atomic::Ordering::SeqCst);
+    // SAFETY: sigaction with a handler that only stores to an atomic; the
+    // previous action is saved and put back below.
+    let mut previous: libc::sigaction = unsafe { std::mem::zeroed() };
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = note_interrupt as *const () as libc::sighandler_t;
+        // No SA_RESTART: a signal interrupts the blocking read.
+        action.sa_flags = 0;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGINT, &action, &mut previous);
+    }
+    let typed = rpassword::prompt_password(prompt).map(Zeroizing::new);
+    unsafe { libc::sigaction(libc::SIGINT, &previous, std::ptr::null_mut()) };
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        drop(typed);
+        // The terminal is restored now: end as an interrupted process does.
+        unsafe { libc::raise(libc::SIGINT) };
+        return Err(std::io::Error::from(std::io::ErrorKind::Interrupted));
+    }
+    typed
+}
+
+/// Whether a controlling terminal can be opened for a prompt.
+pub fn has_tty() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok_and(|t| t.is_terminal())
+}
+
+/// A warning on stderr (never with a secret in it).
+pub fn warn(message: &str) {
+    let _ = writeln!(std::io::stderr(), "warning: {message}");
+}
+
+/// A standard output closed at start (`>&-`) is an error, not output
+/// silently thrown away.
+pub fn check_stdout_open() -> Result<()> {
+    if stdout_closed() {
+        return Err(CliError::Io(
+            "standard output is closed, so nothing was written\n  hint: redirect it to a file or a pipe, or use --out"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes and flushes explicitly: a closed pipe or a full disk is an error
+/// the user sees.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    check_stdout_open()?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(CliError::io("could not write to standard output"))
+}
