@@ -48,6 +48,16 @@ pub fn clap_error(err: clap::Error) -> ExitCode {
         | ErrorKind::MissingRequiredArgument
         | ErrorKind::MissingSubcommand
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.render().to_string(),
+        // A mistyped subcommand: the word may be a secret, so it is not
+        // shown; clap's suggestion (a subcommand's own name) is.
+        ErrorKind::InvalidSubcommand => {
+            let tip = context(&err, ContextKind::SuggestedSubcommand)
+                .map(|s| format!("\n  tip: a similar subcommand exists: '{s}'"))
+                .unwrap_or_default();
+            format!(
+                "error: unrecognized subcommand (not shown, in case it is a secret){tip}\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n"
+            )
+        }
         ErrorKind::UnknownArgument => {
             // Show an unknown flag's name, never a bare word or a value.
             let shown = context(&err, ContextKind::InvalidArg)
@@ -55,7 +65,8 @@ pub fn clap_error(err: clap::Error) -> ExitCode {
                 .map(|a| a.split('=').next().unwrap_or_default().to_string());
             match shown {
                 Some(flag) => format!(
-                    "error: unexpected argument '{flag}'\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n"
+                    "error: unexpected argument '{}'\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n",
+                    ses_smtp_credentials::redact::user_text(&flag)
                 ),
                 None => format!(
                     "error: unexpected argument (not shown, in case it is a secret)\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n"
