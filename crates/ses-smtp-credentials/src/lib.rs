@@ -7,7 +7,7 @@
 //!
 //! Where things live:
 //!
-//! - [`derive`]: the V4 derivation (and the deprecated V2), in zeroizing
+//! - [`derive`](mod@derive): the V4 derivation (and the deprecated V2), in zeroizing
 //!   buffers of fixed size; [`SecretKey`] and [`SmtpPassword`] have redacted
 //!   `Debug`.
 //! - [`input`]: what users feed in (a raw secret, `aws iam
@@ -18,7 +18,7 @@
 //! - [`region`]: the table of SES SMTP regions, host names and ports.
 //! - [`output`]: the output [`Format`]s and user [`Template`]s, rendered into
 //!   a fixed, zeroizing buffer.
-//! - [`verify`]: "is this password this key's, for this region?"
+//! - [`verify`](mod@verify): "is this password this key's, for this region?"
 //! - [`vectors`]: known-answer vector files (check and generate).
 //! - [`policy`]: the least-privilege IAM policy of an SMTP user.
 //! - [`redact`]: the one way user-typed text is shown in a message.

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Packages both crates as crates.io would get them, unpacks the .crate files
+# and builds their tests from there: what is left out of a package (a file
+# a test includes, a data file) shows up here, not after publishing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo package --workspace --locked --quiet
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+for c in target/package/ses-smtp-credentials-"$version".crate target/package/ses-smtp-password-"$version".crate; do
+  tar -xzf "$c" -C "$dir"
+done
+lib="$dir/ses-smtp-credentials-$version"
+bin="$dir/ses-smtp-password-$version"
+export CARGO_TARGET_DIR="$PWD/target/packaged"
+# The library carries its vectors and suites: its tests run from the package.
+(cd "$lib" && cargo test --quiet)
+# The library is not on crates.io yet: the binary builds against the
+# packaged one.
+(cd "$bin" && cargo test --quiet --no-run \
+  --config "patch.crates-io.ses-smtp-credentials.path='$lib'")
+echo "packaged crates: the library's tests pass and the binary's build from the .crate files"
