@@ -8,7 +8,13 @@ mod common;
 #[test]
 fn probe_says_this_build_has_none() {
     let out = common::run_with_stdin(
-        common::tool().args(["probe", "--region", "us-east-1", "--endpoint", "localhost:1"]),
+        common::tool().args([
+            "probe",
+            "--region",
+            "us-east-1",
+            "--endpoint",
+            "localhost:1",
+        ]),
         b"",
     );
     assert_eq!(out.status.code(), Some(2), "{out:?}");
