@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the whole suite 20 times, then the pty and probe tests 50 times each,
+# idle and under CPU load (one busy loop per core), with --test-threads at
+# its default; prints one line per batch. A flaky test is a failing test.
+#   bash scripts/stress-tests.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+logs=$(mktemp -d)
+cargo test --locked --no-run -q 2>&1 | tail -2
+batch() { # label, runs, cargo test args...
+  local label=$1 runs=$2; shift 2
+  local pass=0 fail=0
+  for i in $(seq 1 "$runs"); do
+    if cargo test --locked -q "$@" > "$logs/$label-$i.log" 2>&1; then
+      pass=$((pass + 1))
+    else
+      fail=$((fail + 1)); echo "$label run $i FAILED (log: $logs/$label-$i.log)"
+    fi
+  done
+  echo "$label: $pass passed, $fail failed of $runs"
+}
+batch "whole suite" 20
+batch "pty (idle)" 50 --test pty
+batch "probe (idle)" 50 --test probe
+busy=()
+for _ in $(seq 1 "$(nproc)"); do yes > /dev/null & busy+=($!); done
+batch "pty (under load)" 50 --test pty
+batch "probe (under load)" 50 --test probe
+kill "${busy[@]}"
