@@ -1,6 +1,7 @@
 //! The command-line definition. No option takes a secret: argv is visible
 //! in `ps` and shell history.
 
+pub mod regions;
 pub mod report;
 pub mod settle;
 

@@ -4,10 +4,13 @@
 //! the output plan (format or template, destination, whether the user name
 //! is required). Commands take these, never clap's types.
 
+#[cfg(feature = "probe")]
+use crate::cli::regions::NO_PROBE_REGION;
+use crate::cli::regions::{Regions, one_region, regions};
 use crate::cli::{self, Cli, Command, VerdictFormat};
 use crate::error::{CliError, Result};
 use ses_smtp_credentials::redact::user_path;
-use ses_smtp_credentials::region::{self, ResolvedRegion};
+use ses_smtp_credentials::region::ResolvedRegion;
 use ses_smtp_credentials::{Format, SecretPolicy, Template, Version};
 use std::path::PathBuf;
 
@@ -22,11 +25,19 @@ pub enum Invocation {
         v2: bool,
     },
     Regions(Report),
-    Policy(cli::PolicyArgs),
+    Policy(Policy),
     #[cfg(feature = "probe")]
     Probe(Probe),
     Completions(clap_complete::Shell),
     Man,
+}
+
+/// What to scope the printed IAM policy to (see the library's `Scope`).
+pub struct Policy {
+    pub identity: Option<String>,
+    pub account_id: Option<String>,
+    pub region: Option<String>,
+    pub from_addresses: Vec<String>,
 }
 
 /// How a verdict or report is printed.
@@ -80,97 +91,6 @@ fn secret(args: cli::SecretArgs) -> Secret {
         access_key_id: args.access_key_id,
         policy: SecretPolicy::default().allow_unusual(args.allow_unusual_secret),
     }
-}
-
-/// The regions asked for, resolved; `None` when nothing named one (then the
-/// profile's region may, once the secret is read).
-pub struct Regions {
-    pub named: Option<Vec<ResolvedRegion>>,
-    pub allow_unknown: bool,
-    /// The message when no region is named anywhere.
-    pub missing: &'static str,
-}
-
-const NO_REGION: &str = "no region given\n  hint: pass --region REGION (SMTP passwords differ per region), or set AWS_REGION";
-#[cfg(feature = "probe")]
-const NO_PROBE_REGION: &str =
-    "no region given\n  hint: pass --region REGION (the password and the endpoint depend on it)";
-
-impl Regions {
-    /// The regions to derive for: the named ones, else the profile's.
-    pub fn or_profile(self, profile_region: Option<&str>) -> Result<Vec<ResolvedRegion>> {
-        match (self.named, profile_region) {
-            (Some(r), _) => Ok(r),
-            (None, Some(r)) => {
-                resolve_all(&[r.to_string()], "the profile's region", self.allow_unknown)
-            }
-            (None, None) => Err(CliError::Usage(self.missing.into())),
-        }
-    }
-}
-
-fn non_empty_env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// One region named by a flag, else AWS_REGION, else AWS_DEFAULT_REGION,
-/// with where it came from (for messages).
-fn named_region(flag: Option<String>) -> Option<(String, &'static str)> {
-    flag.map(|r| (r, "--region")).or_else(|| {
-        non_empty_env("AWS_REGION")
-            .map(|r| (r, "AWS_REGION"))
-            .or_else(|| non_empty_env("AWS_DEFAULT_REGION").map(|r| (r, "AWS_DEFAULT_REGION")))
-    })
-}
-
-/// One optional region (verify, probe), resolved.
-fn one_region(flag: Option<String>, allow_unknown: bool) -> Result<Option<ResolvedRegion>> {
-    named_region(flag)
-        .map(|(name, from)| region::resolve(&name, allow_unknown).map_err(CliError::region(from)))
-        .transpose()
-}
-
-fn resolve_all(names: &[String], from: &str, allow: bool) -> Result<Vec<ResolvedRegion>> {
-    let mut out: Vec<ResolvedRegion> = Vec::with_capacity(names.len());
-    for name in names {
-        let r = region::resolve(name, allow).map_err(CliError::region(from))?;
-        if r.known.is_none() {
-            crate::terminal::warn(&format!(
-                "{} is not an SMTP region in this tool's table ({}); derived as asked, so check that AWS lists \
-                 {} before relying on it",
-                r.code,
-                region::TABLE_DATE,
-                r.host()
-            ));
-        }
-        if !out.contains(&r) {
-            out.push(r);
-        }
-    }
-    Ok(out)
-}
-
-fn regions(args: cli::RegionArgs) -> Result<Regions> {
-    let allow_unknown = args.allow_unknown_region;
-    let named = if args.all_regions {
-        Some(
-            region::smtp_regions()
-                .map(ResolvedRegion::from_table)
-                .collect(),
-        )
-    } else if !args.region.is_empty() {
-        Some(resolve_all(&args.region, "--region", allow_unknown)?)
-    } else {
-        match named_region(None) {
-            Some((name, from)) => Some(resolve_all(&[name], from, allow_unknown)?),
-            None => None,
-        }
-    };
-    Ok(Regions {
-        named,
-        allow_unknown,
-        missing: NO_REGION,
-    })
 }
 
 /// What the output is.
@@ -328,7 +248,12 @@ pub fn settle(cli: Cli) -> Result<Invocation> {
             Invocation::VectorsGenerate { count, seed, v2 }
         }
         Some(Command::Regions(args)) => Invocation::Regions(args.format.into()),
-        Some(Command::Policy(args)) => Invocation::Policy(args),
+        Some(Command::Policy(args)) => Invocation::Policy(Policy {
+            identity: args.identity,
+            account_id: args.account_id,
+            region: args.region,
+            from_addresses: args.from_address,
+        }),
         #[cfg(feature = "probe")]
         Some(Command::Probe(args)) => Invocation::Probe(probe(args)?),
         #[cfg(not(feature = "probe"))]
@@ -370,7 +295,7 @@ fn probe(args: cli::ProbeArgs) -> Result<Probe> {
     }
     let port = endpoint_port
         .or(args.port)
-        .unwrap_or(region::STARTTLS_PORTS[0]);
+        .unwrap_or(ses_smtp_credentials::region::STARTTLS_PORTS[0]);
     let tls = match (args.tls, TlsMode::for_port(port)) {
         (Some(t), _) | (None, Some(t)) => t,
         (None, None) => {

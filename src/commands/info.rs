@@ -1,8 +1,9 @@
 //! The subcommands that print what the tool knows: the region table, the
 //! least-privilege policy, shell completions and the man page.
 
+use crate::cli::Cli;
+use crate::cli::settle::Policy;
 use crate::cli::settle::Report;
-use crate::cli::{Cli, PolicyArgs};
 use crate::error::{CliError, ExitCode, Result};
 use crate::terminal::write_stdout;
 use clap::CommandFactory;
@@ -60,7 +61,7 @@ pub fn regions(report: Report) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-pub fn policy(args: PolicyArgs) -> Result<ExitCode> {
+pub fn policy(args: Policy) -> Result<ExitCode> {
     use ses_smtp_credentials::policy::{Scope, policy};
     if let Some(r) = &args.region {
         region::resolve(r, true).map_err(CliError::region("--region"))?;
@@ -69,7 +70,7 @@ pub fn policy(args: PolicyArgs) -> Result<ExitCode> {
     scope.identity = args.identity.as_deref();
     scope.account_id = args.account_id.as_deref();
     scope.region = args.region.as_deref();
-    scope.from_addresses = &args.from_address;
+    scope.from_addresses = &args.from_addresses;
     let doc = policy(&scope).map_err(CliError::Policy)?;
     let text = serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?;
     write_stdout(format!("{text}\n").as_bytes())?;
