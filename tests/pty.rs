@@ -9,6 +9,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::{BIN, clean_env};
+/// What a failure to start the terminal session means.
+const PTY_SH: &str = "sh in a pseudo-terminal (sh and stty ship with every Debian system)";
 const SECRET: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
 const PASSWORD: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
 
@@ -22,7 +24,7 @@ fn session(args: &[&str]) -> OsSession {
         .arg(BIN)
         .args(args);
     clean_env(&mut cmd);
-    let mut s = Session::spawn(cmd).expect("spawn in a pseudo-terminal");
+    let mut s = Session::spawn(cmd).expect(PTY_SH);
     s.set_expect_timeout(Some(Duration::from_secs(10)));
     s
 }
@@ -79,7 +81,7 @@ fn prompt_goes_to_the_terminal_and_only_the_password_to_stdout() {
         .arg(BIN)
         .arg(&out);
     clean_env(&mut cmd);
-    let mut s = Session::spawn(cmd).unwrap();
+    let mut s = Session::spawn(cmd).expect(PTY_SH);
     s.set_expect_timeout(Some(Duration::from_secs(10)));
     s.expect("IAM secret access key (input hidden): ")
         .expect("prompt on the terminal");
@@ -112,7 +114,7 @@ fn ctrl_c_at_the_prompt_restores_the_terminal() {
             Ok(())
         });
     }
-    let mut s = Session::spawn(cmd).unwrap();
+    let mut s = Session::spawn(cmd).expect(PTY_SH);
     s.set_expect_timeout(Some(Duration::from_secs(10)));
     s.expect("(input hidden): ").unwrap();
     // The prompt is written just before the terminal goes raw; wait for it.

@@ -81,7 +81,12 @@ pub fn feed(cmd: &mut std::process::Command, stdin: &[u8]) -> std::process::Outp
     let mut child = cmd
         .stdin(std::process::Stdio::piped())
         .spawn()
-        .expect("spawn");
+        .unwrap_or_else(|e| {
+            panic!(
+                "could not start {:?} ({e}): the tool under test, or sh, which every Debian system has",
+                cmd.get_program()
+            )
+        });
     // A tool that fails early may close its stdin first; that is fine.
     let _ = child.stdin.take().expect("stdin").write_all(stdin);
     child.wait_with_output().expect("wait")
