@@ -21,6 +21,8 @@
 //! - [`verify`](mod@verify): "is this password this key's, for this region?"
 //! - [`vectors`]: known-answer vector files (check and generate).
 //! - [`policy`]: the least-privilege IAM policy of an SMTP user.
+//! - [`rotation`]: IAM user names, `--store` targets, what a store receives
+//!   and the rotating operator's policy (the AWS calls are the caller's).
 //! - [`redact`]: the one way user-typed text is shown in a message.
 //!
 //! ```
@@ -41,6 +43,7 @@ pub mod policy;
 pub mod profile;
 pub mod redact;
 pub mod region;
+pub mod rotation;
 pub mod vectors;
 pub mod verify;
 

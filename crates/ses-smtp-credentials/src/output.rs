@@ -164,11 +164,7 @@ impl Format {
         if self.needs_username() && items.iter().any(|d| d.username.is_none()) {
             return Err(RenderError::NeedsUsername);
         }
-        let mut count = Counter(0);
-        write_format(self, &mut count, items, source).map_err(|_| RenderError::Overflow)?;
-        let mut out = FixedBuf::with_capacity(count.0);
-        write_format(self, &mut out, items, source).map_err(|_| RenderError::Overflow)?;
-        Ok(out)
+        render_with(|out| write_format(self, out, items, source))
     }
 }
 
@@ -486,13 +482,20 @@ impl Template {
         if self.needs_username() && d.username.is_none() {
             return Err(RenderError::NeedsUsername);
         }
-        let mut count = Counter(0);
-        self.write(&mut count, d)
-            .map_err(|_| RenderError::Overflow)?;
-        let mut out = FixedBuf::with_capacity(count.0);
-        self.write(&mut out, d).map_err(|_| RenderError::Overflow)?;
-        Ok(out)
+        render_with(|out| self.write(out, d))
     }
+}
+
+/// Runs `write` twice: once to count, once into a buffer of exactly that
+/// size, so the buffer never grows (growing would leave a copy unwiped).
+pub(crate) fn render_with(
+    write: impl Fn(&mut dyn Write) -> io::Result<()>,
+) -> Result<FixedBuf, RenderError> {
+    let mut count = Counter(0);
+    write(&mut count).map_err(|_| RenderError::Overflow)?;
+    let mut out = FixedBuf::with_capacity(count.0);
+    write(&mut out).map_err(|_| RenderError::Overflow)?;
+    Ok(out)
 }
 
 fn ports(list: &[u16]) -> String {

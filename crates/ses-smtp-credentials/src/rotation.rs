@@ -1,0 +1,488 @@
+//! The pure half of key rotation: IAM user names, where rotated credentials
+//! are stored (`--store`), what a store receives, and the operator's
+//! least-privilege policy. The AWS calls themselves are the caller's (the
+//! command line does them behind its `aws` feature).
+//!
+//! ```
+//! use ses_smtp_credentials::rotation::{Store, parse_user_name};
+//! assert_eq!(parse_user_name("smtp-legacy").unwrap().as_str(), "smtp-legacy");
+//! let store = Store::parse("ssm:/prod/mail/smtp").unwrap();
+//! assert_eq!(store.parameter_names()[3], "/prod/mail/smtp/password");
+//! ```
+
+use crate::output::{Derived, FixedBuf, RenderError};
+use crate::region::STARTTLS_PORTS;
+use serde_json::{Value, json};
+use std::fmt;
+
+/// The longest IAM user name.
+pub const MAX_USER_NAME: usize = 64;
+
+/// An IAM user name: 1 to 64 of `A-Z a-z 0-9 + = , . @ _ -`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserName(String);
+
+impl UserName {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UserName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why a user name or a `--store` was refused. Positions count characters
+/// from 1; the text itself is never repeated (it may be a pasted secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RotationError {
+    /// The user name is empty.
+    EmptyUserName,
+    /// The user name is longer than IAM allows.
+    UserNameTooLong {
+        /// Its length in characters.
+        len: usize,
+    },
+    /// A character IAM does not allow in a user name.
+    UserNameCharacter {
+        /// Where, from 1.
+        position: usize,
+    },
+    /// A `--store` is neither `secretsmanager:…` nor `ssm:/…`.
+    StoreKind,
+    /// A Secrets Manager name or ARN that Secrets Manager would refuse.
+    SecretName {
+        /// What is wrong with it.
+        problem: &'static str,
+        /// Where, from 1 within the name, when one character is to blame.
+        position: Option<usize>,
+    },
+    /// A Parameter Store prefix that SSM would refuse.
+    ParameterPrefix {
+        /// What is wrong with it.
+        problem: &'static str,
+        /// Where, from 1 within the prefix, when one character is to blame.
+        position: Option<usize>,
+    },
+    /// The account ID is not 12 digits.
+    BadAccountId,
+}
+
+impl fmt::Display for RotationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = |p: &Option<usize>| p.map(|p| format!(" (character {p})")).unwrap_or_default();
+        match self {
+            RotationError::EmptyUserName => f.write_str("the IAM user name is empty"),
+            RotationError::UserNameTooLong { len } => write!(
+                f,
+                "the IAM user name is {len} characters long; IAM allows at most {MAX_USER_NAME}"
+            ),
+            RotationError::UserNameCharacter { position } => write!(
+                f,
+                "character {position} of the IAM user name is not one IAM allows (A-Z a-z 0-9 + = , . @ _ -)"
+            ),
+            RotationError::StoreKind => f.write_str(
+                "a store is secretsmanager:NAME_OR_ARN or ssm:/PREFIX\n  hint: --store secretsmanager:prod/smtp or --store ssm:/prod/smtp",
+            ),
+            RotationError::SecretName { problem, position } => {
+                write!(f, "the Secrets Manager secret name {problem}{}", at(position))
+            }
+            RotationError::ParameterPrefix { problem, position } => {
+                write!(f, "the Parameter Store prefix {problem}{}", at(position))
+            }
+            RotationError::BadAccountId => f.write_str("--account-id must be 12 digits"),
+        }
+    }
+}
+
+impl std::error::Error for RotationError {}
+
+/// Checks an IAM user name.
+pub fn parse_user_name(text: &str) -> Result<UserName, RotationError> {
+    if text.is_empty() {
+        return Err(RotationError::EmptyUserName);
+    }
+    if let Some(i) = text
+        .chars()
+        .position(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
+    {
+        return Err(RotationError::UserNameCharacter { position: i + 1 });
+    }
+    if text.len() > MAX_USER_NAME {
+        return Err(RotationError::UserNameTooLong { len: text.len() });
+    }
+    Ok(UserName(text.to_string()))
+}
+
+/// Where rotated SMTP credentials are stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Store {
+    /// A Secrets Manager secret, by name or ARN: one JSON SecretString.
+    SecretsManager(String),
+    /// Parameters under an SSM Parameter Store prefix (no trailing `/`).
+    Ssm(String),
+}
+
+/// The leaf names under an SSM prefix, in the order they are written.
+pub const SSM_LEAVES: [&str; 4] = ["username", "host", "port", "password"];
+
+/// Secrets Manager's longest name; SSM's longest parameter name.
+const MAX_SECRET_NAME: usize = 512;
+const MAX_PARAMETER_NAME: usize = 1011;
+
+impl Store {
+    /// Parses `secretsmanager:NAME_OR_ARN` or `ssm:/PREFIX`.
+    pub fn parse(text: &str) -> Result<Store, RotationError> {
+        if let Some(name) = text.strip_prefix("secretsmanager:") {
+            check_secret_name(name)?;
+            Ok(Store::SecretsManager(name.to_string()))
+        } else if let Some(prefix) = text.strip_prefix("ssm:") {
+            check_prefix(prefix)?;
+            Ok(Store::Ssm(prefix.to_string()))
+        } else {
+            Err(RotationError::StoreKind)
+        }
+    }
+
+    /// The parameter names an SSM store writes, in [`SSM_LEAVES`] order
+    /// (empty for other stores).
+    pub fn parameter_names(&self) -> Vec<String> {
+        match self {
+            Store::Ssm(prefix) => SSM_LEAVES.iter().map(|l| format!("{prefix}/{l}")).collect(),
+            Store::SecretsManager(_) => Vec::new(),
+        }
+    }
+
+    /// The region an ARN names, if the store is given by ARN.
+    pub fn arn_region(&self) -> Option<&str> {
+        match self {
+            Store::SecretsManager(arn) if arn.starts_with("arn:") => arn.split(':').nth(3),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Store::SecretsManager(name) => write!(f, "secretsmanager:{name}"),
+            Store::Ssm(prefix) => write!(f, "ssm:{prefix}"),
+        }
+    }
+}
+
+fn secret_error(problem: &'static str, position: Option<usize>) -> RotationError {
+    RotationError::SecretName { problem, position }
+}
+
+fn check_secret_name(name: &str) -> Result<(), RotationError> {
+    if name.is_empty() {
+        return Err(secret_error("is empty", None));
+    }
+    if let Some(rest) = name.strip_prefix("arn:") {
+        let parts: Vec<&str> = rest.splitn(6, ':').collect();
+        return match parts[..] {
+            [_, "secretsmanager", region, account, "secret", secret]
+                if crate::region::is_region_shaped(region)
+                    && account.len() == 12
+                    && account.bytes().all(|b| b.is_ascii_digit())
+                    && !secret.is_empty() =>
+            {
+                Ok(())
+            }
+            _ => Err(secret_error(
+                "is an ARN, but not arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME",
+                None,
+            )),
+        };
+    }
+    if let Some(i) = name
+        .chars()
+        .position(|c| !(c.is_ascii_alphanumeric() || "/_+=.@-".contains(c)))
+    {
+        return Err(secret_error(
+            "holds a character Secrets Manager does not allow (A-Z a-z 0-9 / _ + = . @ -)",
+            Some(i + 1),
+        ));
+    }
+    if name.len() > MAX_SECRET_NAME {
+        return Err(secret_error("is longer than 512 characters", None));
+    }
+    Ok(())
+}
+
+fn prefix_error(problem: &'static str, position: Option<usize>) -> RotationError {
+    RotationError::ParameterPrefix { problem, position }
+}
+
+fn check_prefix(prefix: &str) -> Result<(), RotationError> {
+    if !prefix.starts_with('/') || prefix.len() < 2 {
+        return Err(prefix_error(
+            "must start with / and name a path, as in ssm:/prod/smtp",
+            None,
+        ));
+    }
+    if let Some(i) = prefix
+        .chars()
+        .position(|c| !(c.is_ascii_alphanumeric() || "_.-/".contains(c)))
+    {
+        return Err(prefix_error(
+            "holds a character SSM does not allow (A-Z a-z 0-9 _ . - /)",
+            Some(i + 1),
+        ));
+    }
+    if prefix.ends_with('/') {
+        return Err(prefix_error(
+            "ends with /; the tool adds /username, /host, /port and /password",
+            Some(prefix.len()),
+        ));
+    }
+    if let Some(i) = prefix.find("//") {
+        return Err(prefix_error("holds an empty level (//)", Some(i + 2)));
+    }
+    let first = prefix[1..].split('/').next().unwrap_or("");
+    let lower = first.to_ascii_lowercase();
+    if lower.starts_with("aws") || lower.starts_with("ssm") {
+        return Err(prefix_error(
+            "starts with aws or ssm, which AWS reserves",
+            None,
+        ));
+    }
+    // SSM allows 15 levels; the leaf is one of them.
+    if prefix.matches('/').count() > 14 {
+        return Err(prefix_error("has more than 14 levels", None));
+    }
+    if prefix.len() + "/username".len() > MAX_PARAMETER_NAME {
+        return Err(prefix_error(
+            "makes parameter names longer than SSM's 1011 characters",
+            None,
+        ));
+    }
+    Ok(())
+}
+
+/// What a Secrets Manager store receives: one JSON object
+/// `{"username","password","host","port","region"}` (port 587, STARTTLS),
+/// in a fixed, zeroizing buffer.
+pub fn secret_string(d: &Derived) -> Result<FixedBuf, RenderError> {
+    let Some(username) = &d.username else {
+        return Err(RenderError::NeedsUsername);
+    };
+    let value = StoredSecret {
+        username: username.as_str(),
+        password: d.password.expose(),
+        host: &d.region.host(),
+        port: STARTTLS_PORTS[0],
+        region: &d.region.code,
+    };
+    crate::output::render_with(|out| {
+        serde_json::to_writer(out, &value).map_err(std::io::Error::other)
+    })
+}
+
+#[derive(serde::Serialize)]
+struct StoredSecret<'a> {
+    username: &'a str,
+    password: &'a str,
+    host: &'a str,
+    port: u16,
+    region: &'a str,
+}
+
+/// What the operator who runs `rotate`, `retire` and `keys` needs: the IAM
+/// key actions on one user, and the store actions on the stores named.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct OperatorScope<'a> {
+    /// The IAM user whose keys are rotated.
+    pub user_name: &'a UserName,
+    /// The account, 12 digits.
+    pub account_id: &'a str,
+    /// The stores `rotate` writes (none: IAM only).
+    pub stores: &'a [Store],
+    /// A region, to pick the partition and scope the stores' ARNs.
+    pub region: Option<&'a str>,
+}
+
+impl<'a> OperatorScope<'a> {
+    /// A scope with no stores and no region.
+    pub fn new(user_name: &'a UserName, account_id: &'a str) -> Self {
+        OperatorScope {
+            user_name,
+            account_id,
+            stores: &[],
+            region: None,
+        }
+    }
+}
+
+/// The operator's least-privilege policy for rotating one user's keys.
+pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<Value, RotationError> {
+    let account = scope.account_id;
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(RotationError::BadAccountId);
+    }
+    let partition = crate::policy::partition(scope.region.unwrap_or("us-east-1"));
+    let region = scope.region.unwrap_or("*");
+    let mut statements = vec![json!({
+        "Sid": "RotateSmtpUserAccessKeys",
+        "Effect": "Allow",
+        "Action": [
+            "iam:GetUser",
+            "iam:ListAccessKeys",
+            "iam:GetAccessKeyLastUsed",
+            "iam:CreateAccessKey",
+            "iam:UpdateAccessKey",
+            "iam:DeleteAccessKey",
+        ],
+        "Resource": format!("arn:{partition}:iam::{account}:user/{}", scope.user_name),
+    })];
+    let secrets: Vec<String> = scope
+        .stores
+        .iter()
+        .filter_map(|s| match s {
+            // A secret's ARN ends in a random six-character suffix.
+            Store::SecretsManager(arn) if arn.starts_with("arn:") => Some(arn.clone()),
+            Store::SecretsManager(name) => Some(format!(
+                "arn:{partition}:secretsmanager:{region}:{account}:secret:{name}-??????"
+            )),
+            Store::Ssm(_) => None,
+        })
+        .collect();
+    if !secrets.is_empty() {
+        statements.push(json!({
+            "Sid": "StoreSmtpCredentialsInSecretsManager",
+            "Effect": "Allow",
+            "Action": [
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:CreateSecret",
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecretVersionStage",
+                "secretsmanager:DeleteSecret",
+            ],
+            "Resource": secrets,
+        }));
+    }
+    let parameters: Vec<String> = scope
+        .stores
+        .iter()
+        .flat_map(Store::parameter_names)
+        .map(|name| format!("arn:{partition}:ssm:{region}:{account}:parameter{name}"))
+        .collect();
+    if !parameters.is_empty() {
+        statements.push(json!({
+            "Sid": "StoreSmtpCredentialsInParameterStore",
+            "Effect": "Allow",
+            "Action": ["ssm:GetParameters", "ssm:PutParameter", "ssm:DeleteParameters"],
+            "Resource": parameters,
+        }));
+    }
+    Ok(json!({ "Version": "2012-10-17", "Statement": statements }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_names() {
+        assert!(parse_user_name("smtp.legacy+eu=1,@_-").is_ok());
+        assert_eq!(parse_user_name(""), Err(RotationError::EmptyUserName));
+        assert_eq!(
+            parse_user_name("smtp user"),
+            Err(RotationError::UserNameCharacter { position: 5 })
+        );
+        assert_eq!(
+            parse_user_name(&"a".repeat(65)),
+            Err(RotationError::UserNameTooLong { len: 65 })
+        );
+        assert!(parse_user_name(&"a".repeat(64)).is_ok());
+    }
+
+    #[test]
+    fn stores() {
+        assert_eq!(
+            Store::parse("secretsmanager:prod/smtp").unwrap(),
+            Store::SecretsManager("prod/smtp".into())
+        );
+        let arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/smtp-AbCdEf";
+        let s = Store::parse(&format!("secretsmanager:{arn}")).unwrap();
+        assert_eq!(s.arn_region(), Some("eu-west-1"));
+        assert_eq!(Store::parse("s3:bucket"), Err(RotationError::StoreKind));
+        assert!(matches!(
+            Store::parse("secretsmanager:a b"),
+            Err(RotationError::SecretName {
+                position: Some(2),
+                ..
+            })
+        ));
+        assert!(matches!(
+            Store::parse("secretsmanager:arn:aws:s3:::bucket"),
+            Err(RotationError::SecretName { position: None, .. })
+        ));
+        for bad in [
+            "ssm:prod",
+            "ssm:/",
+            "ssm:/a/",
+            "ssm:/a//b",
+            "ssm:/aws/x",
+            "ssm:/SSM",
+        ] {
+            assert!(
+                matches!(
+                    Store::parse(bad),
+                    Err(RotationError::ParameterPrefix { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            Store::parse("ssm:/a b"),
+            Err(RotationError::ParameterPrefix {
+                position: Some(3),
+                ..
+            })
+        ));
+        assert_eq!(
+            Store::parse("ssm:/p/q").unwrap().parameter_names(),
+            ["/p/q/username", "/p/q/host", "/p/q/port", "/p/q/password"]
+        );
+    }
+
+    #[test]
+    fn operator_policy_scopes_to_the_user_and_stores() {
+        let user = parse_user_name("smtp").unwrap();
+        let stores = [
+            Store::parse("secretsmanager:prod/smtp").unwrap(),
+            Store::parse("ssm:/prod/smtp").unwrap(),
+        ];
+        let mut scope = OperatorScope::new(&user, "123456789012");
+        scope.stores = &stores;
+        scope.region = Some("us-gov-west-1");
+        let p = operator_policy(&scope).unwrap();
+        assert_eq!(
+            p["Statement"][0]["Resource"],
+            "arn:aws-us-gov:iam::123456789012:user/smtp"
+        );
+        assert_eq!(
+            p["Statement"][1]["Resource"][0],
+            "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:prod/smtp-??????"
+        );
+        assert_eq!(
+            p["Statement"][2]["Resource"][3],
+            "arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/prod/smtp/password"
+        );
+        let only_iam = operator_policy(&OperatorScope::new(&user, "123456789012")).unwrap();
+        assert_eq!(only_iam["Statement"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            operator_policy(&OperatorScope::new(&user, "12345")),
+            Err(RotationError::BadAccountId)
+        );
+    }
+}
