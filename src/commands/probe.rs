@@ -18,17 +18,9 @@ pub fn run(args: Probe) -> Result<ExitCode> {
         })?;
     let mut regions = args.region.or_profile(found.profile_region.as_deref())?;
     let region = regions.remove(0);
-    let port = args.port;
-    let tls = args.tls;
+    let (port, tls) = (args.connect.port, args.connect.tls);
     let password = derive_v4(&found.credentials.secret, &region.code);
-    let target = Target {
-        host: args.host.unwrap_or_else(|| region.host()),
-        port,
-        tls,
-        timeout: args.timeout,
-        ca_file: args.ca_file,
-        verbose: args.verbose,
-    };
+    let target = Target::new(args.connect, &region, args.verbose);
     let login = Login {
         username: username.as_str(),
         password: password.expose(),

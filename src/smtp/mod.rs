@@ -72,6 +72,25 @@ pub struct Target {
     pub verbose: bool,
 }
 
+impl Target {
+    /// The settled connection options, for `region` when no --endpoint
+    /// names a host.
+    pub fn new(
+        c: crate::cli::settle::Connect,
+        region: &ses_smtp_credentials::ResolvedRegion,
+        verbose: bool,
+    ) -> Target {
+        Target {
+            host: c.host.unwrap_or_else(|| region.host()),
+            port: c.port,
+            tls: c.tls,
+            timeout: c.timeout,
+            ca_file: c.ca_file,
+            verbose,
+        }
+    }
+}
+
 /// Where the probe ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {

@@ -41,6 +41,9 @@ pub enum Event {
 
 type Log = Arc<Mutex<Vec<Event>>>;
 
+/// Whether (user, password) is a login the server accepts.
+pub type Check = Arc<dyn Fn(&str, &str) -> bool + Send + Sync>;
+
 pub struct Servers {
     pub ports: HashMap<&'static str, u16>,
     /// The throwaway CA's certificate, for `--ca-file`.
@@ -89,13 +92,13 @@ enum Answer {
 struct Recorder {
     tls: Arc<AtomicBool>,
     answer: Answer,
-    expected: Arc<str>,
+    check: Check,
     log: Log,
 }
 
 impl Recorder {
     fn auth(&self, user: &str, password: &str, mechanism: &'static str) -> Response {
-        let matched = password == &*self.expected;
+        let matched = (self.check)(user, password);
         self.log.lock().unwrap().push(Event::Auth {
             user: user.to_string(),
             mechanism,
@@ -202,12 +205,12 @@ fn tls_accept(
     Ok(StreamOwned::new(conn, tcp))
 }
 
-fn serve_mailin(tcp: TcpStream, setup: &Setup, expected: &Arc<str>, log: &Log) -> io::Result<()> {
+fn serve_mailin(tcp: TcpStream, setup: &Setup, check: &Check, log: &Log) -> io::Result<()> {
     let tls = Arc::new(AtomicBool::new(false));
     let handler = Recorder {
         tls: tls.clone(),
         answer: setup.answer.clone(),
-        expected: expected.clone(),
+        check: check.clone(),
         log: log.clone(),
     };
     let mut builder = SessionBuilder::new("mailin.test");
@@ -481,12 +484,17 @@ fn certs() -> Certs {
 
 /// One set of servers for the whole test binary, expecting `password`.
 pub fn start(password: &str) -> Servers {
+    let expected: Arc<str> = Arc::from(password);
+    start_checking(Arc::new(move |_, p| p == &*expected))
+}
+
+/// The same servers, accepting what `check` accepts.
+pub fn start_checking(check: Check) -> Servers {
     let dir = tempfile::tempdir().unwrap();
     let certs = certs();
     let ca_file = dir.path().join("ca.pem");
     std::fs::write(&ca_file, &certs.ca_pem).unwrap();
     let log: Log = Arc::default();
-    let expected: Arc<str> = Arc::from(password);
     let both = vec![AuthMechanism::Plain, AuthMechanism::Login];
     let starttls = Setup {
         tls: Some(certs.localhost.clone()),
@@ -496,9 +504,9 @@ pub fn start(password: &str) -> Servers {
         plaintext_auth: false,
     };
     let mailin = |setup: Setup| {
-        let (expected, log) = (expected.clone(), log.clone());
+        let (check, log) = (check.clone(), log.clone());
         listen(move |tcp| {
-            let _ = serve_mailin(tcp, &setup, &expected, &log);
+            let _ = serve_mailin(tcp, &setup, &check, &log);
         })
     };
     let mut ports = HashMap::new();
