@@ -36,6 +36,13 @@ pub enum CliError {
     Render(RenderError),
     /// `policy` options (exit 2).
     Policy(PolicyError),
+    /// An AWS API call failed or was refused, or AWS's state forbids the
+    /// step (exit 10).
+    #[cfg(feature = "aws")]
+    Aws(String),
+    /// rotate: the new key's SMTP login failed (exit 7, 8 or 9, as probe).
+    #[cfg(feature = "aws")]
+    Login { code: ExitCode, message: String },
     /// Something that cannot happen did (exit 101).
     Internal(String),
 }
@@ -64,6 +71,10 @@ impl CliError {
             CliError::Input { error, .. } => kind_code(error.kind()),
             CliError::Profile { error, .. } => kind_code(error.kind()),
             CliError::Render(RenderError::NeedsUsername) => ExitCode::Usage,
+            #[cfg(feature = "aws")]
+            CliError::Aws(_) => ExitCode::AwsRefused,
+            #[cfg(feature = "aws")]
+            CliError::Login { code, .. } => *code,
             CliError::Render(_) | CliError::Internal(_) => ExitCode::Internal,
         }
     }
@@ -103,6 +114,8 @@ impl fmt::Display for CliError {
             | CliError::NoInput(m)
             | CliError::Io(m)
             | CliError::Internal(m) => f.write_str(m),
+            #[cfg(feature = "aws")]
+            CliError::Aws(m) | CliError::Login { message: m, .. } => f.write_str(m),
             CliError::IoFrom { what, source } => write!(f, "{what}: {source}"),
             CliError::Input { from, error } => write!(f, "{from}: {error}"),
             CliError::Profile { at, error } => write!(f, "{at}: {error}"),
@@ -134,9 +147,9 @@ pub type Result<T, E = CliError> = std::result::Result<T, E>;
 /// How the process ends. Each error decides its own code (see
 /// [`CliError::code`]); nothing is guessed afterwards. The probe's codes
 /// exist in every build (they are documented), and are only reached by one
-/// with the `probe` feature.
+/// with the `probe` feature; likewise 10 and the `aws` feature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(not(feature = "probe"), allow(dead_code))]
+#[cfg_attr(not(feature = "aws"), allow(dead_code))]
 pub enum ExitCode {
     Success = 0,
     /// verify: no match; vectors check: a vector failed.
@@ -152,6 +165,9 @@ pub enum ExitCode {
     Network = 8,
     /// probe: a temporary refusal (4xx).
     Temporary = 9,
+    /// rotate, retire, keys: AWS refused (an API error, access denied, no
+    /// such user or key, the two-key limit).
+    AwsRefused = 10,
     /// A bug: an internal error or a panic.
     Internal = 101,
 }

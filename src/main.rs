@@ -1,7 +1,8 @@
-//! ses-smtp-password's entry: its own start-up (std's would reopen a closed
-//! standard output on /dev/null, hiding `>&-`), then `commands::main`.
+//! The entry: own start-up (std's hides `>&-` behind /dev/null), then `commands::main`.
 #![cfg_attr(not(test), no_main)]
 #![cfg_attr(test, allow(dead_code))]
+#[cfg(feature = "aws")]
+mod aws;
 mod cli;
 mod commands;
 mod error;

@@ -12,5 +12,12 @@ fn cli_cases() {
         // SAFETY: single-threaded at this point (see above).
         unsafe { std::env::remove_var(name) };
     }
-    trycmd::TestCases::new().case("tests/cmd/*.toml");
+    let cases = trycmd::TestCases::new();
+    cases.case("tests/cmd/*.toml");
+    // What differs with the `aws` feature: help, --version, and rotate,
+    // retire and keys.
+    #[cfg(not(feature = "aws"))]
+    cases.case("tests/cmd-default/*.toml");
+    #[cfg(feature = "aws")]
+    cases.case("tests/cmd-aws/*.toml");
 }

@@ -3,6 +3,7 @@
 
 pub mod regions;
 pub mod report;
+pub mod rotation;
 pub mod settle;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -11,7 +12,9 @@ use ses_smtp_credentials::Format;
 use std::path::PathBuf;
 
 /// `--version`: the version and the optional features compiled in.
-#[cfg(feature = "probe")]
+#[cfg(feature = "aws")]
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: probe, aws)");
+#[cfg(all(feature = "probe", not(feature = "aws")))]
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: probe)");
 #[cfg(not(feature = "probe"))]
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: none; no probe)");
@@ -21,8 +24,13 @@ const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: none; no p
 pub const NO_PROBE: &str = "this build of ses-smtp-password has no probe (it was built without the `probe` feature)\n  \
      hint: install a build with it: cargo install ses-smtp-password (probe is a default feature)";
 
+/// What `rotate`, `retire` and `keys` say in a build without them.
+#[cfg(not(feature = "aws"))]
+pub const NO_AWS: &str = "this build of ses-smtp-password has no AWS commands (rotate, retire, keys): it was built without the `aws` feature\n  \
+     hint: install a build with it: cargo install ses-smtp-password --features aws";
+
 /// `--format`: the library's formats, names and descriptions, one table.
-fn format_parser() -> impl TypedValueParser<Value = Format> {
+pub fn format_parser() -> impl TypedValueParser<Value = Format> {
     PossibleValuesParser::new(
         Format::ALL
             .iter()
@@ -68,6 +76,7 @@ Exit codes:
   5  no input: no source held a secret (or the profile has none)
   6  I/O error: reading input or writing output failed
   7, 8, 9  probe: rejected; network, TLS or protocol failure; temporary
+  10 AWS refused: an AWS API call failed (rotate, retire, keys)
 
 Examples:
   printf '%s' \"$SECRET\" | ses-smtp-password --region eu-west-1 --access-key-id AKIA...
@@ -115,8 +124,37 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
         args: Vec<std::ffi::OsString>,
     },
+    /// Rotate an IAM user's access key into new SMTP credentials: create,
+    /// check over SMTP, store; undone if any step fails
+    #[cfg(feature = "aws")]
+    #[command(after_help = rotation::ROTATE_HELP)]
+    Rotate(rotation::RotateArgs),
+    /// Deactivate (or --delete) an IAM user's old access key, after showing
+    /// when and where it was last used
+    #[cfg(feature = "aws")]
+    #[command(after_help = rotation::RETIRE_HELP)]
+    Retire(rotation::RetireArgs),
+    /// List an IAM user's access keys: status, age, last use
+    #[cfg(feature = "aws")]
+    #[command(
+        after_help = "Example:\n  ses-smtp-password keys --user-name smtp-legacy --store secretsmanager:prod/smtp --format json"
+    )]
+    Keys(rotation::KeysArgs),
+    /// (not in this build: it was built without the `aws` feature)
+    #[cfg(not(feature = "aws"))]
+    #[command(
+        name = "rotate",
+        alias = "retire",
+        alias = "keys",
+        hide = true,
+        disable_help_flag = true
+    )]
+    NoAws {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Print the least-privilege IAM policy for the SMTP user
-    /// (ses:SendRawEmail only)
+    /// (ses:SendRawEmail only), or with --rotation the operator's
     #[command(after_help = POLICY_HELP)]
     Policy(PolicyArgs),
     /// Print a shell completion script
@@ -243,6 +281,22 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub allow_unknown_region: bool,
 
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// Report each step on stderr (credentials are never shown)
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Output format of the verdict
+    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
+    pub format: VerdictFormat,
+}
+
+/// Where and how the probe connects (probe, and rotate's login check).
+#[cfg(feature = "probe")]
+#[derive(Args, Debug)]
+pub struct ConnectArgs {
     /// Connect here instead of email-smtp.REGION.amazonaws.com (a VPC
     /// endpoint, a relay); HOST or HOST:PORT
     #[arg(long, value_name = "HOST[:PORT]")]
@@ -265,14 +319,6 @@ pub struct ProbeArgs {
     /// Seconds allowed for connecting and for each reply
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub timeout: u64,
-
-    /// Report each step on stderr (credentials are never shown)
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Output format of the verdict
-    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
-    pub format: VerdictFormat,
 }
 
 pub const POLICY_HELP: &str = "\
@@ -281,7 +327,9 @@ Examples:
   ses-smtp-password policy --identity example.com --account-id 123456789012 \\
       --region eu-west-1 --from-address 'noreply@example.com' > policy.json
   aws iam put-user-policy --user-name smtp-legacy --policy-name ses-smtp \\
-      --policy-document file://policy.json";
+      --policy-document file://policy.json
+  ses-smtp-password policy --rotation --user-name smtp-legacy --account-id 123456789012 \\
+      --store secretsmanager:prod/smtp > operator-policy.json";
 
 #[derive(Args, Debug)]
 pub struct PolicyArgs {
@@ -300,6 +348,17 @@ pub struct PolicyArgs {
     /// allowed); repeat for several
     #[arg(long, value_name = "ADDRESS")]
     pub from_address: Vec<String>,
+    /// Print instead the policy of the operator who runs rotate, retire and
+    /// keys for one user (needs --user-name and --account-id)
+    #[arg(long, requires_all = ["user_name", "account_id"], conflicts_with_all = ["identity", "from_address"])]
+    pub rotation: bool,
+    /// With --rotation: the IAM user whose keys are rotated
+    #[arg(long, value_name = "NAME", requires = "rotation")]
+    pub user_name: Option<String>,
+    /// With --rotation: a store rotate writes (secretsmanager:NAME_OR_ARN or
+    /// ssm:/PREFIX); repeat for several
+    #[arg(long, value_name = "STORE", requires = "rotation")]
+    pub store: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -28,6 +28,12 @@ pub enum Invocation {
     Policy(Policy),
     #[cfg(feature = "probe")]
     Probe(Probe),
+    #[cfg(feature = "aws")]
+    Rotate(crate::cli::rotation::Rotate),
+    #[cfg(feature = "aws")]
+    Retire(crate::cli::rotation::Retire),
+    #[cfg(feature = "aws")]
+    Keys(crate::cli::rotation::Keys),
     Completions(clap_complete::Shell),
     Man,
 }
@@ -38,6 +44,11 @@ pub struct Policy {
     pub account_id: Option<String>,
     pub region: Option<String>,
     pub from_addresses: Vec<String>,
+    /// `--rotation`: the operator's policy for this user and these stores.
+    pub rotation: Option<(
+        ses_smtp_credentials::rotation::UserName,
+        Vec<ses_smtp_credentials::rotation::Store>,
+    )>,
 }
 
 /// How a verdict or report is printed.
@@ -137,7 +148,7 @@ pub struct Derive {
 /// A template is a config snippet; anything larger is the wrong file.
 const MAX_TEMPLATE: usize = 64 * 1024;
 
-fn template(path: &std::path::Path) -> Result<Shape> {
+pub fn template(path: &std::path::Path) -> Result<Shape> {
     let shown = user_path(path);
     let label = format!("--template {shown}");
     let (mut bytes, _) = crate::files::read_small_file(
@@ -175,16 +186,7 @@ fn derive(args: cli::DeriveArgs) -> Result<Derive> {
         Some(path) => template(path)?,
         None => Shape::Format(args.format),
     };
-    let to = match args.out {
-        Some(path) => {
-            crate::files::out::check_target(&path, args.force)?;
-            Destination::File {
-                path,
-                force: args.force,
-            }
-        }
-        None => Destination::Stdout,
-    };
+    let to = destination(args.out, args.force)?;
     Ok(Derive {
         secret: secret(args.secret),
         regions,
@@ -195,6 +197,17 @@ fn derive(args: cli::DeriveArgs) -> Result<Derive> {
         },
         shape,
         to,
+    })
+}
+
+/// `--out` (checked now, before any secret exists), else standard output.
+pub fn destination(out: Option<PathBuf>, force: bool) -> Result<Destination> {
+    Ok(match out {
+        Some(path) => {
+            crate::files::out::check_target(&path, force)?;
+            Destination::File { path, force }
+        }
+        None => Destination::Stdout,
     })
 }
 
@@ -249,6 +262,13 @@ pub fn settle(cli: Cli) -> Result<Invocation> {
         }
         Some(Command::Regions(args)) => Invocation::Regions(args.format.into()),
         Some(Command::Policy(args)) => Invocation::Policy(Policy {
+            rotation: match (args.rotation, &args.user_name) {
+                (true, Some(name)) => Some((
+                    crate::cli::rotation::user_name(name)?,
+                    crate::cli::rotation::stores(&args.store)?,
+                )),
+                _ => None,
+            },
             identity: args.identity,
             account_id: args.account_id,
             region: args.region,
@@ -258,6 +278,14 @@ pub fn settle(cli: Cli) -> Result<Invocation> {
         Some(Command::Probe(args)) => Invocation::Probe(probe(args)?),
         #[cfg(not(feature = "probe"))]
         Some(Command::Probe { .. }) => return Err(CliError::Usage(cli::NO_PROBE.into())),
+        #[cfg(feature = "aws")]
+        Some(Command::Rotate(args)) => Invocation::Rotate(crate::cli::rotation::rotate(args)?),
+        #[cfg(feature = "aws")]
+        Some(Command::Retire(args)) => Invocation::Retire(crate::cli::rotation::retire(args)?),
+        #[cfg(feature = "aws")]
+        Some(Command::Keys(args)) => Invocation::Keys(crate::cli::rotation::keys(args)?),
+        #[cfg(not(feature = "aws"))]
+        Some(Command::NoAws { .. }) => return Err(CliError::Usage(cli::NO_AWS.into())),
         Some(Command::Completions { shell }) => Invocation::Completions(shell),
         Some(Command::Man) => Invocation::Man,
     })
@@ -268,18 +296,25 @@ pub struct Probe {
     pub secret: Secret,
     /// The region named (flag or environment); else the profile's.
     pub region: Regions,
+    pub connect: Connect,
+    pub verbose: bool,
+    pub report: Report,
+}
+
+/// Where and how to log in over SMTP.
+#[cfg(feature = "probe")]
+#[derive(Clone)]
+pub struct Connect {
     /// `--endpoint`'s host, else the region's SMTP host.
     pub host: Option<String>,
     pub port: u16,
     pub tls: crate::smtp::TlsMode,
     pub timeout: std::time::Duration,
     pub ca_file: Option<PathBuf>,
-    pub verbose: bool,
-    pub report: Report,
 }
 
 #[cfg(feature = "probe")]
-fn probe(args: cli::ProbeArgs) -> Result<Probe> {
+pub fn connect(args: cli::ConnectArgs) -> Result<Connect> {
     use crate::smtp::{TlsMode, endpoint};
     let (host, endpoint_port) = match &args.endpoint {
         Some(e) => {
@@ -304,6 +339,18 @@ fn probe(args: cli::ProbeArgs) -> Result<Probe> {
             )));
         }
     };
+    Ok(Connect {
+        host,
+        port,
+        tls,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        ca_file: args.ca_file,
+    })
+}
+
+#[cfg(feature = "probe")]
+fn probe(args: cli::ProbeArgs) -> Result<Probe> {
+    let connect = connect(args.connect)?;
     let allow_unknown = args.allow_unknown_region;
     Ok(Probe {
         region: Regions {
@@ -312,11 +359,7 @@ fn probe(args: cli::ProbeArgs) -> Result<Probe> {
             missing: NO_PROBE_REGION,
         },
         secret: secret(args.secret),
-        host,
-        port,
-        tls,
-        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
-        ca_file: args.ca_file,
+        connect,
         verbose: args.verbose,
         report: args.format.into(),
     })

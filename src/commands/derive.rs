@@ -8,7 +8,7 @@ use crate::source;
 use crate::terminal::{warn, write_stdout};
 use ses_smtp_credentials::redact::user_path;
 use ses_smtp_credentials::region::ResolvedRegion;
-use ses_smtp_credentials::{Derived, Format, Version, derive};
+use ses_smtp_credentials::{Derived, FixedBuf, Format, Version, derive};
 use std::io::Write;
 
 /// The AWS documentation's example key: its password works nowhere.
@@ -61,15 +61,27 @@ pub fn run(args: Derive) -> Result<ExitCode> {
             Derived::new(username.clone(), password, region, args.version)
         })
         .collect();
-    let rendered = match &args.shape {
+    let rendered = render(&args.shape, &items, &found.describe())?;
+    deliver(&args.to, &rendered)?;
+    Ok(ExitCode::Success)
+}
+
+/// The output for `items`, in the settled shape (format or template).
+pub fn render(shape: &Shape, items: &[Derived], source: &str) -> Result<FixedBuf> {
+    let rendered = match shape {
         Shape::Template { template, .. } => template.render(&items[0]),
-        Shape::Format(format) => format.render(&items, &found.describe()),
+        Shape::Format(format) => format.render(items, source),
     }
     .map_err(CliError::Render)?;
-    if matches!(args.shape, Shape::Format(Format::Postfix)) {
+    if matches!(shape, Shape::Format(Format::Postfix)) {
         postfix_hints(&items[0].region);
     }
-    match &args.to {
+    Ok(rendered)
+}
+
+/// Writes the output to `--out` (saying so on stderr) or standard output.
+pub fn deliver(to: &Destination, rendered: &FixedBuf) -> Result<()> {
+    match to {
         Destination::File { path, force } => {
             let mode = crate::files::out::write(path, *force, rendered.as_bytes())?;
             let _ = writeln!(
@@ -80,7 +92,7 @@ pub fn run(args: Derive) -> Result<ExitCode> {
         }
         Destination::Stdout => write_stdout(rendered.as_bytes())?,
     }
-    Ok(ExitCode::Success)
+    Ok(())
 }
 
 fn postfix_hints(region: &ResolvedRegion) {

@@ -3,8 +3,14 @@
 
 mod derive;
 mod info;
+#[cfg(feature = "aws")]
+mod keys;
 #[cfg(feature = "probe")]
 mod probe;
+#[cfg(feature = "aws")]
+mod retire;
+#[cfg(feature = "aws")]
+mod rotate;
 mod vectors;
 mod verify;
 
@@ -37,6 +43,12 @@ pub fn run(invocation: Invocation) -> Result<ExitCode> {
         Invocation::Policy(args) => info::policy(args),
         #[cfg(feature = "probe")]
         Invocation::Probe(args) => probe::run(args),
+        #[cfg(feature = "aws")]
+        Invocation::Rotate(args) => rotate::run(args),
+        #[cfg(feature = "aws")]
+        Invocation::Retire(args) => retire::run(args),
+        #[cfg(feature = "aws")]
+        Invocation::Keys(args) => keys::run(args),
         Invocation::Completions(shell) => info::completions(shell),
         Invocation::Man => info::man(),
     }

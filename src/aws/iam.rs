@@ -1,0 +1,184 @@
+//! The IAM calls: a user's access keys with when they were last used, and
+//! creating, deactivating and deleting one. A new key's secret goes from
+//! the SDK's response straight into a zeroizing buffer; the response's own
+//! string is wiped.
+
+use super::{Aws, refused};
+use crate::error::{CliError, Result};
+use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
+use aws_sdk_iam::types::StatusType;
+use ses_smtp_credentials::rotation::UserName;
+use ses_smtp_credentials::{AccessKeyId, SecretKey, SecretPolicy, parse_access_key_id};
+use zeroize::Zeroize;
+
+/// One access key of a user.
+#[derive(Clone, Debug)]
+pub struct Key {
+    pub id: String,
+    pub active: bool,
+    pub created: Option<DateTime>,
+    pub last_used: Option<LastUsed>,
+}
+
+/// Where and when a key was last used (IAM's record).
+#[derive(Clone, Debug)]
+pub struct LastUsed {
+    pub date: DateTime,
+    pub service: String,
+    pub region: String,
+}
+
+impl Key {
+    pub fn status(&self) -> &'static str {
+        if self.active { "Active" } else { "Inactive" }
+    }
+
+    /// Whole days since the key was made.
+    pub fn age_days(&self, now: DateTime) -> Option<i64> {
+        self.created
+            .map(|c| (now.secs() - c.secs()).max(0) / 86_400)
+    }
+
+    /// "2026-11-20 (ses, eu-west-1)" or "never".
+    pub fn last_used_text(&self) -> String {
+        match &self.last_used {
+            Some(u) => format!("{} ({}, {})", date(&u.date), u.service, u.region),
+            None => "never".into(),
+        }
+    }
+}
+
+/// A date as IAM shows it, to the second, in UTC.
+pub fn date(d: &DateTime) -> String {
+    DateTime::from_secs(d.secs())
+        .fmt(DateTimeFormat::DateTime)
+        .unwrap_or_else(|_| d.secs().to_string())
+}
+
+/// The current time, for ages.
+pub fn now() -> DateTime {
+    DateTime::from(std::time::SystemTime::now())
+}
+
+/// Fails with AWS's NoSuchEntity when the user does not exist.
+pub fn check_user(aws: &Aws, user: &UserName) -> Result<()> {
+    aws.run(aws.iam().get_user().user_name(user.as_str()).send())
+        .map_err(refused(format!("to find IAM user {user}")))?;
+    Ok(())
+}
+
+/// The user's keys, oldest first, each with its last use.
+pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
+    let iam = aws.iam();
+    let mut keys = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = aws
+            .run(
+                iam.list_access_keys()
+                    .user_name(user.as_str())
+                    .set_marker(marker.take())
+                    .send(),
+            )
+            .map_err(refused(format!("to list the access keys of {user}")))?;
+        for m in page.access_key_metadata {
+            let Some(id) = m.access_key_id else { continue };
+            keys.push(Key {
+                active: m.status == Some(StatusType::Active),
+                created: m.create_date,
+                last_used: None,
+                id,
+            });
+        }
+        match page.marker {
+            Some(next) if page.is_truncated => marker = Some(next),
+            _ => break,
+        }
+    }
+    for key in &mut keys {
+        let used = aws
+            .run(iam.get_access_key_last_used().access_key_id(&key.id).send())
+            .map_err(refused(format!("to read when {} was last used", key.id)))?;
+        key.last_used = used.access_key_last_used.and_then(|u| {
+            Some(LastUsed {
+                date: u.last_used_date?,
+                service: u.service_name,
+                region: u.region,
+            })
+        });
+    }
+    keys.sort_by_key(|k| k.created.map(|c| c.secs()));
+    Ok(keys)
+}
+
+/// A key just made: its ID (the SMTP user name) and its secret.
+pub struct NewKey {
+    pub id: AccessKeyId,
+    pub secret: SecretKey,
+}
+
+/// Creates an access key for the user. The secret is checked as any input
+/// would be (an odd one is an error, after which the caller deletes the
+/// key: `created` holds its ID as soon as IAM returned one).
+pub fn create_key(aws: &Aws, user: &UserName, created: &mut Option<String>) -> Result<NewKey> {
+    let mut out = aws
+        .run(
+            aws.iam()
+                .create_access_key()
+                .user_name(user.as_str())
+                .send(),
+        )
+        .map_err(refused(format!("to create an access key for {user}")))?;
+    let Some(mut key) = out.access_key.take() else {
+        return Err(CliError::Aws(
+            "AWS created an access key but returned none (an empty CreateAccessKey response)"
+                .into(),
+        ));
+    };
+    *created = Some(key.access_key_id.clone());
+    let mut secret_text = std::mem::take(&mut key.secret_access_key);
+    let secret =
+        ses_smtp_credentials::input::parse_raw_secret(secret_text.as_bytes(), SecretPolicy::STRICT);
+    secret_text.zeroize();
+    let secret = secret.map_err(|e| {
+        CliError::Aws(format!(
+            "AWS returned a new secret access key that is not well-formed: {e}"
+        ))
+    })?;
+    let id = parse_access_key_id(&key.access_key_id).map_err(|e| {
+        CliError::Aws(format!(
+            "AWS returned a new access key ID that is not an access key ID: {e}"
+        ))
+    })?;
+    Ok(NewKey { id, secret })
+}
+
+pub fn delete_key(aws: &Aws, user: &UserName, id: &str) -> Result<()> {
+    aws.run(
+        aws.iam()
+            .delete_access_key()
+            .user_name(user.as_str())
+            .access_key_id(id)
+            .send(),
+    )
+    .map_err(refused(format!("to delete access key {id}")))?;
+    Ok(())
+}
+
+pub fn deactivate(aws: &Aws, user: &UserName, id: &str) -> Result<()> {
+    aws.run(
+        aws.iam()
+            .update_access_key()
+            .user_name(user.as_str())
+            .access_key_id(id)
+            .status(StatusType::Inactive)
+            .send(),
+    )
+    .map_err(refused(format!("to deactivate access key {id}")))?;
+    Ok(())
+}
+
+/// The command that deactivates a key.
+pub fn retire_command(user: &UserName, id: &str) -> String {
+    format!("ses-smtp-password retire --user-name {user} --access-key-id {id}")
+}

@@ -1,0 +1,118 @@
+//! The AWS API behind `rotate`, `retire` and `keys` (the `aws` feature):
+//! the operator's credentials from the SDK's standard chain (environment,
+//! profiles with SSO and assumed roles, instance and container
+//! credentials), `AWS_ENDPOINT_URL` and the per-service endpoint variables
+//! honoured by the SDK itself.
+//!
+//! TLS is rustls on ring, the probe's provider: one TLS stack in the binary.
+//! Calls run one at a time on a single-threaded runtime; the tool has
+//! nothing to do while it waits.
+//!
+//! - [`iam`]: list, create, deactivate and delete access keys;
+//! - [`store`]: Secrets Manager and Parameter Store, with what each write
+//!   needs to be undone.
+
+pub mod iam;
+pub mod store;
+
+use crate::error::{CliError, Result};
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use ses_smtp_credentials::redact::user_text;
+use std::future::Future;
+
+/// IAM is global, but its endpoint is chosen by region (partition); this
+/// is the region used when neither the command nor the SDK chain names one.
+const FALLBACK_REGION: &str = "us-east-1";
+
+/// The operator's AWS session: a runtime and the loaded configuration.
+pub struct Aws {
+    runtime: tokio::runtime::Runtime,
+    config: aws_config::SdkConfig,
+}
+
+impl Aws {
+    /// Loads the SDK configuration. `region`: the command's region; without
+    /// one, the chain's (AWS_REGION, the profile), else us-east-1.
+    pub fn connect(region: Option<&str>) -> Result<Aws> {
+        use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(CliError::io("could not start the AWS client's runtime"))?;
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
+        // The loader's own region chain (AWS_REGION, the profile, IMDS) runs
+        // with our HTTP client; a region provider built apart from it would
+        // have none.
+        let load = |region: Option<String>| {
+            let mut loader =
+                aws_config::defaults(BehaviorVersion::latest()).http_client(http.clone());
+            if let Some(r) = region {
+                loader = loader.region(Region::new(r));
+            }
+            runtime.block_on(loader.load())
+        };
+        let mut config = load(region.map(str::to_string));
+        if config.region().is_none() {
+            config = load(Some(FALLBACK_REGION.to_string()));
+        }
+        Ok(Aws { runtime, config })
+    }
+
+    /// Runs one call to completion.
+    pub fn run<F: Future>(&self, call: F) -> F::Output {
+        self.runtime.block_on(call)
+    }
+
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.config)
+    }
+
+    /// A Secrets Manager client in `region` (a store's ARN may name one),
+    /// else the configured one.
+    pub fn secrets_manager(&self, region: Option<&str>) -> aws_sdk_secretsmanager::Client {
+        let mut b = aws_sdk_secretsmanager::config::Builder::from(&self.config);
+        if let Some(r) = region {
+            b = b.region(Region::new(r.to_string()));
+        }
+        aws_sdk_secretsmanager::Client::from_conf(b.build())
+    }
+
+    pub fn ssm(&self) -> aws_sdk_ssm::Client {
+        aws_sdk_ssm::Client::new(&self.config)
+    }
+}
+
+/// An AWS call failed: what was being done, AWS's error code and message
+/// (shown through `redact`: it can echo names the user typed), and what to
+/// do about access denied. The SDK's errors never carry request bodies.
+pub fn refused<E, R>(doing: impl Into<String>) -> impl FnOnce(SdkError<E, R>) -> CliError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let doing = doing.into();
+    move |err| {
+        let detail = match (err.code(), err.message()) {
+            (Some(code), Some(message)) => format!("{code}: {message}"),
+            (Some(code), None) => code.to_string(),
+            _ => DisplayErrorContext(&err).to_string(),
+        };
+        let mut message = format!("AWS refused {doing}: {}", user_text(&detail));
+        match err.code() {
+            Some(c) if c.contains("AccessDenied") || c == "UnauthorizedOperation" => message.push_str(
+                "\n  hint: the operator needs the permissions that `ses-smtp-password policy --rotation` prints",
+            ),
+            Some("NoSuchEntity") => {
+                message.push_str("\n  hint: check the user name with `aws iam get-user --user-name NAME`")
+            }
+            Some(_) => {}
+            None => message.push_str(
+                "\n  hint: check the operator's AWS credentials (`aws sts get-caller-identity`) and network access to AWS",
+            ),
+        }
+        CliError::Aws(message)
+    }
+}

@@ -1,0 +1,72 @@
+//! `retire`: deactivate an old key (or delete an inactive one), after
+//! saying when and where it was last used; never the last active key
+//! without --force.
+
+use crate::aws::{Aws, iam};
+use crate::cli::rotation::Retire;
+use crate::error::{CliError, ExitCode, Result};
+use crate::terminal::write_stdout;
+
+pub fn run(args: Retire) -> Result<ExitCode> {
+    let aws = Aws::connect(None)?;
+    let user = &args.user;
+    let keys = iam::keys(&aws, user)?;
+    let Some(key) = keys.iter().find(|k| k.id == args.key) else {
+        let theirs: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
+        return Err(CliError::Aws(format!(
+            "access key {} is not one of IAM user {user}'s keys ({})\n  hint: list them with `ses-smtp-password keys --user-name {user}`",
+            args.key,
+            if theirs.is_empty() {
+                "it has none".to_string()
+            } else {
+                format!("they are {}", theirs.join(", "))
+            }
+        )));
+    };
+    let now = iam::now();
+    let mut out = format!(
+        "{} ({}, created {}, {} days old): last used {}\n",
+        key.id,
+        key.status(),
+        key.created.as_ref().map_or("-".into(), iam::date),
+        key.age_days(now).unwrap_or_default(),
+        key.last_used_text()
+    );
+    let other_active = keys.iter().any(|k| k.active && k.id != key.id);
+    if args.delete {
+        if key.active && !args.force {
+            return Err(CliError::Usage(format!(
+                "access key {} is active: deactivate it first (retire without --delete), watch that mail still flows, then delete it\n  hint: or pass --force to delete an active key now",
+                key.id
+            )));
+        }
+        if key.active && !other_active {
+            out.push_str(
+                "warning: this was the user's last active key: SMTP mail with it stops now\n",
+            );
+        }
+        iam::delete_key(&aws, user, &key.id)?;
+        out.push_str(&format!("deleted access key {}\n", key.id));
+    } else if !key.active {
+        out.push_str(&format!(
+            "access key {} is already inactive: nothing to do\n  delete it with: {} --delete\n",
+            key.id,
+            iam::retire_command(user, &key.id)
+        ));
+    } else {
+        if !other_active && !args.force {
+            return Err(CliError::Usage(format!(
+                "access key {} is IAM user {user}'s last active key: deactivating it stops all SMTP mail\n  hint: rotate first (`ses-smtp-password rotate`), or pass --force",
+                key.id
+            )));
+        }
+        iam::deactivate(&aws, user, &key.id)?;
+        out.push_str(&format!(
+            "deactivated access key {0}\n  if mail stops: aws iam update-access-key --user-name {user} --access-key-id {0} --status Active\n  when all is well: {1} --delete\n",
+            key.id,
+            iam::retire_command(user, &key.id)
+        ));
+    }
+    write_stdout(out.as_bytes())?;
+    Ok(ExitCode::Success)
+}

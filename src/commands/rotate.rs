@@ -1,0 +1,318 @@
+//! `rotate`: preflight, create a key, derive, log in over SMTP until SES
+//! accepts the new key, store, write; and if any step after the key was
+//! created fails, undo every step done, the key last.
+//!
+//! The rotation is committed once the password has been delivered (to the
+//! stores and `--out`, or to standard output when there is neither). A
+//! failure after that (the summary cannot be written) is reported, and
+//! nothing is undone: the stores would otherwise name a deleted key.
+
+use crate::aws::store::{self, Undo};
+use crate::aws::{Aws, iam};
+use crate::cli::rotation::Rotate;
+use crate::cli::settle::{Connect, Destination};
+use crate::commands::derive::{deliver, render};
+use crate::commands::keys::table;
+use crate::error::{CliError, ExitCode, Result};
+use crate::smtp::{Login, Outcome, Target, diagnosis};
+use crate::terminal::write_stdout;
+use ses_smtp_credentials::redact::user_path;
+use ses_smtp_credentials::rotation::UserName;
+use ses_smtp_credentials::{Derived, Version, derive_v4};
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+/// IAM allows two access keys per user.
+const KEY_LIMIT: usize = 2;
+
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+pub fn run(args: Rotate) -> Result<ExitCode> {
+    let aws = Aws::connect(Some(&args.region.code))?;
+    // 1. Preflight: nothing is created until the user, its key count and
+    // every store check out.
+    iam::check_user(&aws, &args.user)?;
+    let old = iam::keys(&aws, &args.user)?;
+    if old.len() >= KEY_LIMIT {
+        return Err(key_limit(&args.user, &old));
+    }
+    let mut befores = Vec::with_capacity(args.stores.len());
+    for s in &args.stores {
+        befores.push(store::before(&aws, s)?);
+    }
+    // 2. Create. From here on, a failure undoes what was done.
+    let mut created = None;
+    let mut undo = Vec::new();
+    let result = rotate(&aws, &args, befores, &mut created, &mut undo);
+    match result {
+        Ok(done) => finish(&args, &old, done),
+        Err(error) => Err(roll_back(&aws, &args.user, created, undo, error)),
+    }
+}
+
+/// What the steps after creation did, for the summary.
+struct Done {
+    key: String,
+    login: Option<(String, u32, Duration)>,
+    /// Standard output received the credentials (no store, no --out).
+    printed: bool,
+}
+
+fn rotate(
+    aws: &Aws,
+    args: &Rotate,
+    befores: Vec<store::Before>,
+    created: &mut Option<String>,
+    undo: &mut Vec<Undo>,
+) -> Result<Done> {
+    let new = iam::create_key(aws, &args.user, created)?;
+    let key = new.id.as_str().to_string();
+    say(&format!(
+        "created access key {key} for IAM user {} (its secret stays in this process)",
+        args.user
+    ));
+    // 3. Derive.
+    let password = derive_v4(&new.secret, &args.region.code);
+    drop(new.secret);
+    let item = Derived::new(Some(new.id), password, args.region.clone(), Version::V4);
+    // 4. Log in until SES knows the key.
+    let login = match &args.probe {
+        Some(connect) => Some(check_login(args, connect, &item)?),
+        None => {
+            say("not checking the SMTP login (--no-probe)");
+            None
+        }
+    };
+    // 5. Store, then write.
+    for (s, before) in args.stores.iter().zip(befores) {
+        store::write(aws, s, before, &item, undo)?;
+        say(&format!("stored the credentials in --store {s}"));
+    }
+    let delivered = !args.stores.is_empty() || matches!(args.to, Destination::File { .. });
+    if delivered && matches!(args.to, Destination::Stdout) {
+        // The stores hold the password; standard output gets the summary.
+    } else {
+        let rendered = render(
+            &args.shape,
+            std::slice::from_ref(&item),
+            "IAM CreateAccessKey",
+        )?;
+        deliver(&args.to, &rendered)?;
+    }
+    Ok(Done {
+        key,
+        login,
+        printed: !delivered,
+    })
+}
+
+/// Logs in over SMTP, again and again while SES answers 535 or 4xx (the
+/// key has not reached it yet), until 235 or the propagation timeout.
+fn check_login(
+    args: &Rotate,
+    connect: &Connect,
+    item: &Derived,
+) -> Result<(String, u32, Duration)> {
+    let target = Target::new(connect.clone(), &item.region, args.verbose);
+    let username = item.username.as_ref().map_or("", |u| u.as_str());
+    let login = Login {
+        username,
+        password: item.password.expose(),
+    };
+    let place = format!(
+        "{}:{}",
+        ses_smtp_credentials::redact::user_text(&target.host),
+        target.port
+    );
+    let start = Instant::now();
+    let mut wait = Duration::from_secs(1);
+    for tries in 1.. {
+        let (outcome, _) = crate::smtp::probe(&target, &login)?;
+        let elapsed = start.elapsed();
+        let retry = matches!(
+            outcome,
+            Outcome::Rejected { .. } | Outcome::Temporary { .. }
+        );
+        if let Outcome::Accepted { code, .. } = outcome {
+            say(&format!(
+                "SES accepted the new key: {place} answered {code} on try {tries}, after {} s",
+                elapsed.as_secs()
+            ));
+            return Ok((place, tries, elapsed));
+        }
+        if retry && elapsed + wait <= args.propagation {
+            if args.verbose {
+                say(&format!(
+                    "try {tries}: {place} answered {}; a new key takes up to a minute to reach SES: trying again in {} s ({} s of {} s)",
+                    outcome.code().unwrap_or_default(),
+                    wait.as_secs(),
+                    elapsed.as_secs(),
+                    args.propagation.as_secs()
+                ));
+            }
+            std::thread::sleep(wait);
+            wait = (wait * 2).min(Duration::from_secs(10));
+            continue;
+        }
+        return Err(login_failed(
+            &outcome,
+            &place,
+            tries,
+            elapsed,
+            item,
+            target.port,
+        ));
+    }
+    unreachable!("the loop returns")
+}
+
+fn login_failed(
+    outcome: &Outcome,
+    place: &str,
+    tries: u32,
+    elapsed: Duration,
+    item: &Derived,
+    port: u16,
+) -> CliError {
+    let code = match outcome {
+        Outcome::Rejected { .. } => ExitCode::Rejected,
+        Outcome::Temporary { .. } => ExitCode::Temporary,
+        _ => ExitCode::Network,
+    };
+    let what = match (outcome.code(), outcome.reply(), outcome.detail()) {
+        (Some(c), Some(r), _) => format!("answered {c} {r}"),
+        (_, _, Some(d)) => format!("failed: {d}"),
+        _ => outcome.kind().to_string(),
+    };
+    let mut message = format!(
+        "the new key's SMTP login to {place} {what} (try {tries}, after {} s)",
+        elapsed.as_secs()
+    );
+    if matches!(outcome, Outcome::Rejected { .. }) {
+        message.push_str(
+            "\n  hint: if the user lacks ses:SendRawEmail, grant it (`ses-smtp-password policy`); \
+             if the key is only slow to reach SES, raise --propagation-timeout",
+        );
+    }
+    for cause in diagnosis(outcome, &item.region.code, port).iter().take(2) {
+        message.push_str(&format!("\n  likely: {cause}"));
+    }
+    CliError::Login { code, message }
+}
+
+/// Undoes the stores' writes (latest first) and deletes the new key, saying
+/// each step; returns the error to end with.
+fn roll_back(
+    aws: &Aws,
+    user: &UserName,
+    created: Option<String>,
+    undo: Vec<Undo>,
+    error: CliError,
+) -> CliError {
+    let Some(key) = created else {
+        say("rotate failed before any key was created: nothing to undo");
+        return error;
+    };
+    say(&format!(
+        "rotate failed after creating access key {key}; undoing what this run did:"
+    ));
+    let mut failed = Vec::new();
+    for step in undo.into_iter().rev() {
+        match store::undo(aws, step) {
+            Ok(done) => say(&format!("  undone: {done}")),
+            Err(e) => {
+                say(&format!("  NOT UNDONE: {e}"));
+                failed.push(e.to_string());
+            }
+        }
+    }
+    match iam::delete_key(aws, user, &key) {
+        Ok(()) => say(&format!("  undone: deleted the new access key {key}")),
+        Err(e) => {
+            say(&format!(
+                "  NOT UNDONE: {e}\n  delete it by hand: aws iam delete-access-key --user-name {user} --access-key-id {key}"
+            ));
+            failed.push(e.to_string());
+        }
+    }
+    if failed.is_empty() {
+        say("  nothing this run made is left");
+        return error;
+    }
+    CliError::Aws(format!(
+        "{error}\nand the rollback did not complete ({} step(s) failed, listed above): fix them by hand",
+        failed.len()
+    ))
+}
+
+fn key_limit(user: &UserName, keys: &[iam::Key]) -> CliError {
+    let inactive = keys.iter().find(|k| !k.active);
+    let free = match inactive {
+        Some(k) => format!(
+            "  free a slot by deleting the inactive key:\n    {} --delete",
+            iam::retire_command(user, &k.id)
+        ),
+        None => {
+            let oldest = keys
+                .iter()
+                .min_by_key(|k| k.last_used.as_ref().map(|u| u.date.secs()))
+                .unwrap_or(&keys[0]);
+            format!(
+                "  both are active: retire the one no longer in use, watch, then delete it:\n    {0}\n    {0} --delete",
+                iam::retire_command(user, &oldest.id)
+            )
+        }
+    };
+    CliError::Aws(format!(
+        "IAM user {user} already has {} access keys, IAM's limit; nothing was created\n{}\n{free}",
+        keys.len(),
+        table(keys, &[], iam::now())
+            .lines()
+            .map(|l| format!("  {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ))
+}
+
+fn finish(args: &Rotate, old: &[iam::Key], done: Done) -> Result<ExitCode> {
+    let mut s = format!(
+        "rotated: IAM user {} has a new access key {} (the SMTP user name) for {}\n",
+        args.user, done.key, args.region.code
+    );
+    match &done.login {
+        Some((place, tries, elapsed)) => s.push_str(&format!(
+            "  login checked: {place} accepted it (try {tries}, after {} s)\n",
+            elapsed.as_secs()
+        )),
+        None => s.push_str("  login not checked (--no-probe)\n"),
+    }
+    for st in &args.stores {
+        s.push_str(&format!("  stored in: {st}\n"));
+    }
+    if let Destination::File { path, .. } = &args.to {
+        s.push_str(&format!("  written to: {}\n", user_path(path)));
+    }
+    match old.iter().rev().find(|k| k.active).or(old.first()) {
+        Some(k) => s.push_str(&format!(
+            "next: deploy the new credentials, watch mail flow, then retire the old key {}:\n  {}\n",
+            k.id,
+            iam::retire_command(&args.user, &k.id)
+        )),
+        None => s.push_str("next: deploy the new credentials; there is no older key to retire\n"),
+    }
+    if done.printed {
+        say(s.trim_end());
+        return Ok(ExitCode::Success);
+    }
+    // Committed: the stores and --out hold the new key. A failure to write
+    // the summary is reported, not undone.
+    write_stdout(s.as_bytes()).map_err(|e| {
+        CliError::Io(format!(
+            "{e}\n  the rotation itself completed: the new key is {} and is in use by the stores",
+            done.key
+        ))
+    })?;
+    Ok(ExitCode::Success)
+}
