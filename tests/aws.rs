@@ -872,3 +872,41 @@ fn the_operator_policy_allows_what_rotate_does() {
         assert!(actions.contains(&needed), "{needed}: {actions:?}");
     }
 }
+
+// ---- names that may be pasted secrets ------------------------------------
+
+/// An IAM user name and a secret name may be valid and still be a secret
+/// pasted in the wrong place: messages show neither.
+#[test]
+fn secret_shaped_names_are_never_shown() {
+    let pasted = "wJalrXUtnFEMI+K7MDENG+bPxRfiCYEXAMPLEKEY";
+    let old = user_with_keys(pasted, 1);
+    let store = format!("secretsmanager:{pasted}");
+    let ok = rotate(pasted, "starttls", &["--store", &store, "-v"]);
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr);
+    let listed = run(tool().args([
+        "keys",
+        "--user-name",
+        pasted,
+        "--store",
+        &store,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(listed.code, Some(0), "{}", listed.stderr);
+    // A refusal and a rollback that name them.
+    let refused = rotate(pasted, "starttls", &["--store", &store]);
+    assert_eq!(refused.code, Some(10), "{}", refused.stderr);
+    let missing = rotate(&pasted.replace('w', "W"), "starttls", &[]);
+    assert_eq!(missing.code, Some(10), "{}", missing.stderr);
+    let retire = run(tool().args(["retire", "--user-name", pasted, "--access-key-id", &old[0]]));
+    assert_eq!(retire.code, Some(0), "{}", retire.stderr);
+    for r in [&ok, &listed, &refused, &missing, &retire] {
+        let text = format!("{}{}", r.stdout, r.stderr);
+        for w in pasted.as_bytes().windows(12) {
+            let w = std::str::from_utf8(w).unwrap();
+            assert!(!text.contains(w), "a pasted secret shows:\n{text}");
+        }
+        assert!(text.contains("[hidden: looks like a secret]"), "{text}");
+    }
+}

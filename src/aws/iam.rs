@@ -3,7 +3,7 @@
 //! the SDK's response straight into a zeroizing buffer; the response's own
 //! string is wiped.
 
-use super::{Aws, refused};
+use super::{Aws, refused, shown};
 use crate::error::{CliError, Result};
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_iam::types::StatusType;
@@ -63,7 +63,7 @@ pub fn now() -> DateTime {
 /// Fails with AWS's NoSuchEntity when the user does not exist.
 pub fn check_user(aws: &Aws, user: &UserName) -> Result<()> {
     aws.run(aws.iam().get_user().user_name(user.as_str()).send())
-        .map_err(refused(format!("to find IAM user {user}")))?;
+        .map_err(refused(format!("to find IAM user {}", shown(user))))?;
     Ok(())
 }
 
@@ -80,7 +80,10 @@ pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
                     .set_marker(marker.take())
                     .send(),
             )
-            .map_err(refused(format!("to list the access keys of {user}")))?;
+            .map_err(refused(format!(
+                "to list the access keys of {}",
+                shown(user)
+            )))?;
         for m in page.access_key_metadata {
             let Some(id) = m.access_key_id else { continue };
             keys.push(Key {
@@ -128,7 +131,10 @@ pub fn create_key(aws: &Aws, user: &UserName, created: &mut Option<String>) -> R
                 .user_name(user.as_str())
                 .send(),
         )
-        .map_err(refused(format!("to create an access key for {user}")))?;
+        .map_err(refused(format!(
+            "to create an access key for {}",
+            shown(user)
+        )))?;
     let Some(mut key) = out.access_key.take() else {
         return Err(CliError::Aws(
             "AWS created an access key but returned none (an empty CreateAccessKey response)"
@@ -180,5 +186,8 @@ pub fn deactivate(aws: &Aws, user: &UserName, id: &str) -> Result<()> {
 
 /// The command that deactivates a key.
 pub fn retire_command(user: &UserName, id: &str) -> String {
-    format!("ses-smtp-password retire --user-name {user} --access-key-id {id}")
+    format!(
+        "ses-smtp-password retire --user-name {} --access-key-id {id}",
+        shown(user)
+    )
 }

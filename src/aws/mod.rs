@@ -85,6 +85,12 @@ impl Aws {
     }
 }
 
+/// A user name or store as messages show it: through `redact`, since a
+/// valid IAM user name or secret name can also be a pasted secret.
+pub fn shown(text: &impl std::fmt::Display) -> String {
+    user_text(&text.to_string())
+}
+
 /// An AWS call failed: what was being done, AWS's error code and message
 /// (shown through `redact`: it can echo names the user typed), and what to
 /// do about access denied. The SDK's errors never carry request bodies.

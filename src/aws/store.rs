@@ -4,7 +4,7 @@
 //! returns how to undo it, read before anything was created, so a failed
 //! rotation leaves every store as it found it.
 
-use super::{Aws, refused};
+use super::{Aws, refused, shown};
 use crate::error::{CliError, Result};
 use aws_sdk_ssm::types::ParameterType;
 use ses_smtp_credentials::rotation::Store;
@@ -55,6 +55,7 @@ fn secret_id(store: &Store) -> &str {
 /// Reads a store's state before the key is made; also proves the operator
 /// may read it.
 pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
+    let shown = shown(store);
     match store {
         Store::SecretsManager(id) => {
             let sm = aws.secrets_manager(store.arn_region());
@@ -62,7 +63,7 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
                 Ok(d) => {
                     if d.deleted_date.is_some() {
                         return Err(CliError::Aws(format!(
-                            "--store {store}: the secret is scheduled for deletion\n  hint: restore it (aws secretsmanager restore-secret) or name another"
+                            "--store {shown}: the secret is scheduled for deletion\n  hint: restore it (aws secretsmanager restore-secret) or name another"
                         )));
                     }
                     let current = d.version_ids_to_stages.and_then(|v| {
@@ -81,7 +82,7 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
                 {
                     if id.starts_with("arn:") {
                         return Err(CliError::Aws(format!(
-                            "--store {store}: no such secret, and a secret is created by name, not by ARN\n  hint: name it by its name to have it created"
+                            "--store {shown}: no such secret, and a secret is created by name, not by ARN\n  hint: name it by its name to have it created"
                         )));
                     }
                     Ok(Before::Secret {
@@ -89,7 +90,7 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
                         exists: false,
                     })
                 }
-                Err(e) => Err(refused(format!("to read --store {store}"))(e)),
+                Err(e) => Err(refused(format!("to read --store {shown}"))(e)),
             }
         }
         Store::Ssm(_) => {
@@ -101,7 +102,7 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
                         .with_decryption(true)
                         .send(),
                 )
-                .map_err(refused(format!("to read --store {store}")))?;
+                .map_err(refused(format!("to read --store {shown}")))?;
             let mut map = HashMap::new();
             for p in found.parameters.unwrap_or_default() {
                 if let (Some(name), Some(value)) = (p.name, p.value) {
@@ -136,7 +137,8 @@ pub fn write(
     d: &Derived,
     undo: &mut Vec<Undo>,
 ) -> Result<()> {
-    let doing = format!("to write --store {store}");
+    let shown = shown(store);
+    let doing = format!("to write --store {shown}");
     match before {
         Before::Secret { current, exists } => {
             let payload =
@@ -152,7 +154,7 @@ pub fn write(
                     )
                     .map_err(refused(doing))?;
                 let new = out.version_id.ok_or_else(|| {
-                    CliError::Aws(format!("--store {store}: AWS returned no version ID"))
+                    CliError::Aws(format!("--store {shown}: AWS returned no version ID"))
                 })?;
                 undo.push(Undo::RestoreVersion {
                     store: store.clone(),
@@ -221,6 +223,7 @@ fn put_parameter(
 pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
     match step {
         Undo::DeleteSecret { store } => {
+            let shown = shown(&store);
             let sm = aws.secrets_manager(store.arn_region());
             aws.run(
                 sm.delete_secret()
@@ -228,9 +231,9 @@ pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
                     .force_delete_without_recovery(true)
                     .send(),
             )
-            .map_err(refused(format!("to delete the secret of --store {store}")))?;
+            .map_err(refused(format!("to delete the secret of --store {shown}")))?;
             Ok(format!(
-                "deleted the secret of --store {store} (this run created it)"
+                "deleted the secret of --store {shown} (this run created it)"
             ))
         }
         Undo::RestoreVersion {
@@ -238,6 +241,7 @@ pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
             previous,
             new,
         } => {
+            let shown = shown(&store);
             let sm = aws.secrets_manager(store.arn_region());
             aws.run(
                 sm.update_secret_version_stage()
@@ -247,10 +251,10 @@ pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
                     .remove_from_version_id(new)
                     .send(),
             )
-            .map_err(refused(format!("to restore --store {store}")))?;
+            .map_err(refused(format!("to restore --store {shown}")))?;
             Ok(match previous {
-                Some(_) => format!("--store {store}: its previous version is current again"),
-                None => format!("--store {store}: the new version is no longer current"),
+                Some(_) => format!("--store {shown}: its previous version is current again"),
+                None => format!("--store {shown}: the new version is no longer current"),
             })
         }
         Undo::RestoreParameter { name, previous } => {
@@ -272,7 +276,8 @@ pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
 
 /// The SMTP user name a store holds now, if any (for `keys --store`).
 pub fn current_username(aws: &Aws, store: &Store) -> Result<Option<String>> {
-    let doing = format!("to read --store {store}");
+    let shown = shown(store);
+    let doing = format!("to read --store {shown}");
     match store {
         Store::SecretsManager(id) => {
             let sm = aws.secrets_manager(store.arn_region());

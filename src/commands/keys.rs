@@ -1,7 +1,7 @@
 //! `keys`: an IAM user's access keys, with their age and last use, and
 //! which one each `--store` names.
 
-use crate::aws::{Aws, iam, store};
+use crate::aws::{Aws, iam, shown, store};
 use crate::cli::rotation::Keys;
 use crate::cli::settle::Report;
 use crate::error::{CliError, ExitCode, Result};
@@ -38,10 +38,10 @@ pub fn run(args: Keys) -> Result<ExitCode> {
                 })
                 .collect();
             let doc = serde_json::json!({
-                "user_name": args.user.as_str(),
+                "user_name": shown(&args.user),
                 "keys": rows,
                 "stores": named.iter().map(|(s, u)| serde_json::json!({
-                    "store": s.to_string(),
+                    "store": shown(s),
                     "username": u,
                 })).collect::<Vec<_>>(),
             });
@@ -58,7 +58,7 @@ fn stores_naming(named: &[(Store, Option<String>)], id: &str) -> Vec<String> {
     named
         .iter()
         .filter(|(_, u)| u.as_deref() == Some(id))
-        .map(|(s, _)| s.to_string())
+        .map(|(s, _)| shown(s))
         .collect()
 }
 
@@ -95,7 +95,8 @@ pub fn table(keys: &[iam::Key], named: &[(Store, Option<String>)], now: DateTime
             .is_none_or(|u| !keys.iter().any(|k| k.id == u))
         {
             s.push_str(&format!(
-                "{store} names {}\n",
+                "{} names {}\n",
+                shown(store),
                 match user {
                     Some(_) => "a key that is not this user's",
                     None => "no key (it does not exist or holds no username)",

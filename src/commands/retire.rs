@@ -2,7 +2,7 @@
 //! saying when and where it was last used; never the last active key
 //! without --force.
 
-use crate::aws::{Aws, iam};
+use crate::aws::{Aws, iam, shown};
 use crate::cli::rotation::Retire;
 use crate::error::{CliError, ExitCode, Result};
 use crate::terminal::write_stdout;
@@ -11,10 +11,11 @@ pub fn run(args: Retire) -> Result<ExitCode> {
     let aws = Aws::connect(None)?;
     let user = &args.user;
     let keys = iam::keys(&aws, user)?;
+    let shown_user = shown(user);
     let Some(key) = keys.iter().find(|k| k.id == args.key) else {
         let theirs: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
         return Err(CliError::Aws(format!(
-            "access key {} is not one of IAM user {user}'s keys ({})\n  hint: list them with `ses-smtp-password keys --user-name {user}`",
+            "access key {} is not one of IAM user {shown_user}'s keys ({})\n  hint: list them with `ses-smtp-password keys --user-name {shown_user}`",
             args.key,
             if theirs.is_empty() {
                 "it has none".to_string()
@@ -56,13 +57,13 @@ pub fn run(args: Retire) -> Result<ExitCode> {
     } else {
         if !other_active && !args.force {
             return Err(CliError::Usage(format!(
-                "access key {} is IAM user {user}'s last active key: deactivating it stops all SMTP mail\n  hint: rotate first (`ses-smtp-password rotate`), or pass --force",
+                "access key {} is IAM user {shown_user}'s last active key: deactivating it stops all SMTP mail\n  hint: rotate first (`ses-smtp-password rotate`), or pass --force",
                 key.id
             )));
         }
         iam::deactivate(&aws, user, &key.id)?;
         out.push_str(&format!(
-            "deactivated access key {0}\n  if mail stops: aws iam update-access-key --user-name {user} --access-key-id {0} --status Active\n  when all is well: {1} --delete\n",
+            "deactivated access key {0}\n  if mail stops: aws iam update-access-key --user-name {shown_user} --access-key-id {0} --status Active\n  when all is well: {1} --delete\n",
             key.id,
             iam::retire_command(user, &key.id)
         ));

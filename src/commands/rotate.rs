@@ -8,7 +8,7 @@
 //! nothing is undone: the stores would otherwise name a deleted key.
 
 use crate::aws::store::{self, Undo};
-use crate::aws::{Aws, iam};
+use crate::aws::{Aws, iam, shown};
 use crate::cli::rotation::Rotate;
 use crate::cli::settle::{Connect, Destination};
 use crate::commands::derive::{deliver, render};
@@ -71,7 +71,7 @@ fn rotate(
     let key = new.id.as_str().to_string();
     say(&format!(
         "created access key {key} for IAM user {} (its secret stays in this process)",
-        args.user
+        shown(&args.user)
     ));
     // 3. Derive.
     let password = derive_v4(&new.secret, &args.region.code);
@@ -88,7 +88,7 @@ fn rotate(
     // 5. Store, then write.
     for (s, before) in args.stores.iter().zip(befores) {
         store::write(aws, s, before, &item, undo)?;
-        say(&format!("stored the credentials in --store {s}"));
+        say(&format!("stored the credentials in --store {}", shown(s)));
     }
     let delivered = !args.stores.is_empty() || matches!(args.to, Destination::File { .. });
     if delivered && matches!(args.to, Destination::Stdout) {
@@ -211,6 +211,7 @@ fn roll_back(
     undo: Vec<Undo>,
     error: CliError,
 ) -> CliError {
+    let shown_user = shown(user);
     let Some(key) = created else {
         say("rotate failed before any key was created: nothing to undo");
         return error;
@@ -232,7 +233,7 @@ fn roll_back(
         Ok(()) => say(&format!("  undone: deleted the new access key {key}")),
         Err(e) => {
             say(&format!(
-                "  NOT UNDONE: {e}\n  delete it by hand: aws iam delete-access-key --user-name {user} --access-key-id {key}"
+                "  NOT UNDONE: {e}\n  delete it by hand: aws iam delete-access-key --user-name {shown_user} --access-key-id {key}"
             ));
             failed.push(e.to_string());
         }
@@ -266,7 +267,8 @@ fn key_limit(user: &UserName, keys: &[iam::Key]) -> CliError {
         }
     };
     CliError::Aws(format!(
-        "IAM user {user} already has {} access keys, IAM's limit; nothing was created\n{}\n{free}",
+        "IAM user {} already has {} access keys, IAM's limit; nothing was created\n{}\n{free}",
+        shown(user),
         keys.len(),
         table(keys, &[], iam::now())
             .lines()
@@ -279,7 +281,9 @@ fn key_limit(user: &UserName, keys: &[iam::Key]) -> CliError {
 fn finish(args: &Rotate, old: &[iam::Key], done: Done) -> Result<ExitCode> {
     let mut s = format!(
         "rotated: IAM user {} has a new access key {} (the SMTP user name) for {}\n",
-        args.user, done.key, args.region.code
+        shown(&args.user),
+        done.key,
+        args.region.code
     );
     match &done.login {
         Some((place, tries, elapsed)) => s.push_str(&format!(
@@ -289,7 +293,7 @@ fn finish(args: &Rotate, old: &[iam::Key], done: Done) -> Result<ExitCode> {
         None => s.push_str("  login not checked (--no-probe)\n"),
     }
     for st in &args.stores {
-        s.push_str(&format!("  stored in: {st}\n"));
+        s.push_str(&format!("  stored in: {}\n", shown(st)));
     }
     if let Destination::File { path, .. } = &args.to {
         s.push_str(&format!("  written to: {}\n", user_path(path)));
