@@ -146,3 +146,66 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
         .and_then(|()| out.flush())
         .map_err(CliError::io("could not write to standard output"))
 }
+
+/// While alive, SIGINT, SIGTERM and SIGHUP do not kill the process: they
+/// are noted, and [`Interrupts::check`] turns them into an error, so that
+/// `rotate` can undo what it made instead of leaving an orphan key. A
+/// signal the caller chose to ignore (nohup) stays ignored.
+#[cfg(feature = "aws")]
+pub struct Interrupts {
+    previous: Vec<(libc::c_int, libc::sighandler_t)>,
+}
+
+#[cfg(feature = "aws")]
+impl Interrupts {
+    pub fn catch() -> Interrupts {
+        INTERRUPTED.store(false, Ordering::SeqCst);
+        let mut previous = Vec::new();
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            // SAFETY: the handler only stores to an atomic; the previous
+            // disposition is put back on drop.
+            let old = unsafe {
+                libc::signal(
+                    sig,
+                    note_interrupt as extern "C" fn(libc::c_int) as libc::sighandler_t,
+                )
+            };
+            if old == libc::SIG_IGN {
+                // SAFETY: as above.
+                unsafe { libc::signal(sig, libc::SIG_IGN) };
+            }
+            previous.push((sig, old));
+        }
+        Interrupts { previous }
+    }
+
+    /// An error once a signal has arrived.
+    pub fn check(&self) -> Result<()> {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return Err(CliError::Io(
+                "interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP)".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sleeps `d`, waking early (with an error) on a signal.
+    pub fn sleep(&self, d: std::time::Duration) -> Result<()> {
+        let end = std::time::Instant::now() + d;
+        while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
+            self.check()?;
+            std::thread::sleep(left.min(std::time::Duration::from_millis(50)));
+        }
+        self.check()
+    }
+}
+
+#[cfg(feature = "aws")]
+impl Drop for Interrupts {
+    fn drop(&mut self) {
+        for (sig, old) in &self.previous {
+            // SAFETY: restores the disposition found at `catch`.
+            unsafe { libc::signal(*sig, *old) };
+        }
+    }
+}

@@ -910,3 +910,64 @@ fn secret_shaped_names_are_never_shown() {
         assert!(text.contains("[hidden: looks like a secret]"), "{text}");
     }
 }
+
+#[test]
+fn an_interrupted_rotation_is_rolled_back() {
+    use std::io::BufRead;
+    use std::os::unix::process::CommandExt;
+    let user = "rotate-interrupted";
+    let old = user_with_keys(user, 1);
+    let port = servers().port("rejecting");
+    let mut cmd = tool();
+    cmd.args(["rotate", "--user-name", user, "--region", REGION, "-v"])
+        .args([
+            "--endpoint",
+            &format!("localhost:{port}"),
+            "--tls",
+            "starttls",
+        ])
+        .arg("--ca-file")
+        .arg(&servers().ca_file)
+        .args([
+            "--store",
+            "ssm:/test/interrupted",
+            "--propagation-timeout",
+            "60",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // Under nohup the test's children would inherit SIGINT ignored.
+    // SAFETY: signal is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    // Wait until the key exists and the first login was refused.
+    while !seen.contains("try 1: ") {
+        let mut line = String::new();
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "the tool ended early:\n{seen}"
+        );
+        seen.push_str(&line);
+    }
+    // SAFETY: kill on our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    err.read_to_string(&mut seen).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(6), "{seen}");
+    assert!(seen.contains("interrupted by a signal"), "{seen}");
+    assert!(
+        seen.contains("undone: deleted the new access key"),
+        "{seen}"
+    );
+    assert_eq!(iam_keys(user).into_keys().collect::<Vec<_>>(), old);
+    assert_eq!(parameter("/test/interrupted/username"), None);
+    assert_no_secret("stderr", &seen);
+}

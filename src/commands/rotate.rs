@@ -15,7 +15,7 @@ use crate::commands::derive::{deliver, render};
 use crate::commands::keys::table;
 use crate::error::{CliError, ExitCode, Result};
 use crate::smtp::{Login, Outcome, Target, diagnosis};
-use crate::terminal::write_stdout;
+use crate::terminal::{Interrupts, write_stdout};
 use ses_smtp_credentials::redact::user_path;
 use ses_smtp_credentials::rotation::UserName;
 use ses_smtp_credentials::{Derived, Version, derive_v4};
@@ -42,10 +42,12 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
     for s in &args.stores {
         befores.push(store::before(&aws, s)?);
     }
-    // 2. Create. From here on, a failure undoes what was done.
+    // 2. Create. From here on, a failure (a signal included) undoes what
+    // was done.
+    let signals = Interrupts::catch();
     let mut created = None;
     let mut undo = Vec::new();
-    let result = rotate(&aws, &args, befores, &mut created, &mut undo);
+    let result = rotate(&aws, &args, befores, &signals, &mut created, &mut undo);
     match result {
         Ok(done) => finish(&args, &old, done),
         Err(error) => Err(roll_back(&aws, &args.user, created, undo, error)),
@@ -64,10 +66,12 @@ fn rotate(
     aws: &Aws,
     args: &Rotate,
     befores: Vec<store::Before>,
+    signals: &Interrupts,
     created: &mut Option<String>,
     undo: &mut Vec<Undo>,
 ) -> Result<Done> {
     let new = iam::create_key(aws, &args.user, created)?;
+    signals.check()?;
     let key = new.id.as_str().to_string();
     say(&format!(
         "created access key {key} for IAM user {} (its secret stays in this process)",
@@ -79,7 +83,7 @@ fn rotate(
     let item = Derived::new(Some(new.id), password, args.region.clone(), Version::V4);
     // 4. Log in until SES knows the key.
     let login = match &args.probe {
-        Some(connect) => Some(check_login(args, connect, &item)?),
+        Some(connect) => Some(check_login(args, connect, &item, signals)?),
         None => {
             say("not checking the SMTP login (--no-probe)");
             None
@@ -87,6 +91,7 @@ fn rotate(
     };
     // 5. Store, then write.
     for (s, before) in args.stores.iter().zip(befores) {
+        signals.check()?;
         store::write(aws, s, before, &item, undo)?;
         say(&format!("stored the credentials in --store {}", shown(s)));
     }
@@ -94,6 +99,7 @@ fn rotate(
     if delivered && matches!(args.to, Destination::Stdout) {
         // The stores hold the password; standard output gets the summary.
     } else {
+        signals.check()?;
         let rendered = render(
             &args.shape,
             std::slice::from_ref(&item),
@@ -114,6 +120,7 @@ fn check_login(
     args: &Rotate,
     connect: &Connect,
     item: &Derived,
+    signals: &Interrupts,
 ) -> Result<(String, u32, Duration)> {
     let target = Target::new(connect.clone(), &item.region, args.verbose);
     let username = item.username.as_ref().map_or("", |u| u.as_str());
@@ -130,6 +137,7 @@ fn check_login(
     let mut wait = Duration::from_secs(1);
     for tries in 1.. {
         let (outcome, _) = crate::smtp::probe(&target, &login)?;
+        signals.check()?;
         let elapsed = start.elapsed();
         let retry = matches!(
             outcome,
@@ -152,7 +160,7 @@ fn check_login(
                     args.propagation.as_secs()
                 ));
             }
-            std::thread::sleep(wait);
+            signals.sleep(wait)?;
             wait = (wait * 2).min(Duration::from_secs(10));
             continue;
         }
