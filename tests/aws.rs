@@ -357,6 +357,21 @@ fn assert_no_password(what: &str, text: &str) {
     }
 }
 
+/// The rollback said it deleted the new key, and IAM agrees: the user has
+/// exactly its old keys. No piece of any secret in what it said.
+fn assert_rolled_back(user: &str, old: &[String], stderr: &str) {
+    assert!(
+        stderr.contains("undone: deleted the new access key"),
+        "{stderr}"
+    );
+    let mut now: Vec<String> = iam_keys(user).into_keys().collect();
+    now.sort();
+    let mut before = old.to_vec();
+    before.sort();
+    assert_eq!(now, before, "{stderr}");
+    assert_no_secret("stderr", stderr);
+}
+
 /// The one key the user has now that it did not have before.
 fn new_key(user: &str, before: &[String]) -> String {
     let mut new: Vec<String> = iam_keys(user)
@@ -588,13 +603,8 @@ fn a_rejected_login_is_rolled_back() {
         "each try is reported: {}",
         r.stderr
     );
-    assert!(
-        r.stderr.contains("undone: deleted the new access key"),
-        "{}",
-        r.stderr
-    );
     // IAM: only the old key; the stores as they were.
-    assert_eq!(iam_keys(user).into_keys().collect::<Vec<_>>(), old);
+    assert_rolled_back(user, &old, &r.stderr);
     assert_eq!(
         secret_value("test/rejected").as_deref(),
         Some("{\"username\":\"before\"}")
@@ -657,16 +667,11 @@ fn a_failing_store_is_rolled_back() {
         r.stderr
     );
     assert!(
-        r.stderr.contains("undone: deleted the new access key"),
-        "{}",
-        r.stderr
-    );
-    assert!(
         r.stderr.contains("nothing this run made is left"),
         "{}",
         r.stderr
     );
-    assert_eq!(iam_keys(user).into_keys().collect::<Vec<_>>(), old);
+    assert_rolled_back(user, &old, &r.stderr);
     assert_eq!(
         parameter("/test/store-fails/host").as_deref(),
         Some("smtp.before.example")
@@ -963,11 +968,7 @@ fn an_interrupted_rotation_is_rolled_back() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(6), "{seen}");
     assert!(seen.contains("interrupted by a signal"), "{seen}");
-    assert!(
-        seen.contains("undone: deleted the new access key"),
-        "{seen}"
-    );
-    assert_eq!(iam_keys(user).into_keys().collect::<Vec<_>>(), old);
+    assert_rolled_back(user, &old, &seen);
     assert_eq!(parameter("/test/interrupted/username"), None);
     assert_no_secret("stderr", &seen);
 }

@@ -95,10 +95,10 @@ fn rotate(
         store::write(aws, s, before, &item, undo)?;
         say(&format!("stored the credentials in --store {}", shown(s)));
     }
-    let delivered = !args.stores.is_empty() || matches!(args.to, Destination::File { .. });
-    if delivered && matches!(args.to, Destination::Stdout) {
-        // The stores hold the password; standard output gets the summary.
-    } else {
+    let to_file = matches!(args.to, Destination::File { .. });
+    // With stores and no --out, the stores hold the password and standard
+    // output gets only the summary.
+    if to_file || args.stores.is_empty() {
         signals.check()?;
         let rendered = render(
             &args.shape,
@@ -110,7 +110,7 @@ fn rotate(
     Ok(Done {
         key,
         login,
-        printed: !delivered,
+        printed: !to_file && args.stores.is_empty(),
     })
 }
 
