@@ -2,6 +2,8 @@
 # Runs the whole suite 20 times, then the pty and probe tests 50 times each,
 # idle and under CPU load (one busy loop per core), with --test-threads at
 # its default; prints one line per batch. A flaky test is a failing test.
+# With moto available ($MOTO_SERVER or .venv/bin/moto_server), also the
+# `aws` feature's tests, 20 times idle and 15 under load.
 #   bash scripts/stress-tests.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +24,12 @@ batch() { # label, runs, cargo test args...
 batch "whole suite" 20
 batch "pty (idle)" 50 --test pty
 batch "probe (idle)" 50 --test probe
+aws=0
+if [ -n "${MOTO_SERVER:-}" ] || [ -x .venv/bin/moto_server ]; then aws=1; fi
+[ "$aws" = 1 ] && batch "aws (idle)" 20 --features aws --test aws
 busy=()
 for _ in $(seq 1 "$(nproc)"); do yes > /dev/null & busy+=($!); done
 batch "pty (under load)" 50 --test pty
 batch "probe (under load)" 50 --test probe
+[ "$aws" = 1 ] && batch "aws (under load)" 15 --features aws --test aws
 kill "${busy[@]}"
