@@ -191,3 +191,38 @@ pub fn retire_command(user: &UserName, id: &str) -> String {
         shown(user)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_use_and_age() {
+        // 1_700_000_000 is 2023-11-14T22:13:20Z (`date -u -d @1700000000`).
+        let key = Key {
+            id: "AKIAIOSFODNN7EXAMPLE".into(),
+            active: false,
+            created: Some(DateTime::from_fractional_secs(1_700_000_000, 0.75)),
+            last_used: Some(LastUsed {
+                date: DateTime::from_secs(1_700_086_405),
+                service: "ses".into(),
+                region: "eu-west-1".into(),
+            }),
+        };
+        assert_eq!(
+            key.last_used_text(),
+            "2023-11-15T22:13:25Z (ses, eu-west-1)"
+        );
+        assert_eq!(key.status(), "Inactive");
+        assert_eq!(date(key.created.as_ref().unwrap()), "2023-11-14T22:13:20Z");
+        let later = DateTime::from_secs(1_700_000_000 + 3 * 86_400 + 1);
+        assert_eq!(key.age_days(later), Some(3));
+        let never = Key {
+            last_used: None,
+            created: None,
+            ..key
+        };
+        assert_eq!(never.last_used_text(), "never");
+        assert_eq!(never.age_days(later), None);
+    }
+}
