@@ -4,12 +4,21 @@
 # a test includes, a data file) shows up here, not after publishing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo package --workspace --locked --quiet
+# --no-verify: cargo's own check builds the binary against the library
+# unpacked under ~/.cargo/registry/src/<hash of this checkout's path>/, and
+# it never unpacks again over an older copy of the same version. On a CI
+# machine that keeps ~/.cargo and always clones to the same path, that was
+# the library of an earlier run. The checks below unpack into a new
+# directory every time.
+cargo package --workspace --locked --quiet --no-verify
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 for c in target/package/ses-smtp-credentials-"$version".crate target/package/ses-smtp-password-"$version".crate; do
-  tar -xzf "$c" -C "$dir"
+  # -m: the files get today's time, so cargo rebuilds the crates from this
+  # directory instead of keeping test binaries built from an earlier one
+  # (they carry that directory's path in env!("CARGO_MANIFEST_DIR")).
+  tar -xzmf "$c" -C "$dir"
 done
 lib="$dir/ses-smtp-credentials-$version"
 bin="$dir/ses-smtp-password-$version"
