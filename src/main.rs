@@ -1,14 +1,12 @@
 //! The entry: own start-up (std's hides `>&-` behind /dev/null), then `commands::main`.
 #![cfg_attr(not(test), no_main)]
 #![cfg_attr(test, allow(dead_code))]
-#[cfg(feature = "aws")]
-mod aws;
+mod aws; // compiled with the `aws` feature only (its own #![cfg])
 mod cli;
 mod commands;
 mod error;
 mod files;
-#[cfg(feature = "probe")]
-mod smtp;
+mod smtp; // with `probe` only
 mod source;
 mod terminal;
 

@@ -11,6 +11,7 @@
 //! - [`iam`]: list, create, deactivate and delete access keys;
 //! - [`store`]: Secrets Manager and Parameter Store, with what each write
 //!   needs to be undone.
+#![cfg(feature = "aws")]
 
 pub mod iam;
 pub mod store;

@@ -10,6 +10,7 @@
 //! - [`session`]: the dialogue, with per-reply deadlines and masked replies;
 //! - [`tls`]: the TLS configuration and `--ca-file`;
 //! - this module: the target, the outcome and its diagnosis.
+#![cfg(feature = "probe")]
 
 pub mod endpoint;
 mod session;
