@@ -916,10 +916,61 @@ fn secret_shaped_names_are_never_shown() {
     }
 }
 
+/// Starts `cmd` as a shell would in the foreground (under nohup the test's
+/// children would inherit SIGINT ignored), with stderr read line by line.
+fn spawn_for_signals(
+    cmd: &mut std::process::Command,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStderr>,
+) {
+    use std::os::unix::process::CommandExt;
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: signal is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let err = std::io::BufReader::new(child.stderr.take().unwrap());
+    (child, err)
+}
+
+/// Reads stderr until it shows `needle`; everything read so far.
+fn read_until(err: &mut impl std::io::BufRead, needle: &str) -> String {
+    let mut seen = String::new();
+    while !seen.contains(needle) {
+        let mut line = String::new();
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "the tool ended before saying {needle:?}:\n{seen}"
+        );
+        seen.push_str(&line);
+    }
+    seen
+}
+
+/// Sends `sig` to the child, then reads the rest of its stderr and waits.
+fn signal_and_wait(
+    child: &mut std::process::Child,
+    err: &mut impl std::io::Read,
+    sig: libc::c_int,
+    seen: &mut String,
+) -> Option<i32> {
+    // SAFETY: kill on our own child.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, sig) }, 0);
+    err.read_to_string(seen).unwrap();
+    child.wait().unwrap().code()
+}
+
 #[test]
 fn an_interrupted_rotation_is_rolled_back() {
-    use std::io::BufRead;
-    use std::os::unix::process::CommandExt;
     let user = "rotate-interrupted";
     let old = user_with_keys(user, 1);
     let port = servers().port("rejecting");
@@ -938,37 +989,54 @@ fn an_interrupted_rotation_is_rolled_back() {
             "ssm:/test/interrupted",
             "--propagation-timeout",
             "60",
-        ])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    // Under nohup the test's children would inherit SIGINT ignored.
-    // SAFETY: signal is async-signal-safe.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::signal(libc::SIGINT, libc::SIG_DFL);
-            Ok(())
-        });
-    }
-    let mut child = cmd.spawn().unwrap();
-    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
+        ]);
+    let (mut child, mut err) = spawn_for_signals(&mut cmd);
     // Wait until the key exists and the first login was refused.
-    while !seen.contains("try 1: ") {
-        let mut line = String::new();
-        assert!(
-            err.read_line(&mut line).unwrap() > 0,
-            "the tool ended early:\n{seen}"
-        );
-        seen.push_str(&line);
-    }
-    // SAFETY: kill on our own child.
-    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-    err.read_to_string(&mut seen).unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(6), "{seen}");
+    let mut seen = read_until(&mut err, "try 1: ");
+    let code = signal_and_wait(&mut child, &mut err, libc::SIGINT, &mut seen);
+    assert_eq!(code, Some(6), "{seen}");
     assert!(seen.contains("interrupted by a signal"), "{seen}");
     assert_rolled_back(user, &old, &seen);
     assert_eq!(parameter("/test/interrupted/username"), None);
     assert_no_secret("stderr", &seen);
+}
+
+/// A signal while --out is being written (the last step before the
+/// rotation is committed) is answered by rotate, not by the file writer:
+/// the file is not moved into place, the stores are put back and the key
+/// is deleted.
+#[test]
+fn an_interrupt_while_writing_out_is_rolled_back() {
+    let user = "rotate-interrupted-out";
+    let old = user_with_keys(user, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("smtp.env");
+    let mut cmd = tool();
+    cmd.args(["rotate", "--user-name", user, "--region", REGION])
+        .args(["--no-probe", "--store", "ssm:/test/interrupted-out"])
+        .arg("--out")
+        .arg(&out)
+        .env("SES_SMTP_PASSWORD_TEST_PAUSE_OUT", "1");
+    let (mut child, mut err) = spawn_for_signals(&mut cmd);
+    let mut seen = read_until(&mut err, "paused with the temporary file written");
+    // The stores were written and the temporary file holds the password.
+    assert!(parameter("/test/interrupted-out/username").is_some());
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].starts_with(".ses-smtp-password-"), "{names:?}");
+    let code = signal_and_wait(&mut child, &mut err, libc::SIGTERM, &mut seen);
+    assert_eq!(code, Some(6), "{seen}");
+    assert!(seen.contains("interrupted by a signal"), "{seen}");
+    assert_rolled_back(user, &old, &seen);
+    assert_eq!(parameter("/test/interrupted-out/username"), None);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "the interrupted --out left a file behind"
+    );
+    assert_no_secret("stderr", &seen);
+    assert_no_password("stderr", &seen);
 }

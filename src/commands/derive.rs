@@ -4,6 +4,7 @@
 use crate::cli::settle::{Derive, Destination, Shape};
 use crate::error::{CliError, ExitCode, Result};
 use crate::files;
+use crate::files::out::Signals;
 use crate::source;
 use crate::terminal::{warn, write_stdout};
 use ses_smtp_credentials::redact::user_path;
@@ -62,7 +63,7 @@ pub fn run(args: Derive) -> Result<ExitCode> {
         })
         .collect();
     let rendered = render(&args.shape, &items, &found.describe())?;
-    deliver(&args.to, &rendered)?;
+    deliver(&args.to, &rendered, Signals::Die)?;
     Ok(ExitCode::Success)
 }
 
@@ -80,10 +81,10 @@ pub fn render(shape: &Shape, items: &[Derived], source: &str) -> Result<FixedBuf
 }
 
 /// Writes the output to `--out` (saying so on stderr) or standard output.
-pub fn deliver(to: &Destination, rendered: &FixedBuf) -> Result<()> {
+pub fn deliver(to: &Destination, rendered: &FixedBuf, signals: Signals) -> Result<()> {
     match to {
         Destination::File { path, force } => {
-            let mode = crate::files::out::write(path, *force, rendered.as_bytes())?;
+            let mode = crate::files::out::write(path, *force, rendered.as_bytes(), signals)?;
             let _ = writeln!(
                 std::io::stderr(),
                 "wrote {} (mode {mode:04o})",

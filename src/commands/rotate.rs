@@ -14,6 +14,7 @@ use crate::cli::settle::{Connect, Destination};
 use crate::commands::derive::{deliver, render};
 use crate::commands::keys::table;
 use crate::error::{CliError, ExitCode, Result};
+use crate::files::out::Signals;
 use crate::smtp::{Login, Outcome, Target, diagnosis};
 use crate::terminal::{Interrupts, write_stdout};
 use ses_smtp_credentials::redact::user_path;
@@ -105,7 +106,10 @@ fn rotate(
             std::slice::from_ref(&item),
             "IAM CreateAccessKey",
         )?;
-        deliver(&args.to, &rendered)?;
+        // A signal while --out is written is this process's to answer:
+        // the file is not moved into place and the rotation is undone.
+        let check = || signals.check();
+        deliver(&args.to, &rendered, Signals::Caught { check: &check })?;
     }
     Ok(Done {
         key,

@@ -99,18 +99,35 @@ extern "C" fn remove_and_die(sig: libc::c_int) {
     }
 }
 
-/// While alive: the temporary file is removed on drop and on SIGTERM,
-/// SIGINT or SIGHUP.
+/// Who answers SIGTERM, SIGINT and SIGHUP while the file is written.
+pub enum Signals<'a> {
+    /// The writer: it removes the temporary file and the process dies of
+    /// the signal.
+    Die,
+    /// The caller, who has its own handler for them (`rotate`, which must
+    /// undo a rotation instead of dying). `check` is asked just before the
+    /// file is moved into place; an error leaves nothing behind.
+    Caught { check: &'a dyn Fn() -> Result<()> },
+}
+
+/// While alive: the temporary file is removed on drop and, unless the
+/// caller handles signals, on SIGTERM, SIGINT or SIGHUP.
 struct TempGuard {
     path: PathBuf,
-    previous: [libc::sighandler_t; 3],
+    previous: Option<[libc::sighandler_t; 3]>,
 }
 
 impl TempGuard {
-    fn new(path: PathBuf) -> Result<TempGuard> {
+    fn new(path: PathBuf, signals: &Signals) -> Result<TempGuard> {
         let c = CString::new(path.as_os_str().as_bytes())
             .map_err(|_| usage("--out holds a NUL byte".into()))?;
         TEMP_PATH.store(c.into_raw(), Ordering::SeqCst);
+        if let Signals::Caught { .. } = signals {
+            return Ok(TempGuard {
+                path,
+                previous: None,
+            });
+        }
         let mut previous = [libc::SIG_DFL; 3];
         for (i, sig) in CLEANUP_SIGNALS.iter().enumerate() {
             // SAFETY: installs a handler that only does async-signal-safe
@@ -127,7 +144,10 @@ impl TempGuard {
                 unsafe { libc::signal(*sig, libc::SIG_IGN) };
             }
         }
-        Ok(TempGuard { path, previous })
+        Ok(TempGuard {
+            path,
+            previous: Some(previous),
+        })
     }
 
     /// The file was renamed into place: nothing to remove any more.
@@ -136,7 +156,10 @@ impl TempGuard {
     }
 
     fn release(&mut self) {
-        for (sig, previous) in CLEANUP_SIGNALS.iter().zip(self.previous) {
+        for (sig, previous) in CLEANUP_SIGNALS
+            .iter()
+            .zip(self.previous.take().unwrap_or_default())
+        {
             // SAFETY: puts back the disposition saved in `new`.
             unsafe { libc::signal(*sig, previous) };
         }
@@ -166,14 +189,23 @@ fn temp_name(dir: &Path) -> Result<PathBuf> {
 }
 
 /// Test builds only: stop once the temporary file holds the output, say so
-/// on stderr, and wait for a signal (tests/operator.rs sends one).
-fn pause_for_tests() {
+/// on stderr, and wait for a signal (tests/operator.rs and tests/aws.rs
+/// send one). Under [`Signals::Die`] the process dies in the handler; under
+/// [`Signals::Caught`] the wait ends once the caller's check has seen it.
+fn pause_for_tests(signals: &Signals) {
     #[cfg(debug_assertions)]
     if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_OUT").is_some() {
         let _ = writeln!(std::io::stderr(), "paused with the temporary file written");
         loop {
-            // SAFETY: pause only waits for a signal.
-            unsafe { libc::pause() };
+            match signals {
+                // SAFETY: pause only waits for a signal.
+                Signals::Die => unsafe {
+                    libc::pause();
+                },
+                Signals::Caught { check } if check().is_err() => return,
+                // Polled: a signal that came before a pause() would be lost.
+                Signals::Caught { .. } => std::thread::sleep(std::time::Duration::from_millis(10)),
+            }
         }
     }
 }
@@ -181,11 +213,11 @@ fn pause_for_tests() {
 /// Writes `bytes` to a 0600 temporary file beside `path`, syncs it, and
 /// moves it into place (never over an existing file unless `force`, and
 /// never over anything but a regular file). Returns the mode the file has.
-pub fn write(path: &Path, force: bool, bytes: &[u8]) -> Result<u32> {
+pub fn write(path: &Path, force: bool, bytes: &[u8], signals: Signals) -> Result<u32> {
     let context = || CliError::io(format!("could not write --out {}", user_path(path)));
     let dir = parent(path);
     let tmp = temp_name(dir)?;
-    let mut guard = TempGuard::new(tmp.clone())?;
+    let mut guard = TempGuard::new(tmp.clone(), &signals)?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -197,7 +229,10 @@ pub fn write(path: &Path, force: bool, bytes: &[u8]) -> Result<u32> {
         .map_err(context())?;
     file.write_all(bytes).map_err(context())?;
     file.sync_all().map_err(context())?;
-    pause_for_tests();
+    pause_for_tests(&signals);
+    if let Signals::Caught { check } = signals {
+        check()?;
+    }
     // The target may have changed since it was first checked.
     check_regular(path)?;
     if force {
