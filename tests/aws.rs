@@ -916,28 +916,18 @@ fn secret_shaped_names_are_never_shown() {
     }
 }
 
-/// Starts `cmd` as a shell would in the foreground (under nohup the test's
-/// children would inherit SIGINT ignored), with stderr read line by line.
+/// Starts `cmd` in the foreground (see `common::in_the_foreground`), with
+/// stderr to be read line by line.
 fn spawn_for_signals(
     cmd: &mut std::process::Command,
 ) -> (
     std::process::Child,
     std::io::BufReader<std::process::ChildStderr>,
 ) {
-    use std::os::unix::process::CommandExt;
     cmd.stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    // SAFETY: signal is async-signal-safe.
-    unsafe {
-        cmd.pre_exec(|| {
-            for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
-                libc::signal(sig, libc::SIG_DFL);
-            }
-            Ok(())
-        });
-    }
-    let mut child = cmd.spawn().unwrap();
+    let mut child = common::in_the_foreground(cmd).spawn().unwrap();
     let err = std::io::BufReader::new(child.stderr.take().unwrap());
     (child, err)
 }
@@ -1021,10 +1011,7 @@ fn an_interrupt_while_writing_out_is_rolled_back() {
     let mut seen = read_until(&mut err, "paused with the temporary file written");
     // The stores were written and the temporary file holds the password.
     assert!(parameter("/test/interrupted-out/username").is_some());
-    let names: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = common::file_names(dir.path());
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(names[0].starts_with(".ses-smtp-password-"), "{names:?}");
     let code = signal_and_wait(&mut child, &mut err, libc::SIGTERM, &mut seen);
@@ -1033,8 +1020,8 @@ fn an_interrupt_while_writing_out_is_rolled_back() {
     assert_rolled_back(user, &old, &seen);
     assert_eq!(parameter("/test/interrupted-out/username"), None);
     assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        0,
+        common::file_names(dir.path()),
+        Vec::<String>::new(),
         "the interrupted --out left a file behind"
     );
     assert_no_secret("stderr", &seen);

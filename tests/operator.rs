@@ -184,20 +184,7 @@ fn out_leaves_nothing_behind_when_interrupted() {
             .env("SES_SMTP_PASSWORD_TEST_PAUSE_OUT", "1")
             .stdin(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
-        // Whoever runs the tests may ignore these signals (nohup), which
-        // children inherit and the tool rightly keeps; start it as a shell
-        // would start it in the foreground.
-        // SAFETY: only signal(), async-signal-safe, between fork and exec.
-        unsafe {
-            use std::os::unix::process::CommandExt;
-            child.pre_exec(|| {
-                for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
-                    libc::signal(sig, libc::SIG_DFL);
-                }
-                Ok(())
-            });
-        }
-        let mut child = child.spawn().unwrap();
+        let mut child = common::in_the_foreground(&mut child).spawn().unwrap();
         {
             use std::io::Write;
             let mut stdin = child.stdin.take().unwrap();
@@ -207,10 +194,7 @@ fn out_leaves_nothing_behind_when_interrupted() {
         let mut line = String::new();
         stderr.read_line(&mut line).unwrap();
         assert_eq!(line, "paused with the temporary file written\n");
-        let names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let names = common::file_names(dir.path());
         assert_eq!(names.len(), 1, "{names:?}");
         assert!(names[0].starts_with(".ses-smtp-password-"), "{names:?}");
         // SAFETY: signals our own child.

@@ -103,17 +103,8 @@ fn ctrl_c_at_the_prompt_restores_the_terminal() {
         .arg("stty echo; \"$0\" --region us-east-1; echo \"exit=$?\"; stty -a")
         .arg(BIN);
     clean_env(&mut cmd);
-    // Whoever runs the tests may have started them with SIGINT ignored
-    // (nohup, a background job), which children inherit; Ctrl-C must reach
-    // the tool as it does at a terminal.
-    // SAFETY: only sigaction, async-signal-safe, between fork and exec.
-    unsafe {
-        use std::os::unix::process::CommandExt;
-        cmd.pre_exec(|| {
-            libc::signal(libc::SIGINT, libc::SIG_DFL);
-            Ok(())
-        });
-    }
+    // Ctrl-C must reach the tool as it does at a terminal.
+    common::in_the_foreground(&mut cmd);
     let mut s = Session::spawn(cmd).expect(PTY_SH);
     s.set_expect_timeout(Some(Duration::from_secs(10)));
     s.expect("(input hidden): ").unwrap();

@@ -91,3 +91,27 @@ pub fn feed(cmd: &mut std::process::Command, stdin: &[u8]) -> std::process::Outp
     let _ = child.stdin.take().expect("stdin").write_all(stdin);
     child.wait_with_output().expect("wait")
 }
+
+/// Starts `cmd` as a shell would start it in the foreground: whoever runs
+/// the tests may ignore SIGTERM, SIGINT or SIGHUP (nohup), which children
+/// inherit and the tool rightly keeps, so a signal test could not end it.
+pub fn in_the_foreground(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only signal(), async-signal-safe, between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The names in `dir`: what an `--out` left behind.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
