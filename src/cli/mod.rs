@@ -376,14 +376,21 @@ pub struct DeriveArgs {
     #[command(flatten)]
     pub regions: RegionArgs,
 
-    /// Output format
-    #[arg(long, value_parser = format_parser(), default_value = "text")]
-    pub format: Format,
-
     /// Derive the deprecated version 2 password (rejected by SES; only for
     /// recognising old credentials)
     #[arg(long)]
     pub legacy_v2: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// What the credentials are written as, and where: `derive` and `rotate`.
+#[derive(Args, Debug)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, value_parser = format_parser(), default_value = "text")]
+    pub format: Format,
 
     /// Fill this template instead of a format: {username}, {password},
     /// {password_urlencoded}, {host}, {port}, {region}; {{ and }} for braces

@@ -8,11 +8,9 @@ use ses_smtp_credentials::rotation::{Store, UserName, parse_user_name};
 #[cfg(feature = "aws")]
 use {
     crate::cli::settle::{self, Connect, Destination, Report, Shape},
-    crate::cli::{ConnectArgs, VerdictFormat, format_parser},
+    crate::cli::{ConnectArgs, OutputArgs, VerdictFormat},
     clap::Args,
-    ses_smtp_credentials::Format,
     ses_smtp_credentials::region::{self, ResolvedRegion},
-    std::path::PathBuf,
     std::time::Duration,
 };
 
@@ -60,21 +58,8 @@ pub struct RotateArgs {
     #[arg(long, value_name = "STORE")]
     pub store: Vec<String>,
 
-    /// Output format (for standard output or --out)
-    #[arg(long, value_parser = format_parser(), default_value = "text")]
-    pub format: Format,
-
-    /// Fill this template instead of a format (as when deriving)
-    #[arg(long, value_name = "FILE", conflicts_with = "format")]
-    pub template: Option<PathBuf>,
-
-    /// Write the output to this file (mode 0600, written atomically)
-    #[arg(long, value_name = "PATH")]
-    pub out: Option<PathBuf>,
-
-    /// With --out: replace an existing file
-    #[arg(long, requires = "out")]
-    pub force: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     /// Do not log in over SMTP before storing (the new key is then untested)
     #[arg(long, conflicts_with_all = ["endpoint", "port", "tls", "ca_file"])]
@@ -198,11 +183,7 @@ pub fn rotate(args: RotateArgs) -> Result<Rotate> {
     let region = region::resolve(&args.region, args.allow_unknown_region)
         .map_err(CliError::region("--region"))?;
     let stores = stores(&args.store)?;
-    let shape = match &args.template {
-        Some(path) => settle::template(path)?,
-        None => Shape::Format(args.format),
-    };
-    let to = settle::destination(args.out, args.force)?;
+    let (shape, to) = settle::output(args.output)?;
     let probe = match args.no_probe {
         true => None,
         false => Some(settle::connect(args.connect)?),

@@ -172,9 +172,11 @@ pub fn template(path: &std::path::Path) -> Result<Shape> {
 fn derive(args: cli::DeriveArgs) -> Result<Derive> {
     let regions = regions(args.regions)?;
     let several = regions.named.as_ref().is_some_and(|r| r.len() > 1);
-    let what = match &args.template {
+    let what = match &args.output.template {
         Some(_) => Some("--template".to_string()),
-        None if !args.format.holds_several() => Some(format!("--format {}", args.format)),
+        None if !args.output.format.holds_several() => {
+            Some(format!("--format {}", args.output.format))
+        }
         None => None,
     };
     if let (true, Some(what)) = (several, what) {
@@ -182,11 +184,7 @@ fn derive(args: cli::DeriveArgs) -> Result<Derive> {
             "{what} holds one region, and several were asked for\n  hint: use --format json or text for several regions"
         )));
     }
-    let shape = match &args.template {
-        Some(path) => template(path)?,
-        None => Shape::Format(args.format),
-    };
-    let to = destination(args.out, args.force)?;
+    let (shape, to) = output(args.output)?;
     Ok(Derive {
         secret: secret(args.secret),
         regions,
@@ -200,15 +198,24 @@ fn derive(args: cli::DeriveArgs) -> Result<Derive> {
     })
 }
 
-/// `--out` (checked now, before any secret exists), else standard output.
-pub fn destination(out: Option<PathBuf>, force: bool) -> Result<Destination> {
-    Ok(match out {
+/// The format or the parsed template, and `--out` (checked now, before
+/// any secret exists) or standard output.
+pub fn output(args: cli::OutputArgs) -> Result<(Shape, Destination)> {
+    let shape = match &args.template {
+        Some(path) => template(path)?,
+        None => Shape::Format(args.format),
+    };
+    let to = match args.out {
         Some(path) => {
-            crate::files::out::check_target(&path, force)?;
-            Destination::File { path, force }
+            crate::files::out::check_target(&path, args.force)?;
+            Destination::File {
+                path,
+                force: args.force,
+            }
         }
         None => Destination::Stdout,
-    })
+    };
+    Ok((shape, to))
 }
 
 /// Where verify's password comes from.
