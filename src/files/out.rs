@@ -157,12 +157,12 @@ impl TempGuard {
     }
 
     fn release(&mut self) {
-        for (sig, previous) in CLEANUP_SIGNALS
-            .iter()
-            .zip(self.previous.take().unwrap_or_default())
-        {
-            // SAFETY: puts back the disposition saved in `new`.
-            unsafe { libc::signal(*sig, previous) };
+        // Under Signals::Caught nothing was installed, so nothing is put back.
+        if let Some(previous) = self.previous.take() {
+            for (sig, previous) in CLEANUP_SIGNALS.iter().zip(previous) {
+                // SAFETY: puts back the disposition saved in `new`.
+                unsafe { libc::signal(*sig, previous) };
+            }
         }
         let path = TEMP_PATH.swap(std::ptr::null_mut(), Ordering::SeqCst);
         if !path.is_null() {
@@ -250,4 +250,44 @@ pub fn write(path: &Path, force: bool, bytes: &[u8], signals: Signals) -> Result
         .map_err(context())?;
     let mode = std::fs::metadata(path).map_err(context())?.mode() & 0o7777;
     Ok(mode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn disposition(sig: libc::c_int) -> libc::sighandler_t {
+        // SAFETY: reads the disposition only (no new action given).
+        unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            assert_eq!(libc::sigaction(sig, std::ptr::null(), &mut old), 0);
+            old.sa_sigaction
+        }
+    }
+
+    /// Under `Signals::Caught` the caller's handlers stay in place whether
+    /// the write goes through or the check stops it (rotate's undo must
+    /// still catch a second Ctrl-C), and a stopped write leaves no file.
+    #[test]
+    fn caught_signals_keep_the_callers_handlers() {
+        // SIGHUP ignored stands for the caller's handler: the process keeps
+        // running whatever arrives.
+        // SAFETY: SIG_IGN needs no handler code.
+        unsafe { libc::signal(libc::SIGHUP, libc::SIG_IGN) };
+        let dir = tempfile::tempdir().unwrap();
+        let ok = || Ok(());
+        let stop = || Err(CliError::Io("stopped".into()));
+        let path = dir.path().join("written");
+        write(&path, false, b"x", Signals::Caught { check: &ok }).unwrap();
+        assert_eq!(disposition(libc::SIGHUP), libc::SIG_IGN);
+        let path = dir.path().join("stopped");
+        assert!(write(&path, false, b"x", Signals::Caught { check: &stop }).is_err());
+        assert_eq!(disposition(libc::SIGHUP), libc::SIG_IGN);
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["written"]);
+    }
 }
