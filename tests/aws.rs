@@ -7,7 +7,7 @@
 //!
 //! Needs `moto_server`: from $MOTO_SERVER, else .venv/bin/moto_server in
 //! the repository, else PATH. Set it up with
-//!   python3 -m venv .venv && .venv/bin/pip install 'moto[server]'
+//!   python3 -m venv .venv && .venv/bin/pip install -c .ci/moto-constraints.txt 'moto[server]==5.2.5'
 #![cfg(feature = "aws")]
 
 mod common;
@@ -44,7 +44,7 @@ fn moto_server() -> PathBuf {
             panic!(
                 "the `aws` feature's tests need moto, the AWS emulator, and it was not found \
                  ($MOTO_SERVER, {}, PATH).\nInstall it in a virtual environment:\n  \
-                 python3 -m venv .venv && .venv/bin/pip install 'moto[server]'\n\
+                 python3 -m venv .venv && .venv/bin/pip install -c .ci/moto-constraints.txt 'moto[server]==5.2.5'\n\
                  (cargo test without --features aws needs no Python)",
                 venv.display()
             )
