@@ -687,6 +687,44 @@ fn a_failing_store_is_rolled_back() {
     assert_no_password("stderr", &r.stderr);
 }
 
+/// The per-service endpoint variables win over AWS_ENDPOINT_URL (a VPC
+/// endpoint per service): with the general one pointing at a closed port,
+/// rotate still reaches IAM, Secrets Manager and SSM through their own.
+#[test]
+fn per_service_endpoint_variables_are_honoured() {
+    let user = "rotate-service-endpoints";
+    user_with_keys(user, 0);
+    let mut cmd = tool();
+    cmd.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ENDPOINT_URL_IAM", endpoint())
+        .env("AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint())
+        .env("AWS_ENDPOINT_URL_SSM", endpoint())
+        .args(["rotate", "--user-name", user, "--region", REGION])
+        .args([
+            "--no-probe",
+            "--store",
+            "secretsmanager:test/service-endpoints",
+        ])
+        .args(["--store", "ssm:/test/service-endpoints"]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(0), "stderr:\n{}", r.stderr);
+    let key = new_key(user, &[]);
+    let stored: serde_json::Value =
+        serde_json::from_str(&secret_value("test/service-endpoints").unwrap()).unwrap();
+    assert_eq!(stored["username"], key.as_str());
+    assert_eq!(
+        parameter("/test/service-endpoints/username").as_deref(),
+        Some(key.as_str())
+    );
+    // Without IAM's own variable the closed general endpoint is used: AWS
+    // could not be reached, and nothing was created.
+    let mut cmd = tool();
+    cmd.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .args(["keys", "--user-name", user]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(10), "stderr:\n{}", r.stderr);
+}
+
 #[test]
 fn preflight_refuses_a_missing_user() {
     let r = rotate("no-such-user", "starttls", &[]);
