@@ -89,7 +89,7 @@ fn moto() -> u16 {
         }
         // Wait until moto answers (it takes a second or two to import).
         let deadline = Instant::now() + Duration::from_secs(60);
-        while http_get(port, "/moto-api/").is_none() {
+        while http_get(port, "/moto-api/").is_err() {
             assert!(
                 Instant::now() < deadline,
                 "moto_server did not answer in 60 s"
@@ -104,26 +104,42 @@ fn endpoint() -> String {
     format!("http://127.0.0.1:{}", moto())
 }
 
-/// A GET over plain HTTP/1.0 (moto is on loopback); the body when 200.
-fn http_get(port: u16, path: &str) -> Option<Vec<u8>> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+/// A GET over plain HTTP/1.0 (moto is on loopback): the body when 200,
+/// else what went wrong.
+fn http_get(port: u16, path: &str) -> Result<Vec<u8>, String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").map_err(|e| e.to_string())?;
     let mut all = Vec::new();
-    s.read_to_end(&mut all).ok()?;
-    let head_end = all.windows(4).position(|w| w == b"\r\n\r\n")?;
-    all.starts_with(b"HTTP/1.1 200")
-        .then(|| all[head_end + 4..].to_vec())
-        .or_else(|| {
-            all.starts_with(b"HTTP/1.0 200")
-                .then(|| all[head_end + 4..].to_vec())
-        })
+    s.read_to_end(&mut all).map_err(|e| e.to_string())?;
+    let head_end = all
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("no complete response head")?;
+    let status = String::from_utf8_lossy(all.split(|b| *b == b'\r').next().unwrap_or_default());
+    match status.split(' ').nth(1) {
+        Some("200") => Ok(all[head_end + 4..].to_vec()),
+        _ => Err(status.into_owned()),
+    }
+}
+
+/// moto's whole state as JSON. moto builds it by walking its backends
+/// while other requests may change them (a test running beside this one),
+/// and then answers 500 ("dictionary changed size during iteration"):
+/// asked again until it answers 200.
+fn moto_data() -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match http_get(moto(), "/moto-api/data.json") {
+            Ok(body) => return serde_json::from_slice(&body).unwrap(),
+            Err(e) if Instant::now() > deadline => panic!("moto's data.json: {e}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
 }
 
 /// moto's record of IAM access keys: id → (user, secret, status).
 fn moto_keys() -> HashMap<String, (String, String, String)> {
-    let body = http_get(moto(), "/moto-api/data.json").expect("moto data.json");
-    let data: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    data["iam"]["AccessKey"]
+    moto_data()["iam"]["AccessKey"]
         .as_array()
         .map(|keys| {
             keys.iter()
@@ -765,9 +781,7 @@ fn an_assumed_role_operator_can_rotate() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     new_key(user, &[]);
     // The role was assumed through moto's STS: its session is on record.
-    let body = http_get(moto(), "/moto-api/data.json").unwrap();
-    let data: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    let assumed = data["sts"]["AssumedRole"]
+    let assumed = moto_data()["sts"]["AssumedRole"]
         .as_array()
         .cloned()
         .unwrap_or_default();
