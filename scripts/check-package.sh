@@ -14,7 +14,8 @@ cargo package --workspace --locked --quiet --no-verify
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
-for c in target/package/ses-smtp-credentials-"$version".crate target/package/ses-smtp-password-"$version".crate; do
+packages="${CARGO_TARGET_DIR:-target}/package"
+for c in "$packages/ses-smtp-credentials-$version.crate" "$packages/ses-smtp-password-$version.crate"; do
   # -m: the files get today's time, so cargo rebuilds the crates from this
   # directory instead of keeping test binaries built from an earlier one
   # (they carry that directory's path in env!("CARGO_MANIFEST_DIR")).
