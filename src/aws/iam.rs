@@ -3,11 +3,12 @@
 //! the SDK's response straight into a zeroizing buffer; the response's own
 //! string is wiped.
 
-use super::{Aws, refused, shown};
+use super::{Aws, shown};
 use crate::error::{CliError, Result};
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_iam::types::StatusType;
 use ses_smtp_credentials::rotation::UserName;
+use ses_smtp_credentials::rotation::calls;
 use ses_smtp_credentials::{AccessKeyId, SecretKey, SecretPolicy, parse_access_key_id};
 use zeroize::Zeroize;
 
@@ -60,10 +61,18 @@ pub fn now() -> DateTime {
     DateTime::from(std::time::SystemTime::now())
 }
 
-/// Fails with AWS's NoSuchEntity when the user does not exist.
+/// Fails with AWS's NoSuchEntity when the user does not exist; remembers
+/// the user's IAM path (a denied call later names it).
 pub fn check_user(aws: &Aws, user: &UserName) -> Result<()> {
-    aws.run(aws.iam().get_user().user_name(user.as_str()).send())
-        .map_err(refused(format!("to find IAM user {}", shown(user))))?;
+    let out = aws
+        .run(aws.iam().get_user().user_name(user.as_str()).send())
+        .map_err(aws.refused(
+            &calls::IAM_GET_USER,
+            format!("to find IAM user {}", shown(user)),
+        ))?;
+    if let Some(u) = out.user {
+        aws.set_user_path(&u.path);
+    }
     Ok(())
 }
 
@@ -80,10 +89,10 @@ pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
                     .set_marker(marker.take())
                     .send(),
             )
-            .map_err(refused(format!(
-                "to list the access keys of {}",
-                shown(user)
-            )))?;
+            .map_err(aws.refused(
+                &calls::IAM_LIST_ACCESS_KEYS,
+                format!("to list the access keys of {}", shown(user)),
+            ))?;
         for m in page.access_key_metadata {
             let Some(id) = m.access_key_id else { continue };
             keys.push(Key {
@@ -101,7 +110,10 @@ pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
     for key in &mut keys {
         let used = aws
             .run(iam.get_access_key_last_used().access_key_id(&key.id).send())
-            .map_err(refused(format!("to read when {} was last used", key.id)))?;
+            .map_err(aws.refused(
+                &calls::IAM_GET_ACCESS_KEY_LAST_USED,
+                format!("to read when {} was last used", key.id),
+            ))?;
         key.last_used = used.access_key_last_used.and_then(|u| {
             Some(LastUsed {
                 date: u.last_used_date?,
@@ -131,10 +143,10 @@ pub fn create_key(aws: &Aws, user: &UserName, created: &mut Option<String>) -> R
                 .user_name(user.as_str())
                 .send(),
         )
-        .map_err(refused(format!(
-            "to create an access key for {}",
-            shown(user)
-        )))?;
+        .map_err(aws.refused(
+            &calls::IAM_CREATE_ACCESS_KEY,
+            format!("to create an access key for {}", shown(user)),
+        ))?;
     let Some(mut key) = out.access_key.take() else {
         return Err(CliError::Aws(
             "AWS created an access key but returned none (an empty CreateAccessKey response)"
@@ -167,7 +179,10 @@ pub fn delete_key(aws: &Aws, user: &UserName, id: &str) -> Result<()> {
             .access_key_id(id)
             .send(),
     )
-    .map_err(refused(format!("to delete access key {id}")))?;
+    .map_err(aws.refused(
+        &calls::IAM_DELETE_ACCESS_KEY,
+        format!("to delete access key {id}"),
+    ))?;
     Ok(())
 }
 
@@ -180,7 +195,10 @@ pub fn deactivate(aws: &Aws, user: &UserName, id: &str) -> Result<()> {
             .status(StatusType::Inactive)
             .send(),
     )
-    .map_err(refused(format!("to deactivate access key {id}")))?;
+    .map_err(aws.refused(
+        &calls::IAM_UPDATE_ACCESS_KEY,
+        format!("to deactivate access key {id}"),
+    ))?;
     Ok(())
 }
 

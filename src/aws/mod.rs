@@ -20,6 +20,7 @@ use crate::error::{CliError, Result};
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use ses_smtp_credentials::redact::user_text;
+use ses_smtp_credentials::rotation::calls::{Call, Target};
 use std::future::Future;
 
 /// IAM is global, but its endpoint is chosen by region (partition); this
@@ -30,6 +31,9 @@ const FALLBACK_REGION: &str = "us-east-1";
 pub struct Aws {
     runtime: tokio::runtime::Runtime,
     config: aws_config::SdkConfig,
+    /// The IAM path of the user whose keys are handled, once `GetUser`
+    /// told it (for the hint when AWS denies a call).
+    user_path: std::cell::RefCell<Option<String>>,
 }
 
 impl Aws {
@@ -59,7 +63,11 @@ impl Aws {
         if config.region().is_none() {
             config = load(Some(FALLBACK_REGION.to_string()));
         }
-        Ok(Aws { runtime, config })
+        Ok(Aws {
+            runtime,
+            config,
+            user_path: Default::default(),
+        })
     }
 
     /// Runs one call to completion.
@@ -84,6 +92,29 @@ impl Aws {
     pub fn ssm(&self) -> aws_sdk_ssm::Client {
         aws_sdk_ssm::Client::new(&self.config)
     }
+
+    /// Remembers the user's IAM path, as `GetUser` returned it.
+    pub fn set_user_path(&self, path: &str) {
+        *self.user_path.borrow_mut() = Some(path.to_string());
+    }
+
+    /// An AWS call failed: see [`refused`]; a denied call on a user whose
+    /// path is not `/` also names `--user-path`.
+    pub fn refused<E, R>(
+        &self,
+        call: &'static Call,
+        doing: impl Into<String>,
+    ) -> impl FnOnce(SdkError<E, R>) -> CliError + '_
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let doing = doing.into();
+        move |err| {
+            let path = self.user_path.borrow().clone();
+            refused_with(call, doing, path.as_deref(), err)
+        }
+    }
 }
 
 /// A user name or store as messages show it: through `redact`, since a
@@ -94,32 +125,82 @@ pub fn shown(text: &impl std::fmt::Display) -> String {
 
 /// An AWS call failed: what was being done, AWS's error code and message
 /// (shown through `redact`: it can echo names the user typed), and what to
-/// do about access denied. The SDK's errors never carry request bodies.
-pub fn refused<E, R>(doing: impl Into<String>) -> impl FnOnce(SdkError<E, R>) -> CliError
+/// do about access denied, naming the action `call` needs. The SDK's errors
+/// never carry request bodies.
+fn refused_with<E, R>(
+    call: &'static Call,
+    doing: String,
+    user_path: Option<&str>,
+    err: SdkError<E, R>,
+) -> CliError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
-    let doing = doing.into();
-    move |err| {
-        let detail = match (err.code(), err.message()) {
-            (Some(code), Some(message)) => format!("{code}: {message}"),
-            (Some(code), None) => code.to_string(),
-            _ => DisplayErrorContext(&err).to_string(),
-        };
-        let mut message = format!("AWS refused {doing}: {}", user_text(&detail));
-        match err.code() {
-            Some(c) if c.contains("AccessDenied") || c == "UnauthorizedOperation" => message.push_str(
-                "\n  hint: the operator needs the permissions that `ses-smtp-password policy --rotation` prints",
-            ),
-            Some("NoSuchEntity") => {
-                message.push_str("\n  hint: check the user name with `aws iam get-user --user-name NAME`")
-            }
+    let detail = match (err.code(), err.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        _ => DisplayErrorContext(&err).to_string(),
+    };
+    let mut message = format!("AWS refused {doing}: {}", user_text(&detail));
+    match err.code() {
+        Some(c) if c.contains("AccessDenied") || c == "UnauthorizedOperation" => {
+            message.push_str(&denied_hint(call, user_path))
+        }
+        Some("NoSuchEntity") => {
+            message.push_str("\n  hint: check the user name with `aws iam get-user --user-name NAME`")
+        }
+        Some(_) => {}
+        None => message.push_str(
+            "\n  hint: check the operator's AWS credentials (`aws sts get-caller-identity`) and network access to AWS",
+        ),
+    }
+    CliError::Aws(message)
+}
+
+/// The hint for a denied call: the action it needs, and the user's path
+/// when IAM statements on `user/NAME` cannot match it.
+fn denied_hint(call: &'static Call, user_path: Option<&str>) -> String {
+    let mut hint = format!(
+        "\n  hint: the operator needs {}, which `ses-smtp-password policy --rotation` grants",
+        call.action
+    );
+    if call.target == Target::User {
+        match user_path {
+            Some(path) if path != "/" => hint.push_str(&format!(
+                "\n  hint: the user's IAM path is {}, not /: make the policy with --user-path {0}",
+                user_text(path)
+            )),
             Some(_) => {}
-            None => message.push_str(
-                "\n  hint: check the operator's AWS credentials (`aws sts get-caller-identity`) and network access to AWS",
+            None => hint.push_str(
+                "\n  hint: for a user with an IAM path (`aws iam get-user` shows it), make the policy with --user-path PATH",
             ),
         }
-        CliError::Aws(message)
+    }
+    hint
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ses_smtp_credentials::rotation::calls;
+
+    #[test]
+    fn a_denied_call_names_its_action_and_the_users_path() {
+        let h = denied_hint(&calls::IAM_LIST_ACCESS_KEYS, Some("/division/mail/"));
+        assert!(h.contains("iam:ListAccessKeys"), "{h}");
+        assert!(
+            h.contains(
+                "path is /division/mail/, not /: make the policy with --user-path /division/mail/"
+            ),
+            "{h}"
+        );
+        assert!(!denied_hint(&calls::IAM_LIST_ACCESS_KEYS, Some("/")).contains("--user-path"));
+        assert!(denied_hint(&calls::IAM_GET_USER, None).contains("--user-path PATH"));
+        let ssm = denied_hint(&calls::SSM_DELETE_PARAMETER, Some("/a/"));
+        assert!(
+            ssm.contains("ssm:DeleteParameter") && !ssm.contains("--user-path"),
+            "{ssm}"
+        );
     }
 }

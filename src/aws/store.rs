@@ -4,10 +4,11 @@
 //! returns how to undo it, read before anything was created, so a failed
 //! rotation leaves every store as it found it.
 
-use super::{Aws, refused, shown};
+use super::{Aws, shown};
 use crate::error::{CliError, Result};
-use aws_sdk_ssm::types::ParameterType;
+use aws_sdk_ssm::types::{ParameterTier, ParameterType};
 use ses_smtp_credentials::rotation::Store;
+use ses_smtp_credentials::rotation::calls;
 use ses_smtp_credentials::{Derived, FixedBuf};
 use std::collections::HashMap;
 use zeroize::Zeroizing;
@@ -23,10 +24,19 @@ pub enum Before {
     Parameters(HashMap<String, Previous>),
 }
 
+/// A parameter as it was: its value, type, KMS key and tier, all put back
+/// by the undo, and the type, key and tier kept when it is overwritten.
 pub struct Previous {
     value: Zeroizing<String>,
     kind: ParameterType,
+    key_id: Option<String>,
+    tier: Option<ParameterTier>,
 }
+
+/// GetParameterHistory pages read at most for one parameter (SSM keeps 100
+/// versions, 50 a page): a parameter whose history pages on past this is
+/// an endpoint misbehaving.
+const HISTORY_PAGES: usize = 10;
 
 /// How to undo one write.
 pub enum Undo {
@@ -90,7 +100,10 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
                         exists: false,
                     })
                 }
-                Err(e) => Err(refused(format!("to read --store {shown}"))(e)),
+                Err(e) => Err(aws.refused(
+                    &calls::SM_DESCRIBE_SECRET,
+                    format!("to read --store {shown}"),
+                )(e)),
             }
         }
         Store::Ssm(_) => {
@@ -102,16 +115,22 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
                         .with_decryption(true)
                         .send(),
                 )
-                .map_err(refused(format!("to read --store {shown}")))?;
+                .map_err(aws.refused(
+                    &calls::SSM_GET_PARAMETERS,
+                    format!("to read --store {shown}"),
+                ))?;
             let mut map = HashMap::new();
             for p in found.parameters.unwrap_or_default() {
                 if let (Some(name), Some(value)) = (p.name, p.value) {
+                    let (key_id, tier) = key_and_tier(aws, &name, &shown)?;
                     let kind = p.r#type.unwrap_or(ParameterType::String);
                     map.insert(
                         name,
                         Previous {
                             value: Zeroizing::new(value),
                             kind,
+                            key_id,
+                            tier,
                         },
                     );
                 }
@@ -120,6 +139,43 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
         }
         _ => unreachable!("every store kind is handled"),
     }
+}
+
+/// A parameter's KMS key and tier now: those of the last version in its
+/// history (GetParameters returns neither, and DescribeParameters cannot be
+/// scoped to the parameters).
+fn key_and_tier(
+    aws: &Aws,
+    name: &str,
+    shown: &str,
+) -> Result<(Option<String>, Option<ParameterTier>)> {
+    let mut token: Option<String> = None;
+    let mut last = None;
+    for _ in 0..HISTORY_PAGES {
+        let page = aws
+            .run(
+                aws.ssm()
+                    .get_parameter_history()
+                    .name(name)
+                    .max_results(50)
+                    .set_next_token(token.take())
+                    .send(),
+            )
+            .map_err(aws.refused(
+                &calls::SSM_GET_PARAMETER_HISTORY,
+                format!("to read the KMS key and tier of parameter {name} (--store {shown})"),
+            ))?;
+        if let Some(v) = page.parameters.and_then(|mut v| v.pop()) {
+            last = Some(v);
+        }
+        match page.next_token {
+            Some(t) if !t.is_empty() => token = Some(t),
+            _ => return Ok(last.map_or((None, None), |v| (v.key_id, v.tier))),
+        }
+    }
+    Err(CliError::Aws(format!(
+        "--store {shown}: the history of parameter {name} did not end after {HISTORY_PAGES} pages"
+    )))
 }
 
 /// An owned copy for the SDK, which takes the request's strings by value
@@ -152,7 +208,7 @@ pub fn write(
                             .secret_string(owned(&payload))
                             .send(),
                     )
-                    .map_err(refused(doing))?;
+                    .map_err(aws.refused(&calls::SM_PUT_SECRET_VALUE, doing))?;
                 let new = out.version_id.ok_or_else(|| {
                     CliError::Aws(format!("--store {shown}: AWS returned no version ID"))
                 })?;
@@ -169,7 +225,7 @@ pub fn write(
                         .secret_string(owned(&payload))
                         .send(),
                 )
-                .map_err(refused(doing))?;
+                .map_err(aws.refused(&calls::SM_CREATE_SECRET, doing))?;
                 undo.push(Undo::DeleteSecret {
                     store: store.clone(),
                 });
@@ -181,14 +237,28 @@ pub fn write(
             let host = d.region.host();
             let values = [username, host.as_str(), port.as_str(), d.password.expose()];
             for (name, value) in store.parameter_names().into_iter().zip(values) {
-                let kind = if name.ends_with("/password") {
-                    ParameterType::SecureString
-                } else {
-                    ParameterType::String
+                let was = previous.remove(&name);
+                // Never a downgrade: a parameter that was a SecureString
+                // stays one, under the same KMS key and in the same tier.
+                let secure = name.ends_with("/password")
+                    || was
+                        .as_ref()
+                        .is_some_and(|p| p.kind == ParameterType::SecureString);
+                let put = Put {
+                    kind: if secure {
+                        ParameterType::SecureString
+                    } else {
+                        ParameterType::String
+                    },
+                    key_id: was
+                        .as_ref()
+                        .filter(|p| secure && p.kind == ParameterType::SecureString)
+                        .and_then(|p| p.key_id.clone()),
+                    tier: was.as_ref().and_then(|p| p.tier.clone()),
                 };
-                put_parameter(aws, &name, value, kind, &doing)?;
+                put_parameter(aws, &name, value, put, &doing)?;
                 undo.push(Undo::RestoreParameter {
-                    previous: previous.remove(&name),
+                    previous: was,
                     name,
                 });
             }
@@ -197,26 +267,31 @@ pub fn write(
     Ok(())
 }
 
+/// How a parameter is written: its type, and the KMS key and tier it keeps
+/// (without `KeyId`, PutParameter would encrypt under the account's
+/// default `aws/ssm` key).
+struct Put {
+    kind: ParameterType,
+    key_id: Option<String>,
+    tier: Option<ParameterTier>,
+}
+
 /// One parameter, overwritten. The SDK takes its own copy of the value (an
 /// owned String, freed unwiped: see docs/security.md).
-fn put_parameter(
-    aws: &Aws,
-    name: &str,
-    value: &str,
-    kind: ParameterType,
-    doing: &str,
-) -> Result<()> {
+fn put_parameter(aws: &Aws, name: &str, value: &str, put: Put, doing: &str) -> Result<()> {
     aws.run(
         aws.ssm()
             .put_parameter()
             .name(name)
             .value(value)
-            .r#type(kind)
+            .r#type(put.kind)
+            .set_key_id(put.key_id)
+            .set_tier(put.tier)
             .overwrite(true)
             .send(),
     )
     .map(|_| ())
-    .map_err(refused(doing))
+    .map_err(aws.refused(&calls::SSM_PUT_PARAMETER, doing))
 }
 
 /// Undoes one write; returns what was done, for the report.
@@ -231,7 +306,10 @@ pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
                     .force_delete_without_recovery(true)
                     .send(),
             )
-            .map_err(refused(format!("to delete the secret of --store {shown}")))?;
+            .map_err(aws.refused(
+                &calls::SM_DELETE_SECRET,
+                format!("to delete the secret of --store {shown}"),
+            ))?;
             Ok(format!(
                 "deleted the secret of --store {shown} (this run created it)"
             ))
@@ -251,7 +329,10 @@ pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
                     .remove_from_version_id(new)
                     .send(),
             )
-            .map_err(refused(format!("to restore --store {shown}")))?;
+            .map_err(aws.refused(
+                &calls::SM_UPDATE_SECRET_VERSION_STAGE,
+                format!("to restore --store {shown}"),
+            ))?;
             Ok(match previous {
                 Some(_) => format!("--store {shown}: its previous version is current again"),
                 None => format!("--store {shown}: the new version is no longer current"),
@@ -261,12 +342,17 @@ pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
             let what = format!("to restore parameter {name}");
             match previous {
                 Some(p) => {
-                    put_parameter(aws, &name, &p.value, p.kind, &what)?;
+                    let put = Put {
+                        kind: p.kind.clone(),
+                        key_id: p.key_id.clone(),
+                        tier: p.tier.clone(),
+                    };
+                    put_parameter(aws, &name, &p.value, put, &what)?;
                     Ok(format!("parameter {name}: its previous value is back"))
                 }
                 None => {
                     aws.run(aws.ssm().delete_parameter().name(&name).send())
-                        .map_err(refused(what))?;
+                        .map_err(aws.refused(&calls::SSM_DELETE_PARAMETER, what))?;
                     Ok(format!("parameter {name}: deleted (this run created it)"))
                 }
             }
@@ -289,7 +375,7 @@ pub fn current_username(aws: &Aws, store: &Store) -> Result<Option<String>> {
                 {
                     return Ok(None);
                 }
-                Err(e) => return Err(refused(doing)(e)),
+                Err(e) => return Err(aws.refused(&calls::SM_GET_SECRET_VALUE, doing)(e)),
             };
             // The SecretString holds the password: parsed in place, wiped.
             let text = Zeroizing::new(out.secret_string.take().unwrap_or_default());
@@ -303,9 +389,16 @@ pub fn current_username(aws: &Aws, store: &Store) -> Result<Option<String>> {
         }
         Store::Ssm(_) => {
             let name = store.parameter_names().swap_remove(0);
+            // Decrypted: a username kept as a SecureString reads as itself.
             let found = aws
-                .run(aws.ssm().get_parameters().names(name).send())
-                .map_err(refused(doing))?;
+                .run(
+                    aws.ssm()
+                        .get_parameters()
+                        .names(name)
+                        .with_decryption(true)
+                        .send(),
+                )
+                .map_err(aws.refused(&calls::SSM_GET_PARAMETERS, doing))?;
             Ok(found
                 .parameters
                 .unwrap_or_default()

@@ -329,7 +329,10 @@ Examples:
   aws iam put-user-policy --user-name smtp-legacy --policy-name ses-smtp \\
       --policy-document file://policy.json
   ses-smtp-password policy --rotation --user-name smtp-legacy --account-id 123456789012 \\
-      --store secretsmanager:prod/smtp > operator-policy.json";
+      --store secretsmanager:prod/smtp > operator-policy.json
+
+The policies are checked in CI by an IAM policy evaluator against every AWS
+request the tool's tests make (README, \"policy\").";
 
 #[derive(Args, Debug)]
 pub struct PolicyArgs {
@@ -348,17 +351,29 @@ pub struct PolicyArgs {
     /// allowed); repeat for several
     #[arg(long, value_name = "ADDRESS")]
     pub from_address: Vec<String>,
+    /// Allow sending through this configuration set too (SES checks it as
+    /// well as the identity); needs --identity; repeat for several
+    #[arg(long, value_name = "NAME")]
+    pub configuration_set: Vec<String>,
     /// Print instead the policy of the operator who runs rotate, retire and
     /// keys for one user (needs --user-name and --account-id)
-    #[arg(long, requires_all = ["user_name", "account_id"], conflicts_with_all = ["identity", "from_address"])]
+    #[arg(long, requires_all = ["user_name", "account_id"], conflicts_with_all = ["identity", "from_address", "configuration_set"])]
     pub rotation: bool,
     /// With --rotation: the IAM user whose keys are rotated
     #[arg(long, value_name = "NAME", requires = "rotation")]
     pub user_name: Option<String>,
+    /// With --rotation: the user's IAM path, as `aws iam get-user` shows it
+    /// [default: /]
+    #[arg(long, value_name = "PATH", requires = "rotation")]
+    pub user_path: Option<String>,
     /// With --rotation: a store rotate writes (secretsmanager:NAME_OR_ARN or
     /// ssm:/PREFIX); repeat for several
     #[arg(long, value_name = "STORE", requires = "rotation")]
     pub store: Vec<String>,
+    /// With --rotation: the customer-managed KMS key (its ARN) that encrypts
+    /// the stores; needs --region
+    #[arg(long, value_name = "ARN", requires = "rotation")]
+    pub kms_key: Option<String>,
 }
 
 #[derive(Args, Debug)]

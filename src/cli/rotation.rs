@@ -4,7 +4,7 @@
 
 use crate::error::{CliError, Result};
 use ses_smtp_credentials::redact::user_text;
-use ses_smtp_credentials::rotation::{Store, UserName, parse_user_name};
+use ses_smtp_credentials::rotation::{Store, UserName, UserPath, parse_user_name, parse_user_path};
 #[cfg(feature = "aws")]
 use {
     crate::cli::settle::{self, Connect, Destination, Report, Shape},
@@ -166,6 +166,13 @@ pub struct Keys {
 pub fn user_name(text: &str) -> Result<UserName> {
     parse_user_name(text)
         .map_err(|e| CliError::Usage(format!("--user-name {}: {e}", user_text(text))))
+}
+
+/// `--user-path`: `/` when not given.
+pub fn user_path(text: Option<&str>) -> Result<UserPath> {
+    let text = text.unwrap_or("/");
+    parse_user_path(text)
+        .map_err(|e| CliError::Usage(format!("--user-path {}: {e}", user_text(text))))
 }
 
 pub fn stores(texts: &[String]) -> Result<Vec<Store>> {

@@ -44,11 +44,17 @@ pub struct Policy {
     pub account_id: Option<String>,
     pub region: Option<String>,
     pub from_addresses: Vec<String>,
+    pub configuration_sets: Vec<String>,
     /// `--rotation`: the operator's policy for this user and these stores.
-    pub rotation: Option<(
-        ses_smtp_credentials::rotation::UserName,
-        Vec<ses_smtp_credentials::rotation::Store>,
-    )>,
+    pub rotation: Option<Operator>,
+}
+
+/// `policy --rotation`: whose keys, at which path, which stores, which key.
+pub struct Operator {
+    pub user: ses_smtp_credentials::rotation::UserName,
+    pub path: ses_smtp_credentials::rotation::UserPath,
+    pub stores: Vec<ses_smtp_credentials::rotation::Store>,
+    pub kms_key: Option<String>,
 }
 
 /// How a verdict or report is printed.
@@ -270,16 +276,19 @@ pub fn settle(cli: Cli) -> Result<Invocation> {
         Some(Command::Regions(args)) => Invocation::Regions(args.format.into()),
         Some(Command::Policy(args)) => Invocation::Policy(Policy {
             rotation: match (args.rotation, &args.user_name) {
-                (true, Some(name)) => Some((
-                    crate::cli::rotation::user_name(name)?,
-                    crate::cli::rotation::stores(&args.store)?,
-                )),
+                (true, Some(name)) => Some(Operator {
+                    user: crate::cli::rotation::user_name(name)?,
+                    path: crate::cli::rotation::user_path(args.user_path.as_deref())?,
+                    stores: crate::cli::rotation::stores(&args.store)?,
+                    kms_key: args.kms_key,
+                }),
                 _ => None,
             },
             identity: args.identity,
             account_id: args.account_id,
             region: args.region,
             from_addresses: args.from_address,
+            configuration_sets: args.configuration_set,
         }),
         #[cfg(feature = "probe")]
         Some(Command::Probe(args)) => Invocation::Probe(probe(args)?),

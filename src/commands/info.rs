@@ -63,8 +63,8 @@ pub fn regions(report: Report) -> Result<ExitCode> {
 
 pub fn policy(args: Policy) -> Result<ExitCode> {
     use ses_smtp_credentials::policy::{Scope, policy};
-    if let Some((user, stores)) = &args.rotation {
-        return operator_policy(&args, user, stores);
+    if let Some(operator) = &args.rotation {
+        return operator_policy(&args, operator);
     }
     if let Some(r) = &args.region {
         region::resolve(r, true).map_err(CliError::region("--region"))?;
@@ -74,6 +74,7 @@ pub fn policy(args: Policy) -> Result<ExitCode> {
     scope.account_id = args.account_id.as_deref();
     scope.region = args.region.as_deref();
     scope.from_addresses = &args.from_addresses;
+    scope.configuration_sets = &args.configuration_sets;
     let doc = policy(&scope).map_err(CliError::Policy)?;
     let text = serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?;
     write_stdout(format!("{text}\n").as_bytes())?;
@@ -81,19 +82,17 @@ pub fn policy(args: Policy) -> Result<ExitCode> {
 }
 
 /// `policy --rotation`: what the operator who rotates needs.
-fn operator_policy(
-    args: &Policy,
-    user: &ses_smtp_credentials::rotation::UserName,
-    stores: &[ses_smtp_credentials::rotation::Store],
-) -> Result<ExitCode> {
+fn operator_policy(args: &Policy, operator: &crate::cli::settle::Operator) -> Result<ExitCode> {
     use ses_smtp_credentials::rotation::{OperatorScope, operator_policy};
     if let Some(r) = &args.region {
         region::resolve(r, true).map_err(CliError::region("--region"))?;
     }
     let account = args.account_id.as_deref().unwrap_or_default();
-    let mut scope = OperatorScope::new(user, account);
-    scope.stores = stores;
+    let mut scope = OperatorScope::new(&operator.user, account);
+    scope.user_path = Some(&operator.path);
+    scope.stores = &operator.stores;
     scope.region = args.region.as_deref();
+    scope.kms_key = operator.kms_key.as_deref();
     let doc = operator_policy(&scope).map_err(|e| CliError::Usage(e.to_string()))?;
     let text = serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?;
     write_stdout(format!("{text}\n").as_bytes())?;

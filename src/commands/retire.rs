@@ -10,6 +10,7 @@ use crate::terminal::write_stdout;
 pub fn run(args: Retire) -> Result<ExitCode> {
     let aws = Aws::connect(None)?;
     let user = &args.user;
+    iam::check_user(&aws, user)?;
     let keys = iam::keys(&aws, user)?;
     let shown_user = shown(user);
     let Some(key) = keys.iter().find(|k| k.id == args.key) else {

@@ -29,6 +29,17 @@ pub enum PolicyError {
         /// Which one, from 1.
         index: usize,
     },
+    /// A configuration set name SES would refuse (1 to 64 of A-Z a-z 0-9
+    /// `_` `-`).
+    BadConfigurationSet {
+        /// Which one, from 1.
+        index: usize,
+        /// Where in it, from 1, when one character is to blame.
+        position: Option<usize>,
+    },
+    /// Configuration sets narrow a policy that names its identity; with
+    /// the identity left open (`*`) they would add nothing.
+    ConfigurationSetNeedsIdentity,
 }
 
 impl fmt::Display for PolicyError {
@@ -55,18 +66,34 @@ impl fmt::Display for PolicyError {
                 f,
                 "--from-address number {index} is not an address or pattern such as noreply@example.com or *@example.com"
             ),
+            PolicyError::BadConfigurationSet { index, position } => {
+                write!(
+                    f,
+                    "--configuration-set number {index} is not a configuration set name (1 to 64 of A-Z a-z 0-9 _ -)"
+                )?;
+                match position {
+                    Some(p) => write!(f, "; character {p} is not allowed"),
+                    None => Ok(()),
+                }
+            }
+            PolicyError::ConfigurationSetNeedsIdentity => f.write_str(
+                "--configuration-set needs --identity: SES checks a send against the identity and its configuration set, and a policy whose identity is * already allows every configuration set",
+            ),
         }
     }
 }
 
 impl std::error::Error for PolicyError {}
 
-/// The ARN partition of a region.
+/// The ARN partition of a region: `aws-us-gov` for GovCloud, `aws-cn` for
+/// China, `aws-eusc` for the European Sovereign Cloud (`eusc-`), else `aws`.
 pub(crate) fn partition(region: &str) -> &'static str {
     if region.starts_with("us-gov-") {
         "aws-us-gov"
     } else if region.starts_with("cn-") {
         "aws-cn"
+    } else if region.starts_with("eusc-") {
+        "aws-eusc"
     } else if region.starts_with("us-iso-") {
         "aws-iso"
     } else if region.starts_with("us-isob-") {
@@ -74,6 +101,22 @@ pub(crate) fn partition(region: &str) -> &'static str {
     } else {
         "aws"
     }
+}
+
+/// The DNS suffix of a partition's service endpoints (for `kms:ViaService`).
+pub(crate) fn dns_suffix(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "amazonaws.com.cn",
+        "aws-eusc" => "amazonaws.eu",
+        "aws-iso" => "c2s.ic.gov",
+        "aws-iso-b" => "sc2s.sgov.gov",
+        _ => "amazonaws.com",
+    }
+}
+
+/// Whether `text` is 12 digits.
+pub(crate) fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// What to scope the policy to; the default scopes to nothing (any identity,
@@ -90,6 +133,23 @@ pub struct Scope<'a> {
     pub region: Option<&'a str>,
     /// Allowed sender addresses (`ses:FromAddress`; `*` wildcards).
     pub from_addresses: &'a [String],
+    /// Configuration sets the mail is sent through (SES authorizes the send
+    /// on each as well as on the identity); needs an identity.
+    pub configuration_sets: &'a [String],
+}
+
+fn check_configuration_set(index: usize, name: &str) -> Result<(), PolicyError> {
+    let bad = |position| PolicyError::BadConfigurationSet { index, position };
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err(bad(None));
+    }
+    match name
+        .chars()
+        .position(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    {
+        Some(i) => Err(bad(Some(i + 1))),
+        None => Ok(()),
+    }
 }
 
 fn identity_arn(scope: &Scope<'_>) -> Result<Option<String>, PolicyError> {
@@ -102,8 +162,7 @@ fn identity_arn(scope: &Scope<'_>) -> Result<Option<String>, PolicyError> {
             return Err(PolicyError::BadArn);
         };
         if !crate::region::is_region_shaped(region)
-            || account.len() != 12
-            || !account.bytes().all(|b| b.is_ascii_digit())
+            || !is_account_id(account)
             || resource.strip_prefix("identity/").is_none_or(str::is_empty)
         {
             return Err(PolicyError::BadArn);
@@ -129,7 +188,7 @@ fn identity_arn(scope: &Scope<'_>) -> Result<Option<String>, PolicyError> {
     let (Some(account), Some(region)) = (scope.account_id, scope.region) else {
         return Err(PolicyError::NeedsAccountAndRegion);
     };
-    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+    if !is_account_id(account) {
         return Err(PolicyError::BadAccountId);
     }
     Ok(Some(format!(
@@ -149,12 +208,34 @@ pub fn policy(scope: &Scope<'_>) -> Result<Value, PolicyError> {
             return Err(PolicyError::BadFromAddress { index: i + 1 });
         }
     }
+    for (i, name) in scope.configuration_sets.iter().enumerate() {
+        check_configuration_set(i + 1, name)?;
+    }
     let arn = identity_arn(scope)?;
+    let resource =
+        match (&arn, scope.configuration_sets) {
+            (None, []) => json!("*"),
+            (None, _) => return Err(PolicyError::ConfigurationSetNeedsIdentity),
+            (Some(arn), []) => json!(arn),
+            (Some(arn), sets) => {
+                // The identity ARN fixes the partition, region and account
+                // (checked when it was built or parsed).
+                let parts: Vec<&str> = arn.splitn(6, ':').collect();
+                let [_, partition, _, region, account, _] = parts[..] else {
+                    return Err(PolicyError::BadArn);
+                };
+                let mut all = vec![arn.clone()];
+                all.extend(sets.iter().map(|s| {
+                    format!("arn:{partition}:ses:{region}:{account}:configuration-set/{s}")
+                }));
+                json!(all)
+            }
+        };
     let mut statement = json!({
         "Sid": "SesSmtpSendRawEmailOnly",
         "Effect": "Allow",
         "Action": "ses:SendRawEmail",
-        "Resource": arn.as_deref().unwrap_or("*"),
+        "Resource": resource,
     });
     let mut condition = serde_json::Map::new();
     if arn.is_none()
@@ -182,6 +263,52 @@ mod tests {
     use super::*;
 
     #[test]
+    fn configuration_sets_and_partitions() {
+        let sets = vec!["marketing".to_string(), "tx_2".to_string()];
+        let p = policy(&Scope {
+            identity: Some("example.com"),
+            account_id: Some("123456789012"),
+            region: Some("eusc-de-east-1"),
+            configuration_sets: &sets,
+            ..Scope::default()
+        })
+        .unwrap();
+        assert_eq!(
+            p["Statement"][0]["Resource"],
+            json!([
+                "arn:aws-eusc:ses:eusc-de-east-1:123456789012:identity/example.com",
+                "arn:aws-eusc:ses:eusc-de-east-1:123456789012:configuration-set/marketing",
+                "arn:aws-eusc:ses:eusc-de-east-1:123456789012:configuration-set/tx_2"
+            ])
+        );
+        assert_eq!(
+            policy(&Scope {
+                configuration_sets: &sets,
+                ..Scope::default()
+            })
+            .unwrap_err(),
+            PolicyError::ConfigurationSetNeedsIdentity
+        );
+        let bad = vec!["ok".to_string(), "no.dots".to_string()];
+        assert_eq!(
+            policy(&Scope {
+                identity: Some("example.com"),
+                account_id: Some("123456789012"),
+                region: Some("eu-west-1"),
+                configuration_sets: &bad,
+                ..Scope::default()
+            })
+            .unwrap_err(),
+            PolicyError::BadConfigurationSet {
+                index: 2,
+                position: Some(3)
+            }
+        );
+        assert_eq!(partition("cn-north-1"), "aws-cn");
+        assert_eq!(dns_suffix(partition("eusc-de-east-1")), "amazonaws.eu");
+    }
+
+    #[test]
     fn shapes() {
         let p = policy(&Scope::default()).unwrap();
         assert_eq!(p["Statement"][0]["Resource"], "*");
@@ -192,6 +319,7 @@ mod tests {
             account_id: Some("123456789012"),
             region: Some("us-gov-west-1"),
             from_addresses: &from,
+            configuration_sets: &[],
         })
         .unwrap();
         assert_eq!(

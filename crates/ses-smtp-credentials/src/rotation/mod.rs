@@ -10,9 +10,13 @@
 //! assert_eq!(store.parameter_names()[3], "/prod/mail/smtp/password");
 //! ```
 
+pub mod calls;
+mod operator;
+
+pub use operator::{OperatorScope, operator_policy};
+
 use crate::output::{Derived, FixedBuf, RenderError};
 use crate::region::STARTTLS_PORTS;
-use serde_json::{Value, json};
 use std::fmt;
 
 /// The longest IAM user name.
@@ -70,6 +74,25 @@ pub enum RotationError {
     },
     /// The account ID is not 12 digits.
     BadAccountId,
+    /// An IAM path IAM would refuse, or one a policy would read as a
+    /// pattern.
+    UserPath {
+        /// What is wrong with it.
+        problem: &'static str,
+        /// Where, from 1, when one character is to blame.
+        position: Option<usize>,
+    },
+    /// A store's ARN is in another partition than its region's, or than
+    /// the policy's.
+    StorePartition {
+        /// The partition expected.
+        expected: &'static str,
+    },
+    /// The KMS key cannot scope a policy.
+    KmsKey {
+        /// What is wrong with it.
+        problem: &'static str,
+    },
 }
 
 impl fmt::Display for RotationError {
@@ -95,6 +118,14 @@ impl fmt::Display for RotationError {
                 write!(f, "the Parameter Store prefix {problem}{}", at(position))
             }
             RotationError::BadAccountId => f.write_str("--account-id must be 12 digits"),
+            RotationError::UserPath { problem, position } => {
+                write!(f, "the IAM user path {problem}{}", at(position))
+            }
+            RotationError::StorePartition { expected } => write!(
+                f,
+                "a store's ARN is in another partition than its region's or the policy's (expected arn:{expected}:)"
+            ),
+            RotationError::KmsKey { problem } => write!(f, "--kms-key {problem}"),
         }
     }
 }
@@ -116,6 +147,53 @@ pub fn parse_user_name(text: &str) -> Result<UserName, RotationError> {
         return Err(RotationError::UserNameTooLong { len: text.len() });
     }
     Ok(UserName(text.to_string()))
+}
+
+/// An IAM user's path: `/`, or `/` and levels each ending in `/` (as in
+/// `/division/mail/`); part of the user's ARN.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserPath(String);
+
+impl UserPath {
+    /// The path, `/` at both ends.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UserPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks an IAM user path: 1 to 512 printable ASCII characters, starting
+/// and ending with `/`. `*`, `?` and `$` are refused too: IAM allows them,
+/// but a policy would read them as a pattern or a variable.
+pub fn parse_user_path(text: &str) -> Result<UserPath, RotationError> {
+    let bad = |problem, position| Err(RotationError::UserPath { problem, position });
+    if !text.starts_with('/') || !text.ends_with('/') {
+        return bad("must start and end with /, as in /division/mail/", None);
+    }
+    if let Some(i) = text.chars().position(|c| !('!'..='~').contains(&c)) {
+        return bad(
+            "holds a character IAM does not allow (printable ASCII only)",
+            Some(i + 1),
+        );
+    }
+    if let Some(i) = text.chars().position(|c| matches!(c, '*' | '?' | '$')) {
+        return bad(
+            "holds *, ? or $, which a policy reads as a pattern or a variable",
+            Some(i + 1),
+        );
+    }
+    if let Some(i) = text.find("//") {
+        return bad("holds an empty level (//)", Some(i + 2));
+    }
+    if text.len() > 512 {
+        return bad("is longer than IAM's 512 characters", None);
+    }
+    Ok(UserPath(text.to_string()))
 }
 
 /// Where rotated SMTP credentials are stored.
@@ -155,6 +233,14 @@ impl Store {
         match self {
             Store::Ssm(prefix) => SSM_LEAVES.iter().map(|l| format!("{prefix}/{l}")).collect(),
             Store::SecretsManager(_) => Vec::new(),
+        }
+    }
+
+    /// The partition an ARN names, if the store is given by ARN.
+    pub fn arn_partition(&self) -> Option<&str> {
+        match self {
+            Store::SecretsManager(arn) if arn.starts_with("arn:") => arn.split(':').nth(1),
+            _ => None,
         }
     }
 
@@ -294,98 +380,6 @@ struct StoredSecret<'a> {
     region: &'a str,
 }
 
-/// What the operator who runs `rotate`, `retire` and `keys` needs: the IAM
-/// key actions on one user, and the store actions on the stores named.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct OperatorScope<'a> {
-    /// The IAM user whose keys are rotated.
-    pub user_name: &'a UserName,
-    /// The account, 12 digits.
-    pub account_id: &'a str,
-    /// The stores `rotate` writes (none: IAM only).
-    pub stores: &'a [Store],
-    /// A region, to pick the partition and scope the stores' ARNs.
-    pub region: Option<&'a str>,
-}
-
-impl<'a> OperatorScope<'a> {
-    /// A scope with no stores and no region.
-    pub fn new(user_name: &'a UserName, account_id: &'a str) -> Self {
-        OperatorScope {
-            user_name,
-            account_id,
-            stores: &[],
-            region: None,
-        }
-    }
-}
-
-/// The operator's least-privilege policy for rotating one user's keys.
-pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<Value, RotationError> {
-    let account = scope.account_id;
-    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(RotationError::BadAccountId);
-    }
-    let partition = crate::policy::partition(scope.region.unwrap_or("us-east-1"));
-    let region = scope.region.unwrap_or("*");
-    let mut statements = vec![json!({
-        "Sid": "RotateSmtpUserAccessKeys",
-        "Effect": "Allow",
-        "Action": [
-            "iam:GetUser",
-            "iam:ListAccessKeys",
-            "iam:GetAccessKeyLastUsed",
-            "iam:CreateAccessKey",
-            "iam:UpdateAccessKey",
-            "iam:DeleteAccessKey",
-        ],
-        "Resource": format!("arn:{partition}:iam::{account}:user/{}", scope.user_name),
-    })];
-    let secrets: Vec<String> = scope
-        .stores
-        .iter()
-        .filter_map(|s| match s {
-            // A secret's ARN ends in a random six-character suffix.
-            Store::SecretsManager(arn) if arn.starts_with("arn:") => Some(arn.clone()),
-            Store::SecretsManager(name) => Some(format!(
-                "arn:{partition}:secretsmanager:{region}:{account}:secret:{name}-??????"
-            )),
-            Store::Ssm(_) => None,
-        })
-        .collect();
-    if !secrets.is_empty() {
-        statements.push(json!({
-            "Sid": "StoreSmtpCredentialsInSecretsManager",
-            "Effect": "Allow",
-            "Action": [
-                "secretsmanager:DescribeSecret",
-                "secretsmanager:GetSecretValue",
-                "secretsmanager:CreateSecret",
-                "secretsmanager:PutSecretValue",
-                "secretsmanager:UpdateSecretVersionStage",
-                "secretsmanager:DeleteSecret",
-            ],
-            "Resource": secrets,
-        }));
-    }
-    let parameters: Vec<String> = scope
-        .stores
-        .iter()
-        .flat_map(Store::parameter_names)
-        .map(|name| format!("arn:{partition}:ssm:{region}:{account}:parameter{name}"))
-        .collect();
-    if !parameters.is_empty() {
-        statements.push(json!({
-            "Sid": "StoreSmtpCredentialsInParameterStore",
-            "Effect": "Allow",
-            "Action": ["ssm:GetParameters", "ssm:PutParameter", "ssm:DeleteParameters"],
-            "Resource": parameters,
-        }));
-    }
-    Ok(json!({ "Version": "2012-10-17", "Statement": statements }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,6 +397,26 @@ mod tests {
             Err(RotationError::UserNameTooLong { len: 65 })
         );
         assert!(parse_user_name(&"a".repeat(64)).is_ok());
+    }
+
+    #[test]
+    fn user_paths() {
+        assert_eq!(parse_user_path("/").unwrap().as_str(), "/");
+        assert!(parse_user_path("/division/mail/").is_ok());
+        for (bad, position) in [
+            ("division/", None),
+            ("/division", None),
+            ("/a b/", Some(3)),
+            ("/a*/", Some(3)),
+            ("/${aws:username}/", Some(2)),
+            ("/a//b/", Some(4)),
+        ] {
+            assert!(
+                matches!(parse_user_path(bad), Err(RotationError::UserPath { position: p, .. }) if p == position),
+                "{bad}"
+            );
+        }
+        assert!(parse_user_path(&format!("/{}/", "a".repeat(511))).is_err());
     }
 
     #[test]
@@ -452,37 +466,6 @@ mod tests {
         assert_eq!(
             Store::parse("ssm:/p/q").unwrap().parameter_names(),
             ["/p/q/username", "/p/q/host", "/p/q/port", "/p/q/password"]
-        );
-    }
-
-    #[test]
-    fn operator_policy_scopes_to_the_user_and_stores() {
-        let user = parse_user_name("smtp").unwrap();
-        let stores = [
-            Store::parse("secretsmanager:prod/smtp").unwrap(),
-            Store::parse("ssm:/prod/smtp").unwrap(),
-        ];
-        let mut scope = OperatorScope::new(&user, "123456789012");
-        scope.stores = &stores;
-        scope.region = Some("us-gov-west-1");
-        let p = operator_policy(&scope).unwrap();
-        assert_eq!(
-            p["Statement"][0]["Resource"],
-            "arn:aws-us-gov:iam::123456789012:user/smtp"
-        );
-        assert_eq!(
-            p["Statement"][1]["Resource"][0],
-            "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:prod/smtp-??????"
-        );
-        assert_eq!(
-            p["Statement"][2]["Resource"][3],
-            "arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/prod/smtp/password"
-        );
-        let only_iam = operator_policy(&OperatorScope::new(&user, "123456789012")).unwrap();
-        assert_eq!(only_iam["Statement"].as_array().unwrap().len(), 1);
-        assert_eq!(
-            operator_policy(&OperatorScope::new(&user, "12345")),
-            Err(RotationError::BadAccountId)
         );
     }
 }

@@ -1,0 +1,123 @@
+//! Every AWS call that `rotate`, `retire` and `keys` make, in IAM's
+//! spelling, with the resource IAM authorizes it against: the one list the
+//! operator's policy is built from. The code that makes a call names its
+//! entry here (the command line's `aws` module), so a new call cannot be
+//! added without its permission; CI proves the list with an IAM policy
+//! evaluator against every request the tests record.
+
+/// A command that makes AWS calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Command {
+    /// `rotate`.
+    Rotate,
+    /// `retire`.
+    Retire,
+    /// `keys`.
+    Keys,
+}
+
+impl Command {
+    /// The subcommand's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Rotate => "rotate",
+            Command::Retire => "retire",
+            Command::Keys => "keys",
+        }
+    }
+}
+
+/// What a call acts on: the resource (and condition) IAM authorizes it
+/// against, which decides the statement that grants it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Target {
+    /// The IAM user whose keys rotate (`user/PATH/NAME`).
+    User,
+    /// A Secrets Manager store (`secret:NAME-??????`, or its ARN).
+    Secret,
+    /// The `AWSCURRENT` label of a Secrets Manager store
+    /// (`secretsmanager:VersionStage`).
+    SecretStage,
+    /// A store given by name that does not exist yet: created, with
+    /// `secretsmanager:Name` (never granted for a store given by ARN).
+    SecretCreate,
+    /// A secret this run created, deleted again by the undo (never granted
+    /// for a store given by ARN).
+    SecretDelete,
+    /// A Parameter Store parameter under an `ssm:` prefix.
+    Parameter,
+    /// A customer-managed KMS key, used by Parameter Store on the
+    /// operator's behalf (`kms:ViaService`).
+    KeyViaParameterStore,
+    /// A customer-managed KMS key, used by Secrets Manager on the
+    /// operator's behalf (`kms:ViaService`).
+    KeyViaSecretsManager,
+}
+
+/// One AWS call: its IAM action, what it acts on, who makes it and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// The IAM action, as `service:Action`.
+    pub action: &'static str,
+    /// What IAM authorizes it against.
+    pub target: Target,
+    /// The commands that make it.
+    pub commands: &'static [Command],
+    /// The step that makes it, in a few words.
+    pub step: &'static str,
+}
+
+use Command::{Keys, Retire, Rotate};
+
+macro_rules! calls {
+    ($($name:ident = $action:literal, $target:ident, [$($cmd:ident),*], $step:literal;)*) => {
+        $(
+            #[doc = concat!("`", $action, "`: ", $step, ".")]
+            pub const $name: Call = Call {
+                action: $action,
+                target: Target::$target,
+                commands: &[$($cmd),*],
+                step: $step,
+            };
+        )*
+        /// Every call, in the order the policy lists them.
+        pub const ALL: &[Call] = &[$($name),*];
+    };
+}
+
+calls! {
+    IAM_GET_USER = "iam:GetUser", User, [Rotate, Retire, Keys], "the preflight: the user exists, and its path";
+    IAM_LIST_ACCESS_KEYS = "iam:ListAccessKeys", User, [Rotate, Retire, Keys], "the user's keys";
+    IAM_GET_ACCESS_KEY_LAST_USED = "iam:GetAccessKeyLastUsed", User, [Rotate, Retire, Keys], "when each key was last used";
+    IAM_CREATE_ACCESS_KEY = "iam:CreateAccessKey", User, [Rotate], "the new key";
+    IAM_UPDATE_ACCESS_KEY = "iam:UpdateAccessKey", User, [Retire], "deactivating an old key";
+    IAM_DELETE_ACCESS_KEY = "iam:DeleteAccessKey", User, [Rotate, Retire], "the undo of the new key; deleting an inactive key";
+    SM_DESCRIBE_SECRET = "secretsmanager:DescribeSecret", Secret, [Rotate], "the preflight: the secret's current version, or that it is missing";
+    SM_GET_SECRET_VALUE = "secretsmanager:GetSecretValue", Secret, [Keys], "which key the secret names";
+    SM_PUT_SECRET_VALUE = "secretsmanager:PutSecretValue", Secret, [Rotate], "the new version";
+    SM_UPDATE_SECRET_VERSION_STAGE = "secretsmanager:UpdateSecretVersionStage", SecretStage, [Rotate], "the undo: AWSCURRENT back on the previous version";
+    SM_CREATE_SECRET = "secretsmanager:CreateSecret", SecretCreate, [Rotate], "a secret given by name that does not exist yet";
+    SM_DELETE_SECRET = "secretsmanager:DeleteSecret", SecretDelete, [Rotate], "the undo of a secret this run created";
+    SSM_GET_PARAMETERS = "ssm:GetParameters", Parameter, [Rotate, Keys], "the preflight's snapshot; which key the store names";
+    SSM_GET_PARAMETER_HISTORY = "ssm:GetParameterHistory", Parameter, [Rotate], "each existing parameter's KMS key and tier, kept when it is overwritten";
+    SSM_PUT_PARAMETER = "ssm:PutParameter", Parameter, [Rotate], "the new values; the undo of an overwritten one";
+    SSM_DELETE_PARAMETER = "ssm:DeleteParameter", Parameter, [Rotate], "the undo of a parameter this run created";
+    KMS_SSM_ENCRYPT = "kms:Encrypt", KeyViaParameterStore, [Rotate], "Parameter Store encrypting a standard SecureString";
+    KMS_SSM_GENERATE_DATA_KEY = "kms:GenerateDataKey", KeyViaParameterStore, [Rotate], "Parameter Store encrypting an advanced SecureString";
+    KMS_SSM_DECRYPT = "kms:Decrypt", KeyViaParameterStore, [Rotate, Keys], "Parameter Store decrypting for the preflight's snapshot and for keys";
+    KMS_SM_GENERATE_DATA_KEY = "kms:GenerateDataKey", KeyViaSecretsManager, [Rotate], "Secrets Manager encrypting the new version";
+    KMS_SM_DECRYPT = "kms:Decrypt", KeyViaSecretsManager, [Keys], "Secrets Manager decrypting for keys";
+}
+
+/// The actions of the calls on `target`, in list order, each once.
+pub fn actions(target: Target) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for c in ALL.iter().filter(|c| c.target == target) {
+        if !out.contains(&c.action) {
+            out.push(c.action);
+        }
+    }
+    out
+}

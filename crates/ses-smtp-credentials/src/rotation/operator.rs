@@ -1,0 +1,395 @@
+//! The least-privilege policy of the operator who runs `rotate`, `retire`
+//! and `keys`, built from [`calls::ALL`](super::calls::ALL): each call's
+//! action on the resource it acts on, and nothing else.
+
+use super::calls::{Target, actions};
+use super::{RotationError, Store, UserName, UserPath};
+use crate::policy::{dns_suffix, is_account_id, partition};
+
+use serde_json::{Value, json};
+
+/// What the operator who runs `rotate`, `retire` and `keys` needs: the IAM
+/// key actions on one user, and the store actions on the stores named.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct OperatorScope<'a> {
+    /// The IAM user whose keys are rotated.
+    pub user_name: &'a UserName,
+    /// The user's IAM path (`/` unless the user was created with one).
+    pub user_path: Option<&'a UserPath>,
+    /// The account, 12 digits.
+    pub account_id: &'a str,
+    /// The stores `rotate` writes (none: IAM only).
+    pub stores: &'a [Store],
+    /// A region, to pick the partition and scope the stores' ARNs.
+    pub region: Option<&'a str>,
+    /// A customer-managed KMS key (its ARN) that encrypts the stores.
+    pub kms_key: Option<&'a str>,
+}
+
+impl<'a> OperatorScope<'a> {
+    /// A scope with no stores, no region and no KMS key, for a user at `/`.
+    pub fn new(user_name: &'a UserName, account_id: &'a str) -> Self {
+        OperatorScope {
+            user_name,
+            user_path: None,
+            account_id,
+            stores: &[],
+            region: None,
+            kms_key: None,
+        }
+    }
+}
+
+/// The operator's least-privilege policy for rotating one user's keys.
+pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<Value, RotationError> {
+    let account = scope.account_id;
+    if !is_account_id(account) {
+        return Err(RotationError::BadAccountId);
+    }
+    // The partition: the region's, else a store ARN's, else `aws`.
+    let region_for_partition = scope
+        .region
+        .or_else(|| scope.stores.iter().find_map(Store::arn_region))
+        .unwrap_or("us-east-1");
+    let part = crate::policy::partition;
+    let partition = part(region_for_partition);
+    for store in scope.stores {
+        if let (Some(p), Some(r)) = (store.arn_partition(), store.arn_region()) {
+            if p != part(r) {
+                return Err(RotationError::StorePartition { expected: part(r) });
+            }
+            if part(r) != partition {
+                return Err(RotationError::StorePartition {
+                    expected: partition,
+                });
+            }
+        }
+    }
+    let region = scope.region.unwrap_or("*");
+    let path = scope.user_path.map_or("/", UserPath::as_str);
+    let mut statements = vec![statement(
+        "RotateSmtpUserAccessKeys",
+        Target::User,
+        json!(format!(
+            "arn:{partition}:iam::{account}:user{path}{}",
+            scope.user_name
+        )),
+        None,
+    )];
+
+    let secret_arns = |by_name_only: bool| -> Vec<String> {
+        let mut out = Vec::new();
+        for store in scope.stores {
+            match store {
+                Store::SecretsManager(arn) if arn.starts_with("arn:") && !by_name_only => {
+                    out.push(arn.clone());
+                }
+                Store::SecretsManager(arn) if arn.starts_with("arn:") => {}
+                Store::SecretsManager(name) => {
+                    // A secret's ARN ends in "-" and six random characters;
+                    // a secret that does not exist yet has none, and AWS
+                    // does not document which of the two IAM checks while
+                    // it is missing: both are listed (docs/rotation.md).
+                    let base =
+                        format!("arn:{partition}:secretsmanager:{region}:{account}:secret:{name}");
+                    out.push(format!("{base}-??????"));
+                    out.push(base);
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    let secrets = secret_arns(false);
+    if !secrets.is_empty() {
+        statements.push(statement(
+            "ReadAndWriteSmtpSecret",
+            Target::Secret,
+            json!(secrets),
+            None,
+        ));
+        statements.push(statement(
+            "RestoreSmtpSecretCurrentVersion",
+            Target::SecretStage,
+            json!(secrets),
+            Some(json!({ "StringEquals": { "secretsmanager:VersionStage": "AWSCURRENT" } })),
+        ));
+    }
+    let by_name = secret_arns(true);
+    if !by_name.is_empty() {
+        let names: Vec<&str> = scope
+            .stores
+            .iter()
+            .filter_map(|s| match s {
+                Store::SecretsManager(n) if !n.starts_with("arn:") => Some(n.as_str()),
+                _ => None,
+            })
+            .collect();
+        statements.push(statement(
+            "CreateSmtpSecretGivenByName",
+            Target::SecretCreate,
+            json!(by_name),
+            Some(json!({ "StringEquals": { "secretsmanager:Name": names } })),
+        ));
+        statements.push(statement(
+            "DeleteSmtpSecretThisRunCreated",
+            Target::SecretDelete,
+            json!(by_name),
+            None,
+        ));
+    }
+    let parameters: Vec<String> = scope
+        .stores
+        .iter()
+        .flat_map(Store::parameter_names)
+        .map(|name| format!("arn:{partition}:ssm:{region}:{account}:parameter{name}"))
+        .collect();
+    if !parameters.is_empty() {
+        statements.push(statement(
+            "StoreSmtpCredentialsInParameterStore",
+            Target::Parameter,
+            json!(parameters),
+            None,
+        ));
+    }
+    if let Some(key) = scope.kms_key {
+        let Some(region) = scope.region else {
+            return Err(RotationError::KmsKey {
+                problem: "needs --region: the key is used through the stores' services in one region",
+            });
+        };
+        check_kms_key(key, region)?;
+        let via = |service: &str, regions: Vec<&str>| {
+            let mut names: Vec<String> = Vec::new();
+            for r in regions {
+                let n = format!("{service}.{r}.{}", dns_suffix(partition));
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+            json!({ "StringEquals": { "kms:ViaService": names } })
+        };
+        let sm_regions: Vec<&str> = scope
+            .stores
+            .iter()
+            .filter_map(|s| match s {
+                Store::SecretsManager(_) => Some(s.arn_region().unwrap_or(region)),
+                _ => None,
+            })
+            .collect();
+        let has_ssm = scope.stores.iter().any(|s| matches!(s, Store::Ssm(_)));
+        if !has_ssm && sm_regions.is_empty() {
+            return Err(RotationError::KmsKey {
+                problem: "needs a --store: the key is used only by the stores",
+            });
+        }
+        if has_ssm {
+            statements.push(statement(
+                "UseKmsKeyThroughParameterStore",
+                Target::KeyViaParameterStore,
+                json!(key),
+                Some(via("ssm", vec![region])),
+            ));
+        }
+        if !sm_regions.is_empty() {
+            statements.push(statement(
+                "UseKmsKeyThroughSecretsManager",
+                Target::KeyViaSecretsManager,
+                json!(key),
+                Some(via("secretsmanager", sm_regions)),
+            ));
+        }
+    }
+    Ok(json!({ "Version": "2012-10-17", "Statement": statements }))
+}
+
+fn statement(sid: &str, target: Target, resource: Value, condition: Option<Value>) -> Value {
+    let mut s = json!({
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": actions(target),
+        "Resource": resource,
+    });
+    if let Some(c) = condition {
+        s["Condition"] = c;
+    }
+    s
+}
+
+/// A KMS key ARN (`arn:PARTITION:kms:REGION:ACCOUNT:key/ID`) in `region`.
+fn check_kms_key(key: &str, region: &str) -> Result<(), RotationError> {
+    let bad = |problem| Err(RotationError::KmsKey { problem });
+    let parts: Vec<&str> = key.splitn(6, ':').collect();
+    let ["arn", part, "kms", key_region, account, resource] = parts[..] else {
+        return bad("is not a KMS key ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID)");
+    };
+    if resource.starts_with("alias/") {
+        return bad(
+            "names an alias; IAM authorizes KMS calls on the key itself: give the key's ARN (aws kms describe-key --key-id ALIAS shows it)",
+        );
+    }
+    let id = resource.strip_prefix("key/").unwrap_or_default();
+    if id.is_empty()
+        || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        || !is_account_id(account)
+        || !crate::region::is_region_shaped(key_region)
+    {
+        return bad("is not a KMS key ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID)");
+    }
+    if part != partition(key_region) {
+        return bad("has a partition that does not fit its region");
+    }
+    if key_region != region {
+        return bad("is in another region than --region; KMS keys are regional");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse_user_name, parse_user_path};
+    use super::*;
+
+    #[test]
+    fn scopes_to_the_user_its_path_and_the_stores() {
+        let user = parse_user_name("smtp").unwrap();
+        let path = parse_user_path("/division/mail/").unwrap();
+        let stores = [
+            Store::parse("secretsmanager:prod/smtp").unwrap(),
+            Store::parse("ssm:/prod/smtp").unwrap(),
+        ];
+        let mut scope = OperatorScope::new(&user, "123456789012");
+        scope.stores = &stores;
+        scope.region = Some("us-gov-west-1");
+        scope.user_path = Some(&path);
+        let p = operator_policy(&scope).unwrap();
+        assert_eq!(
+            p["Statement"][0]["Resource"],
+            "arn:aws-us-gov:iam::123456789012:user/division/mail/smtp"
+        );
+        assert_eq!(
+            p["Statement"][1]["Resource"][0],
+            "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:prod/smtp-??????"
+        );
+        let ssm = p["Statement"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(
+            ssm["Resource"][3],
+            "arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/prod/smtp/password"
+        );
+        assert!(
+            ssm["Action"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("ssm:DeleteParameter"))
+        );
+        let only_iam = operator_policy(&OperatorScope::new(&user, "123456789012")).unwrap();
+        assert_eq!(only_iam["Statement"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            operator_policy(&OperatorScope::new(&user, "12345")),
+            Err(RotationError::BadAccountId)
+        );
+    }
+
+    #[test]
+    fn a_secret_given_by_arn_is_never_created_or_deleted() {
+        let user = parse_user_name("smtp").unwrap();
+        let stores = [Store::parse(
+            "secretsmanager:arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:prod/smtp-AbCdEf",
+        )
+        .unwrap()];
+        let mut scope = OperatorScope::new(&user, "123456789012");
+        scope.stores = &stores;
+        let p = operator_policy(&scope).unwrap();
+        let text = p.to_string();
+        assert!(
+            !text.contains("CreateSecret") && !text.contains("DeleteSecret"),
+            "{text}"
+        );
+        // The partition follows the ARN's region when no --region is given.
+        assert_eq!(
+            p["Statement"][0]["Resource"],
+            "arn:aws-cn:iam::123456789012:user/smtp"
+        );
+        let wrong = [Store::parse(
+            "secretsmanager:arn:aws:secretsmanager:cn-north-1:123456789012:secret:prod/smtp-AbCdEf",
+        )
+        .unwrap()];
+        scope.stores = &wrong;
+        assert_eq!(
+            operator_policy(&scope),
+            Err(RotationError::StorePartition { expected: "aws-cn" })
+        );
+    }
+
+    #[test]
+    fn kms_keys_are_scoped_to_the_stores_services() {
+        let user = parse_user_name("smtp").unwrap();
+        let stores = [
+            Store::parse("secretsmanager:prod/smtp").unwrap(),
+            Store::parse("ssm:/prod/smtp").unwrap(),
+        ];
+        let key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        let mut scope = OperatorScope::new(&user, "123456789012");
+        scope.stores = &stores;
+        scope.region = Some("eu-west-1");
+        scope.kms_key = Some(key);
+        let p = operator_policy(&scope).unwrap();
+        let statements = p["Statement"].as_array().unwrap();
+        let ssm = &statements[statements.len() - 2];
+        assert_eq!(ssm["Resource"], key);
+        assert_eq!(
+            ssm["Condition"]["StringEquals"]["kms:ViaService"],
+            json!(["ssm.eu-west-1.amazonaws.com"])
+        );
+        let sm = &statements[statements.len() - 1];
+        assert_eq!(sm["Action"], json!(["kms:GenerateDataKey", "kms:Decrypt"]));
+        for (bad, why) in [
+            ("arn:aws:kms:eu-west-1:123456789012:alias/smtp", "alias"),
+            ("arn:aws:kms:eu-west-2:123456789012:key/abc", "region"),
+            ("arn:aws-cn:kms:eu-west-1:123456789012:key/abc", "partition"),
+            ("key/abc", "ARN"),
+        ] {
+            scope.kms_key = Some(bad);
+            let e = operator_policy(&scope).unwrap_err().to_string();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+        scope.kms_key = Some(key);
+        scope.stores = &[];
+        assert!(
+            operator_policy(&scope)
+                .unwrap_err()
+                .to_string()
+                .contains("--store")
+        );
+        scope.stores = &stores;
+        scope.region = None;
+        assert!(
+            operator_policy(&scope)
+                .unwrap_err()
+                .to_string()
+                .contains("--region")
+        );
+    }
+
+    #[test]
+    fn every_call_is_in_a_statement() {
+        let user = parse_user_name("smtp").unwrap();
+        let stores = [
+            Store::parse("secretsmanager:prod/smtp").unwrap(),
+            Store::parse("ssm:/prod/smtp").unwrap(),
+        ];
+        let mut scope = OperatorScope::new(&user, "123456789012");
+        scope.stores = &stores;
+        scope.region = Some("eu-west-1");
+        scope.kms_key = Some("arn:aws:kms:eu-west-1:123456789012:key/k");
+        let p = operator_policy(&scope).unwrap().to_string();
+        for call in super::super::calls::ALL {
+            assert!(
+                p.contains(&format!("\"{}\"", call.action)),
+                "{}",
+                call.action
+            );
+        }
+    }
+}
