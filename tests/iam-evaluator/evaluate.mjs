@@ -3,7 +3,8 @@
 //
 // Input (standard input): JSON
 //   {"principal": ARN, "cases": [{"policy": {...}, "action": "svc:Action",
-//     "resource": ARN, "context": {"key": "value" | ["values"]}}]}
+//     "resource": ARN, "context": {"key": "value" | ["values"]},
+//     "resourcePolicy": {...} (optional: a KMS key's key policy)}]}
 // Output (standard output): one JSON line a case, in order:
 //   {"decision": "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | "Error",
 //    "detail": text when the simulator refused the request as invalid}
@@ -23,6 +24,7 @@ for (const c of input.cases) {
       identityPolicies: [{ name: 'printed', policy: c.policy }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(c.resourcePolicy ? { resourcePolicy: c.resourcePolicy } : {}),
       request: {
         action: c.action,
         principal: input.principal,

@@ -1,0 +1,429 @@
+//! The moto harness: moto started once per test binary, the AWS SDK that
+//! sets up and reads back its state, the SMTP test servers that accept the
+//! passwords of keys moto issued, and the tool run against them.
+
+use crate::{common, smtp};
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+pub(crate) const REGION: &str = "eu-west-1";
+pub(crate) const ACCOUNT: &str = "123456789012";
+
+// ---- moto ----------------------------------------------------------------
+
+pub(crate) fn moto_server() -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server");
+    if let Some(p) = std::env::var_os("MOTO_SERVER") {
+        return PathBuf::from(p);
+    }
+    if venv.exists() {
+        return venv;
+    }
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join("moto_server"))
+                .find(|p| p.exists())
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "the `aws` feature's tests need moto, the AWS emulator, and it was not found \
+                 ($MOTO_SERVER, {}, PATH).\nInstall it in a virtual environment:\n  \
+                 python3 -m venv .venv && .venv/bin/pip install -c .ci/moto-constraints.txt 'moto[server]==5.2.5'\n\
+                 (cargo test without --features aws needs no Python)",
+                venv.display()
+            )
+        })
+}
+
+/// moto's port; the server is started once per test binary and dies with it.
+pub(crate) fn moto() -> u16 {
+    static PORT: OnceLock<u16> = OnceLock::new();
+    *PORT.get_or_init(|| {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let server = moto_server();
+        // Spawned from a thread that lives as long as the process: the
+        // child's parent-death signal fires when the spawning thread ends.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::os::unix::process::CommandExt;
+            let mut cmd = std::process::Command::new(&server);
+            cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                // Every request is recorded (tests/aws/policy.rs checks the
+                // tool's against the policies it prints).
+                .env("MOTO_ENABLE_RECORDING", "True")
+                .env("MOTO_RECORDER_FILEPATH", recording_file())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null());
+            // SAFETY: prctl is async-signal-safe.
+            unsafe {
+                cmd.pre_exec(|| {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                    Ok(())
+                });
+            }
+            let child = cmd.spawn();
+            tx.send(child.map(|c| c.id()).map_err(|e| e.to_string()))
+                .unwrap();
+            loop {
+                std::thread::park();
+            }
+        });
+        if let Err(e) = rx.recv().unwrap() {
+            panic!("could not start moto_server ({e})");
+        }
+        // Wait until moto answers (it takes a second or two to import).
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while http_get(port, "/moto-api/").is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not answer in 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        port
+    })
+}
+
+/// Where moto records the requests it serves: one JSON object a line, with
+/// the request's headers and body (base64 when `body_encoded`). It holds
+/// the test keys' passwords, so it lives in a directory of its own that only
+/// this user can read, made anew by each test binary.
+pub(crate) fn recording_file() -> &'static Path {
+    static FILE: OnceLock<PathBuf> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("ses-smtp-moto-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        dir.join("requests.jsonl")
+    })
+}
+
+pub(crate) fn endpoint() -> String {
+    format!("http://127.0.0.1:{}", moto())
+}
+
+/// A GET over plain HTTP/1.0 (moto is on loopback): the body when 200,
+/// else what went wrong.
+pub(crate) fn http_get(port: u16, path: &str) -> Result<Vec<u8>, String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut all = Vec::new();
+    s.read_to_end(&mut all).map_err(|e| e.to_string())?;
+    let head_end = all
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("no complete response head")?;
+    let status = String::from_utf8_lossy(all.split(|b| *b == b'\r').next().unwrap_or_default());
+    match status.split(' ').nth(1) {
+        Some("200") => Ok(all[head_end + 4..].to_vec()),
+        _ => Err(status.into_owned()),
+    }
+}
+
+/// moto's whole state as JSON. moto builds it by walking its backends
+/// while other requests may change them (a test running beside this one),
+/// and then answers 500 ("dictionary changed size during iteration"):
+/// asked again until it answers 200.
+pub(crate) fn moto_data() -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match http_get(moto(), "/moto-api/data.json") {
+            Ok(body) => return serde_json::from_slice(&body).unwrap(),
+            Err(e) if Instant::now() > deadline => panic!("moto's data.json: {e}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+/// moto's record of IAM access keys: id → (user, secret, status).
+pub(crate) fn moto_keys() -> HashMap<String, (String, String, String)> {
+    moto_data()["iam"]["AccessKey"]
+        .as_array()
+        .map(|keys| {
+            keys.iter()
+                .map(|k| {
+                    let s = |f: &str| k[f].as_str().unwrap_or_default().to_string();
+                    (
+                        s("access_key_id"),
+                        (s("user_name"), s("secret_access_key"), s("status")),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+// ---- the AWS SDK, for setting up and reading back ---------------------
+
+pub(crate) struct Sdk {
+    rt: tokio::runtime::Runtime,
+    config: aws_config::SdkConfig,
+}
+
+pub(crate) fn sdk() -> &'static Sdk {
+    static SDK: OnceLock<Sdk> = OnceLock::new();
+    SDK.get_or_init(|| {
+        use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
+        let config = rt.block_on(
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .http_client(http)
+                .region(aws_config::Region::new(REGION))
+                .endpoint_url(endpoint())
+                .credentials_provider(aws_sdk_iam::config::Credentials::new(
+                    "AKIAOPERATOR00000000",
+                    "operator-secret-not-checked-by-moto-0000",
+                    None,
+                    None,
+                    "tests",
+                ))
+                .load(),
+        );
+        Sdk { rt, config }
+    })
+}
+
+/// Runs `f` on the test SDK's runtime (one at a time: tests and the SMTP
+/// server's hook share it).
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    sdk().rt.block_on(f)
+}
+
+pub(crate) fn iam() -> aws_sdk_iam::Client {
+    aws_sdk_iam::Client::new(&sdk().config)
+}
+pub(crate) fn sm() -> aws_sdk_secretsmanager::Client {
+    aws_sdk_secretsmanager::Client::new(&sdk().config)
+}
+pub(crate) fn ssm() -> aws_sdk_ssm::Client {
+    aws_sdk_ssm::Client::new(&sdk().config)
+}
+
+/// A fresh IAM user (each test its own) with `keys` access keys; returns
+/// the keys' IDs, oldest first.
+pub(crate) fn user_with_keys(name: &str, keys: usize) -> Vec<String> {
+    user_at_path_with_keys(name, "/", keys)
+}
+
+/// `user_with_keys`, for a user at an IAM path.
+pub(crate) fn user_at_path_with_keys(name: &str, path: &str, keys: usize) -> Vec<String> {
+    block_on(iam().create_user().user_name(name).path(path).send()).unwrap();
+    (0..keys)
+        .map(|_| {
+            block_on(iam().create_access_key().user_name(name).send())
+                .unwrap()
+                .access_key
+                .unwrap()
+                .access_key_id
+        })
+        .collect()
+}
+
+/// The user's keys now: id → status, as IAM (moto) lists them.
+pub(crate) fn iam_keys(name: &str) -> HashMap<String, String> {
+    block_on(iam().list_access_keys().user_name(name).send())
+        .unwrap()
+        .access_key_metadata
+        .into_iter()
+        .map(|k| {
+            (
+                k.access_key_id.unwrap(),
+                k.status.unwrap().as_str().to_string(),
+            )
+        })
+        .collect()
+}
+
+pub(crate) fn secret_value(id: &str) -> Option<String> {
+    block_on(sm().get_secret_value().secret_id(id).send())
+        .ok()
+        .and_then(|o| o.secret_string)
+}
+
+pub(crate) fn parameter(name: &str) -> Option<String> {
+    block_on(
+        ssm()
+            .get_parameter()
+            .name(name)
+            .with_decryption(true)
+            .send(),
+    )
+    .ok()
+    .and_then(|o| o.parameter?.value)
+}
+
+// ---- SES SMTP, on the test servers ----------------------------------------
+
+/// The V4 SMTP password, by the documented steps, with `hmac-sha256` (not
+/// the library under test).
+pub(crate) fn smtp_password(secret: &str, region: &str) -> String {
+    use base64::Engine as _;
+    let mut k = hmac_sha256::HMAC::mac(b"11111111", format!("AWS4{secret}").as_bytes());
+    for m in [region, "ses", "aws4_request", "SendRawEmail"] {
+        k = hmac_sha256::HMAC::mac(m.as_bytes(), k);
+    }
+    let mut bytes = vec![4u8];
+    bytes.extend_from_slice(&k);
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+pub(crate) type Hook = Box<dyn Fn() + Send>;
+
+/// What to do when the key of an IAM user logs in (before accepting).
+pub(crate) fn hooks() -> &'static Mutex<HashMap<String, Hook>> {
+    static H: OnceLock<Mutex<HashMap<String, Hook>>> = OnceLock::new();
+    H.get_or_init(Mutex::default)
+}
+
+/// The SMTP servers: a login is accepted when the user name is an access
+/// key moto issued and the password is the one derived from its secret for
+/// REGION.
+pub(crate) fn servers() -> &'static smtp::Servers {
+    static S: OnceLock<smtp::Servers> = OnceLock::new();
+    S.get_or_init(|| {
+        smtp::start_checking(Arc::new(|user, password| {
+            let Some((iam_user, secret, status)) = moto_keys().remove(user) else {
+                return false;
+            };
+            if let Some(hook) = hooks().lock().unwrap().remove(&iam_user) {
+                hook();
+            }
+            status == "Active" && password == smtp_password(&secret, REGION)
+        }))
+    })
+}
+
+// ---- running the tool -------------------------------------------------
+
+pub(crate) struct Run {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// The operator's access key ID that `tool` signs with (moto checks no
+/// signature); `tool_as` signs with another, to tell one test's requests
+/// apart in moto's recording.
+pub(crate) const OPERATOR_KEY: &str = "AKIAOPERATOR00000000";
+
+/// The tool with the operator's credentials and moto's endpoint.
+pub(crate) fn tool() -> std::process::Command {
+    tool_as(OPERATOR_KEY)
+}
+
+/// `tool`, signing with the access key ID `operator`.
+pub(crate) fn tool_as(operator: &str) -> std::process::Command {
+    let mut cmd = common::tool();
+    cmd.env("AWS_ENDPOINT_URL", endpoint())
+        .env("AWS_ACCESS_KEY_ID", operator)
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "operator-secret-not-checked-by-moto-0000",
+        )
+        .env("AWS_REGION", REGION)
+        // No profile file of the machine's may change the chain.
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+pub(crate) fn run(cmd: &mut std::process::Command) -> Run {
+    let out: Output = common::run_with_stdin(cmd, b"");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// rotate for `user` against the named SMTP test server.
+pub(crate) fn rotate(user: &str, server: &str, extra: &[&str]) -> Run {
+    rotate_as(OPERATOR_KEY, user, server, extra)
+}
+
+/// `rotate`, signing with the access key ID `operator`.
+pub(crate) fn rotate_as(operator: &str, user: &str, server: &str, extra: &[&str]) -> Run {
+    let port = servers().port(server);
+    let mut cmd = tool_as(operator);
+    cmd.args(["rotate", "--user-name", user, "--region", REGION])
+        .args([
+            "--endpoint",
+            &format!("localhost:{port}"),
+            "--tls",
+            "starttls",
+        ])
+        .arg("--ca-file")
+        .arg(&servers().ca_file)
+        .args(["--timeout", "5"])
+        .args(extra);
+    run(&mut cmd)
+}
+
+/// No 12-byte window of any moto-issued secret in `text`.
+pub(crate) fn assert_no_secret(what: &str, text: &str) {
+    for (id, (_, secret, _)) in moto_keys() {
+        for w in secret.as_bytes().windows(12) {
+            let w = std::str::from_utf8(w).unwrap();
+            assert!(
+                !text.contains(w),
+                "{what} holds a piece of the secret of {id}:\n{text}"
+            );
+        }
+    }
+}
+
+pub(crate) fn assert_no_password(what: &str, text: &str) {
+    for (_, (_, secret, _)) in moto_keys() {
+        let p = smtp_password(&secret, REGION);
+        assert!(
+            !text.contains(&p[4..20]),
+            "{what} holds an SMTP password:\n{text}"
+        );
+    }
+}
+
+/// The rollback said it deleted the new key, and IAM agrees: the user has
+/// exactly its old keys. No piece of any secret in what it said.
+pub(crate) fn assert_rolled_back(user: &str, old: &[String], stderr: &str) {
+    assert!(
+        stderr.contains("undone: deleted the new access key"),
+        "{stderr}"
+    );
+    let mut now: Vec<String> = iam_keys(user).into_keys().collect();
+    now.sort();
+    let mut before = old.to_vec();
+    before.sort();
+    assert_eq!(now, before, "{stderr}");
+    assert_no_secret("stderr", stderr);
+}
+
+/// The one key the user has now that it did not have before.
+pub(crate) fn new_key(user: &str, before: &[String]) -> String {
+    let mut new: Vec<String> = iam_keys(user)
+        .into_keys()
+        .filter(|k| !before.contains(k))
+        .collect();
+    assert_eq!(new.len(), 1, "expected one new key, found {new:?}");
+    new.remove(0)
+}

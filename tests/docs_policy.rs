@@ -1,0 +1,70 @@
+//! docs/rotation.md's table of the operator's permissions is the list the
+//! policy is built from (`rotation::calls::ALL`), row for row: a call added
+//! to the code and the list without its row fails here.
+
+use ses_smtp_credentials::rotation::calls::{ALL, Target};
+
+fn resource_and_condition(target: Target) -> (&'static str, &'static str) {
+    match target {
+        Target::User => (
+            "the user: `user/NAME`, or `user/PATH/NAME` with `--user-path`",
+            "-",
+        ),
+        Target::Secret => (
+            "each `secretsmanager:` store: its ARN, or `secret:NAME-??????` and `secret:NAME`",
+            "-",
+        ),
+        Target::SecretStage => (
+            "each `secretsmanager:` store, as above",
+            "`secretsmanager:VersionStage` = `AWSCURRENT`",
+        ),
+        Target::SecretCreate => (
+            "each store given by name: `secret:NAME-??????` and `secret:NAME`",
+            "`secretsmanager:Name` = NAME",
+        ),
+        Target::SecretDelete => ("each store given by name, as above", "-"),
+        Target::Parameter => (
+            "each `ssm:` store's `PREFIX/username`, `/host`, `/port`, `/password`",
+            "-",
+        ),
+        Target::KeyViaParameterStore => (
+            "the `--kms-key`, with an `ssm:` store",
+            "`kms:ViaService` = `ssm.REGION.amazonaws.com`",
+        ),
+        Target::KeyViaSecretsManager => (
+            "the `--kms-key`, with a `secretsmanager:` store",
+            "`kms:ViaService` = `secretsmanager.REGION.amazonaws.com`",
+        ),
+        _ => panic!("a target without a row: {target:?}"),
+    }
+}
+
+fn table() -> String {
+    let mut t = String::from(
+        "| action | commands | step | resource | condition |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for call in ALL {
+        let commands: Vec<&str> = call.commands.iter().map(|c| c.name()).collect();
+        let (resource, condition) = resource_and_condition(call.target);
+        t.push_str(&format!(
+            "| `{}` | {} | {} | {resource} | {condition} |\n",
+            call.action,
+            commands.join(", "),
+            call.step
+        ));
+    }
+    t
+}
+
+#[test]
+fn the_rotation_docs_list_every_call_the_policy_grants() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rotation.md"),
+    )
+    .unwrap();
+    let table = table();
+    assert!(
+        doc.contains(&table),
+        "docs/rotation.md must hold this table, as the calls list has it:\n\n{table}"
+    );
+}
