@@ -190,10 +190,12 @@ fn temp_name(dir: &Path) -> Result<PathBuf> {
 }
 
 /// Test builds only: stop once the temporary file holds the output, say so
-/// on stderr, and wait for a signal (tests/operator.rs and tests/aws.rs
+/// on stderr, and wait for a signal (tests/operator.rs and tests/aws/rotation.rs
 /// send one). Under [`Signals::Die`] the process dies in the handler; under
 /// [`Signals::Caught`] the wait ends once the caller's check has seen it.
 fn pause_for_tests(signals: &Signals) {
+    #[cfg(not(debug_assertions))]
+    let _ = signals;
     #[cfg(debug_assertions)]
     if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_OUT").is_some() {
         let _ = writeln!(std::io::stderr(), "paused with the temporary file written");

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Installs each artifact of target/dist (scripts/dist.sh) into a clean place
+# and runs README's first command through it, as a user would get it:
+#
+#   the wheel     into a fresh virtual environment; its manylinux tag and the
+#                 binary's glibc symbols are no newer than glibc 2.28
+#   the archive   checksum verified first (SHA256SUMS), unpacked into a
+#                 temporary folder; its man page opens with `man -l`
+#   the .deb      `dpkg -i` (root), man page and bash completion loaded,
+#                 `dpkg -r` again
+#   the action    scripts/action-install.sh against the archive (file://),
+#                 then `vectors check` through the installed tool
+#   the hook      .pre-commit-hooks.yaml under pre-commit, in a temporary git
+#                 repository using this checkout as its hook repository
+#
+# Then actionlint checks the release workflow and a use of the action.
+# Tools: .venv-dist (.ci/dist-requirements.txt); man-db and
+# bash-completion from Debian (.ci/run installs them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+dist=$root/target/dist
+venv=$root/.venv-dist
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+target=x86_64-unknown-linux-gnu
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "dist-check: $*" >&2; exit 1; }
+pass() { echo "dist-check: $*"; }
+
+# README's first command and the output README shows for it.
+expected=$(awk '/^## First two commands/ { on = 1 }
+  on && /^```text/ { print_it = 1; next }
+  print_it && /^```/ { exit }
+  print_it { print }' README.md)
+[ -n "$expected" ] || fail "README has no expected output for its first command"
+first_command() {
+  printf '%s' 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' |
+    "$1" --region us-east-1 --access-key-id AKIAIOSFODNN7EXAMPLE 2>/dev/null
+}
+check_first_command() {
+  local got
+  got=$(first_command "$1") || fail "$2: README's first command failed"
+  [ "$got" = "$expected" ] || {
+    diff <(echo "$expected") <(echo "$got") >&2 || true
+    fail "$2: README's first command printed something else"
+  }
+}
+newest_glibc() {
+  objdump -T "$1" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1
+}
+
+# ---- the wheel --------------------------------------------------------------
+wheel=$(ls "$dist"/*.whl)
+[ "$(echo "$wheel" | wc -l)" = 1 ] || fail "expected one wheel, found: $wheel"
+tag=$(basename "$wheel" .whl | awk -F- '{ print $NF }')
+case "$tag" in
+  manylinux_2_*_x86_64*) minor=${tag#manylinux_2_}; minor=${minor%%_*} ;;
+  *) fail "the wheel's platform tag is $tag, not manylinux_2_N_x86_64" ;;
+esac
+[ "$minor" -le 28 ] || fail "the wheel's tag $tag is newer than manylinux_2_28"
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install -q --no-index "$wheel"
+installed="$work/venv/bin/ses-smtp-password"
+glibc=$(newest_glibc "$installed")
+[ "$(printf '%s\n2.28\n' "$glibc" | sort -V | tail -1)" = 2.28 ] ||
+  fail "the wheel's binary needs glibc $glibc, newer than 2.28"
+check_first_command "$installed" "the wheel"
+pass "wheel $(basename "$wheel"): tag $tag, glibc $glibc at most, first command as README shows"
+
+# ---- the archive --------------------------------------------------------------
+stem="ses-smtp-password-v$version-$target"
+(cd "$dist" && grep -E "  $stem\.tar\.gz$" SHA256SUMS | sha256sum --check --quiet) ||
+  fail "$stem.tar.gz does not match SHA256SUMS"
+mkdir "$work/archive"
+tar -xzf "$dist/$stem.tar.gz" -C "$work/archive"
+unpacked="$work/archive/$stem"
+for f in ses-smtp-password README.md LICENSE CHANGELOG.md ses-smtp-password.1 \
+  complete/ses-smtp-password.bash complete/_ses-smtp-password complete/ses-smtp-password.fish; do
+  [ -e "$unpacked/$f" ] || fail "the archive lacks $f"
+done
+check_first_command "$unpacked/ses-smtp-password" "the archive"
+MANPAGER=cat MANWIDTH=80 man -l "$unpacked/ses-smtp-password.1" 2>/dev/null | grep -q "ses-smtp-password" ||
+  fail "the archive's man page does not open with man -l"
+pass "archive $stem.tar.gz: checksum, contents, man page, first command as README shows"
+
+# ---- the Debian package -------------------------------------------------------
+deb=$(ls "$dist"/*.deb)
+if dpkg -s ses-smtp-password >/dev/null 2>&1; then
+  fail "a ses-smtp-password package is installed already; remove it first (dpkg -r ses-smtp-password)"
+fi
+dpkg -i "$deb" >/dev/null
+trap 'dpkg -r ses-smtp-password >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+listing=$(dpkg -L ses-smtp-password)
+for f in /usr/bin/ses-smtp-password /usr/share/man/man1/ses-smtp-password.1.gz \
+  /usr/share/bash-completion/completions/ses-smtp-password \
+  /usr/share/zsh/vendor-completions/_ses-smtp-password \
+  /usr/share/fish/vendor_completions.d/ses-smtp-password.fish \
+  /usr/share/doc/ses-smtp-password/copyright; do
+  grep -qx "$f" <<<"$listing" || fail "the .deb lacks $f"
+done
+grep -q "MIT" /usr/share/doc/ses-smtp-password/copyright || fail "the .deb's copyright has no licence"
+check_first_command /usr/bin/ses-smtp-password "the .deb"
+MANPAGER=cat MANWIDTH=80 man -l /usr/share/man/man1/ses-smtp-password.1.gz 2>/dev/null |
+  grep -q "ses-smtp-password" || fail "the .deb's man page does not open with man -l"
+# An interactive bash loads the completion (bash-completion would load it
+# on first use; sourcing it is the same file).
+bash -i -c 'source /usr/share/bash-completion/completions/ses-smtp-password && complete -p ses-smtp-password' \
+  </dev/null 2>/dev/null | grep -q "ses-smtp-password" ||
+  fail "the .deb's bash completion does not load in bash -i"
+dpkg -r ses-smtp-password >/dev/null
+[ ! -e /usr/bin/ses-smtp-password ] || fail "dpkg -r left /usr/bin/ses-smtp-password"
+trap 'rm -rf "$work"' EXIT
+pass "deb $(basename "$deb"): installed, first command as README shows, man page, bash completion, removed"
+
+# ---- the action's install step --------------------------------------------------
+mkdir -p "$work/releases/v$version" "$work/runner"
+cp "$dist/$stem.tar.gz" "$dist/SHA256SUMS" "$work/releases/v$version/"
+: > "$work/runner/path"
+: > "$work/runner/output"
+VERSION="v$version" RELEASES_URL="file://$work/releases" RUNNER_TEMP="$work/runner" \
+  GITHUB_PATH="$work/runner/path" GITHUB_OUTPUT="$work/runner/output" \
+  bash scripts/action-install.sh >/dev/null
+action_bin=$(sed -n 's/^path=//p' "$work/runner/output")
+[ "$(cat "$work/runner/path")" = "$(dirname "$action_bin")" ] || fail "the action put the wrong folder on PATH"
+check_first_command "$action_bin" "the action"
+"$action_bin" vectors check crates/ses-smtp-credentials/tests/vectors/*.jsonl >/dev/null ||
+  fail "the action's tool failed vectors check on this project's vectors"
+# A tampered archive is refused before it is unpacked.
+printf 'x' >> "$work/releases/v$version/$stem.tar.gz"
+if VERSION="$version" RELEASES_URL="file://$work/releases" RUNNER_TEMP="$work/runner2" \
+  bash scripts/action-install.sh >/dev/null 2>"$work/tampered.err"; then
+  fail "the action installed an archive that does not match SHA256SUMS"
+fi
+grep -q "does not match its SHA-256" "$work/tampered.err" || fail "the action's checksum refusal says: $(cat "$work/tampered.err")"
+pass "action: installs v$version with its checksum checked, refuses a tampered archive"
+
+# ---- the pre-commit hook ---------------------------------------------------------
+repo="$work/hook-user"
+mkdir "$repo"
+good_line=$(head -1 crates/ses-smtp-credentials/tests/vectors/openssl.jsonl)
+printf '%s\n' "$good_line" > "$repo/smtp-vectors.jsonl"
+# The same vector with its password's first character changed, on line 2.
+bad_line=$(python3 -c 'import json, sys
+v = json.loads(sys.argv[1]); p = v["password"]
+v["password"] = ("C" if p[0] != "C" else "D") + p[1:]
+print(json.dumps(v))' "$good_line")
+[ "$bad_line" != "$good_line" ] || fail "could not make a broken vector"
+printf '%s\n%s\n' "$good_line" "$bad_line" > "$repo/broken-vectors.jsonl"
+(
+  cd "$repo"
+  git init -q
+  git add smtp-vectors.jsonl broken-vectors.jsonl
+  export PRE_COMMIT_HOME="$work/pre-commit-home"
+  "$venv/bin/pre-commit" try-repo "$root" ses-smtp-vectors --files smtp-vectors.jsonl \
+    > "$work/hook-good.log" 2>&1 || { cat "$work/hook-good.log" >&2; fail "the hook failed a good vector file"; }
+  if "$venv/bin/pre-commit" try-repo "$root" ses-smtp-vectors --files broken-vectors.jsonl \
+    > "$work/hook-bad.log" 2>&1; then
+    cat "$work/hook-bad.log" >&2
+    fail "the hook passed a broken vector file"
+  fi
+  grep -q "broken-vectors.jsonl:2: FAILED" "$work/hook-bad.log" ||
+    { cat "$work/hook-bad.log" >&2; fail "the hook's failure does not name the line"; }
+)
+pass "pre-commit hook ses-smtp-vectors: a good file passes, a broken one fails naming broken-vectors.jsonl:2"
+
+# ---- actionlint ---------------------------------------------------------------------
+"$venv/bin/actionlint" .github/workflows/release.yml .ci/action-usage.yml
+pass "actionlint: the release workflow and a use of action.yml"
