@@ -5,7 +5,7 @@ use crate::cli::settle::{Secret, Source};
 use crate::error::{CliError, Result};
 use crate::files::{FileId, SmallFile, read_capped, read_small_file, read_stdin};
 use crate::terminal::{has_tty, prompt_hidden};
-use ses_smtp_credentials::error::{InputError, TemporaryEvidence};
+use ses_smtp_credentials::error::{InputError, KeyIdProblem, TemporaryEvidence};
 use ses_smtp_credentials::input::{
     self, AccessKeyId, Credentials, SecretPolicy, Shape, parse_access_key_id,
 };
@@ -138,9 +138,15 @@ fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
     let secret = input::parse_raw_secret(&secret, policy)
         .map_err(CliError::input("AWS_SECRET_ACCESS_KEY"))?;
     // The ID pairs with the secret only when both come from the environment.
+    // Set but not UTF-8 is a malformed ID, not an unset one.
     let access_key_id = match std::env::var("AWS_ACCESS_KEY_ID") {
         Ok(id) if !id.trim().is_empty() => {
             Some(parse_access_key_id(&id).map_err(CliError::input("AWS_ACCESS_KEY_ID"))?)
+        }
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(CliError::input("AWS_ACCESS_KEY_ID")(InputError::KeyId(
+                KeyIdProblem::NotUtf8,
+            )));
         }
         _ => None,
     };

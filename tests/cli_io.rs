@@ -365,6 +365,28 @@ fn vectors_check_is_bounded_on_hostile_files() {
         )),
         "{text}"
     );
+    // A line longer than the cap for endless streams, in a regular file:
+    // still reported as one malformed line, and the lines after it checked.
+    std::fs::write(
+        &file,
+        format!("{first}\n{}\n{first}\n", "x".repeat(3 << 20)),
+    )
+    .unwrap();
+    let out = cmd()
+        .arg("vectors")
+        .arg("check")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text,
+        format!(
+            "{}:2: MALFORMED: the line is longer than 65536 bytes\n2 passed, 1 failed\n",
+            file.display()
+        )
+    );
 }
 
 /// The text format repeats where the secret came from; a long path there
@@ -400,4 +422,45 @@ fn text_output_holds_a_long_source_description() {
             .count(),
         19
     );
+}
+
+/// An AWS_ACCESS_KEY_ID that is set but not UTF-8 is a malformed ID (exit
+/// 3), as a malformed ASCII one is, never a quietly missing one.
+#[test]
+fn a_non_utf8_access_key_id_in_the_environment_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let out = cmd()
+        .args(["--from-env", "--region", "us-east-1"])
+        .env("AWS_SECRET_ACCESS_KEY", CANARY)
+        .env(
+            "AWS_ACCESS_KEY_ID",
+            std::ffi::OsStr::from_bytes(b"AKIAIOSFODNN7EXAMPL\xff"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("AWS_ACCESS_KEY_ID"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+/// `--out` onto a symlink that points nowhere: the name exists, so without
+/// --force it is the usage error README's table gives an existing target
+/// (exit 2), before the secret is read, and nothing is created.
+#[test]
+fn out_onto_a_dangling_symlink_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("smtp.env");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &link).unwrap();
+    let out = cmd()
+        .args(["--region", "us-east-1", "--out"])
+        .arg(&link)
+        .write_stdin(CANARY)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("exists; pass --force"), "{stderr}");
+    assert!(!dir.path().join("nowhere").exists());
+    assert_eq!(common::file_names(dir.path()), ["smtp.env"]);
 }

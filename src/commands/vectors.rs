@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 /// A vector line is a few hundred bytes; one longer than this is reported
 /// and skipped.
 const MAX_LINE: usize = 64 * 1024;
-/// A file with no line end in this many bytes (`/dev/zero`) is not read on.
+/// A stream that is not a regular file (a pipe, `/dev/zero`) with no line
+/// end in this many bytes is not read on; a regular file's own size bounds
+/// the skip, so the lines after an over-long one are still checked.
 const MAX_SKIP: usize = 1 << 20;
 
 enum LineRead {
@@ -26,7 +28,11 @@ enum LineRead {
 
 /// Reads one line into `line` (at most [`MAX_LINE`] bytes held), so that
 /// memory stays bounded whatever the file holds.
-fn next_line(reader: &mut dyn std::io::BufRead, line: &mut Vec<u8>) -> std::io::Result<LineRead> {
+fn next_line(
+    reader: &mut dyn std::io::BufRead,
+    line: &mut Vec<u8>,
+    finite: bool,
+) -> std::io::Result<LineRead> {
     use std::io::{BufRead, Read};
     let n = (&mut *reader)
         .take(MAX_LINE as u64 + 1)
@@ -38,7 +44,7 @@ fn next_line(reader: &mut dyn std::io::BufRead, line: &mut Vec<u8>) -> std::io::
         return Ok(LineRead::Line);
     }
     line.clear();
-    let mut skipped = 0;
+    let mut skipped: usize = 0;
     loop {
         let buf = reader.fill_buf()?;
         if buf.is_empty() {
@@ -50,22 +56,23 @@ fn next_line(reader: &mut dyn std::io::BufRead, line: &mut Vec<u8>) -> std::io::
         }
         let len = buf.len();
         reader.consume(len);
-        skipped += len;
-        if skipped > MAX_SKIP {
+        skipped = skipped.saturating_add(len);
+        if !finite && skipped > MAX_SKIP {
             return Ok(LineRead::NoLineEnd);
         }
     }
 }
 
 /// A vector file, read line by line so that a large file is never held
-/// whole in memory.
-fn open_vector_file(path: &Path) -> Result<Box<dyn BufRead>> {
+/// whole in memory; and whether it is a regular file (of finite size).
+fn open_vector_file(path: &Path) -> Result<(Box<dyn BufRead>, bool)> {
     if path.as_os_str() == "-" {
-        return Ok(Box::new(BufReader::new(std::io::stdin())));
+        return Ok((Box::new(BufReader::new(std::io::stdin())), false));
     }
     let f =
         File::open(path).map_err(CliError::io(format!("could not read {}", user_path(path))))?;
-    Ok(Box::new(BufReader::new(f)))
+    let finite = f.metadata().is_ok_and(|m| m.is_file());
+    Ok((Box::new(BufReader::new(f)), finite))
 }
 
 fn stdout_error(e: std::io::Error) -> CliError {
@@ -78,13 +85,13 @@ pub fn check(files: &[PathBuf]) -> Result<ExitCode> {
     let mut out = BufWriter::new(stdout.lock());
     let (mut passed, mut failed) = (0usize, 0usize);
     for path in files {
-        let mut reader = open_vector_file(path)?;
+        let (mut reader, finite) = open_vector_file(path)?;
         let name = user_path(path);
         let mut raw = Vec::new();
         let mut number = 0usize;
         loop {
             raw.clear();
-            let read = next_line(&mut reader, &mut raw)
+            let read = next_line(&mut reader, &mut raw, finite)
                 .map_err(CliError::io(format!("could not read {name}")))?;
             number += 1;
             let verdict = match read {

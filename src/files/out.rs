@@ -54,7 +54,8 @@ pub fn check_target(path: &Path, force: bool) -> Result<()> {
             user_path(path)
         )));
     }
-    if path.exists() && !force {
+    // The name exists even as a symlink to nothing (`exists` follows it).
+    if std::fs::symlink_metadata(path).is_ok() && !force {
         return Err(usage(format!(
             "--out {} exists; pass --force to replace it",
             user_path(path)

@@ -430,9 +430,15 @@ fn parse_json(body: &[u8], policy: SecretPolicy) -> Result<Credentials, InputErr
         column: e.column(),
         syntax: !e.is_data(),
     })?;
-    // A session token anywhere (top level or in either record) means the
+    // A session token anywhere (at any depth, in arrays too) means the
     // credentials are temporary, whichever record holds the secret.
-    let temporary = doc.temporary()
+    let anywhere = crate::temporary::has_token(body).map_err(|e| InputError::Json {
+        line: e.line(),
+        column: e.column(),
+        syntax: !e.is_data(),
+    })?;
+    let temporary = anywhere
+        || doc.temporary()
         || [&doc.access_key, &doc.credentials]
             .into_iter()
             .flatten()

@@ -44,6 +44,7 @@ pub mod profile;
 pub mod redact;
 pub mod region;
 pub mod rotation;
+mod temporary;
 pub mod vectors;
 pub mod verify;
 

@@ -150,6 +150,9 @@ impl fmt::Display for ProfileError {
                         "holds a session token: its credentials are temporary (STS)"
                     }
                     "role_arn" => "assumes a role: its credentials are temporary (STS)",
+                    "credential_source" => {
+                        "takes its credentials from the source credential_source names (the environment, instance or container credentials), not from its own keys"
+                    }
                     "credential_process" => {
                         "gets its credentials from a process, which this tool does not run"
                     }
@@ -478,6 +481,10 @@ pub struct ProfileCredentials {
 const REFUSED_KEYS: &[&str] = &[
     "web_identity_token_file",
     "role_arn",
+    // Even without role_arn: the SDKs then use the named source as the
+    // profile's base provider (smithy-rs aws-config, profile/credentials/
+    // repr.rs, `base_provider`), never the profile's static keys.
+    "credential_source",
     "sso_session",
     "credential_process",
     "login_session",
@@ -605,6 +612,7 @@ mod tests {
         for key in [
             "aws_session_token",
             "role_arn",
+            "credential_source",
             "sso_start_url",
             "credential_process",
             "web_identity_token_file",
