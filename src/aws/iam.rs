@@ -76,11 +76,16 @@ pub fn check_user(aws: &Aws, user: &UserName) -> Result<()> {
     Ok(())
 }
 
+/// ListAccessKeys pages read at most (IAM answers a user's two keys in one).
+const MAX_PAGES: usize = 20;
+
 /// The user's keys, oldest first, each with its last use.
 pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
     let iam = aws.iam();
     let mut keys = Vec::new();
     let mut marker: Option<String> = None;
+    let mut seen: Vec<String> = Vec::new();
+    let mut pages = 0usize;
     loop {
         let page = aws
             .run(
@@ -103,7 +108,25 @@ pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
             });
         }
         match page.marker {
-            Some(next) if page.is_truncated => marker = Some(next),
+            Some(next) if page.is_truncated => {
+                // A user has at most two keys: an endpoint that pages on
+                // and on, or hands the same marker back, is broken.
+                pages += 1;
+                if pages >= MAX_PAGES || seen.contains(&next) {
+                    return Err(CliError::Aws(format!(
+                        "AWS kept paging the access keys of {} ({pages} pages{}); stopped\n  \
+                         hint: check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_IAM: IAM lists a user's keys in one page",
+                        shown(user),
+                        if seen.contains(&next) {
+                            ", a marker repeated"
+                        } else {
+                            ""
+                        }
+                    )));
+                }
+                seen.push(next.clone());
+                marker = Some(next);
+            }
             _ => break,
         }
     }

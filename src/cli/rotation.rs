@@ -202,7 +202,11 @@ pub fn rotate(args: RotateArgs) -> Result<Rotate> {
         shape,
         to,
         probe,
-        propagation: Duration::from_secs(args.propagation_timeout),
+        propagation: Duration::from_secs(settle::seconds(
+            "--propagation-timeout",
+            args.propagation_timeout,
+            0,
+        )?),
         verbose: args.verbose,
     })
 }

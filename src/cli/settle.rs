@@ -329,6 +329,21 @@ pub struct Connect {
     pub ca_file: Option<PathBuf>,
 }
 
+/// The longest time any option may give, in seconds: an hour. Larger
+/// values would overflow the deadlines built from them.
+pub const MAX_SECONDS: u64 = 3600;
+
+/// A number of seconds from an option, range-checked when settling.
+pub fn seconds(option: &str, value: u64, min: u64) -> Result<u64> {
+    if (min..=MAX_SECONDS).contains(&value) {
+        Ok(value)
+    } else {
+        Err(CliError::Usage(format!(
+            "{option} must be {min} to {MAX_SECONDS} seconds"
+        )))
+    }
+}
+
 #[cfg(feature = "probe")]
 pub fn connect(args: cli::ConnectArgs) -> Result<Connect> {
     use crate::smtp::{TlsMode, endpoint};
@@ -359,7 +374,7 @@ pub fn connect(args: cli::ConnectArgs) -> Result<Connect> {
         host,
         port,
         tls,
-        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+        timeout: std::time::Duration::from_secs(seconds("--timeout", args.timeout, 1)?),
         ca_file: args.ca_file,
     })
 }

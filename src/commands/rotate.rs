@@ -48,7 +48,17 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
     let signals = Interrupts::catch();
     let mut created = None;
     let mut undo = Vec::new();
-    let result = rotate(&aws, &args, befores, &signals, &mut created, &mut undo);
+    // A panic in a step (a bug) must not skip the undo: it is caught here,
+    // everything done so far is undone, and it ends as the bug it is (101).
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rotate(&aws, &args, befores, &signals, &mut created, &mut undo)
+    }))
+    .unwrap_or_else(|_| {
+        Err(CliError::Internal(
+            "a bug stopped the rotation (a panic; its message is not shown, it may hold a secret)"
+                .into(),
+        ))
+    });
     match result {
         Ok(done) => finish(&args, &old, done),
         Err(error) => Err(roll_back(&aws, &args.user, created, undo, error)),
@@ -72,6 +82,12 @@ fn rotate(
     undo: &mut Vec<Undo>,
 ) -> Result<Done> {
     let new = iam::create_key(aws, &args.user, created)?;
+    // Test builds only: tests/aws/rotation.rs proves that a panic after the
+    // key exists is undone.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SES_SMTP_PASSWORD_TEST_PANIC_ROTATE").is_some() {
+        panic!("injected after CreateAccessKey");
+    }
     signals.check()?;
     let key = new.id.as_str().to_string();
     say(&format!(

@@ -13,7 +13,7 @@ use rustls::{ClientConfig, ClientConnection, StreamOwned};
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 struct Session<'t> {
@@ -81,7 +81,7 @@ impl Session<'_> {
     /// Reads a whole (possibly multi-line) reply, which must arrive within
     /// the timeout.
     fn reply(&mut self) -> Result<Reply, Stop> {
-        let deadline = Instant::now() + self.target.timeout;
+        let deadline = after(self.target.timeout);
         let mut lines = Vec::new();
         let mut size = 0;
         loop {
@@ -164,7 +164,7 @@ impl Session<'_> {
         let mut tls = StreamOwned::new(client, tcp);
         // The handshake, too, must be over within the timeout, however
         // slowly the server sends it.
-        let deadline = (Instant::now() + self.target.timeout).min(self.session_deadline);
+        let deadline = after(self.target.timeout).min(self.session_deadline);
         while tls.conn.is_handshaking() {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -245,6 +245,15 @@ impl Session<'_> {
     }
 }
 
+/// `now + d`, saturating: a duration too long for the clock gives a
+/// deadline a year away, never a panic.
+fn after(d: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(d)
+        .or_else(|| now.checked_add(Duration::from_secs(365 * 86_400)))
+        .unwrap_or(now)
+}
+
 fn connect(target: &Target, session_deadline: Instant) -> io::Result<TcpStream> {
     let addrs: Vec<_> = (target.host.as_str(), target.port)
         .to_socket_addrs()?
@@ -317,7 +326,7 @@ pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts)> {
             }
         );
     }
-    let session_deadline = Instant::now() + target.timeout * SESSION_TIMEOUTS;
+    let session_deadline = after(target.timeout.saturating_mul(SESSION_TIMEOUTS));
     let tcp = match connect(target, session_deadline) {
         Ok(s) => s,
         Err(e) => return Ok((io_outcome(e), facts)),

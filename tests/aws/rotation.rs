@@ -691,3 +691,68 @@ fn an_interrupt_while_writing_out_is_rolled_back() {
     );
     assert_no_password("stderr", &seen);
 }
+
+/// A panic after the key exists (a bug) still undoes the rotation: the new
+/// key is deleted, and the run ends as the bug it is (exit 101), showing
+/// no panic message.
+#[test]
+fn a_panic_after_the_key_exists_is_rolled_back() {
+    let user = "rotate-panics";
+    let old = user_with_keys(user, 1);
+    let mut cmd = tool();
+    cmd.env("SES_SMTP_PASSWORD_TEST_PANIC_ROTATE", "1").args([
+        "rotate",
+        "--user-name",
+        user,
+        "--region",
+        REGION,
+        "--no-probe",
+    ]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(101), "{}", r.stderr);
+    assert!(!r.stderr.contains("injected"), "{}", r.stderr);
+    assert_rolled_back(user, &old, &r.stderr);
+}
+
+/// An IAM endpoint that answers every ListAccessKeys with IsTruncated and
+/// the same marker: keys stops (exit 10) and says why, instead of paging
+/// forever.
+#[test]
+fn endless_pagination_ends() {
+    let iam = common::canned_http(|body| {
+        let body = String::from_utf8_lossy(body);
+        if body.contains("Action=GetUser") {
+            (
+                200,
+                "<GetUserResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetUserResult><User>\
+                 <Path>/</Path><UserName>smtp</UserName><UserId>AIDAEXAMPLE000000000</UserId>\
+                 <Arn>arn:aws:iam::123456789012:user/smtp</Arn>\
+                 <CreateDate>2026-01-01T00:00:00Z</CreateDate></User></GetUserResult></GetUserResponse>"
+                    .to_string(),
+            )
+        } else {
+            (
+                200,
+                "<ListAccessKeysResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListAccessKeysResult>\
+                 <AccessKeyMetadata/><IsTruncated>true</IsTruncated><Marker>again</Marker>\
+                 </ListAccessKeysResult></ListAccessKeysResponse>"
+                    .to_string(),
+            )
+        }
+    });
+    let mut cmd = tool();
+    cmd.env(
+        "AWS_ENDPOINT_URL_IAM",
+        format!("http://127.0.0.1:{}", iam.port),
+    )
+    .args(["keys", "--user-name", "smtp"]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(10), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "AWS kept paging the access keys of smtp (2 pages, a marker repeated); stopped"
+        ),
+        "{}",
+        r.stderr
+    );
+}
