@@ -16,7 +16,7 @@ fn resource_and_condition(target: Target) -> (&'static str, &'static str) {
         ),
         Target::SecretStage => (
             "each `secretsmanager:` store, as above",
-            "`secretsmanager:VersionStage` = `AWSCURRENT`",
+            "`secretsmanager:VersionStage` = `AWSCURRENT` or `AWSPREVIOUS`",
         ),
         Target::SecretCreate => (
             "each store given by name: `secret:NAME-??????` and `secret:NAME`",

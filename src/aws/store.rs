@@ -15,9 +15,11 @@ use zeroize::Zeroizing;
 
 /// A store as found before the rotation: what undoing a write restores.
 pub enum Before {
-    /// The secret's current version, or `None` if there is no secret yet.
+    /// The versions that hold `AWSCURRENT` and `AWSPREVIOUS`, and whether
+    /// there is a secret at all.
     Secret {
         current: Option<String>,
+        previous: Option<String>,
         exists: bool,
     },
     /// The parameters that exist now, by name (values wiped on drop).
@@ -43,8 +45,12 @@ pub enum Undo {
     DeleteSecret {
         store: Store,
     },
+    /// Both labels back where they were: `AWSCURRENT` on `current`, and
+    /// `AWSPREVIOUS` (which Secrets Manager moves along with it) on
+    /// `previous`, or on no version.
     RestoreVersion {
         store: Store,
+        current: Option<String>,
         previous: Option<String>,
         new: String,
     },
@@ -76,13 +82,16 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
                             "--store {shown}: the secret is scheduled for deletion\n  hint: restore it (aws secretsmanager restore-secret) or name another"
                         )));
                     }
-                    let current = d.version_ids_to_stages.and_then(|v| {
-                        v.into_iter()
-                            .find(|(_, stages)| stages.iter().any(|s| s == "AWSCURRENT"))
-                            .map(|(version, _)| version)
-                    });
+                    let stages = d.version_ids_to_stages.unwrap_or_default();
+                    let holding = |label: &str| {
+                        stages
+                            .iter()
+                            .find(|(_, s)| s.iter().any(|s| s == label))
+                            .map(|(version, _)| version.clone())
+                    };
                     Ok(Before::Secret {
-                        current,
+                        current: holding("AWSCURRENT"),
+                        previous: holding("AWSPREVIOUS"),
                         exists: true,
                     })
                 }
@@ -97,6 +106,7 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
                     }
                     Ok(Before::Secret {
                         current: None,
+                        previous: None,
                         exists: false,
                     })
                 }
@@ -196,7 +206,11 @@ pub fn write(
     let shown = shown(store);
     let doing = format!("to write --store {shown}");
     match before {
-        Before::Secret { current, exists } => {
+        Before::Secret {
+            current,
+            previous,
+            exists,
+        } => {
             let payload =
                 ses_smtp_credentials::rotation::secret_string(d).map_err(CliError::Render)?;
             let sm = aws.secrets_manager(store.arn_region());
@@ -214,7 +228,8 @@ pub fn write(
                 })?;
                 undo.push(Undo::RestoreVersion {
                     store: store.clone(),
-                    previous: current,
+                    current,
+                    previous,
                     new,
                 });
             } else {
@@ -316,25 +331,36 @@ pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
         }
         Undo::RestoreVersion {
             store,
+            current,
             previous,
             new,
         } => {
             let shown = shown(&store);
             let sm = aws.secrets_manager(store.arn_region());
-            aws.run(
-                sm.update_secret_version_stage()
-                    .secret_id(secret_id(&store))
-                    .version_stage("AWSCURRENT")
-                    .set_move_to_version_id(previous.clone())
-                    .remove_from_version_id(new)
-                    .send(),
-            )
-            .map_err(aws.refused(
-                &calls::SM_UPDATE_SECRET_VERSION_STAGE,
-                format!("to restore --store {shown}"),
-            ))?;
-            Ok(match previous {
-                Some(_) => format!("--store {shown}: its previous version is current again"),
+            let stage = |label: &str, to: Option<String>| {
+                aws.run(
+                    sm.update_secret_version_stage()
+                        .secret_id(secret_id(&store))
+                        .version_stage(label)
+                        .set_move_to_version_id(to)
+                        .remove_from_version_id(&new)
+                        .send(),
+                )
+                .map(|_| ())
+                .map_err(aws.refused(
+                    &calls::SM_UPDATE_SECRET_VERSION_STAGE,
+                    format!("to restore --store {shown}"),
+                ))
+            };
+            // AWSCURRENT back; Secrets Manager then puts AWSPREVIOUS on the
+            // new version, so it is moved back too (or taken off, if no
+            // version held it).
+            stage("AWSCURRENT", current.clone())?;
+            stage("AWSPREVIOUS", previous)?;
+            Ok(match current {
+                Some(_) => format!(
+                    "--store {shown}: its previous version is current again, every label as before"
+                ),
                 None => format!("--store {shown}: the new version is no longer current"),
             })
         }

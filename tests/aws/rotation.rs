@@ -756,3 +756,76 @@ fn endless_pagination_ends() {
         r.stderr
     );
 }
+
+/// The undo of a Secrets Manager version puts every label back: AWSCURRENT
+/// on the version that held it, AWSPREVIOUS on the one that held that (not
+/// on the failed version, whose key is deleted).
+#[test]
+fn the_secrets_manager_undo_puts_every_label_back() {
+    let user = "rotate-labels-back";
+    let old = user_with_keys(user, 1);
+    let name = "test/labels-back";
+    block_on(
+        sm().create_secret()
+            .name(name)
+            .secret_string("{\"v\":1}")
+            .send(),
+    )
+    .unwrap();
+    block_on(
+        sm().put_secret_value()
+            .secret_id(name)
+            .secret_string("{\"v\":2}")
+            .send(),
+    )
+    .unwrap();
+    let labels = || -> Vec<(String, Vec<String>)> {
+        let d = block_on(sm().describe_secret().secret_id(name).send()).unwrap();
+        let mut v: Vec<(String, Vec<String>)> = d
+            .version_ids_to_stages
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, stages)| !stages.is_empty())
+            .map(|(id, mut stages)| {
+                stages.sort();
+                (id, stages)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = labels();
+    assert_eq!(before.len(), 2, "{before:?}");
+    block_on(
+        sm().create_secret()
+            .name("test/labels-vanishes")
+            .secret_string("{}")
+            .send(),
+    )
+    .unwrap();
+    hooks().lock().unwrap().insert(
+        user.to_string(),
+        Box::new(|| {
+            block_on(
+                sm().delete_secret()
+                    .secret_id("test/labels-vanishes")
+                    .force_delete_without_recovery(true)
+                    .send(),
+            )
+            .unwrap();
+        }),
+    );
+    let r = rotate(
+        user,
+        "starttls",
+        &[
+            "--store",
+            &format!("secretsmanager:{name}"),
+            "--store",
+            "secretsmanager:test/labels-vanishes",
+        ],
+    );
+    assert_eq!(r.code, Some(10), "{}", r.stderr);
+    assert_rolled_back(user, &old, &r.stderr);
+    assert_eq!(labels(), before, "{}", r.stderr);
+}

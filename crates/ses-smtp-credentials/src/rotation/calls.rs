@@ -37,8 +37,8 @@ pub enum Target {
     User,
     /// A Secrets Manager store (`secret:NAME-??????`, or its ARN).
     Secret,
-    /// The `AWSCURRENT` label of a Secrets Manager store
-    /// (`secretsmanager:VersionStage`).
+    /// The `AWSCURRENT` and `AWSPREVIOUS` labels of a Secrets Manager
+    /// store (`secretsmanager:VersionStage`).
     SecretStage,
     /// A store given by name that does not exist yet: created, with
     /// `secretsmanager:Name` (never granted for a store given by ARN).
@@ -97,7 +97,7 @@ calls! {
     SM_DESCRIBE_SECRET = "secretsmanager:DescribeSecret", Secret, [Rotate], "the preflight: the secret's current version, or that it is missing";
     SM_GET_SECRET_VALUE = "secretsmanager:GetSecretValue", Secret, [Keys], "which key the secret names";
     SM_PUT_SECRET_VALUE = "secretsmanager:PutSecretValue", Secret, [Rotate], "the new version";
-    SM_UPDATE_SECRET_VERSION_STAGE = "secretsmanager:UpdateSecretVersionStage", SecretStage, [Rotate], "the undo: AWSCURRENT back on the previous version";
+    SM_UPDATE_SECRET_VERSION_STAGE = "secretsmanager:UpdateSecretVersionStage", SecretStage, [Rotate], "the undo: AWSCURRENT and AWSPREVIOUS back where they were";
     SM_CREATE_SECRET = "secretsmanager:CreateSecret", SecretCreate, [Rotate], "a secret given by name that does not exist yet";
     SM_DELETE_SECRET = "secretsmanager:DeleteSecret", SecretDelete, [Rotate], "the undo of a secret this run created";
     SSM_GET_PARAMETERS = "ssm:GetParameters", Parameter, [Rotate, Keys], "the preflight's snapshot; which key the store names";

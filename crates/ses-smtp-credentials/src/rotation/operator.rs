@@ -113,7 +113,9 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<Value, RotationError
             "RestoreSmtpSecretCurrentVersion",
             Target::SecretStage,
             json!(secrets),
-            Some(json!({ "StringEquals": { "secretsmanager:VersionStage": "AWSCURRENT" } })),
+            Some(json!({
+                "StringEquals": { "secretsmanager:VersionStage": ["AWSCURRENT", "AWSPREVIOUS"] }
+            })),
         ));
     }
     let by_name = secret_arns(true);
