@@ -7,6 +7,7 @@ use super::{Aws, shown};
 use crate::error::{CliError, Result};
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_iam::types::StatusType;
+use ses_smtp_credentials::redact::user_text;
 use ses_smtp_credentials::rotation::UserName;
 use ses_smtp_credentials::rotation::calls;
 use ses_smtp_credentials::{AccessKeyId, SecretKey, SecretPolicy, parse_access_key_id};
@@ -104,7 +105,10 @@ pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
                 active: m.status == Some(StatusType::Active),
                 created: m.create_date,
                 last_used: None,
-                id,
+                // Text AWS returns is shown like text a user typed: an
+                // endpoint's escapes and bidi controls never reach the
+                // terminal (a real key ID is unchanged).
+                id: user_text(&id),
             });
         }
         match page.marker {
@@ -140,8 +144,8 @@ pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
         key.last_used = used.access_key_last_used.and_then(|u| {
             Some(LastUsed {
                 date: u.last_used_date?,
-                service: u.service_name,
-                region: u.region,
+                service: user_text(&u.service_name),
+                region: user_text(&u.region),
             })
         });
     }
@@ -204,7 +208,7 @@ pub fn delete_key(aws: &Aws, user: &UserName, id: &str) -> Result<()> {
     )
     .map_err(aws.refused(
         &calls::IAM_DELETE_ACCESS_KEY,
-        format!("to delete access key {id}"),
+        format!("to delete access key {}", user_text(id)),
     ))?;
     Ok(())
 }
@@ -220,7 +224,7 @@ pub fn deactivate(aws: &Aws, user: &UserName, id: &str) -> Result<()> {
     )
     .map_err(aws.refused(
         &calls::IAM_UPDATE_ACCESS_KEY,
-        format!("to deactivate access key {id}"),
+        format!("to deactivate access key {}", user_text(id)),
     ))?;
     Ok(())
 }

@@ -7,6 +7,7 @@
 use super::{Aws, shown};
 use crate::error::{CliError, Result};
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
+use ses_smtp_credentials::redact::user_text;
 use ses_smtp_credentials::rotation::Store;
 use ses_smtp_credentials::rotation::calls;
 use ses_smtp_credentials::{Derived, FixedBuf};
@@ -411,7 +412,8 @@ pub fn current_username(aws: &Aws, store: &Store) -> Result<Option<String>> {
             }
             Ok(serde_json::from_str::<Stored>(&text)
                 .ok()
-                .and_then(|s| s.username))
+                .and_then(|s| s.username)
+                .map(|u| user_text(&u)))
         }
         Store::Ssm(_) => {
             let name = store.parameter_names().swap_remove(0);
@@ -429,7 +431,8 @@ pub fn current_username(aws: &Aws, store: &Store) -> Result<Option<String>> {
                 .parameters
                 .unwrap_or_default()
                 .into_iter()
-                .find_map(|p| p.value))
+                .find_map(|p| p.value)
+                .map(|u| user_text(&u)))
         }
         _ => unreachable!("every store kind is handled"),
     }

@@ -244,6 +244,10 @@ fn roll_back(
         say("rotate failed before any key was created: nothing to undo");
         return error;
     };
+    // The ID as CreateAccessKey returned it is what IAM deletes; what is
+    // shown goes through the escaping of all outside text.
+    let raw_key = key;
+    let key = ses_smtp_credentials::redact::user_text(&raw_key);
     say(&format!(
         "rotate failed after creating access key {key}; undoing what this run did:"
     ));
@@ -257,7 +261,7 @@ fn roll_back(
             }
         }
     }
-    match iam::delete_key(aws, user, &key) {
+    match iam::delete_key(aws, user, &raw_key) {
         Ok(()) => say(&format!("  undone: deleted the new access key {key}")),
         Err(e) => {
             say(&format!(

@@ -829,3 +829,132 @@ fn the_secrets_manager_undo_puts_every_label_back() {
     assert_rolled_back(user, &old, &r.stderr);
     assert_eq!(labels(), before, "{}", r.stderr);
 }
+
+// ---- text AWS returns -------------------------------------------------------
+
+/// A hostile IAM endpoint: key IDs, last-used service and region, and the
+/// ID CreateAccessKey returns carry a C1 control (U+009B, a terminal's CSI)
+/// and a bidi override (U+202E). None reaches the terminal raw, in `keys`
+/// (text and JSON), the two-key refusal with its `retire` commands, or the
+/// rollback's delete-by-hand line.
+#[test]
+fn text_aws_returns_is_escaped_everywhere_it_is_shown() {
+    const EVIL_ID: &str = "AKIA\u{9b}31m\u{202e}EVIL000000";
+    let iam = common::canned_http(|body| {
+        let body = String::from_utf8_lossy(body).into_owned();
+        let ns = "xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"";
+        let key = |id: &str| {
+            format!(
+                "<member><UserName>u</UserName><AccessKeyId>{id}</AccessKeyId>\
+                 <Status>Active</Status><CreateDate>2026-01-01T00:00:00Z</CreateDate></member>"
+            )
+        };
+        let action = body
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("Action="))
+            .unwrap_or_default()
+            .to_string();
+        match action.as_str() {
+            "GetUser" => (
+                200,
+                format!(
+                    "<GetUserResponse {ns}><GetUserResult><User><Path>/</Path><UserName>u</UserName>\
+                     <UserId>AIDAEXAMPLE000000000</UserId><Arn>arn:aws:iam::123456789012:user/u</Arn>\
+                     <CreateDate>2026-01-01T00:00:00Z</CreateDate></User></GetUserResult></GetUserResponse>"
+                ),
+            ),
+            "ListAccessKeys" => {
+                let keys = if body.contains("UserName=evil-two") {
+                    format!("{}{}", key(EVIL_ID), key("AKIAIOSFODNN7EXAMPLE"))
+                } else {
+                    String::new()
+                };
+                (
+                    200,
+                    format!(
+                        "<ListAccessKeysResponse {ns}><ListAccessKeysResult><AccessKeyMetadata>{keys}\
+                         </AccessKeyMetadata><IsTruncated>false</IsTruncated></ListAccessKeysResult>\
+                         </ListAccessKeysResponse>"
+                    ),
+                )
+            }
+            "GetAccessKeyLastUsed" => (
+                200,
+                format!(
+                    "<GetAccessKeyLastUsedResponse {ns}><GetAccessKeyLastUsedResult><UserName>u</UserName>\
+                     <AccessKeyLastUsed><LastUsedDate>2026-02-01T00:00:00Z</LastUsedDate>\
+                     <ServiceName>ses\u{9b}2J</ServiceName><Region>eu-west-1\u{202e}</Region>\
+                     </AccessKeyLastUsed></GetAccessKeyLastUsedResult></GetAccessKeyLastUsedResponse>"
+                ),
+            ),
+            "CreateAccessKey" => (
+                200,
+                format!(
+                    "<CreateAccessKeyResponse {ns}><CreateAccessKeyResult><AccessKey><UserName>u</UserName>\
+                     <AccessKeyId>{EVIL_ID}</AccessKeyId><Status>Active</Status>\
+                     <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</SecretAccessKey>\
+                     <CreateDate>2026-01-01T00:00:00Z</CreateDate></AccessKey></CreateAccessKeyResult>\
+                     </CreateAccessKeyResponse>"
+                ),
+            ),
+            _ => (
+                403,
+                format!(
+                    "<ErrorResponse {ns}><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                     <Message>denied</Message></Error><RequestId>1</RequestId></ErrorResponse>"
+                ),
+            ),
+        }
+    });
+    let raw = |text: &str| text.contains('\u{9b}') || text.contains('\u{202e}');
+    let run_with = |args: &[&str]| {
+        let mut cmd = tool();
+        cmd.env(
+            "AWS_ENDPOINT_URL_IAM",
+            format!("http://127.0.0.1:{}", iam.port),
+        )
+        .args(args);
+        run(&mut cmd)
+    };
+    for format in ["text", "json"] {
+        let r = run_with(&["keys", "--user-name", "evil-two", "--format", format]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert!(!raw(&r.stdout) && !raw(&r.stderr), "{format}: {}", r.stdout);
+        assert!(r.stdout.contains("\\u{009b}"), "{format}: {}", r.stdout);
+    }
+    let r = run_with(&[
+        "rotate",
+        "--user-name",
+        "evil-two",
+        "--region",
+        REGION,
+        "--no-probe",
+    ]);
+    assert_eq!(r.code, Some(10), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("already has 2 access keys"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("retire --user-name evil-two --access-key-id"),
+        "{}",
+        r.stderr
+    );
+    assert!(!raw(&r.stderr), "{}", r.stderr);
+    // CreateAccessKey hands back an ID that is not one: refused, and the
+    // delete (denied here) is shown by hand, escaped.
+    let r = run_with(&[
+        "rotate",
+        "--user-name",
+        "evil-one",
+        "--region",
+        REGION,
+        "--no-probe",
+    ]);
+    assert_eq!(r.code, Some(10), "{}", r.stderr);
+    assert!(r.stderr.contains("delete it by hand"), "{}", r.stderr);
+    assert!(r.stderr.contains("\\u{202e}"), "{}", r.stderr);
+    assert!(!raw(&r.stderr), "{}", r.stderr);
+}
