@@ -18,7 +18,8 @@ pub mod store;
 
 use crate::error::{CliError, Result};
 use aws_config::{BehaviorVersion, Region};
-use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_iam::config::http::HttpResponse;
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use ses_smtp_credentials::redact::user_text;
 use ses_smtp_credentials::rotation::calls::{Call, Target};
 use std::future::Future;
@@ -100,14 +101,13 @@ impl Aws {
 
     /// An AWS call failed: see [`refused`]; a denied call on a user whose
     /// path is not `/` also names `--user-path`.
-    pub fn refused<E, R>(
+    pub fn refused<E>(
         &self,
         call: &'static Call,
         doing: impl Into<String>,
-    ) -> impl FnOnce(SdkError<E, R>) -> CliError + '_
+    ) -> impl FnOnce(SdkError<E, HttpResponse>) -> CliError + '_
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         let doing = doing.into();
         move |err| {
@@ -123,26 +123,29 @@ pub fn shown(text: &impl std::fmt::Display) -> String {
     user_text(&text.to_string())
 }
 
+/// How long AWS's own message may be in an error (after escaping).
+const MAX_AWS_MESSAGE: usize = 300;
+
 /// An AWS call failed: what was being done, AWS's error code and message
-/// (shown through `redact`: it can echo names the user typed), and what to
-/// do about access denied, naming the action `call` needs. The SDK's errors
-/// never carry request bodies.
-fn refused_with<E, R>(
+/// only (shown through `redact`, as they can echo names the user typed, and
+/// cut to [`MAX_AWS_MESSAGE`]), and what to do about access denied, naming
+/// the action `call` needs. An answer without an error code is described
+/// (its HTTP status and size), never quoted: it may echo the request.
+fn refused_with<E>(
     call: &'static Call,
     doing: String,
     user_path: Option<&str>,
-    err: SdkError<E, R>,
+    err: SdkError<E, HttpResponse>,
 ) -> CliError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
     let detail = match (err.code(), err.message()) {
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        (Some(code), None) => code.to_string(),
-        _ => DisplayErrorContext(&err).to_string(),
+        (Some(code), Some(message)) => format!("{}: {}", user_text(code), cut(&user_text(message))),
+        (Some(code), None) => user_text(code),
+        _ => without_code(&err),
     };
-    let mut message = format!("AWS refused {doing}: {}", user_text(&detail));
+    let mut message = format!("AWS refused {doing}: {detail}");
     match err.code() {
         Some(c) if c.contains("AccessDenied") || c == "UnauthorizedOperation" => {
             message.push_str(&denied_hint(call, user_path))
@@ -156,6 +159,39 @@ where
         ),
     }
     CliError::Aws(message)
+}
+
+/// `text` cut to [`MAX_AWS_MESSAGE`] characters, saying so.
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(MAX_AWS_MESSAGE) {
+        Some((i, _)) => format!(
+            "{}… (cut; {} characters in all)",
+            &text[..i],
+            text.chars().count()
+        ),
+        None => text.to_string(),
+    }
+}
+
+/// What came back, when it carried no error code: described, not quoted.
+fn without_code<E>(err: &SdkError<E, HttpResponse>) -> String {
+    match err {
+        SdkError::ConstructionFailure(_) => "the request could not be built".into(),
+        SdkError::TimeoutError(_) => "no answer in time".into(),
+        SdkError::DispatchFailure(d) if d.is_timeout() => "no answer in time".into(),
+        SdkError::DispatchFailure(d) if d.is_io() => {
+            "could not connect, or the connection broke".into()
+        }
+        SdkError::DispatchFailure(_) => "the request could not be sent".into(),
+        _ => match err.raw_response() {
+            Some(r) => format!(
+                "an answer it could not read (HTTP {}, {} bytes; not shown)",
+                r.status().as_u16(),
+                r.body().bytes().map_or(0, <[u8]>::len)
+            ),
+            None => "an answer it could not read".into(),
+        },
+    }
 }
 
 /// The hint for a denied call: the action it needs, and the user's path

@@ -958,3 +958,51 @@ fn text_aws_returns_is_escaped_everywhere_it_is_shown() {
     assert!(r.stderr.contains("\\u{202e}"), "{}", r.stderr);
     assert!(!raw(&r.stderr), "{}", r.stderr);
 }
+
+/// An answer AWS's SDK cannot read is described (status, size), never
+/// quoted, and AWS's own error message is cut: a 2 MB body, and a 100 KB
+/// message, each give a short error.
+#[test]
+fn errors_never_quote_a_response_and_are_cut() {
+    let iam = common::canned_http(|body| {
+        let body = String::from_utf8_lossy(body);
+        if body.contains("UserName=garbled") {
+            (
+                400,
+                format!("HTTP/1.1 echo of the request: {}", "Ab1/".repeat(500_000)),
+            )
+        } else {
+            (
+                400,
+                format!(
+                    "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>\
+                     <Code>ValidationError</Code><Message>{}</Message></Error><RequestId>1</RequestId></ErrorResponse>",
+                    "word ".repeat(20_000)
+                ),
+            )
+        }
+    });
+    for (user, expected) in [
+        (
+            "garbled",
+            "an answer it could not read (HTTP 400, 2000030 bytes; not shown)",
+        ),
+        ("verbose", "ValidationError: word word"),
+    ] {
+        let mut cmd = tool();
+        cmd.env(
+            "AWS_ENDPOINT_URL_IAM",
+            format!("http://127.0.0.1:{}", iam.port),
+        )
+        .args(["keys", "--user-name", user]);
+        let r = run(&mut cmd);
+        assert_eq!(r.code, Some(10), "{}", r.stderr);
+        assert!(r.stderr.contains(expected), "{}", r.stderr);
+        assert!(
+            r.stderr.len() < 1_000,
+            "{user}: {} bytes of stderr",
+            r.stderr.len()
+        );
+        assert!(!r.stderr.contains("Ab1/Ab1/"), "{}", r.stderr);
+    }
+}
