@@ -156,6 +156,18 @@ pub struct Interrupts {
     previous: Vec<(libc::c_int, libc::sighandler_t)>,
 }
 
+/// Whether a signal arrived while [`Interrupts`] were caught.
+#[cfg(feature = "aws")]
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// The error a caught signal ends a step with (exit 6).
+#[cfg(feature = "aws")]
+pub fn interrupted_error() -> CliError {
+    CliError::Io("interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP)".into())
+}
+
 #[cfg(feature = "aws")]
 impl Interrupts {
     pub fn catch() -> Interrupts {
@@ -181,10 +193,8 @@ impl Interrupts {
 
     /// An error once a signal has arrived.
     pub fn check(&self) -> Result<()> {
-        if INTERRUPTED.load(Ordering::SeqCst) {
-            return Err(CliError::Io(
-                "interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP)".into(),
-            ));
+        if interrupted() {
+            return Err(interrupted_error());
         }
         Ok(())
     }

@@ -35,12 +35,32 @@ pub struct Aws {
     /// The IAM path of the user whose keys are handled, once `GetUser`
     /// told it (for the hint when AWS denies a call).
     user_path: std::cell::RefCell<Option<String>>,
+    /// Whether a signal (noted by `terminal::Interrupts`) ends the call
+    /// under way: on while `rotate` makes things, off while it undoes them.
+    abort_on_signals: std::cell::Cell<bool>,
 }
+
+/// How often a call under way looks for a signal.
+const SIGNAL_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The cause of a call ended by a signal (see [`Aws::run`]).
+#[derive(Debug)]
+struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted by a signal")
+    }
+}
+
+impl std::error::Error for Interrupted {}
 
 impl Aws {
     /// Loads the SDK configuration. `region`: the command's region; without
     /// one, the chain's (AWS_REGION, the profile), else us-east-1.
-    pub fn connect(region: Option<&str>) -> Result<Aws> {
+    /// `timeout`: what each request (attempt) may take; a call, retries
+    /// included, takes at most three times that, and connecting at most 10 s.
+    pub fn connect(region: Option<&str>, timeout: std::time::Duration) -> Result<Aws> {
         use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -53,8 +73,14 @@ impl Aws {
         // with our HTTP client; a region provider built apart from it would
         // have none.
         let load = |region: Option<String>| {
-            let mut loader =
-                aws_config::defaults(BehaviorVersion::latest()).http_client(http.clone());
+            let timeouts = aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(timeout.min(std::time::Duration::from_secs(10)))
+                .operation_attempt_timeout(timeout)
+                .operation_timeout(timeout.saturating_mul(3))
+                .build();
+            let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                .http_client(http.clone())
+                .timeout_config(timeouts);
             if let Some(r) = region {
                 loader = loader.region(Region::new(r));
             }
@@ -68,12 +94,39 @@ impl Aws {
             runtime,
             config,
             user_path: Default::default(),
+            abort_on_signals: Default::default(),
         })
     }
 
-    /// Runs one call to completion.
-    pub fn run<F: Future>(&self, call: F) -> F::Output {
-        self.runtime.block_on(call)
+    /// Runs one call to completion, or, while [`Aws::abort_on_signals`] is
+    /// on, until a signal arrives: the call is then dropped (its request
+    /// abandoned) and fails as interrupted, which [`Aws::refused`] turns
+    /// into the interruption error (exit 6).
+    pub fn run<T, E, R>(
+        &self,
+        call: impl Future<Output = std::result::Result<T, SdkError<E, R>>>,
+    ) -> std::result::Result<T, SdkError<E, R>> {
+        let abort = self.abort_on_signals.get();
+        self.runtime.block_on(async {
+            let mut call = std::pin::pin!(call);
+            if !abort {
+                return call.await;
+            }
+            loop {
+                match tokio::time::timeout(SIGNAL_POLL, &mut call).await {
+                    Ok(out) => return out,
+                    Err(_) if crate::terminal::interrupted() => {
+                        return Err(SdkError::timeout_error(Interrupted));
+                    }
+                    Err(_) => {}
+                }
+            }
+        })
+    }
+
+    /// Whether a signal ends the call under way (see [`Aws::run`]).
+    pub fn abort_on_signals(&self, on: bool) {
+        self.abort_on_signals.set(on);
     }
 
     pub fn iam(&self) -> aws_sdk_iam::Client {
@@ -140,6 +193,11 @@ fn refused_with<E>(
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    if let SdkError::TimeoutError(_) = &err
+        && std::error::Error::source(&err).is_some_and(|s| s.is::<Interrupted>())
+    {
+        return crate::terminal::interrupted_error();
+    }
     let detail = match (err.code(), err.message()) {
         (Some(code), Some(message)) => format!("{}: {}", user_text(code), cut(&user_text(message))),
         (Some(code), None) => user_text(code),

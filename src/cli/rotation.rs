@@ -72,6 +72,11 @@ pub struct RotateArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub propagation_timeout: u64,
 
+    /// Seconds each AWS request may take; a call, retries included, takes
+    /// at most three times this (1 to 3600)
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub aws_timeout: u64,
+
     /// Report each step and each login try on stderr (secrets are never
     /// shown)
     #[arg(short, long)]
@@ -111,6 +116,11 @@ pub struct RetireArgs {
     /// Deactivate the user's last active key, or delete an active key
     #[arg(long)]
     pub force: bool,
+
+    /// Seconds each AWS request may take; a call, retries included, takes
+    /// at most three times this (1 to 3600)
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub aws_timeout: u64,
 }
 
 #[cfg(feature = "aws")]
@@ -132,10 +142,16 @@ pub struct KeysArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
     pub format: VerdictFormat,
+
+    /// Seconds each AWS request may take; a call, retries included, takes
+    /// at most three times this (1 to 3600)
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub aws_timeout: u64,
 }
 
 #[cfg(feature = "aws")]
 pub struct Rotate {
+    pub aws_timeout: Duration,
     pub user: UserName,
     pub region: ResolvedRegion,
     pub stores: Vec<Store>,
@@ -149,6 +165,7 @@ pub struct Rotate {
 
 #[cfg(feature = "aws")]
 pub struct Retire {
+    pub aws_timeout: Duration,
     pub user: UserName,
     pub key: String,
     pub delete: bool,
@@ -157,6 +174,7 @@ pub struct Retire {
 
 #[cfg(feature = "aws")]
 pub struct Keys {
+    pub aws_timeout: Duration,
     pub user: UserName,
     pub stores: Vec<Store>,
     pub region: Option<String>,
@@ -196,6 +214,7 @@ pub fn rotate(args: RotateArgs) -> Result<Rotate> {
         false => Some(settle::connect(args.connect)?),
     };
     Ok(Rotate {
+        aws_timeout: aws_timeout(args.aws_timeout)?,
         user,
         region,
         stores,
@@ -211,12 +230,23 @@ pub fn rotate(args: RotateArgs) -> Result<Rotate> {
     })
 }
 
+/// `--aws-timeout`, range-checked.
+#[cfg(feature = "aws")]
+fn aws_timeout(seconds: u64) -> Result<Duration> {
+    Ok(Duration::from_secs(settle::seconds(
+        "--aws-timeout",
+        seconds,
+        1,
+    )?))
+}
+
 #[cfg(feature = "aws")]
 pub fn retire(args: RetireArgs) -> Result<Retire> {
     let user = user_name(&args.user_name)?;
     let key = ses_smtp_credentials::parse_access_key_id(&args.access_key_id)
         .map_err(CliError::input("--access-key-id"))?;
     Ok(Retire {
+        aws_timeout: aws_timeout(args.aws_timeout)?,
         user,
         key: key.as_str().to_string(),
         delete: args.delete,
@@ -227,6 +257,7 @@ pub fn retire(args: RetireArgs) -> Result<Retire> {
 #[cfg(feature = "aws")]
 pub fn keys(args: KeysArgs) -> Result<Keys> {
     Ok(Keys {
+        aws_timeout: aws_timeout(args.aws_timeout)?,
         user: user_name(&args.user_name)?,
         stores: stores(&args.store)?,
         region: match args.region {

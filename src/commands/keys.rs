@@ -10,7 +10,7 @@ use aws_sdk_iam::primitives::DateTime;
 use ses_smtp_credentials::rotation::Store;
 
 pub fn run(args: Keys) -> Result<ExitCode> {
-    let aws = Aws::connect(args.region.as_deref())?;
+    let aws = Aws::connect(args.region.as_deref(), args.aws_timeout)?;
     iam::check_user(&aws, &args.user)?;
     let keys = iam::keys(&aws, &args.user)?;
     let mut named = Vec::with_capacity(args.stores.len());

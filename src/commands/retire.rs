@@ -8,7 +8,7 @@ use crate::error::{CliError, ExitCode, Result};
 use crate::terminal::write_stdout;
 
 pub fn run(args: Retire) -> Result<ExitCode> {
-    let aws = Aws::connect(None)?;
+    let aws = Aws::connect(None, args.aws_timeout)?;
     let user = &args.user;
     iam::check_user(&aws, user)?;
     let keys = iam::keys(&aws, user)?;

@@ -31,7 +31,7 @@ fn say(line: &str) {
 }
 
 pub fn run(args: Rotate) -> Result<ExitCode> {
-    let aws = Aws::connect(Some(&args.region.code))?;
+    let aws = Aws::connect(Some(&args.region.code), args.aws_timeout)?;
     // 1. Preflight: nothing is created until the user, its key count and
     // every store check out.
     iam::check_user(&aws, &args.user)?;
@@ -46,6 +46,9 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
     // 2. Create. From here on, a failure (a signal included) undoes what
     // was done.
     let signals = Interrupts::catch();
+    // A signal now ends the AWS call under way (then everything is undone,
+    // with the calls left to finish: a second signal does not stop the undo).
+    aws.abort_on_signals(true);
     let mut created = None;
     let mut undo = Vec::new();
     // A panic in a step (a bug) must not skip the undo: it is caught here,
@@ -61,7 +64,10 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
     });
     match result {
         Ok(done) => finish(&args, &old, done),
-        Err(error) => Err(roll_back(&aws, &args.user, created, undo, error)),
+        Err(error) => {
+            aws.abort_on_signals(false);
+            Err(roll_back(&aws, &args.user, created, undo, error))
+        }
     }
 }
 

@@ -1006,3 +1006,103 @@ fn errors_never_quote_a_response_and_are_cut() {
         assert!(!r.stderr.contains("Ab1/Ab1/"), "{}", r.stderr);
     }
 }
+
+// ---- AWS calls that never answer -------------------------------------------
+
+/// A Secrets Manager endpoint that answers the preflight, then holds
+/// PutSecretValue unanswered; `put` is told when that request arrived.
+fn hanging_secrets_manager(put: std::sync::mpsc::Sender<()>) -> common::CannedHttp {
+    let put = std::sync::Mutex::new(put);
+    common::canned_http(move |body| {
+        let body = String::from_utf8_lossy(body);
+        if body.contains("SecretString") {
+            let _ = put.lock().unwrap().send(());
+            std::thread::sleep(std::time::Duration::from_secs(600));
+        }
+        (
+            200,
+            "{\"ARN\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:test/hang-AbCdEf\",\
+             \"Name\":\"test/hang\",\"VersionIdsToStages\":{\"v1\":[\"AWSCURRENT\"]}}"
+                .to_string(),
+        )
+    })
+}
+
+/// An endpoint that accepts PutSecretValue and never answers: the call ends
+/// at `--aws-timeout` (three attempts' worth at most), the rotation is
+/// undone, exit 10.
+#[test]
+fn an_aws_call_that_never_answers_times_out_and_is_undone() {
+    let user = "rotate-hangs";
+    let old = user_with_keys(user, 1);
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let sm = hanging_secrets_manager(tx);
+    let started = std::time::Instant::now();
+    let mut cmd = tool();
+    cmd.env(
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+        format!("http://127.0.0.1:{}", sm.port),
+    )
+    .args([
+        "rotate",
+        "--user-name",
+        user,
+        "--region",
+        REGION,
+        "--no-probe",
+    ])
+    .args(["--store", "secretsmanager:test/hang", "--aws-timeout", "1"]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(10), "{}", r.stderr);
+    assert!(r.stderr.contains("no answer in time"), "{}", r.stderr);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_rolled_back(user, &old, &r.stderr);
+}
+
+/// SIGTERM while a call hangs ends that call at once, and the rotation is
+/// undone (exit 6), instead of waiting for an answer that never comes.
+#[test]
+fn a_signal_ends_a_hanging_aws_call_and_undoes() {
+    let user = "rotate-hangs-signal";
+    let old = user_with_keys(user, 1);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let sm = hanging_secrets_manager(tx);
+    let mut cmd = tool();
+    cmd.env(
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+        format!("http://127.0.0.1:{}", sm.port),
+    )
+    .args([
+        "rotate",
+        "--user-name",
+        user,
+        "--region",
+        REGION,
+        "--no-probe",
+    ])
+    .args([
+        "--store",
+        "secretsmanager:test/hang-signal",
+        "--aws-timeout",
+        "600",
+    ]);
+    let (mut child, mut err) = spawn_for_signals(&mut cmd);
+    // The condition: the endpoint holds PutSecretValue now.
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("PutSecretValue never arrived");
+    let started = std::time::Instant::now();
+    let mut seen = String::new();
+    let code = signal_and_wait(&mut child, &mut err, libc::SIGTERM, &mut seen);
+    assert_eq!(code, Some(6), "{seen}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(seen.contains("interrupted by a signal"), "{seen}");
+    assert_rolled_back(user, &old, &seen);
+}

@@ -118,7 +118,9 @@ pub fn file_names(dir: &Path) -> Vec<String> {
 
 /// A stand-in HTTP endpoint on loopback (a hostile or refusing AWS
 /// service): each request's body goes to `answer`, which gives the status
-/// and the body of the reply. It serves until the test process ends.
+/// and the body of the reply (JSON when it starts with `{`, else XML); an
+/// answer that blocks holds the request unanswered. Requests are served one
+/// at a time, until the test process ends.
 pub struct CannedHttp {
     pub port: u16,
 }
@@ -150,10 +152,15 @@ pub fn canned_http(answer: impl Fn(&[u8]) -> (u16, String) + Send + 'static) -> 
                 continue;
             }
             let (status, reply) = answer(&body);
+            let kind = if reply.starts_with('{') {
+                "application/x-amz-json-1.1"
+            } else {
+                "text/xml"
+            };
             let mut stream = reader.into_inner();
             let _ = write!(
                 stream,
-                "HTTP/1.1 {status} Canned\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                "HTTP/1.1 {status} Canned\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
                 reply.len()
             );
         }
