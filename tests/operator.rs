@@ -209,6 +209,54 @@ fn out_leaves_nothing_behind_when_interrupted() {
     }
 }
 
+/// The secret's file renamed onto the `--out --force` target while the
+/// output is written: the check is made again just before the rename, so
+/// the only copy of the secret is not replaced (exit 2), and no temporary
+/// file is left. The tool pauses, in test builds only, until the test has
+/// moved the file and says go.
+#[test]
+fn out_checks_again_before_the_rename_that_the_target_is_not_the_secret() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.txt");
+    let out = dir.path().join("smtp.txt");
+    let go = dir.path().join("go");
+    std::fs::write(&key, format!("{SECRET}\n")).unwrap();
+    std::fs::write(&out, "old\n").unwrap();
+    let mut child = common::tool();
+    child
+        .args(["--region", "us-east-1", "--format", "password", "--force"])
+        .arg("--secret-file")
+        .arg(&key)
+        .arg("--out")
+        .arg(&out)
+        .env("SES_SMTP_PASSWORD_TEST_PAUSE_OUT_UNTIL", &go)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = child.spawn().unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert_eq!(line, "paused with the temporary file written\n");
+    std::fs::rename(&key, &out).unwrap();
+    std::fs::write(&go, "").unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(2), "{rest}");
+    assert!(
+        rest.contains("is the file the secret was read from"),
+        "{rest}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        format!("{SECRET}\n")
+    );
+    let mut names = common::file_names(dir.path());
+    names.sort();
+    assert_eq!(names, ["go", "smtp.txt"]);
+}
+
 #[test]
 fn out_refuses_to_overwrite_and_force_replaces() {
     let dir = tempfile::tempdir().unwrap();

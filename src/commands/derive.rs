@@ -28,10 +28,10 @@ pub fn run(args: Derive) -> Result<ExitCode> {
         );
     }
     let regions = args.regions.or_profile(found.profile_region.as_deref())?;
+    // Standard input too, whatever it carried: `--out key.txt < key.txt`.
+    let mut inputs = found.input_ids.clone();
+    inputs.extend(files::stdin_id());
     if let Destination::File { path, .. } = &args.to {
-        // Standard input too, whatever it carried: `--out key.txt < key.txt`.
-        let mut inputs = found.input_ids.clone();
-        inputs.extend(files::stdin_id());
         crate::files::out::check_not_input(path, &inputs)?;
     }
     if args.version == Version::V2 {
@@ -63,7 +63,7 @@ pub fn run(args: Derive) -> Result<ExitCode> {
         })
         .collect();
     let rendered = render(&args.shape, &items, &found.describe())?;
-    deliver(&args.to, &rendered, Signals::Die)?;
+    deliver(&args.to, &rendered, Signals::Die, &inputs)?;
     Ok(ExitCode::Success)
 }
 
@@ -81,10 +81,17 @@ pub fn render(shape: &Shape, items: &[Derived], source: &str) -> Result<FixedBuf
 }
 
 /// Writes the output to `--out` (saying so on stderr) or standard output.
-pub fn deliver(to: &Destination, rendered: &FixedBuf, signals: Signals) -> Result<()> {
+/// `inputs`: the files the secret came from, never overwritten.
+pub fn deliver(
+    to: &Destination,
+    rendered: &FixedBuf,
+    signals: Signals,
+    inputs: &[crate::files::FileId],
+) -> Result<()> {
     match to {
         Destination::File { path, force } => {
-            let mode = crate::files::out::write(path, *force, rendered.as_bytes(), signals)?;
+            let mode =
+                crate::files::out::write(path, *force, rendered.as_bytes(), signals, inputs)?;
             let _ = writeln!(
                 std::io::stderr(),
                 "wrote {} (mode {mode:04o})",

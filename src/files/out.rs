@@ -197,6 +197,16 @@ fn temp_name(dir: &Path) -> Result<PathBuf> {
 fn pause_for_tests(signals: &Signals) {
     #[cfg(not(debug_assertions))]
     let _ = signals;
+    // Test builds only: wait until this file exists, then go on
+    // (tests/operator.rs changes the target meanwhile).
+    #[cfg(debug_assertions)]
+    if let Some(go) = std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_OUT_UNTIL") {
+        let _ = writeln!(std::io::stderr(), "paused with the temporary file written");
+        while !Path::new(&go).exists() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        return;
+    }
     #[cfg(debug_assertions)]
     if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_OUT").is_some() {
         let _ = writeln!(std::io::stderr(), "paused with the temporary file written");
@@ -217,7 +227,15 @@ fn pause_for_tests(signals: &Signals) {
 /// Writes `bytes` to a 0600 temporary file beside `path`, syncs it, and
 /// moves it into place (never over an existing file unless `force`, and
 /// never over anything but a regular file). Returns the mode the file has.
-pub fn write(path: &Path, force: bool, bytes: &[u8], signals: Signals) -> Result<u32> {
+/// `inputs`: the files the secret came from, checked again just before the
+/// rename (one may have been moved onto `path` meanwhile).
+pub fn write(
+    path: &Path,
+    force: bool,
+    bytes: &[u8],
+    signals: Signals,
+    inputs: &[FileId],
+) -> Result<u32> {
     let context = || CliError::io(format!("could not write --out {}", user_path(path)));
     let dir = parent(path);
     let tmp = temp_name(dir)?;
@@ -237,8 +255,10 @@ pub fn write(path: &Path, force: bool, bytes: &[u8], signals: Signals) -> Result
     if let Signals::Caught { check } = signals {
         check()?;
     }
-    // The target may have changed since it was first checked.
+    // The target may have changed since it was first checked: it must
+    // still be a regular file, and still not the secret's own file.
     check_regular(path)?;
+    check_not_input(path, inputs)?;
     if force {
         std::fs::rename(&tmp, path).map_err(context())?;
     } else {
