@@ -301,10 +301,10 @@ mod tests {
         let ok = || Ok(());
         let stop = || Err(CliError::Io("stopped".into()));
         let path = dir.path().join("written");
-        write(&path, false, b"x", Signals::Caught { check: &ok }).unwrap();
+        write(&path, false, b"x", Signals::Caught { check: &ok }, &[]).unwrap();
         assert_eq!(disposition(libc::SIGHUP), libc::SIG_IGN);
         let path = dir.path().join("stopped");
-        assert!(write(&path, false, b"x", Signals::Caught { check: &stop }).is_err());
+        assert!(write(&path, false, b"x", Signals::Caught { check: &stop }, &[]).is_err());
         assert_eq!(disposition(libc::SIGHUP), libc::SIG_IGN);
         let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
