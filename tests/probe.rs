@@ -366,6 +366,25 @@ fn a_trickling_server_times_out_whatever_it_trickles() {
     }
 }
 
+/// A TLS handshake that trickles in a byte at a time cannot stretch
+/// `--timeout` either: the whole handshake is inside it (hardening, third
+/// round, item 15).
+#[test]
+fn a_trickling_tls_handshake_times_out() {
+    let r = probe(
+        "trickle_handshake",
+        "AKIATESTTRICKLE00018",
+        &["--tls", "implicit", "--ca-file", &ca(), "--timeout", "1"],
+    );
+    assert_eq!(r.code, Some(8), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("no answer within the timeout"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.elapsed < Duration::from_secs(5), "took {:?}", r.elapsed);
+}
+
 /// Capabilities are read from the reply itself, not from its cut display
 /// text (item 12).
 #[test]

@@ -163,16 +163,36 @@ impl Session<'_> {
             ClientConnection::new(config.clone(), name).map_err(|e| Stop::Tls(describe_tls(&e)))?;
         let mut tls = StreamOwned::new(client, tcp);
         // The handshake, too, must be over within the timeout, however
-        // slowly the server sends it.
+        // slowly the server sends it: one read or write at a time, the
+        // deadline checked between them (rustls' `complete_io` keeps
+        // reading as long as bytes trickle in).
         let deadline = after(self.target.timeout).min(self.session_deadline);
-        while tls.conn.is_handshaking() {
+        while tls.conn.is_handshaking() || tls.conn.wants_write() {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(timed_out());
             }
+            if tls.conn.wants_write() {
+                tls.sock.set_write_timeout(Some(left))?;
+                tls.conn.write_tls(&mut tls.sock)?;
+                continue;
+            }
             tls.sock.set_read_timeout(Some(left))?;
-            tls.conn.complete_io(&mut tls.sock)?;
+            if tls.conn.read_tls(&mut tls.sock)? == 0 {
+                return Err(Stop::Io(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the server closed the connection during the TLS handshake",
+                )));
+            }
+            if let Err(e) = tls.conn.process_new_packets() {
+                // The alert that says why, best effort.
+                let _ = tls.conn.write_tls(&mut tls.sock);
+                return Err(Stop::Tls(describe_tls(&e)));
+            }
         }
+        // Back to the per-reply timeouts for what follows.
+        tls.sock.set_read_timeout(Some(self.target.timeout))?;
+        tls.sock.set_write_timeout(Some(self.target.timeout))?;
         let version = match tls.conn.protocol_version() {
             Some(rustls::ProtocolVersion::TLSv1_3) => "TLS 1.3",
             Some(rustls::ProtocolVersion::TLSv1_2) => "TLS 1.2",

@@ -335,6 +335,9 @@ pub enum Script {
     TrickleContinuation,
     /// The answer to AUTH trickles.
     TrickleAuthReply,
+    /// Implicit TLS: the answer to the ClientHello is a handshake record
+    /// that trickles in a byte at a time.
+    TrickleHandshake,
     /// EHLO replies far longer than the display cut, STARTTLS and AUTH last.
     LongEhlo,
     /// AUTH answered with 334 (a challenge nobody asked for).
@@ -396,6 +399,15 @@ fn scripted(tcp: TcpStream, config: &Arc<ServerConfig>, script: Script) -> io::R
             trickle(&mut plain.s);
             return Ok(());
         }
+        Script::TrickleHandshake => {
+            // The ClientHello's record header, then a handshake record of
+            // 16 KiB announced and sent a byte at a time.
+            let mut header = [0u8; 5];
+            plain.s.read_exact(&mut header)?;
+            plain.s.write_all(&[0x16, 0x03, 0x03, 0x40, 0x00])?;
+            trickle(&mut plain.s);
+            return Ok(());
+        }
         _ => {}
     }
     let long = matches!(script, Script::LongEhlo);
@@ -425,7 +437,9 @@ fn scripted(tcp: TcpStream, config: &Arc<ServerConfig>, script: Script) -> io::R
         Script::Auth250 => "250 OK\r\n".to_string(),
         Script::EchoSplit => format!("535-you sent {half1}\r\n535 {half2}, which is wrong\r\n"),
         Script::EchoPastCut => format!("535-{}\r\n535 you sent {password}\r\n", "p".repeat(400)),
-        Script::TrickleBanner | Script::TrickleContinuation => unreachable!(),
+        Script::TrickleBanner | Script::TrickleContinuation | Script::TrickleHandshake => {
+            unreachable!()
+        }
     };
     tls.s.write_all(answer.as_bytes())?;
     tls.s.flush()?;
@@ -580,6 +594,7 @@ pub fn start_checking(check: Check) -> Servers {
         ("trickle_banner", Script::TrickleBanner),
         ("trickle_continuation", Script::TrickleContinuation),
         ("trickle_auth_reply", Script::TrickleAuthReply),
+        ("trickle_handshake", Script::TrickleHandshake),
         ("long_ehlo", Script::LongEhlo),
         ("auth_334", Script::Auth334),
         ("auth_250", Script::Auth250),
