@@ -420,6 +420,29 @@ fn an_answer_to_auth_that_neither_accepts_nor_rejects_is_a_protocol_failure() {
     }
 }
 
+/// A server that echoes the password with spaces between its characters
+/// never gets it printed either (third round, item 9).
+#[test]
+fn an_echoed_password_spread_apart_is_masked() {
+    for format in ["text", "json"] {
+        let r = probe(
+            "echo_spaced",
+            "AKIATESTECHO00000020",
+            &["--tls", "starttls", "--ca-file", &ca(), "--format", format],
+        );
+        assert_eq!(r.code, Some(7), "{}{}", r.stdout, r.stderr);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(all.contains("[credentials hidden]"), "{all}");
+        // No eight characters of the password in a row, whatever stands
+        // between them.
+        let squeezed: String = all.chars().filter(|c| !c.is_whitespace()).collect();
+        for w in PASSWORD.as_bytes().windows(8) {
+            let w = std::str::from_utf8(w).unwrap();
+            assert!(!squeezed.contains(w), "{w} in {all}");
+        }
+    }
+}
+
 /// A server that echoes the password, split over lines or past the display
 /// cut, never gets it printed, verbose or not, text or JSON (item 14;
 /// `probe()` checks every output for 8-character pieces of it).

@@ -101,19 +101,36 @@ pub const SESSION_TIMEOUTS: u32 = 10;
 
 /// Masks every run of 8 or more bytes that also occurs in one of `secrets`,
 /// across the reply's line breaks (the lines are joined first), before any
-/// cutting: a server that echoes the password, whole or in pieces, split
-/// over lines or not, never gets it printed.
+/// cutting, and likewise every 8 of its characters with other characters
+/// between them: a server that echoes the password, whole or in pieces,
+/// split over lines or spread apart, never gets it printed.
 fn mask(lines: &[String], secrets: &[Zeroizing<String>]) -> Vec<String> {
     const W: usize = 8;
     let joined = Zeroizing::new(lines.concat().into_bytes());
     let mut hide = vec![false; joined.len()];
-    for i in 0..joined.len().saturating_sub(W - 1) {
-        let window = &joined[i..i + W];
-        let found = secrets
+    let echoed = |window: &[u8]| {
+        secrets
             .iter()
-            .any(|s| s.as_bytes().windows(W).any(|w| w == window));
-        if found {
+            .any(|s| s.as_bytes().windows(W).any(|w| w == window))
+    };
+    for i in 0..joined.len().saturating_sub(W - 1) {
+        if echoed(&joined[i..i + W]) {
             hide[i..i + W].iter_mut().for_each(|h| *h = true);
+        }
+    }
+    // The same over the base64 characters alone, so that a password
+    // echoed with spaces (or anything else) between its characters is
+    // found too; everything from a match's first character to its last is
+    // hidden.
+    let kept: Vec<usize> = (0..joined.len())
+        .filter(|&i| joined[i].is_ascii_alphanumeric() || b"+/=".contains(&joined[i]))
+        .collect();
+    let squeezed = Zeroizing::new(kept.iter().map(|&i| joined[i]).collect::<Vec<u8>>());
+    for i in 0..squeezed.len().saturating_sub(W - 1) {
+        if echoed(&squeezed[i..i + W]) {
+            hide[kept[i]..=kept[i + W - 1]]
+                .iter_mut()
+                .for_each(|h| *h = true);
         }
     }
     let mut out = Vec::with_capacity(lines.len());

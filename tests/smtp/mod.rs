@@ -348,6 +348,8 @@ pub enum Script {
     EchoSplit,
     /// A 535 that echoes the password after 400 characters of padding.
     EchoPastCut,
+    /// A 535 that echoes the password with a space between its characters.
+    EchoSpaced,
 }
 
 /// Sends one byte every 200 ms until the client goes (bounded: a minute).
@@ -437,6 +439,10 @@ fn scripted(tcp: TcpStream, config: &Arc<ServerConfig>, script: Script) -> io::R
         Script::Auth250 => "250 OK\r\n".to_string(),
         Script::EchoSplit => format!("535-you sent {half1}\r\n535 {half2}, which is wrong\r\n"),
         Script::EchoPastCut => format!("535-{}\r\n535 you sent {password}\r\n", "p".repeat(400)),
+        Script::EchoSpaced => {
+            let spaced: Vec<String> = password.chars().map(String::from).collect();
+            format!("535 you sent {}, which is wrong\r\n", spaced.join(" "))
+        }
         Script::TrickleBanner | Script::TrickleContinuation | Script::TrickleHandshake => {
             unreachable!()
         }
@@ -600,6 +606,7 @@ pub fn start_checking(check: Check) -> Servers {
         ("auth_250", Script::Auth250),
         ("echo_split", Script::EchoSplit),
         ("echo_past_cut", Script::EchoPastCut),
+        ("echo_spaced", Script::EchoSpaced),
     ];
     for (name, script) in scripts {
         let config = certs.localhost.clone();
