@@ -166,47 +166,96 @@ fn out_never_replaces_the_file_the_secret_came_from() {
     }
 }
 
-/// SIGTERM, SIGINT or SIGHUP while --out is being written: the temporary
-/// file (which holds the password) is removed and the tool dies of the
-/// signal. The tool pauses, in test builds only, once the temporary file
-/// is written; the test waits for it to say so before signalling.
+/// Any signal while --out is being written, `kill -9` included: the file
+/// has no name until it is complete (O_TMPFILE), so nothing is left behind
+/// and the tool dies of the signal. The tool pauses, in test builds only,
+/// once the file is written; the test waits for it to say so before
+/// signalling, and looks: the directory holds no file at all.
 #[test]
 fn out_leaves_nothing_behind_when_interrupted() {
     use std::io::BufRead;
     use std::os::unix::process::ExitStatusExt;
-    for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("smtp.txt");
-        let mut child = common::tool();
-        child
-            .args(["--region", "us-east-1", "--format", "password", "--out"])
-            .arg(&path)
-            .env("SES_SMTP_PASSWORD_TEST_PAUSE_OUT", "1")
-            .stdin(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut child = common::in_the_foreground(&mut child).spawn().unwrap();
-        {
-            use std::io::Write;
-            let mut stdin = child.stdin.take().unwrap();
-            stdin.write_all(SECRET.as_bytes()).unwrap();
+    for sig in [
+        libc::SIGTERM,
+        libc::SIGINT,
+        libc::SIGHUP,
+        libc::SIGQUIT,
+        libc::SIGUSR1,
+        libc::SIGKILL,
+    ] {
+        for force in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("smtp.txt");
+            if force {
+                std::fs::write(&path, "old\n").unwrap();
+            }
+            let mut child = common::tool();
+            child
+                .args(["--region", "us-east-1", "--format", "password", "--out"])
+                .arg(&path)
+                .args(force.then_some("--force"))
+                .env("SES_SMTP_PASSWORD_TEST_PAUSE_OUT", "1")
+                .stdin(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            let mut child = common::in_the_foreground(&mut child).spawn().unwrap();
+            {
+                use std::io::Write;
+                let mut stdin = child.stdin.take().unwrap();
+                stdin.write_all(SECRET.as_bytes()).unwrap();
+            }
+            let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+            let mut line = String::new();
+            stderr.read_line(&mut line).unwrap();
+            let names = common::file_names(dir.path());
+            // SAFETY: signals our own child (before any assertion, so a
+            // failing one leaves no paused child behind).
+            assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+            let status = child.wait().unwrap();
+            assert_eq!(line, "paused with the temporary file written\n");
+            let expected: &[&str] = if force { &["smtp.txt"] } else { &[] };
+            assert_eq!(names, expected, "signal {sig}: a name while writing");
+            assert_eq!(status.signal(), Some(sig), "{status:?}");
+            assert_eq!(
+                common::file_names(dir.path()),
+                expected,
+                "signal {sig} left a file behind"
+            );
+            if force {
+                assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+            }
         }
-        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        stderr.read_line(&mut line).unwrap();
-        assert_eq!(line, "paused with the temporary file written\n");
-        let names = common::file_names(dir.path());
-        assert_eq!(names.len(), 1, "{names:?}");
-        assert!(names[0].starts_with(".ses-smtp-password-"), "{names:?}");
-        // SAFETY: signals our own child.
-        assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
-        let status = child.wait().unwrap();
-        assert_eq!(status.signal(), Some(sig), "{status:?}");
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            0,
-            "signal {sig} left a file behind"
-        );
     }
+}
+
+/// A file size limit (`ulimit -f`) hit while writing --out: SIGXFSZ ends the
+/// tool, and no partial file holding passwords is left.
+#[test]
+fn out_leaves_nothing_behind_past_a_file_size_limit() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("smtp.txt");
+    let mut cmd = common::tool();
+    cmd.args(["--all-regions", "--format", "text", "--out"])
+        .arg(&path)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: setrlimit and signal are async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
+            let limit = libc::rlimit {
+                rlim_cur: 512,
+                rlim_max: 512,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = common::run_with_stdin(&mut cmd, SECRET.as_bytes());
+    assert!(!out.status.success(), "{out:?}");
+    assert_eq!(common::file_names(dir.path()), Vec::<String>::new());
 }
 
 /// The secret's file renamed onto the `--out --force` target while the

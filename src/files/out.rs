@@ -11,6 +11,7 @@ use std::ffi::CString;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
@@ -83,7 +84,21 @@ pub fn check_not_input(out: &Path, inputs: &[FileId]) -> Result<()> {
 /// The temporary file's path while it exists, for the signal handler.
 static TEMP_PATH: AtomicPtr<libc::c_char> = AtomicPtr::new(std::ptr::null_mut());
 
-const CLEANUP_SIGNALS: [libc::c_int; 3] = [libc::SIGTERM, libc::SIGINT, libc::SIGHUP];
+/// Every signal whose default action ends the process and that can be
+/// caught: a named temporary file is removed on each.
+const CLEANUP_SIGNALS: [libc::c_int; 11] = [
+    libc::SIGTERM,
+    libc::SIGINT,
+    libc::SIGHUP,
+    libc::SIGQUIT,
+    libc::SIGXFSZ,
+    libc::SIGXCPU,
+    libc::SIGALRM,
+    libc::SIGUSR1,
+    libc::SIGUSR2,
+    libc::SIGVTALRM,
+    libc::SIGPROF,
+];
 
 /// Removes the temporary file, then dies of the same signal with its
 /// default action, so the caller sees the conventional status (128+n).
@@ -116,7 +131,7 @@ pub enum Signals<'a> {
 /// caller handles signals, on SIGTERM, SIGINT or SIGHUP.
 struct TempGuard {
     path: PathBuf,
-    previous: Option<[libc::sighandler_t; 3]>,
+    previous: Option<[libc::sighandler_t; CLEANUP_SIGNALS.len()]>,
 }
 
 impl TempGuard {
@@ -130,7 +145,7 @@ impl TempGuard {
                 previous: None,
             });
         }
-        let mut previous = [libc::SIG_DFL; 3];
+        let mut previous = [libc::SIG_DFL; CLEANUP_SIGNALS.len()];
         for (i, sig) in CLEANUP_SIGNALS.iter().enumerate() {
             // SAFETY: installs a handler that only does async-signal-safe
             // work; the previous disposition is put back on drop.
@@ -224,11 +239,15 @@ fn pause_for_tests(signals: &Signals) {
     }
 }
 
-/// Writes `bytes` to a 0600 temporary file beside `path`, syncs it, and
-/// moves it into place (never over an existing file unless `force`, and
-/// never over anything but a regular file). Returns the mode the file has.
-/// `inputs`: the files the secret came from, checked again just before the
-/// rename (one may have been moved onto `path` meanwhile).
+/// Writes `bytes` to a 0600 file beside `path` that has no name until it
+/// is complete (`O_TMPFILE`), syncs it, and links it into place (never over
+/// an existing file unless `force`, and never over anything but a regular
+/// file). Until then no signal, not even `kill -9`, can leave the password
+/// behind in a file. Where the file system has no `O_TMPFILE`, a named
+/// temporary file is used instead, removed on every signal that can be
+/// caught. Returns the mode the file has. `inputs`: the files the secret
+/// came from, checked again just before the file is put in place (one may
+/// have been moved onto `path` meanwhile).
 pub fn write(
     path: &Path,
     force: bool,
@@ -238,41 +257,129 @@ pub fn write(
 ) -> Result<u32> {
     let context = || CliError::io(format!("could not write --out {}", user_path(path)));
     let dir = parent(path);
-    let tmp = temp_name(dir)?;
-    let mut guard = TempGuard::new(tmp.clone(), &signals)?;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(context())?;
-    // The umask may have taken bits off 0600 at creation: set it outright.
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))
-        .map_err(context())?;
-    file.write_all(bytes).map_err(context())?;
-    file.sync_all().map_err(context())?;
-    pause_for_tests(&signals);
-    if let Signals::Caught { check } = signals {
-        check()?;
-    }
-    // The target may have changed since it was first checked: it must
-    // still be a regular file, and still not the secret's own file.
-    check_regular(path)?;
-    check_not_input(path, inputs)?;
-    if force {
-        std::fs::rename(&tmp, path).map_err(context())?;
+    let unnamed = if Path::new("/proc/self/fd").is_dir() {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_TMPFILE)
+            .mode(0o600)
+            .open(dir)
+        {
+            Ok(file) => Some(file),
+            Err(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL)
+                ) =>
+            {
+                None
+            }
+            Err(e) => return Err(context()(e)),
+        }
     } else {
-        // A hard link fails if the name exists: no overwrite, no race.
-        std::fs::hard_link(&tmp, path).map_err(context())?;
-        let _ = std::fs::remove_file(&tmp);
+        None
+    };
+    let place = Place {
+        path,
+        signals: &signals,
+        inputs,
+    };
+    match unnamed {
+        Some(mut file) => {
+            fill(&mut file, bytes).map_err(context())?;
+            place.ready()?;
+            // Linked by its /proc name: linkat(AT_EMPTY_PATH) would need a
+            // capability.
+            let fd = format!("/proc/self/fd/{}", file.as_raw_fd());
+            if force {
+                // The name exists only once the content is complete, and
+                // only until the rename.
+                let tmp = temp_name(dir)?;
+                let mut guard = TempGuard::new(tmp.clone(), &signals)?;
+                link(&fd, &tmp).map_err(context())?;
+                std::fs::rename(&tmp, path).map_err(context())?;
+                guard.disarm();
+            } else {
+                // A link fails if the name exists: no overwrite, no race.
+                link(&fd, path).map_err(context())?;
+            }
+        }
+        None => {
+            let tmp = temp_name(dir)?;
+            let mut guard = TempGuard::new(tmp.clone(), &signals)?;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&tmp)
+                .map_err(context())?;
+            fill(&mut file, bytes).map_err(context())?;
+            place.ready()?;
+            if force {
+                std::fs::rename(&tmp, path).map_err(context())?;
+            } else {
+                std::fs::hard_link(&tmp, path).map_err(context())?;
+                let _ = std::fs::remove_file(&tmp);
+            }
+            guard.disarm();
+        }
     }
-    guard.disarm();
-    // The rename is durable only once the directory is synced.
+    // The new name is durable only once the directory is synced.
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(context())?;
     let mode = std::fs::metadata(path).map_err(context())?.mode() & 0o7777;
     Ok(mode)
+}
+
+/// Where the file goes, and what must still hold just before it goes there.
+struct Place<'a> {
+    path: &'a Path,
+    signals: &'a Signals<'a>,
+    inputs: &'a [FileId],
+}
+
+impl Place<'_> {
+    /// The checks made again just before the file is put in place.
+    fn ready(&self) -> Result<()> {
+        pause_for_tests(self.signals);
+        if let Signals::Caught { check } = self.signals {
+            check()?;
+        }
+        // The target may have changed since it was first checked: it must
+        // still be a regular file, and still not the secret's own file.
+        check_regular(self.path)?;
+        check_not_input(self.path, self.inputs)
+    }
+}
+
+/// Mode 0600 (the umask may have taken bits off it at creation), the
+/// bytes, synced.
+fn fill(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// `linkat(from, to)`, following `from` (a /proc/self/fd link).
+fn link(from: &str, to: &Path) -> std::io::Result<()> {
+    let from = CString::new(from)?;
+    let to = CString::new(to.as_os_str().as_bytes())?;
+    // SAFETY: both are NUL-terminated strings that outlive the call, which
+    // only reads them.
+    let r = unsafe {
+        libc::linkat(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::AT_SYMLINK_FOLLOW,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 #[cfg(test)]
