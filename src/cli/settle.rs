@@ -331,9 +331,11 @@ pub struct Connect {
 
 /// The longest time any option may give, in seconds: an hour. Larger
 /// values would overflow the deadlines built from them.
+#[cfg(feature = "probe")]
 pub const MAX_SECONDS: u64 = 3600;
 
 /// A number of seconds from an option, range-checked when settling.
+#[cfg(feature = "probe")]
 pub fn seconds(option: &str, value: u64, min: u64) -> Result<u64> {
     if (min..=MAX_SECONDS).contains(&value) {
         Ok(value)
