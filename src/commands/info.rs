@@ -35,8 +35,15 @@ pub fn regions(report: Report) -> Result<ExitCode> {
             )
         }
         Report::Text => {
+            // The name column fits the longest name.
+            let w = REGIONS
+                .iter()
+                .map(|r| r.name.chars().count() + 2)
+                .max()
+                .unwrap_or(0)
+                .max(28);
             let mut s = format!(
-                "SES SMTP regions (source: {}; checked {})\n\n{:<16}{:<28}{:<44}{}\n",
+                "SES SMTP regions (source: {}; checked {})\n\n{:<16}{:<w$}{:<44}{}\n",
                 region::TABLE_SOURCE,
                 region::TABLE_DATE,
                 "REGION",
@@ -49,7 +56,7 @@ pub fn regions(report: Report) -> Result<ExitCode> {
                     .smtp_host()
                     .unwrap_or_else(|| "no SMTP endpoint (SES API only)".into());
                 let fips = r.fips_host().unwrap_or_else(|| "-".into());
-                let row = format!("{:<16}{:<28}{:<44}{}", r.code, r.name, host, fips);
+                let row = format!("{:<16}{:<w$}{:<44}{}", r.code, r.name, host, fips);
                 s.push_str(row.trim_end());
                 s.push('\n');
             }

@@ -94,6 +94,10 @@ pub(crate) fn partition(region: &str) -> &'static str {
         "aws-cn"
     } else if region.starts_with("eusc-") {
         "aws-eusc"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else if region.starts_with("us-isof-") {
+        "aws-iso-f"
     } else if region.starts_with("us-iso-") {
         "aws-iso"
     } else if region.starts_with("us-isob-") {
@@ -110,6 +114,8 @@ pub(crate) fn dns_suffix(partition: &str) -> &'static str {
         "aws-eusc" => "amazonaws.eu",
         "aws-iso" => "c2s.ic.gov",
         "aws-iso-b" => "sc2s.sgov.gov",
+        "aws-iso-e" => "cloud.adc-e.uk",
+        "aws-iso-f" => "csp.hci.ic.gov",
         _ => "amazonaws.com",
     }
 }

@@ -34,21 +34,44 @@ pub struct Region {
 }
 
 impl Region {
-    /// `email-smtp.<region>.amazonaws.com`, or `None` where there is no SMTP.
+    /// `email-smtp.<region>.<partition's domain>`, or `None` where there is no SMTP.
     pub fn smtp_host(&self) -> Option<String> {
         self.smtp.then(|| smtp_host(self.code))
     }
 
     /// `email-smtp-fips.<region>.amazonaws.com` where AWS documents one.
     pub fn fips_host(&self) -> Option<String> {
-        (self.smtp && self.fips).then(|| format!("email-smtp-fips.{}.amazonaws.com", self.code))
+        (self.smtp && self.fips).then(|| {
+            format!(
+                "email-smtp-fips.{}.{}",
+                self.code,
+                crate::policy::dns_suffix(crate::policy::partition(self.code))
+            )
+        })
     }
 }
 
 /// The SMTP host name for any region code (also for regions newer than the
-/// table).
+/// table), in its partition's domain: `amazonaws.com`, `amazonaws.com.cn`
+/// for `cn-`, `amazonaws.eu` for the European Sovereign Cloud's `eusc-`.
 pub fn smtp_host(code: &str) -> String {
-    format!("email-smtp.{code}.amazonaws.com")
+    format!(
+        "email-smtp.{code}.{}",
+        crate::policy::dns_suffix(crate::policy::partition(code))
+    )
+}
+
+/// Every AWS region code, SES or not (botocore's partition data; the first
+/// line of the file names its version). A real code is never told "did you
+/// mean" another region.
+const AWS_REGIONS: &str = include_str!("aws_regions.txt");
+
+/// Whether `code` is a real AWS region (see [`AWS_REGIONS`]).
+pub fn is_aws_region(code: &str) -> bool {
+    AWS_REGIONS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .any(|l| l == code)
 }
 
 const fn row(code: &'static str, name: &'static str, smtp: bool, fips: bool) -> Region {
@@ -102,6 +125,24 @@ pub const REGIONS: &[Region] = &[
     row("il-central-1", "Israel (Tel Aviv)", false, false),
     // Bahrain. For no SMTP: [GR] API row only; [DG] not listed. Against: none found.
     row("me-south-1", "Middle East (Bahrain)", false, false),
+    //   [SG] SES Developer Guide, "Obtaining Amazon SES SMTP credentials":
+    //        "SMTP endpoints are not currently available in Africa (Cape
+    //        Town), Asia Pacific (Jakarta), Europe (Milan), Israel (Tel Aviv)
+    //        and Middle East (Bahrain)": the five rows above.
+    // SES's API opened in these since, with no SMTP endpoint documented
+    // ([GR] API rows only, checked 2026-12-02); names from botocore's
+    // partition data (see aws_regions.txt).
+    row("ap-south-2", "Asia Pacific (Hyderabad)", false, false),
+    row("eu-central-2", "Europe (Zurich)", false, false),
+    row("me-central-1", "Middle East (UAE)", false, false),
+    row("ca-west-1", "Canada West (Calgary)", false, false),
+    row("ap-southeast-5", "Asia Pacific (Malaysia)", false, false),
+    row(
+        "eusc-de-east-1",
+        "AWS European Sovereign Cloud (Germany)",
+        false,
+        false,
+    ),
 ];
 
 /// The regions that have an SMTP endpoint, in table order.
@@ -156,7 +197,8 @@ pub enum RegionError {
     Unknown {
         /// The code given (region-shaped, so never secret-shaped).
         code: String,
-        /// The nearest SMTP region of the table, if one is near.
+        /// The nearest SMTP region of the table, if one is near (never for
+        /// a real AWS region code).
         suggestion: Option<String>,
     },
     /// An availability zone, an SMTP host name or an upper-case code: the
@@ -197,9 +239,14 @@ impl fmt::Display for RegionError {
                  expected a code such as eu-west-1"
             ),
             RegionError::Unknown { code, suggestion } => {
+                let what = if is_aws_region(code) {
+                    "is an AWS region, but"
+                } else {
+                    "is"
+                };
                 write!(
                     f,
-                    "{code} is not an SES SMTP region in this tool's table ({TABLE_DATE})"
+                    "{code} {what} not an SES SMTP region in this tool's table ({TABLE_DATE})"
                 )?;
                 if let Some(s) = suggestion {
                     write!(f, "; did you mean {s}?")?;
@@ -223,8 +270,9 @@ impl fmt::Display for RegionError {
                 "{code} ({name}) has no SES SMTP endpoint in this tool's table ({TABLE_DATE}): AWS's \
                  documents list the SES API there, but not SMTP\n  \
                  hint: send from an SMTP region (see `ses-smtp-password regions`), or call the SES API \
-                 from {code}; if AWS now lists email-smtp.{code}.amazonaws.com, pass \
-                 --allow-unknown-region to derive anyway"
+                 from {code}; if AWS now lists {}, pass \
+                 --allow-unknown-region to derive anyway",
+                smtp_host(code)
             ),
         }
     }
@@ -288,9 +336,15 @@ pub fn resolve(input: &str, allow_unknown: bool) -> Result<ResolvedRegion, Regio
             known: None,
         });
     }
+    // A real region is a different place, never a typo of another.
+    let suggestion = if is_aws_region(input) {
+        None
+    } else {
+        suggest(input).map(str::to_string)
+    };
     Err(RegionError::Unknown {
         code: input.to_string(),
-        suggestion: suggest(input).map(str::to_string),
+        suggestion,
     })
 }
 
@@ -379,6 +433,55 @@ mod tests {
                 a.code
             );
         }
+    }
+
+    #[test]
+    fn real_regions_get_no_suggestion_and_their_partitions_domain() {
+        // In the table without SMTP: refused with the reason.
+        for code in [
+            "ap-south-2",
+            "eu-central-2",
+            "me-central-1",
+            "ca-west-1",
+            "ap-southeast-5",
+            "eusc-de-east-1",
+        ] {
+            assert!(
+                matches!(resolve(code, false), Err(RegionError::NoSmtp { .. })),
+                "{code}"
+            );
+        }
+        // A real region outside the table: no "did you mean".
+        assert_eq!(
+            resolve("ap-east-2", false),
+            Err(RegionError::Unknown {
+                code: "ap-east-2".into(),
+                suggestion: None
+            })
+        );
+        assert!(
+            resolve("ap-east-2", false)
+                .unwrap_err()
+                .to_string()
+                .starts_with("ap-east-2 is an AWS region, but not an SES SMTP region")
+        );
+        // A typo still gets one.
+        assert!(matches!(
+            resolve("eu-wset-1", false),
+            Err(RegionError::Unknown {
+                suggestion: Some(_),
+                ..
+            })
+        ));
+        assert_eq!(
+            resolve("eusc-de-east-1", true).unwrap().host(),
+            "email-smtp.eusc-de-east-1.amazonaws.eu"
+        );
+        assert_eq!(
+            resolve("cn-north-1", true).unwrap().host(),
+            "email-smtp.cn-north-1.amazonaws.com.cn"
+        );
+        assert!(is_aws_region("us-east-1") && !is_aws_region("aws-global"));
     }
 
     #[test]
