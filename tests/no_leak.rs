@@ -205,13 +205,41 @@ fn cases() -> Vec<Case> {
 /// newline, one more letter, an invisible character.
 const STRAYS: [&str; 9] = ["", "\r", " ", "'", "\"", "\n", "x", "=", "\u{200b}"];
 
+/// A secret with no digit (about 1 in 900 are).
+const ND: &str = "wJalrXUtnFEMIqKxMDENGybPxRfiCYEXAMPLEKEY";
+
+/// Characters that may sit inside a pasted secret (a wrapped line, a
+/// hyphenated paste, a zero-width space): third hardening round, item 8.
+const INSIDE: [&str; 8] = ["-", ".", " ", "\t", "\n", "\r\n", "\u{200b}", "%"];
+
+/// The pasted variants of the secret and the password: a stray character
+/// after it, one inside it, URL-encoded, and a secret with no digit.
+fn variants() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for stray in STRAYS {
+        out.push((format!("{C}{stray}"), format!("{P}{stray}")));
+    }
+    for stray in INSIDE {
+        out.push((
+            format!("{}{stray}{}", &C[..17], &C[17..]),
+            format!("{}{stray}{}", &P[..23], &P[23..]),
+        ));
+    }
+    let encode = |s: &str| {
+        s.replace('/', "%2F")
+            .replace('+', "%2B")
+            .replace('=', "%3D")
+    };
+    out.push((encode(C), encode(P)));
+    out.push((ND.to_string(), format!("{}-{}", &P[..5], &P[5..])));
+    out
+}
+
 /// The secret (or the password) with every stray character, in every
 /// option that takes a path, a name or a host.
 fn pasted_in_the_wrong_place() -> Vec<Case> {
     let mut cases = vec![];
-    for stray in STRAYS {
-        let c = format!("{C}{stray}");
-        let p = format!("{P}{stray}");
+    for (c, p) in variants() {
         let probe = |extra: &[&str]| {
             let mut a = vec![
                 "probe",
@@ -247,9 +275,10 @@ fn pasted_in_the_wrong_place() -> Vec<Case> {
             C,
             6,
         );
+        // In a folder that does not exist, so that no variant is written.
         add(
             "pasted as --out",
-            v(&["--region", "us-east-1", "--out", &c]),
+            v(&["--region", "us-east-1", "--out", &format!("missing/{c}")]),
             C,
             6,
         );
@@ -288,7 +317,7 @@ fn pasted_in_the_wrong_place() -> Vec<Case> {
 
 fn assert_no_piece(label: &str, what: &str, text: &[u8]) {
     let text = String::from_utf8_lossy(text);
-    for secret in [C, P] {
+    for secret in [C, P, ND] {
         for i in 0..=secret.len() - 8 {
             let piece = &secret[i..i + 8];
             assert!(

@@ -38,9 +38,159 @@ fn secret_shaped(run: &str) -> bool {
         && run.bytes().any(|b| b.is_ascii_digit())
 }
 
+/// Runs this long are judged by their balance of cases alone (a secret
+/// with no digit, about 1 in 900; two pieces of one rejoined).
+const MIN_BALANCED: usize = 24;
+
+/// At least a fifth upper case and a fifth lower case: random base64 has
+/// about two fifths of each, while names, words and CamelCase identifiers
+/// are mostly lower case.
+fn balanced(run: &str) -> bool {
+    let n = run.len();
+    let upper = run.bytes().filter(u8::is_ascii_uppercase).count();
+    let lower = run.bytes().filter(u8::is_ascii_lowercase).count();
+    n >= MIN_BALANCED && upper * 5 >= n && lower * 5 >= n
+}
+
+/// Both cases, and a change of kind (upper, lower, digit, symbol) at more
+/// than 45 characters in 100: random base64 changes kind at about two in
+/// three, names and paths (`/Users/JohnSmith/Documents2024/smtp`) at about
+/// one in three.
+fn random_looking(run: &str) -> bool {
+    let kind = |b: u8| match b {
+        b'A'..=b'Z' => 0,
+        b'a'..=b'z' => 1,
+        b'0'..=b'9' => 2,
+        _ => 3,
+    };
+    let bytes = run.as_bytes();
+    let changes = bytes
+        .windows(2)
+        .filter(|w| kind(w[0]) != kind(w[1]))
+        .count();
+    bytes.len() >= MIN_BALANCED
+        && bytes.iter().any(u8::is_ascii_uppercase)
+        && bytes.iter().any(u8::is_ascii_lowercase)
+        && changes * 20 >= bytes.len() * 9
+}
+
+/// One character that a paste or a wrapped line may put inside a secret:
+/// a line break, white space, `-`, `.`, `_`, `,`, `:`, `;`, `%`, or an
+/// invisible character (a zero-width space).
+fn stray(c: char) -> bool {
+    c.is_whitespace() || "-._,:;%".contains(c) || invisible(c)
+}
+
+/// A stretch of the base64 alphabet, where `%2F`, `%2B` and `%3D` (URL
+/// encoding) count as the characters they stand for: its byte range, and
+/// those characters.
+struct Run {
+    start: usize,
+    end: usize,
+    chars: String,
+}
+
+fn percent_escape(bytes: &[u8]) -> Option<char> {
+    match bytes {
+        [b'%', a, b, ..] => match (a.to_ascii_uppercase(), b.to_ascii_uppercase()) {
+            (b'2', b'F') => Some('/'),
+            (b'2', b'B') => Some('+'),
+            (b'3', b'D') => Some('='),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn runs(text: &str) -> Vec<Run> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let mut chars = String::new();
+        loop {
+            if i < bytes.len() && base64_char(bytes[i] as char) {
+                chars.push(bytes[i] as char);
+                i += 1;
+            } else if let Some(c) = percent_escape(&bytes[i..]) {
+                chars.push(c);
+                i += 3;
+            } else {
+                break;
+            }
+        }
+        if i > start {
+            out.push(Run {
+                start,
+                end: i,
+                chars,
+            });
+        } else {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out
+}
+
+/// The byte ranges to hide: each run that looks like a secret, and two or
+/// three runs that do once rejoined across single stray characters (a
+/// secret with a `-` or a line break, CR LF too, inside it).
+fn secret_spans(text: &str) -> Vec<(usize, usize)> {
+    let runs = runs(text);
+    let mut spans = Vec::new();
+    for r in &runs {
+        if secret_shaped(&r.chars) || balanced(&r.chars) {
+            spans.push((r.start, r.end));
+        }
+    }
+    // Runs i..=j with one stray character (or a CR LF) between each two.
+    let one_stray = |a: &Run, b: &Run| {
+        let between = &text[a.end..b.start];
+        between.chars().count() <= 2 && between.chars().all(stray)
+    };
+    for i in 0..runs.len() {
+        let mut joined = runs[i].chars.clone();
+        for j in i + 1..runs.len().min(i + 3) {
+            if !one_stray(&runs[j - 1], &runs[j]) {
+                break;
+            }
+            joined.push_str(&runs[j].chars);
+            if balanced(&joined) || random_looking(&joined) {
+                spans.push((runs[i].start, runs[j].end));
+            }
+        }
+    }
+    // A piece of a secret beside one that is hidden, across one stray
+    // character, goes with it (`kqfocpfrvpjlsz-2/Rlk1xsgFyd7rCnivDzYppltz`:
+    // the first piece alone looks like a word).
+    let widened: Vec<(usize, usize)> = spans
+        .iter()
+        .map(|&(start, end)| {
+            let first = runs.iter().position(|r| r.start == start);
+            let last = runs.iter().position(|r| r.end == end);
+            let start = match first {
+                Some(i) if i > 0 && one_stray(&runs[i - 1], &runs[i]) => runs[i - 1].start,
+                _ => start,
+            };
+            let end = match last {
+                Some(i) if i + 1 < runs.len() && one_stray(&runs[i], &runs[i + 1]) => {
+                    runs[i + 1].end
+                }
+                _ => end,
+            };
+            (start, end)
+        })
+        .collect();
+    let mut spans = widened;
+    spans.sort_unstable();
+    spans
+}
+
 /// `text` as a message may show it: secret-shaped runs replaced by
-/// [`HIDDEN`], invisible and control characters escaped (`\e`, `\r`,
-/// `\u{202e}`…).
+/// [`HIDDEN`] (also when a stray character sits inside one, when it is
+/// URL-encoded, and when it has no digit), invisible and control characters
+/// escaped (`\e`, `\r`, `\u{202e}`…).
 ///
 /// ```
 /// use ses_smtp_credentials::redact::user_text;
@@ -49,24 +199,36 @@ fn secret_shaped(run: &str) -> bool {
 ///     user_text("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\r"),
 ///     "[hidden: looks like a secret]\\r"
 /// );
+/// assert_eq!(
+///     user_text("wJalrXUtnFEMI/K7MDENG-bPxRfiCYEXAMPLEKEY"),
+///     "[hidden: looks like a secret]"
+/// );
 /// assert_eq!(user_text("a\u{1b}]0;title\u{7}"), "a\\e]0;title\\a");
 /// ```
 pub fn user_text(text: &str) -> String {
+    let spans = secret_spans(text);
     let mut out = String::with_capacity(text.len() + 8);
-    let mut rest = text;
-    while !rest.is_empty() {
-        let run_len = rest
-            .char_indices()
-            .find(|(_, c)| !base64_char(*c))
-            .map_or(rest.len(), |(i, _)| i);
-        if run_len > 0 {
-            let (run, after) = rest.split_at(run_len);
-            out.push_str(if secret_shaped(run) { HIDDEN } else { run });
-            rest = after;
+    let mut next_span = spans.iter().peekable();
+    let mut i = 0;
+    while i < text.len() {
+        // A span that starts here (or overlaps what was hidden already).
+        let mut hide_to = None;
+        while let Some(&&(start, end)) = next_span.peek() {
+            if start > i {
+                break;
+            }
+            if end > i {
+                hide_to = Some(hide_to.map_or(end, |h: usize| h.max(end)));
+            }
+            next_span.next();
+        }
+        if let Some(end) = hide_to {
+            out.push_str(HIDDEN);
+            i = end;
             continue;
         }
-        let c = rest.chars().next().expect("rest is not empty");
-        rest = &rest[c.len_utf8()..];
+        let c = text[i..].chars().next().expect("i is a char boundary");
+        i += c.len_utf8();
         if invisible(c) {
             match c {
                 '\u{1b}' => out.push_str("\\e"),
@@ -130,6 +292,104 @@ mod tests {
                 }
                 assert!(shown.contains(HIDDEN), "{shown:?}");
             }
+        }
+    }
+
+    /// A small deterministic generator (xorshift64*), for random secrets.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    fn random_secret(rng: &mut Rng, digits: bool) -> String {
+        let alphabet: Vec<u8> = ALPHABET
+            .iter()
+            .copied()
+            .filter(|b| digits || !b.is_ascii_digit())
+            .collect();
+        (0..40)
+            .map(|_| alphabet[rng.below(alphabet.len())] as char)
+            .collect()
+    }
+
+    /// No 8 characters of `secret` in a row in what is shown.
+    fn assert_hidden(secret: &str, variant: &str) {
+        let shown = user_text(variant);
+        for i in 0..=secret.len() - 8 {
+            assert!(
+                !shown.contains(&secret[i..i + 8]),
+                "{variant:?} showed {:?}: {shown:?}",
+                &secret[i..i + 8]
+            );
+        }
+    }
+
+    /// Thousands of random secrets and passwords, each with a stray
+    /// character inside it (every kind, at random places), URL-encoded,
+    /// and without digits: none shows eight characters in a row.
+    #[test]
+    fn a_stray_character_an_encoding_or_no_digit_does_not_beat_the_redaction() {
+        let mut rng = Rng(0x5EC2_E7AB_1E5E_ED01);
+        let strays = ["\n", "\r\n", "-", ".", " ", "\t", "\u{200b}", "%", "_"];
+        for n in 0..2_000 {
+            let secret = random_secret(&mut rng, n % 10 != 0);
+            let password = crate::derive_v4(
+                &crate::SecretKey::from_bytes(secret.as_bytes()),
+                "eu-west-1",
+            );
+            for s in [secret.as_str(), password.expose()] {
+                assert_hidden(s, s);
+                for stray in strays {
+                    let at = 1 + rng.below(s.len() - 1);
+                    assert_hidden(s, &format!("{}{stray}{}", &s[..at], &s[at..]));
+                    assert_hidden(s, &format!("./{}{stray}{}.txt", &s[..at], &s[at..]));
+                }
+                let encoded = s
+                    .replace('/', "%2F")
+                    .replace('+', "%2B")
+                    .replace('=', "%3D");
+                assert_hidden(s, &encoded);
+                let lower = s.replace('/', "%2f").replace('+', "%2b");
+                assert_hidden(s, &lower);
+            }
+        }
+        // Every position, for one secret and every stray character.
+        for stray in strays {
+            for at in 1..SECRET.len() {
+                assert_hidden(
+                    SECRET,
+                    &format!("{}{stray}{}", &SECRET[..at], &SECRET[at..]),
+                );
+            }
+        }
+    }
+
+    /// What users type still reads as typed: paths, names, hosts, words.
+    #[test]
+    fn ordinary_text_is_not_taken_for_a_secret() {
+        for t in [
+            "/home/alice/Documents/Projects/smtp-credentials.env",
+            "/Users/John Smith/Documents 2024/smtp.env",
+            "C:/Users/Administrator/AppData/Local/smtp.txt",
+            "AbstractSingletonProxyFactoryBean",
+            "prod-eu-west-1-smtp-relay.example.com",
+            "My Profile Name",
+            "smtp_password_2024-11-27.backup",
+            "ses-smtp-password_0.1.0-1_amd64.deb",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/smtp-AbCdEf",
+        ] {
+            assert_eq!(user_text(t), t);
         }
     }
 
