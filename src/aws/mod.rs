@@ -14,6 +14,8 @@
 #![cfg(feature = "aws")]
 
 pub mod iam;
+pub mod journal;
+pub mod recover;
 pub mod store;
 
 use crate::error::{CliError, Result};

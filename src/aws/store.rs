@@ -4,6 +4,7 @@
 //! returns how to undo it, read before anything was created, so a failed
 //! rotation leaves every store as it found it.
 
+use super::journal::StoreBefore;
 use super::{Aws, shown};
 use crate::error::{CliError, Result};
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
@@ -34,6 +35,8 @@ pub struct Previous {
     kind: ParameterType,
     key_id: Option<String>,
     tier: Option<ParameterTier>,
+    /// Its version, for the journal (the undo after a crash restores it).
+    version: i64,
 }
 
 /// GetParameterHistory pages read at most for one parameter (SSM keeps 100
@@ -61,7 +64,7 @@ pub enum Undo {
     },
 }
 
-fn secret_id(store: &Store) -> &str {
+pub(super) fn secret_id(store: &Store) -> &str {
     match store {
         Store::SecretsManager(id) => id,
         Store::Ssm(prefix) => prefix,
@@ -142,6 +145,7 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
                             kind,
                             key_id,
                             tier,
+                            version: p.version,
                         },
                     );
                 }
@@ -149,6 +153,33 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
             Ok(Before::Parameters(map))
         }
         _ => unreachable!("every store kind is handled"),
+    }
+}
+
+/// What the journal keeps of a store as it was: IDs and version numbers.
+pub fn journal_entry(store: &Store, before: &Before) -> StoreBefore {
+    match before {
+        Before::Secret {
+            current,
+            previous,
+            exists,
+        } => StoreBefore::SecretsManager {
+            store: store.to_string(),
+            exists: *exists,
+            current: current.clone(),
+            previous: previous.clone(),
+        },
+        Before::Parameters(map) => StoreBefore::Ssm {
+            store: store.to_string(),
+            parameters: store
+                .parameter_names()
+                .into_iter()
+                .map(|n| {
+                    let version = map.get(&n).map(|p| p.version);
+                    (n, version)
+                })
+                .collect(),
+        },
     }
 }
 
@@ -275,26 +306,52 @@ pub fn write(
                 put_parameter(aws, &name, value, put, &doing)?;
                 undo.push(Undo::RestoreParameter {
                     previous: was,
-                    name,
+                    name: name.clone(),
                 });
+                pause_for_tests(&name);
             }
         }
     }
     Ok(())
 }
 
+/// Test builds only: tests/aws/rotation.rs kills the process here, once
+/// `username` names the new key and `password` still holds the old one.
+fn pause_for_tests(name: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_AFTER_USERNAME").is_some()
+        && name.ends_with("/username")
+    {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"paused after writing the username parameter\n",
+        );
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = name;
+}
+
 /// How a parameter is written: its type, and the KMS key and tier it keeps
 /// (without `KeyId`, PutParameter would encrypt under the account's
 /// default `aws/ssm` key).
-struct Put {
-    kind: ParameterType,
-    key_id: Option<String>,
-    tier: Option<ParameterTier>,
+pub(super) struct Put {
+    pub(super) kind: ParameterType,
+    pub(super) key_id: Option<String>,
+    pub(super) tier: Option<ParameterTier>,
 }
 
 /// One parameter, overwritten. The SDK takes its own copy of the value (an
 /// owned String, freed unwiped: see docs/security.md).
-fn put_parameter(aws: &Aws, name: &str, value: &str, put: Put, doing: &str) -> Result<()> {
+pub(super) fn put_parameter(
+    aws: &Aws,
+    name: &str,
+    value: &str,
+    put: Put,
+    doing: &str,
+) -> Result<()> {
     aws.run(
         aws.ssm()
             .put_parameter()

@@ -45,8 +45,14 @@ pub struct RotateArgs {
 
     /// The SES region the password is for; the stores are written there too
     /// (a secret given by ARN: in the ARN's region)
-    #[arg(long, value_name = "REGION")]
-    pub region: String,
+    #[arg(long, value_name = "REGION", required_unless_present = "recover")]
+    pub region: Option<String>,
+
+    /// Finish a rotation that a kill left half-made: undo what its journal
+    /// records (or forget a rotation that had been delivered); needs only
+    /// --user-name
+    #[arg(long, conflicts_with_all = ["region", "store", "no_probe", "out", "template"])]
+    pub recover: bool,
 
     /// Accept a well-formed region that the table does not list
     #[arg(long)]
@@ -163,6 +169,13 @@ pub struct Rotate {
     pub verbose: bool,
 }
 
+/// `rotate --recover`: whose unfinished rotation to finish.
+#[cfg(feature = "aws")]
+pub struct Recover {
+    pub aws_timeout: Duration,
+    pub user: UserName,
+}
+
 #[cfg(feature = "aws")]
 pub struct Retire {
     pub aws_timeout: Duration,
@@ -203,10 +216,21 @@ pub fn stores(texts: &[String]) -> Result<Vec<Store>> {
 }
 
 #[cfg(feature = "aws")]
+pub fn recover(args: &RotateArgs) -> Result<Recover> {
+    Ok(Recover {
+        aws_timeout: aws_timeout(args.aws_timeout)?,
+        user: user_name(&args.user_name)?,
+    })
+}
+
+#[cfg(feature = "aws")]
 pub fn rotate(args: RotateArgs) -> Result<Rotate> {
     let user = user_name(&args.user_name)?;
-    let region = region::resolve(&args.region, args.allow_unknown_region)
-        .map_err(CliError::region("--region"))?;
+    let region = region::resolve(
+        args.region.as_deref().unwrap_or_default(),
+        args.allow_unknown_region,
+    )
+    .map_err(CliError::region("--region"))?;
     let stores = stores(&args.store)?;
     let (shape, to) = settle::output(args.output)?;
     let probe = match args.no_probe {

@@ -31,6 +31,8 @@ pub enum Invocation {
     #[cfg(feature = "aws")]
     Rotate(crate::cli::rotation::Rotate),
     #[cfg(feature = "aws")]
+    Recover(crate::cli::rotation::Recover),
+    #[cfg(feature = "aws")]
     Retire(crate::cli::rotation::Retire),
     #[cfg(feature = "aws")]
     Keys(crate::cli::rotation::Keys),
@@ -294,6 +296,10 @@ pub fn settle(cli: Cli) -> Result<Invocation> {
         Some(Command::Probe(args)) => Invocation::Probe(probe(args)?),
         #[cfg(not(feature = "probe"))]
         Some(Command::Probe { .. }) => return Err(CliError::Usage(cli::NO_PROBE.into())),
+        #[cfg(feature = "aws")]
+        Some(Command::Rotate(args)) if args.recover => {
+            Invocation::Recover(crate::cli::rotation::recover(&args)?)
+        }
         #[cfg(feature = "aws")]
         Some(Command::Rotate(args)) => Invocation::Rotate(crate::cli::rotation::rotate(args)?),
         #[cfg(feature = "aws")]

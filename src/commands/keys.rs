@@ -11,6 +11,7 @@ use ses_smtp_credentials::rotation::Store;
 
 pub fn run(args: Keys) -> Result<ExitCode> {
     let aws = Aws::connect(args.region.as_deref(), args.aws_timeout)?;
+    crate::aws::journal::warn_if_unfinished(&args.user);
     iam::check_user(&aws, &args.user)?;
     let keys = iam::keys(&aws, &args.user)?;
     let mut named = Vec::with_capacity(args.stores.len());

@@ -46,6 +46,8 @@ pub fn run(invocation: Invocation) -> Result<ExitCode> {
         #[cfg(feature = "aws")]
         Invocation::Rotate(args) => rotate::run(args),
         #[cfg(feature = "aws")]
+        Invocation::Recover(args) => rotate::recover(args),
+        #[cfg(feature = "aws")]
         Invocation::Retire(args) => retire::run(args),
         #[cfg(feature = "aws")]
         Invocation::Keys(args) => keys::run(args),

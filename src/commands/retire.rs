@@ -10,6 +10,7 @@ use crate::terminal::write_stdout;
 pub fn run(args: Retire) -> Result<ExitCode> {
     let aws = Aws::connect(None, args.aws_timeout)?;
     let user = &args.user;
+    crate::aws::journal::warn_if_unfinished(user);
     iam::check_user(&aws, user)?;
     let keys = iam::keys(&aws, user)?;
     let shown_user = shown(user);

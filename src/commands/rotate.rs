@@ -7,9 +7,11 @@
 //! failure after that (the summary cannot be written) is reported, and
 //! nothing is undone: the stores would otherwise name a deleted key.
 
+use crate::aws::journal::{self, Journal};
+use crate::aws::recover;
 use crate::aws::store::{self, Undo};
 use crate::aws::{Aws, iam, shown};
-use crate::cli::rotation::Rotate;
+use crate::cli::rotation::{Recover, Rotate};
 use crate::cli::settle::{Connect, Destination};
 use crate::commands::derive::{deliver, render};
 use crate::commands::keys::table;
@@ -31,6 +33,15 @@ fn say(line: &str) {
 }
 
 pub fn run(args: Rotate) -> Result<ExitCode> {
+    // A rotation that a kill left half-made comes first: its key may hold
+    // one of the user's two slots, and its stores may be half-written.
+    if let Some(j) = journal::find(&args.user)? {
+        return Err(CliError::Aws(format!(
+            "{}\n  hint: finish it first: ses-smtp-password rotate --recover --user-name {}",
+            journal::unfinished(&j),
+            shown(&args.user)
+        )));
+    }
     let aws = Aws::connect(Some(&args.region.code), args.aws_timeout)?;
     // 1. Preflight: nothing is created until the user, its key count and
     // every store check out.
@@ -43,6 +54,24 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
     for s in &args.stores {
         befores.push(store::before(&aws, s)?);
     }
+    // The journal, before anything is made: what a kill -9 leaves for
+    // `rotate --recover`.
+    let mut journal = Journal {
+        user: args.user.to_string(),
+        region: args.region.code.clone(),
+        pid: std::process::id(),
+        started: journal::now(),
+        keys_before: old.iter().map(|k| k.id.clone()).collect(),
+        created_key: None,
+        stores: args
+            .stores
+            .iter()
+            .zip(&befores)
+            .map(|(s, b)| store::journal_entry(s, b))
+            .collect(),
+        committed: false,
+    };
+    journal::save(&journal, &args.user)?;
     // 2. Create. From here on, a failure (a signal included) undoes what
     // was done.
     let signals = Interrupts::catch();
@@ -54,7 +83,14 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
     // A panic in a step (a bug) must not skip the undo: it is caught here,
     // everything done so far is undone, and it ends as the bug it is (101).
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        rotate(&aws, &args, befores, &signals, &mut created, &mut undo)
+        rotate(
+            &aws,
+            &args,
+            befores,
+            &signals,
+            (&mut created, &mut journal),
+            &mut undo,
+        )
     }))
     .unwrap_or_else(|_| {
         Err(CliError::Internal(
@@ -63,12 +99,63 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
         ))
     });
     match result {
-        Ok(done) => finish(&args, &old, done),
+        Ok(done) => {
+            // Delivered: marked so, then forgotten (a journal left marked
+            // committed is only forgotten by --recover, never undone).
+            journal.committed = true;
+            journal::save(&journal, &args.user)?;
+            journal::remove(&args.user)?;
+            finish(&args, &old, done)
+        }
         Err(error) => {
             aws.abort_on_signals(false);
             Err(roll_back(&aws, &args.user, created, undo, error))
         }
     }
+}
+
+/// `rotate --recover`: finishes the undo of an unfinished rotation from its
+/// journal, or forgets one that had been delivered.
+pub fn recover(args: Recover) -> Result<ExitCode> {
+    let user = &args.user;
+    let Some(j) = journal::find(user)? else {
+        say(&format!(
+            "no unfinished rotation of IAM user {}: nothing to recover",
+            shown(user)
+        ));
+        return Ok(ExitCode::Success);
+    };
+    if j.committed {
+        journal::remove(user)?;
+        say(&format!(
+            "the rotation of IAM user {} had been delivered{}: nothing to undo; its journal is removed",
+            shown(user),
+            j.created_key
+                .as_deref()
+                .map(|k| format!(" (new key {})", ses_smtp_credentials::redact::user_text(k)))
+                .unwrap_or_default()
+        ));
+        return Ok(ExitCode::Success);
+    }
+    say(&format!("{}; undoing it:", journal::unfinished(&j)));
+    let aws = Aws::connect(Some(&j.region), args.aws_timeout)?;
+    iam::check_user(&aws, user)?;
+    let (done, failed) = recover::undo(&aws, user, &j);
+    for d in &done {
+        say(&format!("  undone: {d}"));
+    }
+    for f in &failed {
+        say(&format!("  NOT UNDONE: {f}"));
+    }
+    if !failed.is_empty() {
+        return Err(CliError::Aws(format!(
+            "the recovery did not complete ({} step(s) failed, listed above); the journal stays: fix the cause and run it again",
+            failed.len()
+        )));
+    }
+    journal::remove(user)?;
+    say("  recovered: everything is as before the rotation; the journal is removed");
+    Ok(ExitCode::Success)
 }
 
 /// What the steps after creation did, for the summary.
@@ -84,10 +171,12 @@ fn rotate(
     args: &Rotate,
     befores: Vec<store::Before>,
     signals: &Interrupts,
-    created: &mut Option<String>,
+    (created, journal): (&mut Option<String>, &mut Journal),
     undo: &mut Vec<Undo>,
 ) -> Result<Done> {
     let new = iam::create_key(aws, &args.user, created)?;
+    journal.created_key = Some(new.id.as_str().to_string());
+    journal::save(journal, &args.user)?;
     // Test builds only: tests/aws/rotation.rs proves that a panic after the
     // key exists is undone.
     #[cfg(debug_assertions)]
@@ -279,8 +368,14 @@ fn roll_back(
     }
     if failed.is_empty() {
         say("  nothing this run made is left");
+        if let Err(e) = journal::remove(user) {
+            say(&format!("  {e}"));
+        }
         return error;
     }
+    say(&format!(
+        "  the journal stays: `ses-smtp-password rotate --recover --user-name {shown_user}` finishes the undo once the cause is fixed"
+    ));
     CliError::Aws(format!(
         "{error}\nand the rollback did not complete ({} step(s) failed, listed above): fix them by hand",
         failed.len()

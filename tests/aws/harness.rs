@@ -344,8 +344,21 @@ pub(crate) fn tool_as(operator: &str) -> std::process::Command {
         // No profile file of the machine's may change the chain.
         .env("AWS_CONFIG_FILE", "/nonexistent/config")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
-        .env("AWS_EC2_METADATA_DISABLED", "true");
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        // Rotation journals in a state directory of this test binary's.
+        .env("XDG_STATE_HOME", state_dir());
     cmd
+}
+
+/// The state directory the tool keeps its rotation journals in, one per
+/// test binary (each test rotates its own user).
+pub(crate) fn state_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = recording_file().parent().unwrap().join("state");
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    })
 }
 
 pub(crate) fn run(cmd: &mut std::process::Command) -> Run {

@@ -262,9 +262,11 @@ fn as_iam_sees_it(
                     }
                     _ => panic!("an SSM request without a name: {op}"),
                 };
+                // A version selector (`name:3`) is not part of the ARN.
                 return names
                     .iter()
                     .map(|n| {
+                        let n = n.split(':').next().unwrap_or(n);
                         Request::new(
                             &format!("ssm:{op}"),
                             &format!("arn:aws:ssm:{region}:{ACCOUNT}:parameter{n}"),

@@ -1106,3 +1106,138 @@ fn a_signal_ends_a_hanging_aws_call_and_undoes() {
     assert!(seen.contains("interrupted by a signal"), "{seen}");
     assert_rolled_back(user, &old, &seen);
 }
+
+// ---- kill -9: the journal and rotate --recover ------------------------------
+
+/// A rotation killed with SIGKILL while the SSM parameters are written
+/// (`username` already names the new key, `password` still holds the old
+/// one): its journal (mode 0600, no secret, no password) makes the next
+/// `keys` warn and `rotate` refuse, and `rotate --recover` undoes it all:
+/// the new key, the Secrets Manager version and its labels, the parameters
+/// with their versions' values; run again, it has nothing to do.
+#[test]
+fn a_rotation_killed_mid_way_is_recovered_from_its_journal() {
+    use std::os::unix::fs::PermissionsExt;
+    let user = "rotate-killed";
+    let old = user_with_keys(user, 1);
+    let secret = "test/killed";
+    block_on(
+        sm().create_secret()
+            .name(secret)
+            .secret_string("{\"v\":1}")
+            .send(),
+    )
+    .unwrap();
+    for (leaf, value) in [
+        ("username", "AKIAOLDOLDOLDOLDOLD0"),
+        ("password", "old-password"),
+    ] {
+        block_on(
+            ssm()
+                .put_parameter()
+                .name(format!("/test/killed/{leaf}"))
+                .value(value)
+                .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+                .send(),
+        )
+        .unwrap();
+    }
+    let labels = || {
+        let d = block_on(sm().describe_secret().secret_id(secret).send()).unwrap();
+        let mut v: Vec<(String, Vec<String>)> = d
+            .version_ids_to_stages
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
+        v.sort();
+        v
+    };
+    let labels_before = labels();
+    let mut cmd = tool();
+    cmd.env("SES_SMTP_PASSWORD_TEST_PAUSE_AFTER_USERNAME", "1")
+        .args([
+            "rotate",
+            "--user-name",
+            user,
+            "--region",
+            REGION,
+            "--no-probe",
+        ])
+        .args(["--store", &format!("secretsmanager:{secret}")])
+        .args(["--store", "ssm:/test/killed"]);
+    let (mut child, mut err) = spawn_for_signals(&mut cmd);
+    let mut seen = read_until(&mut err, "paused after writing the username parameter");
+    let new = new_key(user, &old);
+    assert_eq!(
+        parameter("/test/killed/username").as_deref(),
+        Some(new.as_str())
+    );
+    assert_eq!(
+        parameter("/test/killed/password").as_deref(),
+        Some("old-password")
+    );
+    assert_eq!(
+        signal_and_wait(&mut child, &mut err, libc::SIGKILL, &mut seen),
+        None
+    );
+
+    // What the kill left: the journal, 0600, IDs and versions only.
+    let journal = state_dir().join(format!("ses-smtp-password/rotate-{user}.json"));
+    let meta = std::fs::metadata(&journal).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(text.contains(&new), "{text}");
+    assert_no_secret("the journal", &text);
+    assert_no_password("the journal", &text);
+    assert!(!text.contains("old-password"), "{text}");
+
+    // keys warns; rotate refuses and names --recover.
+    let mut keys = tool();
+    keys.args(["keys", "--user-name", user]);
+    let k = run(&mut keys);
+    assert_eq!(k.code, Some(0), "{}", k.stderr);
+    assert!(k.stderr.contains("did not finish"), "{}", k.stderr);
+    assert!(
+        k.stderr
+            .contains("rotate --recover --user-name rotate-killed"),
+        "{}",
+        k.stderr
+    );
+    let r = rotate(user, "starttls", &[]);
+    assert_eq!(r.code, Some(10), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("rotate --recover --user-name rotate-killed"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(iam_keys(user).len(), 2, "the refusal created nothing");
+
+    // --recover puts everything back.
+    let mut recover = tool();
+    recover.args(["rotate", "--recover", "--user-name", user]);
+    let r = run(&mut recover);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stderr.contains("recovered"), "{}", r.stderr);
+    assert_no_secret("recover's stderr", &r.stderr);
+    let mut now: Vec<String> = iam_keys(user).into_keys().collect();
+    now.sort();
+    assert_eq!(now, old, "{}", r.stderr);
+    assert_eq!(labels(), labels_before, "{}", r.stderr);
+    assert_eq!(
+        parameter("/test/killed/username").as_deref(),
+        Some("AKIAOLDOLDOLDOLDOLD0")
+    );
+    assert_eq!(
+        parameter("/test/killed/password").as_deref(),
+        Some("old-password")
+    );
+    for leaf in ["host", "port"] {
+        assert_eq!(parameter(&format!("/test/killed/{leaf}")), None, "{leaf}");
+    }
+    assert!(!journal.exists());
+    let r = run(&mut recover);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stderr.contains("nothing to recover"), "{}", r.stderr);
+}
