@@ -4,7 +4,7 @@
 //! recovery that is itself interrupted can be run again.
 
 use super::journal::{Journal, StoreBefore};
-use super::store::{Put, put_parameter, secret_id};
+use super::store::{Put, key_and_tier, put_parameter, secret_id};
 use super::{Aws, iam, shown};
 use crate::error::{CliError, Result};
 use aws_sdk_ssm::types::ParameterType;
@@ -201,40 +201,11 @@ fn restore(aws: &Aws, name: &str, v: i64, shown: &str) -> Result<()> {
         )));
     };
     let value = Zeroizing::new(p.value.take().unwrap_or_default());
-    // That version's KMS key and tier, from the history (bounded pages).
-    let mut old = None;
-    let mut token: Option<String> = None;
-    for _ in 0..10 {
-        let page = aws
-            .run(
-                aws.ssm()
-                    .get_parameter_history()
-                    .name(name)
-                    .max_results(50)
-                    .set_next_token(token.take())
-                    .send(),
-            )
-            .map_err(aws.refused(
-                &calls::SSM_GET_PARAMETER_HISTORY,
-                format!(
-                    "to read the KMS key and tier of parameter {} (--store {shown})",
-                    user_text(name)
-                ),
-            ))?;
-        old = page
-            .parameters
-            .unwrap_or_default()
-            .into_iter()
-            .find(|h| h.version == v);
-        match page.next_token {
-            Some(t) if old.is_none() && !t.is_empty() => token = Some(t),
-            _ => break,
-        }
-    }
+    let (key_id, tier) = key_and_tier(aws, name, shown, Some(v))?;
     let put = Put {
         kind: p.r#type.unwrap_or(ParameterType::String),
-        key_id: old.as_ref().and_then(|h| h.key_id.clone()),
-        tier: old.and_then(|h| h.tier),
+        key_id,
+        tier,
     };
     put_parameter(
         aws,

@@ -136,7 +136,7 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
             let mut map = HashMap::new();
             for p in found.parameters.unwrap_or_default() {
                 if let (Some(name), Some(value)) = (p.name, p.value) {
-                    let (key_id, tier) = key_and_tier(aws, &name, &shown)?;
+                    let (key_id, tier) = key_and_tier(aws, &name, &shown, None)?;
                     let kind = p.r#type.unwrap_or(ParameterType::String);
                     map.insert(
                         name,
@@ -183,16 +183,17 @@ pub fn journal_entry(store: &Store, before: &Before) -> StoreBefore {
     }
 }
 
-/// A parameter's KMS key and tier now: those of the last version in its
-/// history (GetParameters returns neither, and DescribeParameters cannot be
-/// scoped to the parameters).
-fn key_and_tier(
+/// A parameter's KMS key and tier: those of `version`, or of the newest
+/// version when `None`, from its history (GetParameters returns neither,
+/// and DescribeParameters cannot be scoped to the parameters).
+pub(super) fn key_and_tier(
     aws: &Aws,
     name: &str,
     shown: &str,
+    version: Option<i64>,
 ) -> Result<(Option<String>, Option<ParameterTier>)> {
     let mut token: Option<String> = None;
-    let mut last = None;
+    let mut found = None;
     for _ in 0..HISTORY_PAGES {
         let page = aws
             .run(
@@ -205,18 +206,28 @@ fn key_and_tier(
             )
             .map_err(aws.refused(
                 &calls::SSM_GET_PARAMETER_HISTORY,
-                format!("to read the KMS key and tier of parameter {name} (--store {shown})"),
+                format!(
+                    "to read the KMS key and tier of parameter {} (--store {shown})",
+                    user_text(name)
+                ),
             ))?;
-        if let Some(v) = page.parameters.and_then(|mut v| v.pop()) {
-            last = Some(v);
+        let entries = page.parameters.unwrap_or_default();
+        match version {
+            Some(v) => {
+                if let Some(e) = entries.into_iter().find(|e| e.version == v) {
+                    return Ok((e.key_id, e.tier));
+                }
+            }
+            None => found = entries.into_iter().last().or(found),
         }
         match page.next_token {
             Some(t) if !t.is_empty() => token = Some(t),
-            _ => return Ok(last.map_or((None, None), |v| (v.key_id, v.tier))),
+            _ => return Ok(found.map_or((None, None), |e| (e.key_id, e.tier))),
         }
     }
     Err(CliError::Aws(format!(
-        "--store {shown}: the history of parameter {name} did not end after {HISTORY_PAGES} pages"
+        "--store {shown}: the history of parameter {} did not end after {HISTORY_PAGES} pages",
+        user_text(name)
     )))
 }
 

@@ -440,3 +440,39 @@ pub(crate) fn new_key(user: &str, before: &[String]) -> String {
     assert_eq!(new.len(), 1, "expected one new key, found {new:?}");
     new.remove(0)
 }
+
+/// While `user`'s new key logs in (after rotate's preflight found the
+/// secret), the secret `name` is deleted: writing it then fails, after the
+/// stores before it were written.
+pub(crate) fn delete_secret_on_login(user: &str, name: &'static str) {
+    hooks().lock().unwrap().insert(
+        user.to_string(),
+        Box::new(move || {
+            block_on(
+                sm().delete_secret()
+                    .secret_id(name)
+                    .force_delete_without_recovery(true)
+                    .send(),
+            )
+            .unwrap();
+        }),
+    );
+}
+
+/// A stand-in IAM endpoint's answer to GetUser: user `u` at `path`.
+pub(crate) fn iam_get_user(path: &str) -> String {
+    format!(
+        "<GetUserResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetUserResult><User>\
+         <Path>{path}</Path><UserName>u</UserName><UserId>AIDAEXAMPLE000000000</UserId>\
+         <Arn>arn:aws:iam::123456789012:user{path}u</Arn>\
+         <CreateDate>2026-01-01T00:00:00Z</CreateDate></User></GetUserResult></GetUserResponse>"
+    )
+}
+
+/// A stand-in IAM endpoint's error answer.
+pub(crate) fn iam_error(code: &str, message: &str) -> String {
+    format!(
+        "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>\
+         <Code>{code}</Code><Message>{message}</Message></Error><RequestId>1</RequestId></ErrorResponse>"
+    )
+}

@@ -510,18 +510,7 @@ fn the_operator_policy_allows_the_undo_for_a_user_with_a_path_and_a_kms_key() {
             .send(),
     )
     .unwrap();
-    hooks().lock().unwrap().insert(
-        user.to_string(),
-        Box::new(|| {
-            block_on(
-                sm().delete_secret()
-                    .secret_id("policy/vanishes")
-                    .force_delete_without_recovery(true)
-                    .send(),
-            )
-            .unwrap();
-        }),
-    );
+    delete_secret_on_login(user, "policy/vanishes");
     let by_arn_store = format!("secretsmanager:{by_arn}");
     let stores = [
         "--store",
@@ -636,21 +625,13 @@ fn a_denied_call_on_a_user_with_a_path_names_user_path() {
             .map(|(_, v)| v.into_owned())
             .unwrap_or_default();
         if action == "GetUser" {
-            (
-                200,
-                "<GetUserResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetUserResult><User>\
-                 <Path>/division/mail/</Path><UserName>smtp</UserName><UserId>AIDAEXAMPLE000000000</UserId>\
-                 <Arn>arn:aws:iam::123456789012:user/division/mail/smtp</Arn>\
-                 <CreateDate>2026-01-01T00:00:00Z</CreateDate></User></GetUserResult></GetUserResponse>"
-                    .to_string(),
-            )
+            (200, iam_get_user("/division/mail/"))
         } else {
             (
                 403,
-                format!(
-                    "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>\
-                     <Code>AccessDenied</Code><Message>not authorized to perform: iam:{action}</Message></Error>\
-                     <RequestId>1</RequestId></ErrorResponse>"
+                iam_error(
+                    "AccessDenied",
+                    &format!("not authorized to perform: iam:{action}"),
                 ),
             )
         }

@@ -257,18 +257,7 @@ fn a_failing_store_is_rolled_back() {
     .unwrap();
     // While the tool logs in (after its preflight found the secret), the
     // secret is deleted: writing it then fails, after SSM was written.
-    hooks().lock().unwrap().insert(
-        user.to_string(),
-        Box::new(|| {
-            block_on(
-                sm().delete_secret()
-                    .secret_id("test/vanishes")
-                    .force_delete_without_recovery(true)
-                    .send(),
-            )
-            .unwrap();
-        }),
-    );
+    delete_secret_on_login(user, "test/vanishes");
     let r = rotate(
         user,
         "starttls",
@@ -722,14 +711,7 @@ fn endless_pagination_ends() {
     let iam = common::canned_http(|body| {
         let body = String::from_utf8_lossy(body);
         if body.contains("Action=GetUser") {
-            (
-                200,
-                "<GetUserResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetUserResult><User>\
-                 <Path>/</Path><UserName>smtp</UserName><UserId>AIDAEXAMPLE000000000</UserId>\
-                 <Arn>arn:aws:iam::123456789012:user/smtp</Arn>\
-                 <CreateDate>2026-01-01T00:00:00Z</CreateDate></User></GetUserResult></GetUserResponse>"
-                    .to_string(),
-            )
+            (200, iam_get_user("/"))
         } else {
             (
                 200,
@@ -803,18 +785,7 @@ fn the_secrets_manager_undo_puts_every_label_back() {
             .send(),
     )
     .unwrap();
-    hooks().lock().unwrap().insert(
-        user.to_string(),
-        Box::new(|| {
-            block_on(
-                sm().delete_secret()
-                    .secret_id("test/labels-vanishes")
-                    .force_delete_without_recovery(true)
-                    .send(),
-            )
-            .unwrap();
-        }),
-    );
+    delete_secret_on_login(user, "test/labels-vanishes");
     let r = rotate(
         user,
         "starttls",
@@ -855,14 +826,7 @@ fn text_aws_returns_is_escaped_everywhere_it_is_shown() {
             .unwrap_or_default()
             .to_string();
         match action.as_str() {
-            "GetUser" => (
-                200,
-                format!(
-                    "<GetUserResponse {ns}><GetUserResult><User><Path>/</Path><UserName>u</UserName>\
-                     <UserId>AIDAEXAMPLE000000000</UserId><Arn>arn:aws:iam::123456789012:user/u</Arn>\
-                     <CreateDate>2026-01-01T00:00:00Z</CreateDate></User></GetUserResult></GetUserResponse>"
-                ),
-            ),
+            "GetUser" => (200, iam_get_user("/")),
             "ListAccessKeys" => {
                 let keys = if body.contains("UserName=evil-two") {
                     format!("{}{}", key(EVIL_ID), key("AKIAIOSFODNN7EXAMPLE"))
@@ -897,13 +861,7 @@ fn text_aws_returns_is_escaped_everywhere_it_is_shown() {
                      </CreateAccessKeyResponse>"
                 ),
             ),
-            _ => (
-                403,
-                format!(
-                    "<ErrorResponse {ns}><Error><Type>Sender</Type><Code>AccessDenied</Code>\
-                     <Message>denied</Message></Error><RequestId>1</RequestId></ErrorResponse>"
-                ),
-            ),
+            _ => (403, iam_error("AccessDenied", "denied")),
         }
     });
     let raw = |text: &str| text.contains('\u{9b}') || text.contains('\u{202e}');
@@ -972,14 +930,7 @@ fn errors_never_quote_a_response_and_are_cut() {
                 format!("HTTP/1.1 echo of the request: {}", "Ab1/".repeat(500_000)),
             )
         } else {
-            (
-                400,
-                format!(
-                    "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>\
-                     <Code>ValidationError</Code><Message>{}</Message></Error><RequestId>1</RequestId></ErrorResponse>",
-                    "word ".repeat(20_000)
-                ),
-            )
+            (400, iam_error("ValidationError", &"word ".repeat(20_000)))
         }
     });
     for (user, expected) in [
