@@ -66,7 +66,8 @@ pub fn smtp_host(code: &str) -> String {
 /// mean" another region.
 const AWS_REGIONS: &str = include_str!("aws_regions.txt");
 
-/// Whether `code` is a real AWS region (see [`AWS_REGIONS`]).
+/// Whether `code` is a real AWS region (botocore's partition data; see
+/// `aws_regions.txt` beside this file).
 pub fn is_aws_region(code: &str) -> bool {
     AWS_REGIONS
         .lines()
