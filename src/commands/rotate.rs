@@ -107,6 +107,12 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
             journal::remove(&args.user)?;
             finish(&args, &old, done)
         }
+        Err(error) if created.is_none() => {
+            // CreateAccessKey gave no key, but a timeout or a signal may
+            // have cut it off after IAM made one: the journal settles it.
+            aws.abort_on_signals(false);
+            Err(settle_without_key(&aws, &args.user, &journal, error))
+        }
         Err(error) => {
             aws.abort_on_signals(false);
             Err(roll_back(&aws, &args.user, created, undo, error))
@@ -156,6 +162,32 @@ pub fn recover(args: Recover) -> Result<ExitCode> {
     journal::remove(user)?;
     say("  recovered: everything is as before the rotation; the journal is removed");
     Ok(ExitCode::Success)
+}
+
+/// A failure before IAM returned a key: any key the user has now that the
+/// journal does not list is this run's, and is deleted; then the journal
+/// goes. If that cannot be done, the journal stays for `--recover`.
+fn settle_without_key(aws: &Aws, user: &UserName, j: &Journal, error: CliError) -> CliError {
+    let (done, failed) = recover::undo(aws, user, j);
+    if done.is_empty() && failed.is_empty() {
+        say("rotate failed before any key was created: nothing to undo");
+    }
+    for d in &done {
+        say(&format!("  undone: {d}"));
+    }
+    if failed.is_empty() {
+        if let Err(e) = journal::remove(user) {
+            say(&format!("  {e}"));
+        }
+        return error;
+    }
+    for f in &failed {
+        say(&format!("  NOT UNDONE: {f}"));
+    }
+    CliError::Aws(format!(
+        "{error}\nand whether IAM made a key could not be settled; the journal stays: `ses-smtp-password rotate --recover --user-name {}` finishes once the cause is fixed",
+        shown(user)
+    ))
 }
 
 /// What the steps after creation did, for the summary.

@@ -1192,3 +1192,49 @@ fn a_rotation_killed_mid_way_is_recovered_from_its_journal() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stderr.contains("nothing to recover"), "{}", r.stderr);
 }
+
+/// CreateAccessKey refused: nothing was made, so the journal written
+/// before it is gone again, and the next rotate is not held up by it.
+#[test]
+fn a_refused_create_leaves_no_journal() {
+    let iam = common::canned_http(|body| {
+        let body = String::from_utf8_lossy(body);
+        if body.contains("Action=GetUser") {
+            (200, iam_get_user("/"))
+        } else if body.contains("Action=ListAccessKeys") {
+            (
+                200,
+                "<ListAccessKeysResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListAccessKeysResult>\
+                 <AccessKeyMetadata/><IsTruncated>false</IsTruncated></ListAccessKeysResult></ListAccessKeysResponse>"
+                    .to_string(),
+            )
+        } else {
+            (403, iam_error("AccessDenied", "no"))
+        }
+    });
+    let user = "rotate-create-refused";
+    for _ in 0..2 {
+        let mut cmd = tool();
+        cmd.env(
+            "AWS_ENDPOINT_URL_IAM",
+            format!("http://127.0.0.1:{}", iam.port),
+        )
+        .args([
+            "rotate",
+            "--user-name",
+            user,
+            "--region",
+            REGION,
+            "--no-probe",
+        ]);
+        let r = run(&mut cmd);
+        assert_eq!(r.code, Some(10), "{}", r.stderr);
+        assert!(r.stderr.contains("iam:CreateAccessKey"), "{}", r.stderr);
+        assert!(!r.stderr.contains("did not finish"), "{}", r.stderr);
+        assert!(
+            !state_dir()
+                .join(format!("ses-smtp-password/rotate-{user}.json"))
+                .exists()
+        );
+    }
+}
