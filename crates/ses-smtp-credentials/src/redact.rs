@@ -74,11 +74,16 @@ fn random_looking(run: &str) -> bool {
         && changes * 20 >= bytes.len() * 9
 }
 
+/// How many runs, each apart by a stray character, are judged together: a
+/// JSON-escaped password (`\/` for each `/`) comes in as many pieces as it
+/// has slashes, plus one.
+const JOINED_RUNS: usize = 6;
+
 /// One character that a paste or a wrapped line may put inside a secret:
-/// a line break, white space, `-`, `.`, `_`, `,`, `:`, `;`, `%`, or an
-/// invisible character (a zero-width space).
+/// a line break, white space, `-`, `.`, `_`, `,`, `:`, `;`, `%`, `\` (a JSON
+/// echo writes `/` as `\/`), or an invisible character (a zero-width space).
 fn stray(c: char) -> bool {
-    c.is_whitespace() || "-._,:;%".contains(c) || invisible(c)
+    c.is_whitespace() || "-._,:;%\\".contains(c) || invisible(c)
 }
 
 /// A stretch of the base64 alphabet, where `%2F`, `%2B` and `%3D` (URL
@@ -144,14 +149,15 @@ fn secret_spans(text: &str) -> Vec<(usize, usize)> {
             spans.push((r.start, r.end));
         }
     }
-    // Runs i..=j with one stray character (or a CR LF) between each two.
+    // Runs i..=j (up to JOINED_RUNS of them) with one stray character (or
+    // a CR LF) between each two.
     let one_stray = |a: &Run, b: &Run| {
         let between = &text[a.end..b.start];
         between.chars().count() <= 2 && between.chars().all(stray)
     };
     for i in 0..runs.len() {
         let mut joined = runs[i].chars.clone();
-        for j in i + 1..runs.len().min(i + 3) {
+        for j in i + 1..runs.len().min(i + JOINED_RUNS) {
             if !one_stray(&runs[j - 1], &runs[j]) {
                 break;
             }
@@ -360,6 +366,9 @@ mod tests {
                     .replace('+', "%2B")
                     .replace('=', "%3D");
                 assert_hidden(s, &encoded);
+                // Echoed inside JSON, every `/` written `\/`.
+                let json = format!("{{\"password\":\"{}\"}}", s.replace('/', "\\/"));
+                assert_hidden(s, &json);
                 let lower = s.replace('/', "%2f").replace('+', "%2b");
                 assert_hidden(s, &lower);
             }
