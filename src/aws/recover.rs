@@ -4,7 +4,7 @@
 //! recovery that is itself interrupted can be run again.
 
 use super::journal::{Journal, StoreBefore};
-use super::store::{Put, key_and_tier, put_parameter, secret_id};
+use super::store::{Put, delete_created_secret, key_and_tier, put_parameter, secret_id};
 use super::{Aws, iam, shown};
 use crate::error::{CliError, Result};
 use aws_sdk_ssm::types::ParameterType;
@@ -92,16 +92,7 @@ fn secret(
         }
     };
     if !existed {
-        aws.run(
-            sm.delete_secret()
-                .secret_id(id)
-                .force_delete_without_recovery(true)
-                .send(),
-        )
-        .map_err(aws.refused(
-            &calls::SM_DELETE_SECRET,
-            format!("to delete the secret of --store {shown}"),
-        ))?;
+        delete_created_secret(aws, store)?;
         return Ok(vec![format!(
             "deleted the secret of --store {shown} (the rotation created it)"
         )]);

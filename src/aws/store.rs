@@ -378,24 +378,31 @@ pub(super) fn put_parameter(
     .map_err(aws.refused(&calls::SSM_PUT_PARAMETER, doing))
 }
 
+/// Deletes a secret a rotation created, without a recovery window (it
+/// held only that rotation's key).
+pub(super) fn delete_created_secret(aws: &Aws, store: &Store) -> Result<()> {
+    let sm = aws.secrets_manager(store.arn_region());
+    aws.run(
+        sm.delete_secret()
+            .secret_id(secret_id(store))
+            .force_delete_without_recovery(true)
+            .send(),
+    )
+    .map(|_| ())
+    .map_err(aws.refused(
+        &calls::SM_DELETE_SECRET,
+        format!("to delete the secret of --store {}", shown(store)),
+    ))
+}
+
 /// Undoes one write; returns what was done, for the report.
 pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
     match step {
         Undo::DeleteSecret { store } => {
-            let shown = shown(&store);
-            let sm = aws.secrets_manager(store.arn_region());
-            aws.run(
-                sm.delete_secret()
-                    .secret_id(secret_id(&store))
-                    .force_delete_without_recovery(true)
-                    .send(),
-            )
-            .map_err(aws.refused(
-                &calls::SM_DELETE_SECRET,
-                format!("to delete the secret of --store {shown}"),
-            ))?;
+            delete_created_secret(aws, &store)?;
             Ok(format!(
-                "deleted the secret of --store {shown} (this run created it)"
+                "deleted the secret of --store {} (this run created it)",
+                shown(&store)
             ))
         }
         Undo::RestoreVersion {

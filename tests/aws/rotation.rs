@@ -979,16 +979,14 @@ fn hanging_secrets_manager(put: std::sync::mpsc::Sender<()>) -> common::CannedHt
     })
 }
 
-/// An endpoint that accepts PutSecretValue and never answers: the call ends
-/// at `--aws-timeout` (three attempts' worth at most), the rotation is
-/// undone, exit 10.
-#[test]
-fn an_aws_call_that_never_answers_times_out_and_is_undone() {
-    let user = "rotate-hangs";
-    let old = user_with_keys(user, 1);
-    let (tx, _rx) = std::sync::mpsc::channel();
-    let sm = hanging_secrets_manager(tx);
-    let started = std::time::Instant::now();
+/// `rotate` for `user` into `store` with Secrets Manager at `sm`, no
+/// login, each AWS request bounded by `aws_timeout` seconds.
+fn rotate_through(
+    sm: &common::CannedHttp,
+    user: &str,
+    store: &str,
+    aws_timeout: &str,
+) -> std::process::Command {
     let mut cmd = tool();
     cmd.env(
         "AWS_ENDPOINT_URL_SECRETS_MANAGER",
@@ -1002,7 +1000,21 @@ fn an_aws_call_that_never_answers_times_out_and_is_undone() {
         REGION,
         "--no-probe",
     ])
-    .args(["--store", "secretsmanager:test/hang", "--aws-timeout", "1"]);
+    .args(["--store", store, "--aws-timeout", aws_timeout]);
+    cmd
+}
+
+/// An endpoint that accepts PutSecretValue and never answers: the call ends
+/// at `--aws-timeout` (three attempts' worth at most), the rotation is
+/// undone, exit 10.
+#[test]
+fn an_aws_call_that_never_answers_times_out_and_is_undone() {
+    let user = "rotate-hangs";
+    let old = user_with_keys(user, 1);
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let sm = hanging_secrets_manager(tx);
+    let started = std::time::Instant::now();
+    let mut cmd = rotate_through(&sm, user, "secretsmanager:test/hang", "1");
     let r = run(&mut cmd);
     assert_eq!(r.code, Some(10), "{}", r.stderr);
     assert!(r.stderr.contains("no answer in time"), "{}", r.stderr);
@@ -1022,25 +1034,7 @@ fn a_signal_ends_a_hanging_aws_call_and_undoes() {
     let old = user_with_keys(user, 1);
     let (tx, rx) = std::sync::mpsc::channel();
     let sm = hanging_secrets_manager(tx);
-    let mut cmd = tool();
-    cmd.env(
-        "AWS_ENDPOINT_URL_SECRETS_MANAGER",
-        format!("http://127.0.0.1:{}", sm.port),
-    )
-    .args([
-        "rotate",
-        "--user-name",
-        user,
-        "--region",
-        REGION,
-        "--no-probe",
-    ])
-    .args([
-        "--store",
-        "secretsmanager:test/hang-signal",
-        "--aws-timeout",
-        "600",
-    ]);
+    let mut cmd = rotate_through(&sm, user, "secretsmanager:test/hang-signal", "600");
     let (mut child, mut err) = spawn_for_signals(&mut cmd);
     // The condition: the endpoint holds PutSecretValue now.
     rx.recv_timeout(std::time::Duration::from_secs(60))
