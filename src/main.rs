@@ -6,7 +6,7 @@ mod cli;
 mod commands;
 mod error;
 mod files;
-mod smtp; // with `probe` only
+mod login; // with `probe` only
 mod source;
 mod terminal;
 

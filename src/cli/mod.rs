@@ -1,6 +1,8 @@
 //! The command-line definition. No option takes a secret: argv is visible
 //! in `ps` and shell history.
 
+#[cfg(feature = "probe")]
+pub mod endpoint;
 pub mod regions;
 pub mod report;
 pub mod rotation;
@@ -41,8 +43,8 @@ pub fn format_parser() -> impl TypedValueParser<Value = Format> {
 
 /// `--tls`: the probe's modes, one table.
 #[cfg(feature = "probe")]
-fn tls_parser() -> impl TypedValueParser<Value = crate::smtp::TlsMode> {
-    use crate::smtp::TlsMode;
+fn tls_parser() -> impl TypedValueParser<Value = ses_smtp_login::TlsMode> {
+    use ses_smtp_login::TlsMode;
     PossibleValuesParser::new(
         TlsMode::ALL
             .iter()
@@ -50,7 +52,8 @@ fn tls_parser() -> impl TypedValueParser<Value = crate::smtp::TlsMode> {
     )
     .map(|name| {
         TlsMode::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|t| t.name() == name)
             .expect("clap checked the name")
     })
@@ -309,7 +312,7 @@ pub struct ConnectArgs {
     /// How TLS starts; needed only on ports other than 25, 587, 2587
     /// (STARTTLS) and 465, 2465 (TLS from the first byte)
     #[arg(long, value_parser = tls_parser())]
-    pub tls: Option<crate::smtp::TlsMode>,
+    pub tls: Option<ses_smtp_login::TlsMode>,
 
     /// Also trust the CA certificates in this PEM file (an inspecting
     /// proxy, a test server); the system's web roots stay trusted

@@ -330,7 +330,7 @@ pub struct Connect {
     /// `--endpoint`'s host, else the region's SMTP host.
     pub host: Option<String>,
     pub port: u16,
-    pub tls: crate::smtp::TlsMode,
+    pub tls: ses_smtp_login::TlsMode,
     pub timeout: std::time::Duration,
     pub ca_file: Option<PathBuf>,
 }
@@ -354,7 +354,8 @@ pub fn seconds(option: &str, value: u64, min: u64) -> Result<u64> {
 
 #[cfg(feature = "probe")]
 pub fn connect(args: cli::ConnectArgs) -> Result<Connect> {
-    use crate::smtp::{TlsMode, endpoint};
+    use crate::cli::endpoint;
+    use ses_smtp_login::TlsMode;
     let (host, endpoint_port) = match &args.endpoint {
         Some(e) => {
             let (h, p) = endpoint::split(e)?;

@@ -3,7 +3,8 @@
 
 use crate::cli::settle::{Probe, Report};
 use crate::error::{CliError, ExitCode, Result};
-use crate::smtp::{Login, Outcome, Target, diagnosis};
+use crate::login;
+use ses_smtp_login::{Login, Outcome};
 use crate::source;
 use crate::terminal::write_stdout;
 use ses_smtp_credentials::derive::derive_v4;
@@ -20,13 +21,13 @@ pub fn run(args: Probe) -> Result<ExitCode> {
     let region = regions.remove(0);
     let (port, tls) = (args.connect.port, args.connect.tls);
     let password = derive_v4(&found.credentials.secret, &region.code);
-    let target = Target::new(args.connect, &region, args.verbose);
+    let target = login::target(&args.connect, &region, args.verbose)?;
     let login = Login {
         username: username.as_str(),
         password: password.expose(),
     };
-    let (outcome, facts) = crate::smtp::probe(&target, &login)?;
-    let advice = diagnosis(&outcome, &region.code, port);
+    let (outcome, facts) = login::probe(&target, &login)?;
+    let advice = login::advice(&outcome, &region.code, port);
     let text = match args.report {
         Report::Json => {
             let v = serde_json::json!({
@@ -47,11 +48,7 @@ pub fn run(args: Probe) -> Result<ExitCode> {
             format!("{v}\n")
         }
         Report::Text => {
-            let place = format!(
-                "{}:{}",
-                ses_smtp_credentials::redact::user_text(&target.host),
-                target.port
-            );
+            let place = login::place(&target);
             let mut t = match &outcome {
                 Outcome::Accepted { code, reply } => {
                     format!("accepted: {place} answered {code} {reply} to {username}\n")

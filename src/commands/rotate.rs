@@ -17,7 +17,8 @@ use crate::commands::derive::{deliver, render};
 use crate::commands::keys::table;
 use crate::error::{CliError, ExitCode, Result};
 use crate::files::out::Signals;
-use crate::smtp::{Login, Outcome, Target, diagnosis};
+use crate::login;
+use ses_smtp_login::{Login, Outcome};
 use crate::terminal::{Interrupts, write_stdout};
 use ses_smtp_credentials::redact::user_path;
 use ses_smtp_credentials::rotation::UserName;
@@ -270,21 +271,17 @@ fn check_login(
     item: &Derived,
     signals: &Interrupts,
 ) -> Result<(String, u32, Duration)> {
-    let target = Target::new(connect.clone(), &item.region, args.verbose);
+    let target = login::target(connect, &item.region, args.verbose)?;
     let username = item.username.as_ref().map_or("", |u| u.as_str());
     let login = Login {
         username,
         password: item.password.expose(),
     };
-    let place = format!(
-        "{}:{}",
-        ses_smtp_credentials::redact::user_text(&target.host),
-        target.port
-    );
+    let place = login::place(&target);
     let start = Instant::now();
     let mut wait = Duration::from_secs(1);
     for tries in 1.. {
-        let (outcome, _) = crate::smtp::probe(&target, &login)?;
+        let (outcome, _) = login::probe(&target, &login)?;
         signals.check()?;
         let elapsed = start.elapsed();
         let retry = matches!(
@@ -352,7 +349,7 @@ fn login_failed(
              if the key is only slow to reach SES, raise --propagation-timeout",
         );
     }
-    for cause in diagnosis(outcome, &item.region.code, port).iter().take(2) {
+    for cause in login::advice(outcome, &item.region.code, port).iter().take(2) {
         message.push_str(&format!("\n  likely: {cause}"));
     }
     CliError::Login { code, message }

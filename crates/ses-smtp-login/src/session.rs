@@ -3,9 +3,9 @@
 //! only with our credentials masked and controls escaped.
 
 use super::tls::{describe_tls, tls_config};
+use super::SetupError;
 use super::wire::{Conn, MAX_REPLY, Reply, SESSION_TIMEOUTS, Stop, shown_reply, timed_out};
 use super::{Facts, Login, Outcome, Target, TlsMode};
-use crate::error::Result;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use rustls::pki_types::ServerName;
@@ -29,8 +29,8 @@ struct Session<'t> {
 
 impl Session<'_> {
     fn say(&self, line: &str) {
-        if self.target.verbose {
-            let _ = writeln!(io::stderr(), "probe: {line}");
+        if let Some(transcript) = self.target.transcript {
+            transcript(line);
         }
     }
 
@@ -329,22 +329,26 @@ fn stop_outcome(stop: Stop) -> Outcome {
     }
 }
 
-/// Runs the probe. Setup errors (a bad --ca-file) are errors; everything
-/// the network does is an [`Outcome`].
-pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts)> {
-    let config = tls_config(target.ca_file.as_deref())?;
+/// Logs in: EHLO, STARTTLS (or TLS from the first byte), EHLO, AUTH, QUIT.
+/// Never MAIL FROM or DATA, so no mail is sent. Everything the network
+/// and the server do is an [`Outcome`].
+///
+/// # Errors
+/// [`SetupError`] only when TLS cannot be set up on this machine (a bug or
+/// an unusable root), before any connection.
+pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts), SetupError> {
+    let config = tls_config(&target.roots)?;
     let mut facts = Facts::default();
-    if target.verbose {
-        let _ = writeln!(
-            io::stderr(),
-            "probe: connecting to {}:{} ({})",
+    if let Some(transcript) = target.transcript {
+        transcript(&format!(
+            "connecting to {}:{} ({})",
             ses_smtp_credentials::redact::user_text(&target.host),
             target.port,
             match target.tls {
                 TlsMode::Starttls => "STARTTLS",
                 TlsMode::Implicit => "TLS from the first byte",
             }
-        );
+        ));
     }
     let session_deadline = after(target.timeout.saturating_mul(SESSION_TIMEOUTS));
     let tcp = match connect(target, session_deadline) {
