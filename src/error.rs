@@ -3,9 +3,9 @@
 //! user-typed text only through `redact`.
 
 use ses_smtp_credentials::error::ErrorKind;
-use ses_smtp_credentials::policy::PolicyError;
 use ses_smtp_credentials::profile::ProfileError;
 use ses_smtp_credentials::{InputError, RegionError, RenderError, TemplateError};
+use ses_smtp_rotation::PolicyError;
 use std::fmt;
 
 #[derive(Debug)]

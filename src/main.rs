@@ -7,6 +7,7 @@ mod commands;
 mod error;
 mod files;
 mod login; // with `probe` only
+mod output;
 mod source;
 mod terminal;
 

@@ -2,7 +2,7 @@
 //! policy is built from (`rotation::calls::ALL`), row for row: a call added
 //! to the code and the list without its row fails here.
 
-use ses_smtp_credentials::rotation::calls::{ALL, Target};
+use ses_smtp_rotation::calls::{ALL, Target};
 
 fn resource_and_condition(target: Target) -> (&'static str, &'static str) {
     match target {

@@ -4,7 +4,7 @@
 
 use crate::error::{CliError, Result};
 use ses_smtp_credentials::redact::user_text;
-use ses_smtp_credentials::rotation::{Store, UserName, UserPath, parse_user_name, parse_user_path};
+use ses_smtp_rotation::{Store, UserName, UserPath, parse_user_name, parse_user_path};
 #[cfg(feature = "aws")]
 use {
     crate::cli::settle::{self, Connect, Destination, Report, Shape},

@@ -53,9 +53,9 @@ pub struct Policy {
 
 /// `policy --rotation`: whose keys, at which path, which stores, which key.
 pub struct Operator {
-    pub user: ses_smtp_credentials::rotation::UserName,
-    pub path: ses_smtp_credentials::rotation::UserPath,
-    pub stores: Vec<ses_smtp_credentials::rotation::Store>,
+    pub user: ses_smtp_rotation::UserName,
+    pub path: ses_smtp_rotation::UserPath,
+    pub stores: Vec<ses_smtp_rotation::Store>,
     pub kms_key: Option<String>,
 }
 

@@ -69,7 +69,7 @@ pub fn regions(report: Report) -> Result<ExitCode> {
 }
 
 pub fn policy(args: Policy) -> Result<ExitCode> {
-    use ses_smtp_credentials::policy::{Scope, policy};
+    use ses_smtp_rotation::{SendingScope as Scope, sending_policy as policy};
     if let Some(operator) = &args.rotation {
         return operator_policy(&args, operator);
     }
@@ -83,14 +83,13 @@ pub fn policy(args: Policy) -> Result<ExitCode> {
     scope.from_addresses = &args.from_addresses;
     scope.configuration_sets = &args.configuration_sets;
     let doc = policy(&scope).map_err(CliError::Policy)?;
-    let text = serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?;
-    write_stdout(format!("{text}\n").as_bytes())?;
+    write_stdout(format!("{doc}\n").as_bytes())?;
     Ok(ExitCode::Success)
 }
 
 /// `policy --rotation`: what the operator who rotates needs.
 fn operator_policy(args: &Policy, operator: &crate::cli::settle::Operator) -> Result<ExitCode> {
-    use ses_smtp_credentials::rotation::{OperatorScope, operator_policy};
+    use ses_smtp_rotation::{OperatorScope, operator_policy};
     if let Some(r) = &args.region {
         region::resolve(r, true).map_err(CliError::region("--region"))?;
     }
@@ -101,8 +100,7 @@ fn operator_policy(args: &Policy, operator: &crate::cli::settle::Operator) -> Re
     scope.region = args.region.as_deref();
     scope.kms_key = operator.kms_key.as_deref();
     let doc = operator_policy(&scope).map_err(|e| CliError::Usage(e.to_string()))?;
-    let text = serde_json::to_string_pretty(&doc).map_err(|e| CliError::Internal(e.to_string()))?;
-    write_stdout(format!("{text}\n").as_bytes())?;
+    write_stdout(format!("{doc}\n").as_bytes())?;
     Ok(ExitCode::Success)
 }
 

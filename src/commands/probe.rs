@@ -4,10 +4,10 @@
 use crate::cli::settle::{Probe, Report};
 use crate::error::{CliError, ExitCode, Result};
 use crate::login;
-use ses_smtp_login::{Login, Outcome};
 use crate::source;
 use crate::terminal::write_stdout;
 use ses_smtp_credentials::derive::derive_v4;
+use ses_smtp_login::{Login, Outcome};
 
 pub fn run(args: Probe) -> Result<ExitCode> {
     let found = source::find_secret(&args.secret, true)?;

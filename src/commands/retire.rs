@@ -2,17 +2,18 @@
 //! saying when and where it was last used; never the last active key
 //! without --force.
 
-use crate::aws::{Aws, iam, shown};
+use crate::aws::{self, retire_command, shown};
 use crate::cli::rotation::Retire;
 use crate::error::{CliError, ExitCode, Result};
 use crate::terminal::write_stdout;
+use ses_smtp_rotation::sdk::iam::{self, Timestamp};
 
 pub fn run(args: Retire) -> Result<ExitCode> {
-    let aws = Aws::connect(None, args.aws_timeout)?;
+    let session = aws::connect(None, args.aws_timeout)?;
     let user = &args.user;
-    crate::aws::journal::warn_if_unfinished(user);
-    iam::check_user(&aws, user)?;
-    let keys = iam::keys(&aws, user)?;
+    aws::warn_if_unfinished(user);
+    iam::check_user(&session, user)?;
+    let keys = iam::keys(&session, user)?;
     let shown_user = shown(user);
     let Some(key) = keys.iter().find(|k| k.id == args.key) else {
         let theirs: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
@@ -26,12 +27,12 @@ pub fn run(args: Retire) -> Result<ExitCode> {
             }
         )));
     };
-    let now = iam::now();
+    let now = Timestamp::now();
     let mut out = format!(
         "{} ({}, created {}, {} days old): last used {}\n",
         key.id,
         key.status(),
-        key.created.as_ref().map_or("-".into(), iam::date),
+        key.created.map_or("-".into(), |c| c.to_string()),
         key.age_days(now).unwrap_or_default(),
         key.last_used_text()
     );
@@ -48,13 +49,13 @@ pub fn run(args: Retire) -> Result<ExitCode> {
                 "warning: this was the user's last active key: SMTP mail with it stops now\n",
             );
         }
-        iam::delete_key(&aws, user, &key.id)?;
+        iam::delete_key(&session, user, &key.id)?;
         out.push_str(&format!("deleted access key {}\n", key.id));
     } else if !key.active {
         out.push_str(&format!(
             "access key {} is already inactive: nothing to do\n  delete it with: {} --delete\n",
             key.id,
-            iam::retire_command(user, &key.id)
+            retire_command(user, &key.id)
         ));
     } else {
         if !other_active && !args.force {
@@ -63,11 +64,11 @@ pub fn run(args: Retire) -> Result<ExitCode> {
                 key.id
             )));
         }
-        iam::deactivate(&aws, user, &key.id)?;
+        iam::deactivate(&session, user, &key.id)?;
         out.push_str(&format!(
             "deactivated access key {0}\n  if mail stops: aws iam update-access-key --user-name {shown_user} --access-key-id {0} --status Active\n  when all is well: {1} --delete\n",
             key.id,
-            iam::retire_command(user, &key.id)
+            retire_command(user, &key.id)
         ));
     }
     write_stdout(out.as_bytes())?;

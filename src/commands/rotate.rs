@@ -7,22 +7,21 @@
 //! failure after that (the summary cannot be written) is reported, and
 //! nothing is undone: the stores would otherwise name a deleted key.
 
-use crate::aws::journal::{self, Journal};
-use crate::aws::recover;
-use crate::aws::store::{self, Undo};
-use crate::aws::{Aws, iam, shown};
+use crate::aws::{self, recover_command, retire_command, shown};
 use crate::cli::rotation::{Recover, Rotate};
 use crate::cli::settle::{Connect, Destination};
-use crate::commands::derive::{deliver, render};
-use crate::commands::keys::table;
 use crate::error::{CliError, ExitCode, Result};
 use crate::files::out::Signals;
 use crate::login;
-use ses_smtp_login::{Login, Outcome};
+use crate::output::{deliver, render, table};
 use crate::terminal::{Interrupts, write_stdout};
-use ses_smtp_credentials::redact::user_path;
-use ses_smtp_credentials::rotation::UserName;
+use ses_smtp_credentials::redact::{user_path, user_text};
 use ses_smtp_credentials::{Derived, Version, derive_v4};
+use ses_smtp_login::{Login, Outcome};
+use ses_smtp_rotation::UserName;
+use ses_smtp_rotation::sdk::iam::{self, Timestamp};
+use ses_smtp_rotation::sdk::journal::unfinished;
+use ses_smtp_rotation::sdk::{Rotation, recover, store};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -36,62 +35,47 @@ fn say(line: &str) {
 pub fn run(args: Rotate) -> Result<ExitCode> {
     // A rotation that a kill left half-made comes first: its key may hold
     // one of the user's two slots, and its stores may be half-written.
-    if let Some(j) = journal::find(&args.user)? {
+    let file = aws::journal(&args.user)?;
+    if let Some(j) = file.find()? {
         return Err(CliError::Aws(format!(
-            "{}\n  hint: finish it first: ses-smtp-password rotate --recover --user-name {}",
-            journal::unfinished(&j),
-            shown(&args.user)
+            "{}\n  hint: finish it first: {}",
+            unfinished(&j),
+            recover_command(&args.user)
         )));
     }
-    let aws = Aws::connect(Some(&args.region.code), args.aws_timeout)?;
+    let session = aws::connect(Some(&args.region.code), args.aws_timeout)?;
     // 1. Preflight: nothing is created until the user, its key count and
     // every store check out.
-    iam::check_user(&aws, &args.user)?;
-    let old = iam::keys(&aws, &args.user)?;
+    iam::check_user(&session, &args.user)?;
+    let old = iam::keys(&session, &args.user)?;
     if old.len() >= KEY_LIMIT {
         return Err(key_limit(&args.user, &old));
     }
     let mut befores = Vec::with_capacity(args.stores.len());
     for s in &args.stores {
-        befores.push(store::before(&aws, s)?);
+        befores.push(store::before(&session, s)?);
     }
     // The journal, before anything is made: what a kill -9 leaves for
     // `rotate --recover`.
-    let mut journal = Journal {
-        user: args.user.to_string(),
-        region: args.region.code.clone(),
-        pid: std::process::id(),
-        started: journal::now(),
-        keys_before: old.iter().map(|k| k.id.clone()).collect(),
-        created_key: None,
-        stores: args
-            .stores
-            .iter()
-            .zip(&befores)
-            .map(|(s, b)| store::journal_entry(s, b))
-            .collect(),
-        committed: false,
-    };
-    journal::save(&journal, &args.user)?;
+    let found: Vec<_> = args.stores.iter().zip(&befores).collect();
+    let mut rotation = Rotation::begin(
+        &session,
+        &args.user,
+        &args.region.code,
+        &old,
+        &found,
+        Some(file),
+    )?;
     // 2. Create. From here on, a failure (a signal included) undoes what
     // was done.
     let signals = Interrupts::catch();
     // A signal now ends the AWS call under way (then everything is undone,
     // with the calls left to finish: a second signal does not stop the undo).
-    aws.abort_on_signals(true);
-    let mut created = None;
-    let mut undo = Vec::new();
+    session.abort_when(Some(crate::terminal::interrupted));
     // A panic in a step (a bug) must not skip the undo: it is caught here,
     // everything done so far is undone, and it ends as the bug it is (101).
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        rotate(
-            &aws,
-            &args,
-            befores,
-            &signals,
-            (&mut created, &mut journal),
-            &mut undo,
-        )
+        rotate(&mut rotation, &args, befores, &signals)
     }))
     .unwrap_or_else(|_| {
         Err(CliError::Internal(
@@ -99,25 +83,15 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
                 .into(),
         ))
     });
+    session.abort_when(None);
     match result {
+        // Delivered: marked so, then forgotten (a journal left marked
+        // committed is only forgotten by --recover, never undone).
         Ok(done) => {
-            // Delivered: marked so, then forgotten (a journal left marked
-            // committed is only forgotten by --recover, never undone).
-            journal.committed = true;
-            journal::save(&journal, &args.user)?;
-            journal::remove(&args.user)?;
+            rotation.commit()?;
             finish(&args, &old, done)
         }
-        Err(error) if created.is_none() => {
-            // CreateAccessKey gave no key, but a timeout or a signal may
-            // have cut it off after IAM made one: the journal settles it.
-            aws.abort_on_signals(false);
-            Err(settle_without_key(&aws, &args.user, &journal, error))
-        }
-        Err(error) => {
-            aws.abort_on_signals(false);
-            Err(roll_back(&aws, &args.user, created, undo, error))
-        }
+        Err(error) => Err(roll_back(rotation, &args.user, error)),
     }
 }
 
@@ -125,7 +99,8 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
 /// journal, or forgets one that had been delivered.
 pub fn recover(args: Recover) -> Result<ExitCode> {
     let user = &args.user;
-    let Some(j) = journal::find(user)? else {
+    let file = aws::journal(user)?;
+    let Some(j) = file.find()? else {
         say(&format!(
             "no unfinished rotation of IAM user {}: nothing to recover",
             shown(user)
@@ -133,21 +108,21 @@ pub fn recover(args: Recover) -> Result<ExitCode> {
         return Ok(ExitCode::Success);
     };
     if j.committed {
-        journal::remove(user)?;
+        file.remove()?;
         say(&format!(
             "the rotation of IAM user {} had been delivered{}: nothing to undo; its journal is removed",
             shown(user),
             j.created_key
                 .as_deref()
-                .map(|k| format!(" (new key {})", ses_smtp_credentials::redact::user_text(k)))
+                .map(|k| format!(" (new key {})", user_text(k)))
                 .unwrap_or_default()
         ));
         return Ok(ExitCode::Success);
     }
-    say(&format!("{}; undoing it:", journal::unfinished(&j)));
-    let aws = Aws::connect(Some(&j.region), args.aws_timeout)?;
-    iam::check_user(&aws, user)?;
-    let (done, failed) = recover::undo(&aws, user, &j);
+    say(&format!("{}; undoing it:", unfinished(&j)));
+    let session = aws::connect(Some(&j.region), args.aws_timeout)?;
+    iam::check_user(&session, user)?;
+    let (done, failed) = recover::undo(&session, user, &j);
     for d in &done {
         say(&format!("  undone: {d}"));
     }
@@ -160,35 +135,9 @@ pub fn recover(args: Recover) -> Result<ExitCode> {
             failed.len()
         )));
     }
-    journal::remove(user)?;
+    file.remove()?;
     say("  recovered: everything is as before the rotation; the journal is removed");
     Ok(ExitCode::Success)
-}
-
-/// A failure before IAM returned a key: any key the user has now that the
-/// journal does not list is this run's, and is deleted; then the journal
-/// goes. If that cannot be done, the journal stays for `--recover`.
-fn settle_without_key(aws: &Aws, user: &UserName, j: &Journal, error: CliError) -> CliError {
-    let (done, failed) = recover::undo(aws, user, j);
-    if done.is_empty() && failed.is_empty() {
-        say("rotate failed before any key was created: nothing to undo");
-    }
-    for d in &done {
-        say(&format!("  undone: {d}"));
-    }
-    if failed.is_empty() {
-        if let Err(e) = journal::remove(user) {
-            say(&format!("  {e}"));
-        }
-        return error;
-    }
-    for f in &failed {
-        say(&format!("  NOT UNDONE: {f}"));
-    }
-    CliError::Aws(format!(
-        "{error}\nand whether IAM made a key could not be settled; the journal stays: `ses-smtp-password rotate --recover --user-name {}` finishes once the cause is fixed",
-        shown(user)
-    ))
 }
 
 /// What the steps after creation did, for the summary.
@@ -200,21 +149,18 @@ struct Done {
 }
 
 fn rotate(
-    aws: &Aws,
+    rotation: &mut Rotation<'_>,
     args: &Rotate,
     befores: Vec<store::Before>,
     signals: &Interrupts,
-    (created, journal): (&mut Option<String>, &mut Journal),
-    undo: &mut Vec<Undo>,
 ) -> Result<Done> {
-    let new = iam::create_key(aws, &args.user, created)?;
-    journal.created_key = Some(new.id.as_str().to_string());
-    journal::save(journal, &args.user)?;
+    let new = rotation.create_key()?;
     // Test builds only: tests/aws/rotation.rs proves that a panic after the
     // key exists is undone.
-    #[cfg(debug_assertions)]
-    if std::env::var_os("SES_SMTP_PASSWORD_TEST_PANIC_ROTATE").is_some() {
-        panic!("injected after CreateAccessKey");
+    ses_smtp_credentials::test_hook! {
+        if std::env::var_os("SES_SMTP_PASSWORD_TEST_PANIC_ROTATE").is_some() {
+            panic!("injected after CreateAccessKey");
+        }
     }
     signals.check()?;
     let key = new.id.as_str().to_string();
@@ -237,7 +183,7 @@ fn rotate(
     // 5. Store, then write.
     for (s, before) in args.stores.iter().zip(befores) {
         signals.check()?;
-        store::write(aws, s, before, &item, undo)?;
+        rotation.store(s, before, &item)?;
         say(&format!("stored the credentials in --store {}", shown(s)));
     }
     let to_file = matches!(args.to, Destination::File { .. });
@@ -349,66 +295,63 @@ fn login_failed(
              if the key is only slow to reach SES, raise --propagation-timeout",
         );
     }
-    for cause in login::advice(outcome, &item.region.code, port).iter().take(2) {
+    for cause in login::advice(outcome, &item.region.code, port)
+        .iter()
+        .take(2)
+    {
         message.push_str(&format!("\n  likely: {cause}"));
     }
     CliError::Login { code, message }
 }
 
-/// Undoes the stores' writes (latest first) and deletes the new key, saying
-/// each step; returns the error to end with.
-fn roll_back(
-    aws: &Aws,
-    user: &UserName,
-    created: Option<String>,
-    undo: Vec<Undo>,
-    error: CliError,
-) -> CliError {
-    let shown_user = shown(user);
-    let Some(key) = created else {
-        say("rotate failed before any key was created: nothing to undo");
-        return error;
-    };
-    // The ID as CreateAccessKey returned it is what IAM deletes; what is
-    // shown goes through the escaping of all outside text.
-    let raw_key = key;
-    let key = ses_smtp_credentials::redact::user_text(&raw_key);
-    say(&format!(
-        "rotate failed after creating access key {key}; undoing what this run did:"
-    ));
-    let mut failed = Vec::new();
-    for step in undo.into_iter().rev() {
-        match store::undo(aws, step) {
-            Ok(done) => say(&format!("  undone: {done}")),
-            Err(e) => {
-                say(&format!("  NOT UNDONE: {e}"));
-                failed.push(e.to_string());
-            }
-        }
+/// Undoes what the rotation did (the stores latest first, the key last),
+/// saying each step; returns the error to end with.
+fn roll_back(rotation: Rotation<'_>, user: &UserName, error: CliError) -> CliError {
+    let key = rotation.created_key().map(user_text);
+    if let Some(key) = &key {
+        say(&format!(
+            "rotate failed after creating access key {key}; undoing what this run did:"
+        ));
     }
-    match iam::delete_key(aws, user, &raw_key) {
-        Ok(()) => say(&format!("  undone: deleted the new access key {key}")),
-        Err(e) => {
-            say(&format!(
-                "  NOT UNDONE: {e}\n  delete it by hand: aws iam delete-access-key --user-name {shown_user} --access-key-id {key}"
-            ));
-            failed.push(e.to_string());
-        }
-    }
-    if failed.is_empty() {
-        say("  nothing this run made is left");
-        if let Err(e) = journal::remove(user) {
+    let undone = rotation.undo(&mut |step| match step {
+        Ok(done) => say(&format!("  undone: {done}")),
+        Err(failed) => say(&format!("  NOT UNDONE: {failed}")),
+    });
+    let journal_error = || {
+        if let Some(e) = &undone.journal_error {
             say(&format!("  {e}"));
         }
-        return error;
+    };
+    match (&key, undone.complete()) {
+        // No key from IAM: the journal settled whether a cut-off
+        // CreateAccessKey made one.
+        (None, true) => {
+            if undone.done.is_empty() {
+                say("rotate failed before any key was created: nothing to undo");
+            }
+            journal_error();
+            error
+        }
+        (None, false) => CliError::Aws(format!(
+            "{error}\nand whether IAM made a key could not be settled; the journal stays: `{}` finishes once the cause is fixed",
+            recover_command(user)
+        )),
+        (Some(_), true) => {
+            say("  nothing this run made is left");
+            journal_error();
+            error
+        }
+        (Some(_), false) => {
+            say(&format!(
+                "  the journal stays: `{}` finishes the undo once the cause is fixed",
+                recover_command(user)
+            ));
+            CliError::Aws(format!(
+                "{error}\nand the rollback did not complete ({} step(s) failed, listed above): fix them by hand",
+                undone.failed.len()
+            ))
+        }
     }
-    say(&format!(
-        "  the journal stays: `ses-smtp-password rotate --recover --user-name {shown_user}` finishes the undo once the cause is fixed"
-    ));
-    CliError::Aws(format!(
-        "{error}\nand the rollback did not complete ({} step(s) failed, listed above): fix them by hand",
-        failed.len()
-    ))
 }
 
 fn key_limit(user: &UserName, keys: &[iam::Key]) -> CliError {
@@ -416,16 +359,16 @@ fn key_limit(user: &UserName, keys: &[iam::Key]) -> CliError {
     let free = match inactive {
         Some(k) => format!(
             "  free a slot by deleting the inactive key:\n    {} --delete",
-            iam::retire_command(user, &k.id)
+            retire_command(user, &k.id)
         ),
         None => {
             let oldest = keys
                 .iter()
-                .min_by_key(|k| k.last_used.as_ref().map(|u| u.date.secs()))
+                .min_by_key(|k| k.last_used.as_ref().map(|u| u.date))
                 .unwrap_or(&keys[0]);
             format!(
                 "  both are active: retire the one no longer in use, watch, then delete it:\n    {0}\n    {0} --delete",
-                iam::retire_command(user, &oldest.id)
+                retire_command(user, &oldest.id)
             )
         }
     };
@@ -433,7 +376,7 @@ fn key_limit(user: &UserName, keys: &[iam::Key]) -> CliError {
         "IAM user {} already has {} access keys, IAM's limit; nothing was created\n{}\n{free}",
         shown(user),
         keys.len(),
-        table(keys, &[], iam::now())
+        table(keys, &[], Timestamp::now())
             .lines()
             .map(|l| format!("  {l}"))
             .collect::<Vec<_>>()
@@ -465,7 +408,7 @@ fn finish(args: &Rotate, old: &[iam::Key], done: Done) -> Result<ExitCode> {
         Some(k) => s.push_str(&format!(
             "next: deploy the new credentials, watch mail flow, then retire the old key {}:\n  {}\n",
             k.id,
-            iam::retire_command(&args.user, &k.id)
+            retire_command(&args.user, &k.id)
         )),
         None => s.push_str("next: deploy the new credentials; there is no older key to retire\n"),
     }

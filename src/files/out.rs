@@ -210,30 +210,29 @@ fn temp_name(dir: &Path) -> Result<PathBuf> {
 /// send one). Under [`Signals::Die`] the process dies in the handler; under
 /// [`Signals::Caught`] the wait ends once the caller's check has seen it.
 fn pause_for_tests(signals: &Signals) {
-    #[cfg(not(debug_assertions))]
     let _ = signals;
-    // Test builds only: wait until this file exists, then go on
-    // (tests/operator.rs changes the target meanwhile).
-    #[cfg(debug_assertions)]
-    if let Some(go) = std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_OUT_UNTIL") {
-        let _ = writeln!(std::io::stderr(), "paused with the temporary file written");
-        while !Path::new(&go).exists() {
-            std::thread::sleep(std::time::Duration::from_millis(10));
+    ses_smtp_credentials::test_hook! {
+        // Wait until this file exists, then go on (tests/operator.rs
+        // changes the target meanwhile).
+        if let Some(go) = std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_OUT_UNTIL") {
+            let _ = writeln!(std::io::stderr(), "paused with the temporary file written");
+            while !Path::new(&go).exists() {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            return;
         }
-        return;
-    }
-    #[cfg(debug_assertions)]
-    if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_OUT").is_some() {
-        let _ = writeln!(std::io::stderr(), "paused with the temporary file written");
-        loop {
-            match signals {
-                // SAFETY: pause only waits for a signal.
-                Signals::Die => unsafe {
-                    libc::pause();
-                },
-                Signals::Caught { check } if check().is_err() => return,
-                // Polled: a signal that came before a pause() would be lost.
-                Signals::Caught { .. } => std::thread::sleep(std::time::Duration::from_millis(10)),
+        if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_OUT").is_some() {
+            let _ = writeln!(std::io::stderr(), "paused with the temporary file written");
+            loop {
+                match signals {
+                    // SAFETY: pause only waits for a signal.
+                    Signals::Die => unsafe {
+                        libc::pause();
+                    },
+                    Signals::Caught { check } if check().is_err() => return,
+                    // Polled: a signal that came before a pause() would be lost.
+                    Signals::Caught { .. } => std::thread::sleep(std::time::Duration::from_millis(10)),
+                }
             }
         }
     }

@@ -3,6 +3,9 @@
 //! passwords of keys moto issued, and the tool run against them.
 
 use crate::{common, smtp};
+use ses_smtp_rotation::sdk::{
+    aws_config, aws_sdk_iam, aws_sdk_secretsmanager, aws_sdk_ssm, aws_smithy_http_client, tokio,
+};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;

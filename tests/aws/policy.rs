@@ -18,6 +18,7 @@
 use crate::common;
 use crate::harness::*;
 use serde_json::{Value, json};
+use ses_smtp_rotation::sdk::aws_sdk_ssm;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

@@ -2,6 +2,7 @@
 
 use crate::common;
 use crate::harness::*;
+use ses_smtp_rotation::sdk::{aws_sdk_iam, aws_sdk_ssm};
 
 // ---- rotate -------------------------------------------------------------
 

@@ -39,11 +39,9 @@ pub mod derive;
 pub mod error;
 pub mod input;
 pub mod output;
-pub mod policy;
 pub mod profile;
 pub mod redact;
 pub mod region;
-pub mod rotation;
 mod temporary;
 pub mod vectors;
 pub mod verify;
@@ -57,3 +55,23 @@ pub use input::{
 pub use output::{Derived, FixedBuf, Format, RenderError, Template, TemplateError};
 pub use region::{Region, RegionError, ResolvedRegion};
 pub use verify::{Verdict, verify};
+
+/// Internal: keeps its body only in test builds (the `test-hooks`
+/// feature, which the workspace's dev-dependencies turn on), so a release
+/// build holds neither the hooks nor the names of their variables.
+#[cfg(feature = "test-hooks")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! test_hook {
+    ($($body:tt)*) => { $($body)* };
+}
+
+/// Internal: keeps its body only in test builds (the `test-hooks`
+/// feature, which the workspace's dev-dependencies turn on), so a release
+/// build holds neither the hooks nor the names of their variables.
+#[cfg(not(feature = "test-hooks"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! test_hook {
+    ($($body:tt)*) => {};
+}

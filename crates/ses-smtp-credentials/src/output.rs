@@ -609,6 +609,32 @@ fn env(out: &mut dyn Write, d: &Derived) -> io::Result<()> {
     )
 }
 
+/// What a Secrets Manager store receives: one JSON object
+/// `{"username","password","host","port","region"}` (port 587, STARTTLS),
+/// in a fixed, zeroizing buffer.
+pub fn secret_string(d: &Derived) -> Result<FixedBuf, RenderError> {
+    let Some(username) = &d.username else {
+        return Err(RenderError::NeedsUsername);
+    };
+    let value = StoredSecret {
+        username: username.as_str(),
+        password: d.password.expose(),
+        host: &d.region.host(),
+        port: STARTTLS_PORTS[0],
+        region: &d.region.code,
+    };
+    render_with(|out| serde_json::to_writer(out, &value).map_err(std::io::Error::other))
+}
+
+#[derive(serde::Serialize)]
+struct StoredSecret<'a> {
+    username: &'a str,
+    password: &'a str,
+    host: &'a str,
+    port: u16,
+    region: &'a str,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,7 +45,7 @@ impl Region {
             format!(
                 "email-smtp-fips.{}.{}",
                 self.code,
-                crate::policy::dns_suffix(crate::policy::partition(self.code))
+                dns_suffix(partition(self.code))
             )
         })
     }
@@ -55,10 +55,7 @@ impl Region {
 /// table), in its partition's domain: `amazonaws.com`, `amazonaws.com.cn`
 /// for `cn-`, `amazonaws.eu` for the European Sovereign Cloud's `eusc-`.
 pub fn smtp_host(code: &str) -> String {
-    format!(
-        "email-smtp.{code}.{}",
-        crate::policy::dns_suffix(crate::policy::partition(code))
-    )
+    format!("email-smtp.{code}.{}", dns_suffix(partition(code)))
 }
 
 /// Every AWS region code, SES or not (botocore's partition data; the first
@@ -280,6 +277,41 @@ impl fmt::Display for RegionError {
 }
 
 impl std::error::Error for RegionError {}
+
+/// The ARN partition of a region: `aws-us-gov` for GovCloud, `aws-cn` for
+/// China, `aws-eusc` for the European Sovereign Cloud (`eusc-`), else `aws`.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("eusc-") {
+        "aws-eusc"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else if region.starts_with("us-isof-") {
+        "aws-iso-f"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else {
+        "aws"
+    }
+}
+
+/// The DNS suffix of a partition's service endpoints (for `kms:ViaService`).
+pub fn dns_suffix(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "amazonaws.com.cn",
+        "aws-eusc" => "amazonaws.eu",
+        "aws-iso" => "c2s.ic.gov",
+        "aws-iso-b" => "sc2s.sgov.gov",
+        "aws-iso-e" => "cloud.adc-e.uk",
+        "aws-iso-f" => "csp.hci.ic.gov",
+        _ => "amazonaws.com",
+    }
+}
 
 /// `xx-name-N` and `xx-name-name-N`: lower-case letters, dashes, a final
 /// number. Loose on purpose, for regions newer than the table.

@@ -376,7 +376,10 @@ mod tests {
             detail: String::new(),
             timed_out: true,
         };
-        assert_eq!(diagnosis(&timed_out, 25)[..2], [Cause::Port25, Cause::Dropped]);
+        assert_eq!(
+            diagnosis(&timed_out, 25)[..2],
+            [Cause::Port25, Cause::Dropped]
+        );
         assert_eq!(diagnosis(&timed_out, 587)[0], Cause::Dropped);
     }
 

@@ -2,8 +2,8 @@
 //! timeout and the whole session within ten; the server's text is shown
 //! only with our credentials masked and controls escaped.
 
-use super::tls::{describe_tls, tls_config};
 use super::SetupError;
+use super::tls::{describe_tls, tls_config};
 use super::wire::{Conn, MAX_REPLY, Reply, SESSION_TIMEOUTS, Stop, shown_reply, timed_out};
 use super::{Facts, Login, Outcome, Target, TlsMode};
 use base64::Engine as _;

@@ -82,9 +82,7 @@ impl ExtraRoots {
         let mut check = RootCertStore::empty();
         for cert in CertificateDer::pem_slice_iter(pem) {
             let cert = cert.map_err(|_| RootsError::NotPem)?;
-            check
-                .add(cert.clone())
-                .map_err(|_| RootsError::Unusable)?;
+            check.add(cert.clone()).map_err(|_| RootsError::Unusable)?;
             certs.push(cert);
         }
         if certs.is_empty() {

@@ -5,17 +5,17 @@
 
 use super::journal::{Journal, StoreBefore};
 use super::store::{Put, delete_created_secret, key_and_tier, put_parameter, secret_id};
-use super::{Aws, iam, shown};
-use crate::error::{CliError, Result};
+use super::{Error, Result};
+use super::{Session, iam, shown};
+use crate::{Store, UserName, calls};
 use aws_sdk_ssm::types::ParameterType;
 use ses_smtp_credentials::redact::user_text;
-use ses_smtp_credentials::rotation::{Store, UserName, calls};
 use zeroize::Zeroizing;
 
 /// Undoes what the journal's rotation made: the stores, latest first, then
 /// every key the user has that it did not have before. Returns what was
 /// done and what failed.
-pub fn undo(aws: &Aws, user: &UserName, journal: &Journal) -> (Vec<String>, Vec<String>) {
+pub fn undo(aws: &Session, user: &UserName, journal: &Journal) -> (Vec<String>, Vec<String>) {
     let (mut done, mut failed) = (Vec::new(), Vec::new());
     let mut note = |r: Result<Vec<String>>| match r {
         Ok(steps) => done.extend(steps),
@@ -36,7 +36,7 @@ pub fn undo(aws: &Aws, user: &UserName, journal: &Journal) -> (Vec<String>, Vec<
     (done, failed)
 }
 
-fn keys(aws: &Aws, user: &UserName, before: &[String]) -> Result<Vec<String>> {
+fn keys(aws: &Session, user: &UserName, before: &[String]) -> Result<Vec<String>> {
     let mut done = Vec::new();
     for key in iam::keys(aws, user)? {
         if !before.contains(&key.id) {
@@ -59,7 +59,7 @@ fn holder(stages: &std::collections::HashMap<String, Vec<String>>, label: &str) 
 }
 
 fn secret(
-    aws: &Aws,
+    aws: &Session,
     store: &Store,
     existed: bool,
     current: &Option<String>,
@@ -123,7 +123,7 @@ fn secret(
     Ok(done)
 }
 
-fn ssm(aws: &Aws, store: &Store, parameters: &[(String, Option<i64>)]) -> Result<Vec<String>> {
+fn ssm(aws: &Session, store: &Store, parameters: &[(String, Option<i64>)]) -> Result<Vec<String>> {
     let shown = shown(store);
     let mut done = Vec::new();
     for (name, before) in parameters.iter().rev() {
@@ -155,7 +155,7 @@ fn ssm(aws: &Aws, store: &Store, parameters: &[(String, Option<i64>)]) -> Result
 }
 
 /// The parameter's version now, or none where it does not exist.
-fn version(aws: &Aws, name: &str, shown: &str) -> Result<Option<i64>> {
+fn version(aws: &Session, name: &str, shown: &str) -> Result<Option<i64>> {
     let found = aws
         .run(aws.ssm().get_parameters().names(name).send())
         .map_err(aws.refused(
@@ -172,7 +172,7 @@ fn version(aws: &Aws, name: &str, shown: &str) -> Result<Option<i64>> {
 
 /// Puts version `v` of the parameter back as its newest: its value (read
 /// with the `name:v` selector, wiped after), type, KMS key and tier.
-fn restore(aws: &Aws, name: &str, v: i64, shown: &str) -> Result<()> {
+fn restore(aws: &Session, name: &str, v: i64, shown: &str) -> Result<()> {
     let mut found = aws
         .run(
             aws.ssm()
@@ -186,7 +186,7 @@ fn restore(aws: &Aws, name: &str, v: i64, shown: &str) -> Result<()> {
             format!("to read --store {shown}"),
         ))?;
     let Some(mut p) = found.parameters.take().and_then(|mut ps| ps.pop()) else {
-        return Err(CliError::Aws(format!(
+        return Err(Error::Refused(format!(
             "--store {shown}: version {v} of parameter {} is gone (SSM keeps 100 versions); put its value back by hand",
             user_text(name)
         )));

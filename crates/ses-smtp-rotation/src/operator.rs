@@ -2,9 +2,9 @@
 //! and `keys`, built from [`calls::ALL`](super::calls::ALL): each call's
 //! action on the resource it acts on, and nothing else.
 
-use super::calls::{Target, actions};
-use super::{RotationError, Store, UserName, UserPath};
-use crate::policy::{dns_suffix, is_account_id, partition};
+use crate::calls::{Target, actions};
+use crate::names::{RotationError, Store, UserName, UserPath};
+use crate::policy::{PolicyDocument, dns_suffix, is_account_id, partition};
 
 use serde_json::{Value, json};
 
@@ -42,7 +42,7 @@ impl<'a> OperatorScope<'a> {
 }
 
 /// The operator's least-privilege policy for rotating one user's keys.
-pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<Value, RotationError> {
+pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, RotationError> {
     let account = scope.account_id;
     if !is_account_id(account) {
         return Err(RotationError::BadAccountId);
@@ -203,7 +203,9 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<Value, RotationError
             ));
         }
     }
-    Ok(json!({ "Version": "2012-10-17", "Statement": statements }))
+    Ok(PolicyDocument(
+        json!({ "Version": "2012-10-17", "Statement": statements }),
+    ))
 }
 
 fn statement(sid: &str, target: Target, resource: Value, condition: Option<Value>) -> Value {
@@ -235,7 +237,7 @@ fn check_kms_key(key: &str, region: &str) -> Result<(), RotationError> {
     if id.is_empty()
         || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         || !is_account_id(account)
-        || !crate::region::is_region_shaped(key_region)
+        || !ses_smtp_credentials::region::is_region_shaped(key_region)
     {
         return bad("is not a KMS key ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID)");
     }
@@ -267,14 +269,14 @@ mod tests {
         scope.user_path = Some(&path);
         let p = operator_policy(&scope).unwrap();
         assert_eq!(
-            p["Statement"][0]["Resource"],
+            p.0["Statement"][0]["Resource"],
             "arn:aws-us-gov:iam::123456789012:user/division/mail/smtp"
         );
         assert_eq!(
-            p["Statement"][1]["Resource"][0],
+            p.0["Statement"][1]["Resource"][0],
             "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:prod/smtp-??????"
         );
-        let ssm = p["Statement"].as_array().unwrap().last().unwrap().clone();
+        let ssm = p.0["Statement"].as_array().unwrap().last().unwrap().clone();
         assert_eq!(
             ssm["Resource"][3],
             "arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/prod/smtp/password"
@@ -286,7 +288,7 @@ mod tests {
                 .contains(&json!("ssm:DeleteParameter"))
         );
         let only_iam = operator_policy(&OperatorScope::new(&user, "123456789012")).unwrap();
-        assert_eq!(only_iam["Statement"].as_array().unwrap().len(), 1);
+        assert_eq!(only_iam.0["Statement"].as_array().unwrap().len(), 1);
         assert_eq!(
             operator_policy(&OperatorScope::new(&user, "12345")),
             Err(RotationError::BadAccountId)
@@ -310,7 +312,7 @@ mod tests {
         );
         // The partition follows the ARN's region when no --region is given.
         assert_eq!(
-            p["Statement"][0]["Resource"],
+            p.0["Statement"][0]["Resource"],
             "arn:aws-cn:iam::123456789012:user/smtp"
         );
         let wrong = [Store::parse(
@@ -337,7 +339,7 @@ mod tests {
         scope.region = Some("eu-west-1");
         scope.kms_key = Some(key);
         let p = operator_policy(&scope).unwrap();
-        let statements = p["Statement"].as_array().unwrap();
+        let statements = p.0["Statement"].as_array().unwrap();
         let ssm = &statements[statements.len() - 2];
         assert_eq!(ssm["Resource"], key);
         assert_eq!(

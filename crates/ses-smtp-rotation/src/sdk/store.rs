@@ -5,23 +5,27 @@
 //! rotation leaves every store as it found it.
 
 use super::journal::StoreBefore;
-use super::{Aws, shown};
-use crate::error::{CliError, Result};
+use super::{Error, Result};
+use super::{Session, shown};
+use crate::Store;
+use crate::calls;
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
 use ses_smtp_credentials::redact::user_text;
-use ses_smtp_credentials::rotation::Store;
-use ses_smtp_credentials::rotation::calls;
 use ses_smtp_credentials::{Derived, FixedBuf};
 use std::collections::HashMap;
 use zeroize::Zeroizing;
 
 /// A store as found before the rotation: what undoing a write restores.
+#[derive(Debug)]
 pub enum Before {
     /// The versions that hold `AWSCURRENT` and `AWSPREVIOUS`, and whether
     /// there is a secret at all.
     Secret {
+        /// The version that holds `AWSCURRENT`.
         current: Option<String>,
+        /// The version that holds `AWSPREVIOUS`.
         previous: Option<String>,
+        /// Whether there is a secret at all.
         exists: bool,
     },
     /// The parameters that exist now, by name (values wiped on drop).
@@ -39,13 +43,24 @@ pub struct Previous {
     version: i64,
 }
 
+impl std::fmt::Debug for Previous {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Previous")
+            .field("value", &"[REDACTED]")
+            .field("kind", &self.kind)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
 /// GetParameterHistory pages read at most for one parameter (SSM keeps 100
 /// versions, 50 a page): a parameter whose history pages on past this is
 /// an endpoint misbehaving.
 const HISTORY_PAGES: usize = 10;
 
 /// How to undo one write.
-pub enum Undo {
+#[derive(Debug)]
+pub(crate) enum Undo {
     DeleteSecret {
         store: Store,
     },
@@ -68,13 +83,12 @@ pub(super) fn secret_id(store: &Store) -> &str {
     match store {
         Store::SecretsManager(id) => id,
         Store::Ssm(prefix) => prefix,
-        _ => unreachable!("every store kind is handled"),
     }
 }
 
 /// Reads a store's state before the key is made; also proves the operator
 /// may read it.
-pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
+pub fn before(aws: &Session, store: &Store) -> Result<Before> {
     let shown = shown(store);
     match store {
         Store::SecretsManager(id) => {
@@ -82,7 +96,7 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
             match aws.run(sm.describe_secret().secret_id(id).send()) {
                 Ok(d) => {
                     if d.deleted_date.is_some() {
-                        return Err(CliError::Aws(format!(
+                        return Err(Error::Refused(format!(
                             "--store {shown}: the secret is scheduled for deletion\n  hint: restore it (aws secretsmanager restore-secret) or name another"
                         )));
                     }
@@ -104,7 +118,7 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
                         .is_some_and(|s| s.is_resource_not_found_exception()) =>
                 {
                     if id.starts_with("arn:") {
-                        return Err(CliError::Aws(format!(
+                        return Err(Error::Refused(format!(
                             "--store {shown}: no such secret, and a secret is created by name, not by ARN\n  hint: name it by its name to have it created"
                         )));
                     }
@@ -152,7 +166,6 @@ pub fn before(aws: &Aws, store: &Store) -> Result<Before> {
             }
             Ok(Before::Parameters(map))
         }
-        _ => unreachable!("every store kind is handled"),
     }
 }
 
@@ -187,7 +200,7 @@ pub fn journal_entry(store: &Store, before: &Before) -> StoreBefore {
 /// version when `None`, from its history (GetParameters returns neither,
 /// and DescribeParameters cannot be scoped to the parameters).
 pub(super) fn key_and_tier(
-    aws: &Aws,
+    aws: &Session,
     name: &str,
     shown: &str,
     version: Option<i64>,
@@ -225,7 +238,7 @@ pub(super) fn key_and_tier(
             _ => return Ok(found.map_or((None, None), |e| (e.key_id, e.tier))),
         }
     }
-    Err(CliError::Aws(format!(
+    Err(Error::Refused(format!(
         "--store {shown}: the history of parameter {} did not end after {HISTORY_PAGES} pages",
         user_text(name)
     )))
@@ -239,8 +252,8 @@ fn owned(buf: &FixedBuf) -> String {
 
 /// Writes `d` into the store. Each write done is pushed onto `undo` as
 /// soon as it is done, so a failure half-way is undone too.
-pub fn write(
-    aws: &Aws,
+pub(crate) fn write(
+    aws: &Session,
     store: &Store,
     before: Before,
     d: &Derived,
@@ -254,8 +267,7 @@ pub fn write(
             previous,
             exists,
         } => {
-            let payload =
-                ses_smtp_credentials::rotation::secret_string(d).map_err(CliError::Render)?;
+            let payload = ses_smtp_credentials::output::secret_string(d).map_err(Error::Render)?;
             let sm = aws.secrets_manager(store.arn_region());
             if exists {
                 let out = aws
@@ -267,7 +279,7 @@ pub fn write(
                     )
                     .map_err(aws.refused(&calls::SM_PUT_SECRET_VALUE, doing))?;
                 let new = out.version_id.ok_or_else(|| {
-                    CliError::Aws(format!("--store {shown}: AWS returned no version ID"))
+                    Error::Refused(format!("--store {shown}: AWS returned no version ID"))
                 })?;
                 undo.push(Undo::RestoreVersion {
                     store: store.clone(),
@@ -329,20 +341,20 @@ pub fn write(
 /// Test builds only: tests/aws/rotation.rs kills the process here, once
 /// `username` names the new key and `password` still holds the old one.
 fn pause_for_tests(name: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_AFTER_USERNAME").is_some()
-        && name.ends_with("/username")
-    {
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            b"paused after writing the username parameter\n",
-        );
-        loop {
-            std::thread::sleep(std::time::Duration::from_secs(1));
+    let _ = name;
+    ses_smtp_credentials::test_hook! {
+        if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_AFTER_USERNAME").is_some()
+            && name.ends_with("/username")
+        {
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"paused after writing the username parameter\n",
+            );
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
         }
     }
-    #[cfg(not(debug_assertions))]
-    let _ = name;
 }
 
 /// How a parameter is written: its type, and the KMS key and tier it keeps
@@ -357,7 +369,7 @@ pub(super) struct Put {
 /// One parameter, overwritten. The SDK takes its own copy of the value (an
 /// owned String, freed unwiped: see docs/security.md).
 pub(super) fn put_parameter(
-    aws: &Aws,
+    aws: &Session,
     name: &str,
     value: &str,
     put: Put,
@@ -380,7 +392,7 @@ pub(super) fn put_parameter(
 
 /// Deletes a secret a rotation created, without a recovery window (it
 /// held only that rotation's key).
-pub(super) fn delete_created_secret(aws: &Aws, store: &Store) -> Result<()> {
+pub(super) fn delete_created_secret(aws: &Session, store: &Store) -> Result<()> {
     let sm = aws.secrets_manager(store.arn_region());
     aws.run(
         sm.delete_secret()
@@ -396,7 +408,7 @@ pub(super) fn delete_created_secret(aws: &Aws, store: &Store) -> Result<()> {
 }
 
 /// Undoes one write; returns what was done, for the report.
-pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
+pub(crate) fn undo(aws: &Session, step: Undo) -> Result<String> {
     match step {
         Undo::DeleteSecret { store } => {
             delete_created_secret(aws, &store)?;
@@ -463,7 +475,7 @@ pub fn undo(aws: &Aws, step: Undo) -> Result<String> {
 }
 
 /// The SMTP user name a store holds now, if any (for `keys --store`).
-pub fn current_username(aws: &Aws, store: &Store) -> Result<Option<String>> {
+pub fn current_username(aws: &Session, store: &Store) -> Result<Option<String>> {
     let shown = shown(store);
     let doing = format!("to read --store {shown}");
     match store {
@@ -509,6 +521,5 @@ pub fn current_username(aws: &Aws, store: &Store) -> Result<Option<String>> {
                 .find_map(|p| p.value)
                 .map(|u| user_text(&u)))
         }
-        _ => unreachable!("every store kind is handled"),
     }
 }

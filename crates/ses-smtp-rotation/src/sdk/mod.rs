@@ -1,73 +1,154 @@
-//! The AWS API behind `rotate`, `retire` and `keys` (the `aws` feature):
-//! the operator's credentials from the SDK's standard chain (environment,
-//! profiles with SSO and assumed roles, instance and container
-//! credentials), `AWS_ENDPOINT_URL` and the per-service endpoint variables
-//! honoured by the SDK itself.
+//! The AWS calls of a rotation (the `sdk` feature): the operator's
+//! credentials from the SDK's standard chain (environment, profiles with SSO
+//! and assumed roles, instance, container and Lambda credentials),
+//! `AWS_ENDPOINT_URL` and the per-service endpoint variables honoured by the
+//! SDK itself.
 //!
-//! TLS is rustls on ring, the probe's provider: one TLS stack in the binary.
-//! Calls run one at a time on a single-threaded runtime; the tool has
-//! nothing to do while it waits.
+//! TLS is rustls on ring (no aws-lc). Calls run one at a time on a
+//! single-threaded runtime of the session's own.
 //!
-//! - [`iam`]: list, create, deactivate and delete access keys;
+//! - [`iam`]: get the user, list, create, deactivate and delete access keys;
 //! - [`store`]: Secrets Manager and Parameter Store, with what each write
-//!   needs to be undone.
-#![cfg(feature = "aws")]
+//!   needs to be undone;
+//! - [`Rotation`]: a rotation under way, which owns the journal of the steps
+//!   it completed and undoes them, latest first;
+//! - [`journal`]: that journal as a file, so that a kill is survivable;
+//! - [`recover`]: the undo of a rotation a kill left, from its journal.
+
+/// The SDK crates this crate is built on, re-exported on purpose: a
+/// caller's own clients (a test seeding an emulator, a function reading
+/// its event's secret) use the same versions as [`Session::iam`] and the
+/// others. They change with this crate's minor versions.
+pub use {
+    aws_config, aws_sdk_iam, aws_sdk_secretsmanager, aws_sdk_ssm, aws_smithy_http_client, tokio,
+};
 
 pub mod iam;
 pub mod journal;
 pub mod recover;
+mod rotation;
 pub mod store;
 
-use crate::error::{CliError, Result};
+pub use rotation::{Rotation, Undone};
+
+use crate::calls::{Call, Target};
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_iam::config::http::HttpResponse;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use ses_smtp_credentials::redact::user_text;
-use ses_smtp_credentials::rotation::calls::{Call, Target};
 use std::future::Future;
 
 /// IAM is global, but its endpoint is chosen by region (partition); this
 /// is the region used when neither the command nor the SDK chain names one.
 const FALLBACK_REGION: &str = "us-east-1";
 
+/// Why a step of a rotation failed. Messages show outside text (names, AWS's
+/// own words) only through `ses_smtp_credentials::redact`, and never a
+/// secret or a password.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// AWS refused a call, or its state forbids the step.
+    Refused(String),
+    /// A local file (the journal) could not be read or written.
+    Io(String),
+    /// The same, with the system's reason.
+    IoFrom {
+        /// What was being done (paths already made safe to show).
+        what: String,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+    /// The caller's interruption check said stop (see
+    /// [`Session::abort_when`]).
+    Interrupted,
+    /// The credentials could not be rendered for a store.
+    Render(ses_smtp_credentials::RenderError),
+    /// Something that cannot happen did.
+    Internal(String),
+}
+
+impl Error {
+    /// An I/O failure on `what`.
+    pub fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
+        let what = what.into();
+        move |source| Error::IoFrom { what, source }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Refused(m) | Error::Io(m) | Error::Internal(m) => f.write_str(m),
+            Error::IoFrom { what, source } => write!(f, "{what}: {source}"),
+            Error::Interrupted => f.write_str("interrupted"),
+            Error::Render(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::IoFrom { source, .. } => Some(source),
+            Error::Render(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A rotation step's result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// The operator's AWS session: a runtime and the loaded configuration.
-pub struct Aws {
+pub struct Session {
     runtime: tokio::runtime::Runtime,
     config: aws_config::SdkConfig,
     /// The IAM path of the user whose keys are handled, once `GetUser`
     /// told it (for the hint when AWS denies a call).
     user_path: std::cell::RefCell<Option<String>>,
-    /// Whether a signal (noted by `terminal::Interrupts`) ends the call
-    /// under way: on while `rotate` makes things, off while it undoes them.
-    abort_on_signals: std::cell::Cell<bool>,
+    /// What ends the call under way early (a signal the caller noted):
+    /// set while a rotation makes things, not while it undoes them.
+    abort_when: std::cell::Cell<Option<fn() -> bool>>,
 }
 
-/// How often a call under way looks for a signal.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("region", &self.config.region())
+            .finish_non_exhaustive()
+    }
+}
+
+/// How often a call under way asks whether to stop.
 const SIGNAL_POLL: std::time::Duration = std::time::Duration::from_millis(50);
 
-/// The cause of a call ended by a signal (see [`Aws::run`]).
+/// The cause of a call ended early (see [`Session::run`]).
 #[derive(Debug)]
 struct Interrupted;
 
 impl std::fmt::Display for Interrupted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("interrupted by a signal")
+        f.write_str("interrupted")
     }
 }
 
 impl std::error::Error for Interrupted {}
 
-impl Aws {
+impl Session {
     /// Loads the SDK configuration. `region`: the command's region; without
     /// one, the chain's (AWS_REGION, the profile), else us-east-1.
     /// `timeout`: what each request (attempt) may take; a call, retries
     /// included, takes at most three times that, and connecting at most 10 s.
-    pub fn connect(region: Option<&str>, timeout: std::time::Duration) -> Result<Aws> {
+    ///
+    /// # Errors
+    /// [`Error::IoFrom`] when the runtime cannot start.
+    pub fn connect(region: Option<&str>, timeout: std::time::Duration) -> Result<Session> {
         use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(CliError::io("could not start the AWS client's runtime"))?;
+            .map_err(Error::io("could not start the AWS client's runtime"))?;
         let http = aws_smithy_http_client::Builder::new()
             .tls_provider(Provider::Rustls(CryptoMode::Ring))
             .build_https();
@@ -92,32 +173,32 @@ impl Aws {
         if config.region().is_none() {
             config = load(Some(FALLBACK_REGION.to_string()));
         }
-        Ok(Aws {
+        Ok(Session {
             runtime,
             config,
             user_path: Default::default(),
-            abort_on_signals: Default::default(),
+            abort_when: Default::default(),
         })
     }
 
-    /// Runs one call to completion, or, while [`Aws::abort_on_signals`] is
-    /// on, until a signal arrives: the call is then dropped (its request
-    /// abandoned) and fails as interrupted, which [`Aws::refused`] turns
-    /// into the interruption error (exit 6).
+    /// Runs one call to completion, or, while [`Session::abort_when`] is
+    /// set, until it says stop: the call is then dropped (its request
+    /// abandoned) and fails as interrupted, which [`Session::refused`] turns
+    /// into [`Error::Interrupted`].
     pub fn run<T, E, R>(
         &self,
         call: impl Future<Output = std::result::Result<T, SdkError<E, R>>>,
     ) -> std::result::Result<T, SdkError<E, R>> {
-        let abort = self.abort_on_signals.get();
+        let abort = self.abort_when.get();
         self.runtime.block_on(async {
             let mut call = std::pin::pin!(call);
-            if !abort {
+            let Some(stop) = abort else {
                 return call.await;
-            }
+            };
             loop {
                 match tokio::time::timeout(SIGNAL_POLL, &mut call).await {
                     Ok(out) => return out,
-                    Err(_) if crate::terminal::interrupted() => {
+                    Err(_) if stop() => {
                         return Err(SdkError::timeout_error(Interrupted));
                     }
                     Err(_) => {}
@@ -126,11 +207,13 @@ impl Aws {
         })
     }
 
-    /// Whether a signal ends the call under way (see [`Aws::run`]).
-    pub fn abort_on_signals(&self, on: bool) {
-        self.abort_on_signals.set(on);
+    /// What ends a call under way early (see [`Session::run`]); `None`:
+    /// calls run to completion.
+    pub fn abort_when(&self, stop: Option<fn() -> bool>) {
+        self.abort_when.set(stop);
     }
 
+    /// An IAM client.
     pub fn iam(&self) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(&self.config)
     }
@@ -145,6 +228,7 @@ impl Aws {
         aws_sdk_secretsmanager::Client::from_conf(b.build())
     }
 
+    /// A Parameter Store client in the session's region.
     pub fn ssm(&self) -> aws_sdk_ssm::Client {
         aws_sdk_ssm::Client::new(&self.config)
     }
@@ -160,7 +244,7 @@ impl Aws {
         &self,
         call: &'static Call,
         doing: impl Into<String>,
-    ) -> impl FnOnce(SdkError<E, HttpResponse>) -> CliError + '_
+    ) -> impl FnOnce(SdkError<E, HttpResponse>) -> Error + '_
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
@@ -191,14 +275,14 @@ fn refused_with<E>(
     doing: String,
     user_path: Option<&str>,
     err: SdkError<E, HttpResponse>,
-) -> CliError
+) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     if let SdkError::TimeoutError(_) = &err
         && std::error::Error::source(&err).is_some_and(|s| s.is::<Interrupted>())
     {
-        return crate::terminal::interrupted_error();
+        return Error::Interrupted;
     }
     let detail = match (err.code(), err.message()) {
         (Some(code), Some(message)) => format!("{}: {}", user_text(code), cut(&user_text(message))),
@@ -218,7 +302,7 @@ where
             "\n  hint: check the operator's AWS credentials (`aws sts get-caller-identity`) and network access to AWS",
         ),
     }
-    CliError::Aws(message)
+    Error::Refused(message)
 }
 
 /// `text` cut to [`MAX_AWS_MESSAGE`] characters, saying so.
@@ -279,7 +363,7 @@ fn denied_hint(call: &'static Call, user_path: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ses_smtp_credentials::rotation::calls;
+    use crate::calls;
 
     #[test]
     fn a_denied_call_names_its_action_and_the_users_path() {

@@ -2,7 +2,26 @@
 //! only, optionally scoped to an identity, a region and sender addresses.
 
 use serde_json::{Value, json};
+pub use ses_smtp_credentials::region::{dns_suffix, partition};
 use std::fmt;
+
+/// An IAM policy document, as IAM reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyDocument(pub(crate) Value);
+
+impl PolicyDocument {
+    /// The document as JSON, indented two spaces, without a final newline.
+    pub fn to_json(&self) -> String {
+        // A `Value` of maps, arrays and strings always serializes.
+        serde_json::to_string_pretty(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for PolicyDocument {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json())
+    }
+}
 
 /// Why the scope given cannot make a policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,43 +104,8 @@ impl fmt::Display for PolicyError {
 
 impl std::error::Error for PolicyError {}
 
-/// The ARN partition of a region: `aws-us-gov` for GovCloud, `aws-cn` for
-/// China, `aws-eusc` for the European Sovereign Cloud (`eusc-`), else `aws`.
-pub(crate) fn partition(region: &str) -> &'static str {
-    if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("eusc-") {
-        "aws-eusc"
-    } else if region.starts_with("eu-isoe-") {
-        "aws-iso-e"
-    } else if region.starts_with("us-isof-") {
-        "aws-iso-f"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else {
-        "aws"
-    }
-}
-
-/// The DNS suffix of a partition's service endpoints (for `kms:ViaService`).
-pub(crate) fn dns_suffix(partition: &str) -> &'static str {
-    match partition {
-        "aws-cn" => "amazonaws.com.cn",
-        "aws-eusc" => "amazonaws.eu",
-        "aws-iso" => "c2s.ic.gov",
-        "aws-iso-b" => "sc2s.sgov.gov",
-        "aws-iso-e" => "cloud.adc-e.uk",
-        "aws-iso-f" => "csp.hci.ic.gov",
-        _ => "amazonaws.com",
-    }
-}
-
 /// Whether `text` is 12 digits.
-pub(crate) fn is_account_id(text: &str) -> bool {
+pub fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
@@ -167,7 +151,7 @@ fn identity_arn(scope: &Scope<'_>) -> Result<Option<String>, PolicyError> {
         let [part, "ses", region, account, resource] = parts[..] else {
             return Err(PolicyError::BadArn);
         };
-        if !crate::region::is_region_shaped(region)
+        if !ses_smtp_credentials::region::is_region_shaped(region)
             || !is_account_id(account)
             || resource.strip_prefix("identity/").is_none_or(str::is_empty)
         {
@@ -204,7 +188,7 @@ fn identity_arn(scope: &Scope<'_>) -> Result<Option<String>, PolicyError> {
 }
 
 /// The policy document, ready for `aws iam put-user-policy`.
-pub fn policy(scope: &Scope<'_>) -> Result<Value, PolicyError> {
+pub fn policy(scope: &Scope<'_>) -> Result<PolicyDocument, PolicyError> {
     for (i, a) in scope.from_addresses.iter().enumerate() {
         let ok = a
             .split_once('@')
@@ -261,7 +245,9 @@ pub fn policy(scope: &Scope<'_>) -> Result<Value, PolicyError> {
     if !condition.is_empty() {
         statement["Condition"] = Value::Object(condition);
     }
-    Ok(json!({ "Version": "2012-10-17", "Statement": [statement] }))
+    Ok(PolicyDocument(
+        json!({ "Version": "2012-10-17", "Statement": [statement] }),
+    ))
 }
 
 #[cfg(test)]
@@ -280,7 +266,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(
-            p["Statement"][0]["Resource"],
+            p.0["Statement"][0]["Resource"],
             json!([
                 "arn:aws-eusc:ses:eusc-de-east-1:123456789012:identity/example.com",
                 "arn:aws-eusc:ses:eusc-de-east-1:123456789012:configuration-set/marketing",
@@ -317,8 +303,8 @@ mod tests {
     #[test]
     fn shapes() {
         let p = policy(&Scope::default()).unwrap();
-        assert_eq!(p["Statement"][0]["Resource"], "*");
-        assert_eq!(p["Statement"][0]["Action"], "ses:SendRawEmail");
+        assert_eq!(p.0["Statement"][0]["Resource"], "*");
+        assert_eq!(p.0["Statement"][0]["Action"], "ses:SendRawEmail");
         let from = vec!["noreply@example.com".to_string()];
         let p = policy(&Scope {
             identity: Some("example.com"),
@@ -329,11 +315,11 @@ mod tests {
         })
         .unwrap();
         assert_eq!(
-            p["Statement"][0]["Resource"],
+            p.0["Statement"][0]["Resource"],
             "arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/example.com"
         );
         assert_eq!(
-            p["Statement"][0]["Condition"]["StringLike"]["ses:FromAddress"][0],
+            p.0["Statement"][0]["Condition"]["StringLike"]["ses:FromAddress"][0],
             "noreply@example.com"
         );
         assert_eq!(

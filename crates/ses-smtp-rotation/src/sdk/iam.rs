@@ -3,68 +3,96 @@
 //! the SDK's response straight into a zeroizing buffer; the response's own
 //! string is wiped.
 
-use super::{Aws, shown};
-use crate::error::{CliError, Result};
+use super::{Error, Result};
+use super::{Session, shown};
+use crate::UserName;
+use crate::calls;
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_iam::types::StatusType;
 use ses_smtp_credentials::redact::user_text;
-use ses_smtp_credentials::rotation::UserName;
-use ses_smtp_credentials::rotation::calls;
 use ses_smtp_credentials::{AccessKeyId, SecretKey, SecretPolicy, parse_access_key_id};
 use zeroize::Zeroize;
+
+/// A moment as IAM records it, to the second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// Now.
+    pub fn now() -> Timestamp {
+        Timestamp(DateTime::from(std::time::SystemTime::now()).secs())
+    }
+
+    /// Seconds since 1970.
+    pub fn secs(self) -> i64 {
+        self.0
+    }
+
+    fn from_aws(d: DateTime) -> Timestamp {
+        Timestamp(d.secs())
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    /// As IAM shows it, in UTC: `2026-11-20T08:00:00Z`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match DateTime::from_secs(self.0).fmt(DateTimeFormat::DateTime) {
+            Ok(text) => f.write_str(&text),
+            Err(_) => write!(f, "{}", self.0),
+        }
+    }
+}
 
 /// One access key of a user.
 #[derive(Clone, Debug)]
 pub struct Key {
+    /// Its ID (made safe to show; a real key ID is unchanged).
     pub id: String,
+    /// Whether it is active.
     pub active: bool,
-    pub created: Option<DateTime>,
+    /// When IAM made it.
+    pub created: Option<Timestamp>,
+    /// When and where it was last used, if ever.
     pub last_used: Option<LastUsed>,
 }
 
 /// Where and when a key was last used (IAM's record).
 #[derive(Clone, Debug)]
 pub struct LastUsed {
-    pub date: DateTime,
+    /// When.
+    pub date: Timestamp,
+    /// The service it was used with.
     pub service: String,
+    /// The region it was used in.
     pub region: String,
 }
 
 impl Key {
+    /// `Active` or `Inactive`, as IAM spells it.
     pub fn status(&self) -> &'static str {
         if self.active { "Active" } else { "Inactive" }
     }
 
     /// Whole days since the key was made.
-    pub fn age_days(&self, now: DateTime) -> Option<i64> {
-        self.created
-            .map(|c| (now.secs() - c.secs()).max(0) / 86_400)
+    pub fn age_days(&self, now: Timestamp) -> Option<i64> {
+        self.created.map(|c| (now.0 - c.0).max(0) / 86_400)
     }
 
-    /// "2026-11-20 (ses, eu-west-1)" or "never".
+    /// "2026-11-20T08:00:00Z (ses, eu-west-1)" or "never".
     pub fn last_used_text(&self) -> String {
         match &self.last_used {
-            Some(u) => format!("{} ({}, {})", date(&u.date), u.service, u.region),
+            Some(u) => format!("{} ({}, {})", u.date, u.service, u.region),
             None => "never".into(),
         }
     }
 }
 
-/// A date as IAM shows it, to the second, in UTC.
-pub fn date(d: &DateTime) -> String {
-    DateTime::from_secs(d.secs())
-        .fmt(DateTimeFormat::DateTime)
-        .unwrap_or_else(|_| d.secs().to_string())
-}
-
-/// The current time, for ages.
-pub fn now() -> DateTime {
-    DateTime::from(std::time::SystemTime::now())
-}
-
 /// Fails with AWS's NoSuchEntity when the user does not exist; remembers
 /// the user's IAM path (a denied call later names it).
-pub fn check_user(aws: &Aws, user: &UserName) -> Result<()> {
+///
+/// # Errors
+/// [`Error::Refused`] when AWS refuses.
+pub fn check_user(aws: &Session, user: &UserName) -> Result<()> {
     let out = aws
         .run(aws.iam().get_user().user_name(user.as_str()).send())
         .map_err(aws.refused(
@@ -81,7 +109,10 @@ pub fn check_user(aws: &Aws, user: &UserName) -> Result<()> {
 const MAX_PAGES: usize = 20;
 
 /// The user's keys, oldest first, each with its last use.
-pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
+///
+/// # Errors
+/// [`Error::Refused`] when AWS refuses, or pages without end.
+pub fn keys(aws: &Session, user: &UserName) -> Result<Vec<Key>> {
     let iam = aws.iam();
     let mut keys = Vec::new();
     let mut marker: Option<String> = None;
@@ -103,7 +134,7 @@ pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
             let Some(id) = m.access_key_id else { continue };
             keys.push(Key {
                 active: m.status == Some(StatusType::Active),
-                created: m.create_date,
+                created: m.create_date.map(Timestamp::from_aws),
                 last_used: None,
                 // Text AWS returns is shown like text a user typed: an
                 // endpoint's escapes and bidi controls never reach the
@@ -117,7 +148,7 @@ pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
                 // and on, or hands the same marker back, is broken.
                 pages += 1;
                 if pages >= MAX_PAGES || seen.contains(&next) {
-                    return Err(CliError::Aws(format!(
+                    return Err(Error::Refused(format!(
                         "AWS kept paging the access keys of {} ({pages} pages{}); stopped\n  \
                          hint: check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_IAM: IAM lists a user's keys in one page",
                         shown(user),
@@ -143,26 +174,32 @@ pub fn keys(aws: &Aws, user: &UserName) -> Result<Vec<Key>> {
             ))?;
         key.last_used = used.access_key_last_used.and_then(|u| {
             Some(LastUsed {
-                date: u.last_used_date?,
+                date: Timestamp::from_aws(u.last_used_date?),
                 service: user_text(&u.service_name),
                 region: user_text(&u.region),
             })
         });
     }
-    keys.sort_by_key(|k| k.created.map(|c| c.secs()));
+    keys.sort_by_key(|k| k.created);
     Ok(keys)
 }
 
 /// A key just made: its ID (the SMTP user name) and its secret.
+#[derive(Debug)]
 pub struct NewKey {
+    /// The access key ID: the SMTP user name.
     pub id: AccessKeyId,
+    /// The secret, in its zeroizing buffer (`Debug` redacts it).
     pub secret: SecretKey,
 }
 
 /// Creates an access key for the user. The secret is checked as any input
 /// would be (an odd one is an error, after which the caller deletes the
 /// key: `created` holds its ID as soon as IAM returned one).
-pub fn create_key(aws: &Aws, user: &UserName, created: &mut Option<String>) -> Result<NewKey> {
+///
+/// # Errors
+/// [`Error::Refused`] when IAM refuses, or returns a malformed key.
+pub fn create_key(aws: &Session, user: &UserName, created: &mut Option<String>) -> Result<NewKey> {
     let mut out = aws
         .run(
             aws.iam()
@@ -175,7 +212,7 @@ pub fn create_key(aws: &Aws, user: &UserName, created: &mut Option<String>) -> R
             format!("to create an access key for {}", shown(user)),
         ))?;
     let Some(mut key) = out.access_key.take() else {
-        return Err(CliError::Aws(
+        return Err(Error::Refused(
             "AWS created an access key but returned none (an empty CreateAccessKey response)"
                 .into(),
         ));
@@ -186,19 +223,23 @@ pub fn create_key(aws: &Aws, user: &UserName, created: &mut Option<String>) -> R
         ses_smtp_credentials::input::parse_raw_secret(secret_text.as_bytes(), SecretPolicy::STRICT);
     secret_text.zeroize();
     let secret = secret.map_err(|e| {
-        CliError::Aws(format!(
+        Error::Refused(format!(
             "AWS returned a new secret access key that is not well-formed: {e}"
         ))
     })?;
     let id = parse_access_key_id(&key.access_key_id).map_err(|e| {
-        CliError::Aws(format!(
+        Error::Refused(format!(
             "AWS returned a new access key ID that is not an access key ID: {e}"
         ))
     })?;
     Ok(NewKey { id, secret })
 }
 
-pub fn delete_key(aws: &Aws, user: &UserName, id: &str) -> Result<()> {
+/// Deletes an access key.
+///
+/// # Errors
+/// [`Error::Refused`] when IAM refuses.
+pub fn delete_key(aws: &Session, user: &UserName, id: &str) -> Result<()> {
     aws.run(
         aws.iam()
             .delete_access_key()
@@ -213,7 +254,11 @@ pub fn delete_key(aws: &Aws, user: &UserName, id: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn deactivate(aws: &Aws, user: &UserName, id: &str) -> Result<()> {
+/// Deactivates an access key (it can be made active again).
+///
+/// # Errors
+/// [`Error::Refused`] when IAM refuses.
+pub fn deactivate(aws: &Session, user: &UserName, id: &str) -> Result<()> {
     aws.run(
         aws.iam()
             .update_access_key()
@@ -229,14 +274,6 @@ pub fn deactivate(aws: &Aws, user: &UserName, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// The command that deactivates a key.
-pub fn retire_command(user: &UserName, id: &str) -> String {
-    format!(
-        "ses-smtp-password retire --user-name {} --access-key-id {id}",
-        shown(user)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,9 +284,12 @@ mod tests {
         let key = Key {
             id: "AKIAIOSFODNN7EXAMPLE".into(),
             active: false,
-            created: Some(DateTime::from_fractional_secs(1_700_000_000, 0.75)),
+            created: Some(Timestamp::from_aws(DateTime::from_fractional_secs(
+                1_700_000_000,
+                0.75,
+            ))),
             last_used: Some(LastUsed {
-                date: DateTime::from_secs(1_700_086_405),
+                date: Timestamp::from_aws(DateTime::from_secs(1_700_086_405)),
                 service: "ses".into(),
                 region: "eu-west-1".into(),
             }),
@@ -259,8 +299,11 @@ mod tests {
             "2023-11-15T22:13:25Z (ses, eu-west-1)"
         );
         assert_eq!(key.status(), "Inactive");
-        assert_eq!(date(key.created.as_ref().unwrap()), "2023-11-14T22:13:20Z");
-        let later = DateTime::from_secs(1_700_000_000 + 3 * 86_400 + 1);
+        assert_eq!(
+            key.created.map(|c| c.to_string()).as_deref(),
+            Some("2023-11-14T22:13:20Z")
+        );
+        let later = Timestamp(1_700_000_000 + 3 * 86_400 + 1);
         assert_eq!(key.age_days(later), Some(3));
         let never = Key {
             last_used: None,

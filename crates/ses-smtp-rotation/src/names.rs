@@ -1,22 +1,8 @@
-//! The pure half of key rotation: IAM user names, where rotated credentials
-//! are stored (`--store`), what a store receives, and the operator's
-//! least-privilege policy. The AWS calls themselves are the caller's (the
-//! command line does them behind its `aws` feature).
-//!
-//! ```
-//! use ses_smtp_credentials::rotation::{Store, parse_user_name};
-//! assert_eq!(parse_user_name("smtp-legacy").unwrap().as_str(), "smtp-legacy");
-//! let store = Store::parse("ssm:/prod/mail/smtp").unwrap();
-//! assert_eq!(store.parameter_names()[3], "/prod/mail/smtp/password");
-//! ```
+//! IAM user names and paths, and where rotated credentials are stored:
+//! checked before any AWS call, with errors that name positions, never
+//! characters.
 
-pub mod calls;
-mod operator;
-
-pub use operator::{OperatorScope, operator_policy};
-
-use crate::output::{Derived, FixedBuf, RenderError};
-use crate::region::STARTTLS_PORTS;
+use ses_smtp_credentials::region::is_region_shaped;
 use std::fmt;
 
 /// The longest IAM user name.
@@ -207,7 +193,7 @@ pub enum Store {
 }
 
 /// The leaf names under an SSM prefix, in the order they are written.
-pub const SSM_LEAVES: [&str; 4] = ["username", "host", "port", "password"];
+pub const SSM_LEAVES: &[&str] = &["username", "host", "port", "password"];
 
 /// Secrets Manager's longest name; SSM's longest parameter name.
 const MAX_SECRET_NAME: usize = 512;
@@ -274,7 +260,7 @@ fn check_secret_name(name: &str) -> Result<(), RotationError> {
         let parts: Vec<&str> = rest.splitn(6, ':').collect();
         return match parts[..] {
             [_, "secretsmanager", region, account, "secret", secret]
-                if crate::region::is_region_shaped(region)
+                if is_region_shaped(region)
                     && account.len() == 12
                     && account.bytes().all(|b| b.is_ascii_digit())
                     && !secret.is_empty() =>
@@ -350,34 +336,6 @@ fn check_prefix(prefix: &str) -> Result<(), RotationError> {
         ));
     }
     Ok(())
-}
-
-/// What a Secrets Manager store receives: one JSON object
-/// `{"username","password","host","port","region"}` (port 587, STARTTLS),
-/// in a fixed, zeroizing buffer.
-pub fn secret_string(d: &Derived) -> Result<FixedBuf, RenderError> {
-    let Some(username) = &d.username else {
-        return Err(RenderError::NeedsUsername);
-    };
-    let value = StoredSecret {
-        username: username.as_str(),
-        password: d.password.expose(),
-        host: &d.region.host(),
-        port: STARTTLS_PORTS[0],
-        region: &d.region.code,
-    };
-    crate::output::render_with(|out| {
-        serde_json::to_writer(out, &value).map_err(std::io::Error::other)
-    })
-}
-
-#[derive(serde::Serialize)]
-struct StoredSecret<'a> {
-    username: &'a str,
-    password: &'a str,
-    host: &'a str,
-    port: u16,
-    region: &'a str,
 }
 
 #[cfg(test)]

@@ -1,0 +1,44 @@
+//! Rotate the IAM access key behind Amazon SES SMTP credentials, and the
+//! least-privilege policies that allow exactly what it does.
+//!
+//! The pure half (always built):
+//!
+//! - [`UserName`], [`UserPath`] and [`Store`]: the IAM user whose key is
+//!   rotated and where its SMTP credentials are kept (a Secrets Manager
+//!   secret, or Parameter Store parameters), checked before any AWS call.
+//! - [`calls`]: every AWS call the rotation makes, with the IAM action and
+//!   resource it is authorized against: the one list the operator's policy
+//!   is built from.
+//! - [`operator_policy`] (the operator who rotates) and [`sending_policy`]
+//!   (the SMTP user, `ses:SendRawEmail` only), as [`PolicyDocument`]s.
+//!
+//! The `sdk` feature (on by default) adds [`sdk`]: the AWS session, the IAM
+//! key operations, the stores, and [`sdk::Rotation`], which owns the
+//! journal of the steps it completed and undoes them, latest first.
+//!
+//! ```
+//! use ses_smtp_rotation::{Store, parse_user_name};
+//! assert_eq!(parse_user_name("smtp-legacy").unwrap().as_str(), "smtp-legacy");
+//! let store = Store::parse("ssm:/prod/mail/smtp").unwrap();
+//! assert_eq!(store.parameter_names()[3], "/prod/mail/smtp/password");
+//! ```
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod calls;
+mod names;
+mod operator;
+mod policy;
+#[cfg(feature = "sdk")]
+pub mod sdk;
+
+pub use names::{
+    MAX_USER_NAME, RotationError, SSM_LEAVES, Store, UserName, UserPath, parse_user_name,
+    parse_user_path,
+};
+pub use operator::{OperatorScope, operator_policy};
+pub use policy::{
+    PolicyDocument, PolicyError, Scope as SendingScope, dns_suffix, is_account_id, partition,
+    policy as sending_policy,
+};

@@ -1,0 +1,93 @@
+//! The binary's side of the rotation engine (`ses-smtp-rotation`, the `aws`
+//! feature): the session, the journal's place in the state directory, the
+//! engine's errors as exit codes, and the commands a message suggests.
+#![cfg(feature = "aws")]
+
+use crate::error::{CliError, Result};
+use ses_smtp_credentials::redact::user_text;
+use ses_smtp_rotation::UserName;
+use ses_smtp_rotation::sdk::journal::{Journal, JournalFile, unfinished};
+use ses_smtp_rotation::sdk::{Error, Session};
+use std::io::Write;
+use std::path::PathBuf;
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> CliError {
+        match e {
+            Error::Refused(m) => CliError::Aws(m),
+            Error::Io(m) => CliError::Io(m),
+            Error::IoFrom { what, source } => CliError::IoFrom { what, source },
+            Error::Interrupted => crate::terminal::interrupted_error(),
+            Error::Render(e) => CliError::Render(e),
+            Error::Internal(m) => CliError::Internal(m),
+            // A kind this build does not know is still AWS's refusal.
+            other => CliError::Aws(other.to_string()),
+        }
+    }
+}
+
+/// The operator's session in `region` (else the SDK chain's).
+pub fn connect(region: Option<&str>, timeout: std::time::Duration) -> Result<Session> {
+    Ok(Session::connect(region, timeout)?)
+}
+
+/// A user name or store as messages show it: through `redact`, since a
+/// valid IAM user name or secret name can also be a pasted secret.
+pub fn shown(text: &impl std::fmt::Display) -> String {
+    user_text(&text.to_string())
+}
+
+/// The folder journals live in: `$XDG_STATE_HOME/ses-smtp-password/`, else
+/// `~/.local/state/ses-smtp-password/`.
+fn journal_dir() -> Result<PathBuf> {
+    let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
+        Some(d) => PathBuf::from(d),
+        None => match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+            Some(h) => PathBuf::from(h).join(".local/state"),
+            None => {
+                return Err(CliError::Io(
+                    "neither XDG_STATE_HOME nor HOME is set: there is no state directory for the rotation journal".into(),
+                ));
+            }
+        },
+    };
+    Ok(base.join("ses-smtp-password"))
+}
+
+/// The journal file of `user`'s rotation.
+pub fn journal(user: &UserName) -> Result<JournalFile> {
+    Ok(JournalFile::new(&journal_dir()?, user))
+}
+
+/// The journal an unfinished rotation of `user` left, if any.
+pub fn find_journal(user: &UserName) -> Result<Option<Journal>> {
+    Ok(journal(user)?.find()?)
+}
+
+/// The warning `retire` and `keys` give while a journal is left.
+pub fn warn_if_unfinished(user: &UserName) {
+    if let Ok(Some(j)) = find_journal(user) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: {}\n  hint: finish it first: {}",
+            unfinished(&j),
+            recover_command(user)
+        );
+    }
+}
+
+/// The command that finishes an unfinished rotation.
+pub fn recover_command(user: &UserName) -> String {
+    format!(
+        "ses-smtp-password rotate --recover --user-name {}",
+        shown(user)
+    )
+}
+
+/// The command that deactivates a key.
+pub fn retire_command(user: &UserName, id: &str) -> String {
+    format!(
+        "ses-smtp-password retire --user-name {} --access-key-id {id}",
+        shown(user)
+    )
+}

@@ -1,0 +1,123 @@
+//! Output pieces more than one command uses: rendering the credentials in
+//! the settled shape, delivering them (`--out` or standard output), and the
+//! key table of `keys` and `rotate`.
+
+use crate::cli::settle::{Destination, Shape};
+use crate::error::{CliError, Result};
+use crate::terminal::write_stdout;
+use ses_smtp_credentials::redact::user_path;
+use ses_smtp_credentials::region::ResolvedRegion;
+use ses_smtp_credentials::{Derived, FixedBuf, Format};
+use std::io::Write;
+#[cfg(feature = "aws")]
+use {
+    crate::aws::shown,
+    ses_smtp_rotation::Store,
+    ses_smtp_rotation::sdk::iam::{Key, Timestamp},
+};
+
+/// The output for `items`, in the settled shape (format or template).
+pub fn render(shape: &Shape, items: &[Derived], source: &str) -> Result<FixedBuf> {
+    let rendered = match shape {
+        Shape::Template { template, .. } => template.render(&items[0]),
+        Shape::Format(format) => format.render(items, source),
+    }
+    .map_err(CliError::Render)?;
+    if matches!(shape, Shape::Format(Format::Postfix)) {
+        postfix_hints(&items[0].region);
+    }
+    Ok(rendered)
+}
+
+/// Writes the output to `--out` (saying so on stderr) or standard output.
+/// `inputs`: the files the secret came from, never overwritten.
+pub fn deliver(
+    to: &Destination,
+    rendered: &FixedBuf,
+    signals: crate::files::out::Signals,
+    inputs: &[crate::files::FileId],
+) -> Result<()> {
+    match to {
+        Destination::File { path, force } => {
+            let mode =
+                crate::files::out::write(path, *force, rendered.as_bytes(), signals, inputs)?;
+            let _ = writeln!(
+                std::io::stderr(),
+                "wrote {} (mode {mode:04o})",
+                user_path(path)
+            );
+        }
+        Destination::Stdout => write_stdout(rendered.as_bytes())?,
+    }
+    Ok(())
+}
+
+fn postfix_hints(region: &ResolvedRegion) {
+    let host = region.host();
+    let _ = writeln!(
+        std::io::stderr(),
+        "# /etc/postfix/main.cf settings for this sasl_passwd line:\n\
+         relayhost = [{host}]:587\n\
+         smtp_sasl_auth_enable = yes\n\
+         smtp_sasl_security_options = noanonymous\n\
+         smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\n\
+         smtp_tls_security_level = encrypt\n\
+         smtp_tls_note_starttls_offer = yes\n\
+         # then: chmod 600 /etc/postfix/sasl_passwd && postmap hash:/etc/postfix/sasl_passwd && systemctl reload postfix"
+    );
+}
+
+/// The stores whose `username` is key `id`.
+#[cfg(feature = "aws")]
+pub fn stores_naming(named: &[(Store, Option<String>)], id: &str) -> Vec<String> {
+    named
+        .iter()
+        .filter(|(_, u)| u.as_deref() == Some(id))
+        .map(|(s, _)| shown(s))
+        .collect()
+}
+/// The keys as a table, one line each; with stores, which names which.
+#[cfg(feature = "aws")]
+pub fn table(keys: &[Key], named: &[(Store, Option<String>)], now: Timestamp) -> String {
+    let mut s = format!(
+        "{:<22}{:<10}{:<22}{:<6}{}\n",
+        "ACCESS KEY ID", "STATUS", "CREATED", "AGE", "LAST USED"
+    );
+    if keys.is_empty() {
+        s.push_str("(no access keys)\n");
+    }
+    for k in keys {
+        let created = k.created.map_or("-".into(), |c| c.to_string());
+        let age = k.age_days(now).map_or("-".into(), |d| format!("{d}d"));
+        let mut row = format!(
+            "{:<22}{:<10}{:<22}{:<6}{}",
+            k.id,
+            k.status(),
+            created,
+            age,
+            k.last_used_text()
+        );
+        let stores = stores_naming(named, &k.id);
+        if !stores.is_empty() {
+            row.push_str(&format!("  <- {}", stores.join(", ")));
+        }
+        s.push_str(&row);
+        s.push('\n');
+    }
+    for (store, user) in named {
+        if user
+            .as_deref()
+            .is_none_or(|u| !keys.iter().any(|k| k.id == u))
+        {
+            s.push_str(&format!(
+                "{} names {}\n",
+                shown(store),
+                match user {
+                    Some(_) => "a key that is not this user's",
+                    None => "no key (it does not exist or holds no username)",
+                }
+            ));
+        }
+    }
+    s
+}
