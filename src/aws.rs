@@ -4,7 +4,7 @@
 #![cfg(feature = "aws")]
 
 use crate::error::{CliError, Result};
-use ses_smtp_credentials::redact::user_text;
+use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::journal::{Journal, JournalFile, unfinished};
 use ses_smtp_rotation::sdk::{Error, Session};

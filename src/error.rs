@@ -2,7 +2,8 @@
 //! the error is made; messages name what was wrong and what to do, and show
 //! user-typed text only through `redact`.
 
-use ses_smtp_credentials::error::ErrorKind;
+use crate::hints;
+use ses_smtp_credentials::ErrorKind;
 use ses_smtp_credentials::profile::ProfileError;
 use ses_smtp_credentials::{InputError, RegionError, RenderError, TemplateError};
 use ses_smtp_rotation::PolicyError;
@@ -117,11 +118,21 @@ impl fmt::Display for CliError {
             #[cfg(feature = "aws")]
             CliError::Aws(m) | CliError::Login { message: m, .. } => f.write_str(m),
             CliError::IoFrom { what, source } => write!(f, "{what}: {source}"),
-            CliError::Input { from, error } => write!(f, "{from}: {error}"),
-            CliError::Profile { at, error } => write!(f, "{at}: {error}"),
-            CliError::Region { from, error } => write!(f, "{from}: {error}"),
+            CliError::Input { from, error } => {
+                write!(f, "{from}: {error}{}", hints::input(error))
+            }
+            CliError::Profile { at, error } => {
+                write!(f, "{at}: {error}")?;
+                match error {
+                    ProfileError::Input { error, .. } => f.write_str(&hints::input(error)),
+                    _ => Ok(()),
+                }
+            }
+            CliError::Region { from, error } => {
+                write!(f, "{from}: {error}{}", hints::region(error))
+            }
             CliError::Template { path, error } => write!(f, "--template {path}: {error}"),
-            CliError::Render(e) => e.fmt(f),
+            CliError::Render(e) => write!(f, "{e}{}", hints::render(e)),
             CliError::Policy(e) => e.fmt(f),
         }
     }

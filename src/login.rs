@@ -7,7 +7,7 @@ use crate::cli::settle::Connect;
 use crate::error::{CliError, Result};
 use crate::files::{SmallFile, read_small_file};
 use ses_smtp_credentials::ResolvedRegion;
-use ses_smtp_credentials::redact::{user_path, user_text};
+use ses_smtp_credentials::{user_path, user_text};
 use ses_smtp_login::{Cause, ExtraRoots, Outcome, Target, diagnosis};
 use std::io::Write;
 

@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod error;
 mod files;
+mod hints;
 mod login; // with `probe` only
 mod output;
 mod source;

@@ -5,8 +5,8 @@
 use crate::cli::settle::{Destination, Shape};
 use crate::error::{CliError, Result};
 use crate::terminal::write_stdout;
-use ses_smtp_credentials::redact::user_path;
 use ses_smtp_credentials::region::ResolvedRegion;
+use ses_smtp_credentials::user_path;
 use ses_smtp_credentials::{Derived, FixedBuf, Format};
 use std::io::Write;
 #[cfg(feature = "aws")]

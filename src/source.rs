@@ -5,11 +5,12 @@ use crate::cli::settle::{Secret, Source};
 use crate::error::{CliError, Result};
 use crate::files::{FileId, SmallFile, read_capped, read_small_file, read_stdin};
 use crate::terminal::{has_tty, prompt_hidden};
-use ses_smtp_credentials::error::{InputError, KeyIdProblem, TemporaryEvidence};
-use ses_smtp_credentials::input::{
-    self, AccessKeyId, Credentials, SecretPolicy, Shape, parse_access_key_id,
+use ses_smtp_credentials::{
+    AccessKeyId, Credentials, SecretPolicy, Shape, parse_access_key_id, parse_input,
+    parse_raw_secret,
 };
-use ses_smtp_credentials::redact::{user_path, user_text};
+use ses_smtp_credentials::{InputError, KeyIdProblem, TemporaryEvidence};
+use ses_smtp_credentials::{user_path, user_text};
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::IsTerminal;
@@ -82,7 +83,7 @@ pub fn env_bytes(name: &str) -> Option<Zeroizing<Vec<u8>>> {
 }
 
 fn parse(bytes: &[u8], policy: SecretPolicy, origin: Origin) -> Result<Found> {
-    let credentials = input::parse_input(bytes, policy).map_err(CliError::input(origin.label()))?;
+    let credentials = parse_input(bytes, policy).map_err(CliError::input(origin.label()))?;
     Ok(Found {
         credentials,
         origin,
@@ -135,8 +136,8 @@ fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
             )));
         }
     }
-    let secret = input::parse_raw_secret(&secret, policy)
-        .map_err(CliError::input("AWS_SECRET_ACCESS_KEY"))?;
+    let secret =
+        parse_raw_secret(&secret, policy).map_err(CliError::input("AWS_SECRET_ACCESS_KEY"))?;
     // The ID pairs with the secret only when both come from the environment.
     // Set but not UTF-8 is a malformed ID, not an unset one.
     let access_key_id = match std::env::var("AWS_ACCESS_KEY_ID") {
@@ -162,7 +163,7 @@ fn from_prompt(policy: SecretPolicy) -> Result<Found> {
     let typed = prompt_hidden("IAM secret access key (input hidden): ")
         .map_err(CliError::io("could not read the secret from the terminal"))?;
     let secret =
-        input::parse_raw_secret(typed.as_bytes(), policy).map_err(CliError::input("the prompt"))?;
+        parse_raw_secret(typed.as_bytes(), policy).map_err(CliError::input("the prompt"))?;
     Ok(Found {
         credentials: Credentials::raw(secret, None),
         origin: Origin::Prompt,

@@ -3,7 +3,7 @@
 //! travel to a DNS resolver).
 
 use crate::error::{CliError, Result};
-use ses_smtp_credentials::redact::user_text;
+use ses_smtp_credentials::user_text;
 
 /// HOST, HOST:PORT or [IPv6]:PORT. The host must be an IP address,
 /// `localhost` or a dotted DNS name, checked before any lookup: a secret

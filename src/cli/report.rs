@@ -66,7 +66,7 @@ pub fn clap_error(err: clap::Error) -> ExitCode {
             match shown {
                 Some(flag) => format!(
                     "error: unexpected argument '{}'\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n",
-                    ses_smtp_credentials::redact::user_text(&flag)
+                    ses_smtp_credentials::user_text(&flag)
                 ),
                 None => format!(
                     "error: unexpected argument (not shown, in case it is a secret)\n\n{NO_SECRETS}\n\nFor more information, try '--help'.\n"

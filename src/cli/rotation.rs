@@ -3,7 +3,7 @@
 //! name and store checks serve `policy --rotation` too, in every build.
 
 use crate::error::{CliError, Result};
-use ses_smtp_credentials::redact::user_text;
+use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::{Store, UserName, UserPath, parse_user_name, parse_user_path};
 #[cfg(feature = "aws")]
 use {

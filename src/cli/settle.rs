@@ -9,8 +9,8 @@ use crate::cli::regions::NO_PROBE_REGION;
 use crate::cli::regions::{Regions, one_region, regions};
 use crate::cli::{self, Cli, Command, VerdictFormat};
 use crate::error::{CliError, Result};
-use ses_smtp_credentials::redact::user_path;
 use ses_smtp_credentials::region::ResolvedRegion;
+use ses_smtp_credentials::user_path;
 use ses_smtp_credentials::{Format, SecretPolicy, Template, Version};
 use std::path::PathBuf;
 

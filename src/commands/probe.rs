@@ -6,7 +6,7 @@ use crate::error::{CliError, ExitCode, Result};
 use crate::login;
 use crate::source;
 use crate::terminal::write_stdout;
-use ses_smtp_credentials::derive::derive_v4;
+use ses_smtp_credentials::derive_v4;
 use ses_smtp_login::{Login, Outcome};
 
 pub fn run(args: Probe) -> Result<ExitCode> {

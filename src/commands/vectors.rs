@@ -3,8 +3,13 @@
 
 use crate::error::{CliError, ExitCode, Result};
 use crate::terminal::check_stdout_open;
-use ses_smtp_credentials::redact::user_path;
-use ses_smtp_credentials::vectors::{self, Stream};
+use hmac::{Hmac, KeyInit, Mac};
+use serde::Serialize;
+use ses_smtp_credentials::region;
+use ses_smtp_credentials::user_path;
+use ses_smtp_credentials::vectors;
+use ses_smtp_credentials::{SecretKey, Version, derive};
+use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -155,8 +160,105 @@ pub fn generate(count: usize, seed: Option<&str>, v2: bool) -> Result<ExitCode> 
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for i in 0..count {
-        writeln!(out, "{}", vectors::generate_line(&mut stream, i, v2)).map_err(stdout_error)?;
+        writeln!(out, "{}", generate_line(&mut stream, i, v2)).map_err(stdout_error)?;
     }
     out.flush().map_err(stdout_error)?;
     Ok(ExitCode::Success)
+}
+
+#[derive(Serialize)]
+struct OutLine<'a> {
+    secret: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    version: u8,
+    password: &'a str,
+}
+
+/// A deterministic random stream: HMAC-SHA256(key, counter), so a seed
+/// reproduces the same vectors on any machine and in any version.
+#[derive(Debug)]
+pub struct Stream {
+    key: [u8; 32],
+    counter: u64,
+    block: [u8; 32],
+    used: usize,
+}
+
+impl Stream {
+    /// From any seed text.
+    pub fn from_seed(seed: &str) -> Self {
+        let mut h = Sha256::new();
+        h.update(b"ses-smtp-password vectors v1\0");
+        h.update(seed.as_bytes());
+        Self::from_key(h.finalize().into())
+    }
+
+    /// From 32 random bytes (a fresh, unreproducible stream).
+    pub fn from_key(key: [u8; 32]) -> Self {
+        Stream {
+            key,
+            counter: 0,
+            block: [0; 32],
+            used: 32,
+        }
+    }
+
+    fn byte(&mut self) -> u8 {
+        if self.used == 32 {
+            let mut mac =
+                Hmac::<Sha256>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!());
+            mac.update(&self.counter.to_be_bytes());
+            self.block.copy_from_slice(&mac.finalize().into_bytes());
+            self.counter += 1;
+            self.used = 0;
+        }
+        self.used += 1;
+        self.block[self.used - 1]
+    }
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// The `i`-th generated vector as one JSON line (no newline). Regions cycle
+/// through the table's SMTP regions; with `v2`, every cycle ends with a
+/// version 2 vector.
+pub fn generate_line(stream: &mut Stream, i: usize, v2: bool) -> String {
+    let secret: String = (0..40)
+        .map(|_| ALPHABET[(stream.byte() & 63) as usize] as char)
+        .collect();
+    let regions: Vec<&str> = region::smtp_regions().map(|r| r.code).collect();
+    let slots = regions.len() + usize::from(v2);
+    let region = regions.get(i % slots).copied();
+    let version = if region.is_some() {
+        Version::V4
+    } else {
+        Version::V2
+    };
+    let password = derive(
+        &SecretKey::from_bytes(secret.as_bytes()),
+        version,
+        region.unwrap_or(""),
+    );
+    serde_json::to_string(&OutLine {
+        secret: &secret,
+        region,
+        version: version.number(),
+        password: password.expose(),
+    })
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_lines_check() {
+        let mut s = Stream::from_seed("t");
+        for i in 0..60 {
+            let line = generate_line(&mut s, i, true);
+            assert!(vectors::check_line(&line).unwrap().unwrap().ok, "{line}");
+        }
+    }
 }

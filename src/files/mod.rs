@@ -5,7 +5,7 @@
 pub mod out;
 
 use crate::error::{CliError, Result};
-use ses_smtp_credentials::input::MAX_INPUT;
+use ses_smtp_credentials::MAX_INPUT;
 use std::fs::File;
 use std::io::Read;
 use std::os::fd::AsFd;

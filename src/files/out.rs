@@ -6,7 +6,7 @@
 
 use crate::error::{CliError, Result};
 use crate::files::FileId;
-use ses_smtp_credentials::redact::user_path;
+use ses_smtp_credentials::user_path;
 use std::ffi::CString;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;

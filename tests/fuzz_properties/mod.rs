@@ -5,13 +5,13 @@
 #![allow(dead_code)]
 
 use base64::Engine as _;
-use ses_smtp_credentials::derive::{self as der, SecretKey, Version, derive_v4};
-use ses_smtp_credentials::input::{SecretPolicy, parse_input, parse_raw_secret};
-use ses_smtp_credentials::output::{Derived, Template};
 use ses_smtp_credentials::profile;
 use ses_smtp_credentials::region::{self as reg, RegionError, is_region_shaped, lookup};
 use ses_smtp_credentials::vectors::check_line;
-use ses_smtp_credentials::verify::{Verdict, check_shape, verify as verify_password};
+use ses_smtp_credentials::{self as der, SecretKey, Version, derive_v4};
+use ses_smtp_credentials::{Derived, Template};
+use ses_smtp_credentials::{SecretPolicy, parse_input, parse_raw_secret};
+use ses_smtp_credentials::{Verdict, check_shape, verify as verify_password};
 
 /// Any secret bytes and region: the password is always 44 base64
 /// characters decoding to 33 bytes that start with the version byte.

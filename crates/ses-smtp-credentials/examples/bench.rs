@@ -6,7 +6,7 @@
 //! Prints wall-clock figures for this machine; rerun to compare.
 
 use hmac::{Hmac, KeyInit, Mac};
-use ses_smtp_credentials::derive::{SecretKey, derive_v4};
+use ses_smtp_credentials::{SecretKey, derive_v4};
 use sha2::Sha256;
 use std::hint::black_box;
 use std::time::Instant;

@@ -223,12 +223,12 @@ impl fmt::Display for SecretProblem {
             TooShort { len } => write!(
                 f,
                 "the secret is {len} characters long, not 40: it looks truncated\n  \
-                 hint: copy the whole secret access key again (pass --allow-unusual-secret only for a key that really is this short)"
+                 hint: copy the whole secret access key again"
             ),
             TooLong { len } => write!(
                 f,
                 "the secret is {len} characters long, not 40\n  \
-                 hint: check that nothing was pasted twice or appended (pass --allow-unusual-secret only for a key that really is this long)"
+                 hint: check that nothing was pasted twice or appended"
             ),
             IsSmtpPassword => write!(
                 f,
@@ -238,12 +238,12 @@ impl fmt::Display for SecretProblem {
             IsAccessKeyId => write!(
                 f,
                 "this is an access key ID (the SMTP user name), not the secret access key\n  \
-                 hint: give the 40-character secret; pass the ID with --access-key-id"
+                 hint: give the 40-character secret"
             ),
             IdAndSecretOnOneLine => write!(
                 f,
                 "the line holds an access key ID and then more, separated by a space\n  \
-                 hint: give the secret alone and pass the ID with --access-key-id"
+                 hint: give the secret alone"
             ),
             MoreThanOneLine { line } => write!(
                 f,

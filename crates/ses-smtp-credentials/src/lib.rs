@@ -5,25 +5,26 @@
 //! own. It is pure: no I/O, no command line, no network, no unsafe code. It
 //! reads bytes the caller has read and returns values the caller writes.
 //!
-//! Where things live:
+//! What it offers, all at the crate's root unless named:
 //!
-//! - [`derive`](mod@derive): the V4 derivation (and the deprecated V2), in zeroizing
-//!   buffers of fixed size; [`SecretKey`] and [`SmtpPassword`] have redacted
-//!   `Debug`.
-//! - [`input`]: what users feed in (a raw secret, `aws iam
+//! - the V4 derivation ([`derive_v4`], and the deprecated [`derive_v2`]) in
+//!   zeroizing buffers of fixed size; [`SecretKey`] and [`SmtpPassword`]
+//!   have redacted `Debug`;
+//! - what users feed in ([`parse_input`]: a raw secret, `aws iam
 //!   create-access-key` JSON, the IAM console's CSV), refusing temporary
-//!   credentials and malformed secrets; [`error`] says why, by position, never
-//!   by character.
-//! - [`profile`]: AWS CLI profile files, read as the AWS SDKs read them.
-//! - [`region`]: the table of SES SMTP regions, host names and ports.
-//! - [`output`]: the output [`Format`]s and user [`Template`]s, rendered into
-//!   a fixed, zeroizing buffer.
-//! - [`verify`](mod@verify): "is this password this key's, for this region?"
-//! - [`vectors`]: known-answer vector files (check and generate).
-//! - [`policy`]: the least-privilege IAM policy of an SMTP user.
-//! - [`rotation`]: IAM user names, `--store` targets, what a store receives
-//!   and the rotating operator's policy (the AWS calls are the caller's).
-//! - [`redact`]: the one way user-typed text is shown in a message.
+//!   credentials and malformed secrets; [`InputError`] says why, by
+//!   position, never by character;
+//! - [`profile`]: AWS CLI profile files, read as the AWS SDKs read them;
+//! - [`region`]: the table of SES SMTP regions, host names and ports;
+//! - the output [`Format`]s and user [`Template`]s, rendered into a fixed,
+//!   zeroizing [`FixedBuf`];
+//! - [`verify`]: "is this password this key's, for this region?";
+//! - [`vectors`]: known-answer vector lines, checked;
+//! - [`user_text`] and [`user_path`]: the one way outside text (typed by a
+//!   user, or sent by a server) is shown in a message.
+//!
+//! Its errors say what is wrong in its own words; a program adds its own
+//! hints (the command line names its flags).
 //!
 //! ```
 //! use ses_smtp_credentials::{derive_v4, SecretKey};
@@ -35,26 +36,29 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod derive;
-pub mod error;
-pub mod input;
-pub mod output;
+mod derive;
+mod error;
+mod input;
+mod output;
 pub mod profile;
-pub mod redact;
+mod redact;
 pub mod region;
 mod temporary;
 pub mod vectors;
-pub mod verify;
+mod verify;
 
 pub use derive::{PASSWORD_LEN, SecretKey, SmtpPassword, Version, derive, derive_v2, derive_v4};
-pub use error::{ErrorKind, InputError};
+pub use error::{ErrorKind, InputError, KeyIdProblem, SecretProblem, TemporaryEvidence};
 pub use input::{
-    AccessKeyId, Credentials, SecretPolicy, Shape, parse_access_key_id, parse_input,
-    parse_raw_secret,
+    AccessKeyId, Credentials, MAX_INPUT, SECRET_LEN, SecretPolicy, Shape, parse_access_key_id,
+    parse_input, parse_raw_secret,
 };
-pub use output::{Derived, FixedBuf, Format, RenderError, Template, TemplateError};
-pub use region::{Region, RegionError, ResolvedRegion};
-pub use verify::{Verdict, verify};
+pub use output::{Derived, FixedBuf, Format, RenderError, Template, TemplateError, secret_string};
+pub use redact::{user_path, user_text};
+pub use region::{
+    Region, RegionError, ResolvedRegion, STARTTLS_PORTS, TLS_WRAPPER_PORTS, smtp_host,
+};
+pub use verify::{Malformed, Verdict, check_shape, verify};
 
 /// Internal: keeps its body only in test builds (the `test-hooks`
 /// feature, which the workspace's dev-dependencies turn on), so a release

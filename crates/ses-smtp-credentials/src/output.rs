@@ -113,7 +113,7 @@ const FORMATS: [(Format, &str, &str); 7] = [
 
 impl Format {
     /// Every format, in the order help lists them.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: &'static [Format] = &[
         Format::Text,
         Format::Json,
         Format::Env,
@@ -187,10 +187,12 @@ pub enum RenderError {
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RenderError::NeedsUsername => f.write_str(
-                "the SMTP user name is needed, and the access key ID is unknown\n  hint: pass --access-key-id",
-            ),
-            RenderError::Overflow => f.write_str("the output outgrew its buffer (a bug; please report it)"),
+            RenderError::NeedsUsername => {
+                f.write_str("the SMTP user name is needed, and the access key ID is unknown")
+            }
+            RenderError::Overflow => {
+                f.write_str("the output outgrew its buffer (a bug; please report it)")
+            }
         }
     }
 }
@@ -535,11 +537,11 @@ fn text(out: &mut dyn Write, items: &[Derived], source: &str) -> io::Result<()> 
         if let Some(fips) = d.region.fips_host() {
             writeln!(out, "  FIPS host:       {fips}")?;
         }
-        writeln!(out, "  STARTTLS ports:  {}", ports(&STARTTLS_PORTS))?;
+        writeln!(out, "  STARTTLS ports:  {}", ports(STARTTLS_PORTS))?;
         writeln!(
             out,
             "  TLS ports:       {} (TLS wrapper, implicit TLS)",
-            ports(&TLS_WRAPPER_PORTS)
+            ports(TLS_WRAPPER_PORTS)
         )?;
         writeln!(out, "  Secret from:     {source}")?;
     }
@@ -548,8 +550,8 @@ fn text(out: &mut dyn Write, items: &[Derived], source: &str) -> io::Result<()> 
 
 #[derive(Serialize)]
 struct JsonPorts {
-    starttls: [u16; 3],
-    tls_wrapper: [u16; 2],
+    starttls: &'static [u16],
+    tls_wrapper: &'static [u16],
 }
 
 #[derive(Serialize)]

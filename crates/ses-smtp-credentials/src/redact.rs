@@ -207,7 +207,7 @@ fn secret_spans(text: &str) -> Vec<(usize, usize)> {
 /// escaped (`\e`, `\r`, `\u{202e}`…).
 ///
 /// ```
-/// use ses_smtp_credentials::redact::user_text;
+/// use ses_smtp_credentials::user_text;
 /// assert_eq!(user_text("./smtp.env"), "./smtp.env");
 /// assert_eq!(
 ///     user_text("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\r"),

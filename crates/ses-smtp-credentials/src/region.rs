@@ -15,9 +15,9 @@ pub const TABLE_SOURCE: &str =
     "AWS General Reference: Amazon Simple Email Service endpoints and quotas (SMTP endpoints)";
 
 /// Ports that take STARTTLS, in the order we recommend them.
-pub const STARTTLS_PORTS: [u16; 3] = [587, 25, 2587];
+pub const STARTTLS_PORTS: &[u16] = &[587, 25, 2587];
 /// Ports that take TLS from the first byte ("TLS wrapper").
-pub const TLS_WRAPPER_PORTS: [u16; 2] = [465, 2465];
+pub const TLS_WRAPPER_PORTS: &[u16] = &[465, 2465];
 
 /// One row of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,14 +246,10 @@ impl fmt::Display for RegionError {
                     f,
                     "{code} {what} not an SES SMTP region in this tool's table ({TABLE_DATE})"
                 )?;
-                if let Some(s) = suggestion {
-                    write!(f, "; did you mean {s}?")?;
+                match suggestion {
+                    Some(s) => write!(f, "; did you mean {s}?"),
+                    None => Ok(()),
                 }
-                write!(
-                    f,
-                    "\n  hint: `ses-smtp-password regions` lists the table; if AWS has opened SES SMTP \
-                     in {code} since, pass --allow-unknown-region"
-                )
             }
             RegionError::Misspelt { suggestion, what } => {
                 let what = match what {
@@ -266,11 +262,7 @@ impl fmt::Display for RegionError {
             RegionError::NoSmtp { code, name } => write!(
                 f,
                 "{code} ({name}) has no SES SMTP endpoint in this tool's table ({TABLE_DATE}): AWS's \
-                 documents list the SES API there, but not SMTP\n  \
-                 hint: send from an SMTP region (see `ses-smtp-password regions`), or call the SES API \
-                 from {code}; if AWS now lists {}, pass \
-                 --allow-unknown-region to derive anyway",
-                smtp_host(code)
+                 documents list the SES API there, but not SMTP"
             ),
         }
     }

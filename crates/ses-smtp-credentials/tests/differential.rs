@@ -4,8 +4,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use proptest::prelude::*;
-use ses_smtp_credentials::derive::{SecretKey, derive_v2, derive_v4};
 use ses_smtp_credentials::region;
+use ses_smtp_credentials::{SecretKey, derive_v2, derive_v4};
 
 fn reference_v4(secret: &[u8], region: &str) -> [u8; 32] {
     let mut key = b"AWS4".to_vec();

@@ -11,11 +11,11 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use ses_smtp_credentials::derive::{SecretKey, Version, derive};
-use ses_smtp_credentials::input::{SecretPolicy, parse_input};
-use ses_smtp_credentials::output::{Derived, Format};
 use ses_smtp_credentials::region;
-use ses_smtp_credentials::verify::verify;
+use ses_smtp_credentials::verify;
+use ses_smtp_credentials::{Derived, Format};
+use ses_smtp_credentials::{SecretKey, Version, derive};
+use ses_smtp_credentials::{SecretPolicy, parse_input};
 use zeroize::Zeroizing;
 
 const SECRET: &[u8; 40] = b"Hq7Zr2Wm9Kx4Tn6Vb1Pc8Ld3Fs5Gy0Ju+Ae/Oi9N";
@@ -107,7 +107,7 @@ fn full_cycle(bytes: &[u8]) {
     let username = creds
         .access_key_id
         .clone()
-        .or_else(|| ses_smtp_credentials::input::parse_access_key_id("AKIAIOSFODNN7EXAMPLE").ok());
+        .or_else(|| ses_smtp_credentials::parse_access_key_id("AKIAIOSFODNN7EXAMPLE").ok());
     let items = vec![Derived::new(
         username,
         derive(&creds.secret, Version::V4, &r.code),

@@ -3,8 +3,8 @@
 
 mod common;
 
-use ses_smtp_credentials::derive::{SecretKey, Version, derive};
 use ses_smtp_credentials::region;
+use ses_smtp_credentials::{SecretKey, Version, derive};
 
 #[test]
 fn every_vector_matches() {

@@ -3,7 +3,7 @@
 //! Any case we disagree with fails, named by its index and description.
 
 use serde_json::{Map, Value, json};
-use ses_smtp_credentials::input::SecretPolicy;
+use ses_smtp_credentials::SecretPolicy;
 use ses_smtp_credentials::profile::{self, ParseProblem, ProfileError, ProfileSet};
 
 fn suite(name: &str) -> Value {

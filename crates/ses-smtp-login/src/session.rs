@@ -152,7 +152,7 @@ impl Session<'_> {
         let name = ServerName::try_from(self.target.host.clone()).map_err(|_| {
             Stop::Tls(format!(
                 "{} is not a valid TLS server name",
-                ses_smtp_credentials::redact::user_text(&self.target.host)
+                ses_smtp_credentials::user_text(&self.target.host)
             ))
         })?;
         let tcp = match std::mem::replace(&mut self.conn, Conn::Moving) {
@@ -200,7 +200,7 @@ impl Session<'_> {
         };
         self.say(&format!(
             "{version} established; certificate verified for {}",
-            ses_smtp_credentials::redact::user_text(&self.target.host)
+            ses_smtp_credentials::user_text(&self.target.host)
         ));
         facts.tls_version = Some(version.to_string());
         self.conn = Conn::Tls(Box::new(tls));
@@ -342,7 +342,7 @@ pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts), Set
     if let Some(transcript) = target.transcript {
         transcript(&format!(
             "connecting to {}:{} ({})",
-            ses_smtp_credentials::redact::user_text(&target.host),
+            ses_smtp_credentials::user_text(&target.host),
             target.port,
             match target.tls {
                 TlsMode::Starttls => "STARTTLS",

@@ -161,7 +161,7 @@ fn mask(lines: &[String], secrets: &[Zeroizing<String>]) -> Vec<String> {
 /// control and invisible characters escaped (a hostile server could drive
 /// the terminal), then cut to a display length.
 pub(super) fn shown_reply(lines: &[String], secrets: &[Zeroizing<String>]) -> String {
-    let shown = ses_smtp_credentials::redact::user_text(&mask(lines, secrets).join(" / "));
+    let shown = ses_smtp_credentials::user_text(&mask(lines, secrets).join(" / "));
     if shown.chars().count() <= DISPLAY_CHARS {
         return shown;
     }

@@ -9,7 +9,7 @@ use crate::UserName;
 use crate::calls;
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_iam::types::StatusType;
-use ses_smtp_credentials::redact::user_text;
+use ses_smtp_credentials::user_text;
 use ses_smtp_credentials::{AccessKeyId, SecretKey, SecretPolicy, parse_access_key_id};
 use zeroize::Zeroize;
 
@@ -220,7 +220,7 @@ pub fn create_key(aws: &Session, user: &UserName, created: &mut Option<String>) 
     *created = Some(key.access_key_id.clone());
     let mut secret_text = std::mem::take(&mut key.secret_access_key);
     let secret =
-        ses_smtp_credentials::input::parse_raw_secret(secret_text.as_bytes(), SecretPolicy::STRICT);
+        ses_smtp_credentials::parse_raw_secret(secret_text.as_bytes(), SecretPolicy::STRICT);
     secret_text.zeroize();
     let secret = secret.map_err(|e| {
         Error::Refused(format!(

@@ -10,7 +10,7 @@
 
 use super::{Error, Result};
 use crate::{Store, UserName};
-use ses_smtp_credentials::redact::user_path;
+use ses_smtp_credentials::user_path;
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -185,11 +185,11 @@ impl JournalFile {
 pub fn unfinished(j: &Journal) -> String {
     format!(
         "a rotation of IAM user {} did not finish (process {}, started {} s after 1970; {}): it may have left a new access key or half-written stores",
-        ses_smtp_credentials::redact::user_text(&j.user),
+        ses_smtp_credentials::user_text(&j.user),
         j.pid,
         j.started,
         match &j.created_key {
-            Some(k) => format!("it created {}", ses_smtp_credentials::redact::user_text(k)),
+            Some(k) => format!("it created {}", ses_smtp_credentials::user_text(k)),
             None => "no key recorded yet".into(),
         }
     )

@@ -35,7 +35,7 @@ use crate::calls::{Call, Target};
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_iam::config::http::HttpResponse;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
-use ses_smtp_credentials::redact::user_text;
+use ses_smtp_credentials::user_text;
 use std::future::Future;
 
 /// IAM is global, but its endpoint is chosen by region (partition); this

@@ -9,7 +9,7 @@ use super::{Error, Result};
 use super::{Session, iam, shown};
 use crate::{Store, UserName, calls};
 use aws_sdk_ssm::types::ParameterType;
-use ses_smtp_credentials::redact::user_text;
+use ses_smtp_credentials::user_text;
 use zeroize::Zeroizing;
 
 /// Undoes what the journal's rotation made: the stores, latest first, then

@@ -16,7 +16,7 @@ use super::store::{self, Before, Undo};
 use super::{Error, Result, Session, iam, recover};
 use crate::{Store, UserName};
 use ses_smtp_credentials::Derived;
-use ses_smtp_credentials::redact::user_text;
+use ses_smtp_credentials::user_text;
 
 /// A rotation under way (see the module's steps).
 #[derive(Debug)]

@@ -10,7 +10,7 @@ use super::{Session, shown};
 use crate::Store;
 use crate::calls;
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
-use ses_smtp_credentials::redact::user_text;
+use ses_smtp_credentials::user_text;
 use ses_smtp_credentials::{Derived, FixedBuf};
 use std::collections::HashMap;
 use zeroize::Zeroizing;
@@ -267,7 +267,7 @@ pub(crate) fn write(
             previous,
             exists,
         } => {
-            let payload = ses_smtp_credentials::output::secret_string(d).map_err(Error::Render)?;
+            let payload = ses_smtp_credentials::secret_string(d).map_err(Error::Render)?;
             let sm = aws.secrets_manager(store.arn_region());
             if exists {
                 let out = aws
