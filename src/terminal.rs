@@ -3,6 +3,7 @@
 //! no-echo prompt and its signals, writing to standard output and warnings.
 
 use crate::error::{CliError, Result};
+use crate::signals;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use zeroize::Zeroizing;
@@ -43,8 +44,7 @@ pub fn start() {
     guard_standard_descriptors();
     // As std's start-up does: a closed pipe is an EPIPE error the tool
     // reports, not a silent death by SIGPIPE.
-    // SAFETY: sets a signal disposition; no handler code runs.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    crate::signals::ignore_sigpipe();
     #[cfg(unix)]
     disable_core_dumps();
     std::panic::set_hook(Box::new(|info| {
@@ -76,36 +76,20 @@ fn disable_core_dumps() {
     }
 }
 
-static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-extern "C" fn note_interrupt(_: libc::c_int) {
-    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
-}
-
 /// Asks on /dev/tty with echo off (rpassword). rpassword answers Ctrl-C by
 /// raising SIGINT before it restores the terminal, which would leave the
 /// user's terminal raw. So while it reads, SIGINT only sets a flag (and
 /// interrupts the read); once rpassword has restored the terminal, the
-/// default action is put back and SIGINT raised again.
+/// previous action is put back and SIGINT raised again.
 pub fn prompt_hidden(prompt: &str) -> std::io::Result<Zeroizing<String>> {
-    INTERRUPTED.store(false, std::sync::atomic::Ordering::SeqCst);
-    // SAFETY: sigaction with a handler that only stores to an atomic; the
-    // previous action is saved and put back below.
-    let mut previous: libc::sigaction = unsafe { std::mem::zeroed() };
-    unsafe {
-        let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = note_interrupt as *const () as libc::sighandler_t;
-        // No SA_RESTART: a signal interrupts the blocking read.
-        action.sa_flags = 0;
-        libc::sigemptyset(&mut action.sa_mask);
-        libc::sigaction(libc::SIGINT, &action, &mut previous);
-    }
+    use nix::sys::signal::Signal;
+    let guard = signals::note(&[Signal::SIGINT], true, false);
     let typed = rpassword::prompt_password(prompt).map(Zeroizing::new);
-    unsafe { libc::sigaction(libc::SIGINT, &previous, std::ptr::null_mut()) };
-    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+    drop(guard);
+    if signals::noted() {
         drop(typed);
         // The terminal is restored now: end as an interrupted process does.
-        unsafe { libc::raise(libc::SIGINT) };
+        signals::raise_again(Signal::SIGINT);
         return Err(std::io::Error::from(std::io::ErrorKind::Interrupted));
     }
     typed
@@ -152,14 +136,15 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
 /// `rotate` can undo what it made instead of leaving an orphan key. A
 /// signal the caller chose to ignore (nohup) stays ignored.
 #[cfg(feature = "aws")]
+#[derive(Debug)]
 pub struct Interrupts {
-    previous: Vec<(libc::c_int, libc::sighandler_t)>,
+    _guard: signals::Guard,
 }
 
 /// Whether a signal arrived while [`Interrupts`] were caught.
 #[cfg(feature = "aws")]
 pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+    signals::noted()
 }
 
 /// The error a caught signal ends a step with (exit 6).
@@ -171,24 +156,9 @@ pub fn interrupted_error() -> CliError {
 #[cfg(feature = "aws")]
 impl Interrupts {
     pub fn catch() -> Interrupts {
-        INTERRUPTED.store(false, Ordering::SeqCst);
-        let mut previous = Vec::new();
-        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-            // SAFETY: the handler only stores to an atomic; the previous
-            // disposition is put back on drop.
-            let old = unsafe {
-                libc::signal(
-                    sig,
-                    note_interrupt as extern "C" fn(libc::c_int) as libc::sighandler_t,
-                )
-            };
-            if old == libc::SIG_IGN {
-                // SAFETY: as above.
-                unsafe { libc::signal(sig, libc::SIG_IGN) };
-            }
-            previous.push((sig, old));
+        Interrupts {
+            _guard: signals::note(signals::INTERRUPTS, false, true),
         }
-        Interrupts { previous }
     }
 
     /// An error once a signal has arrived.
@@ -207,15 +177,5 @@ impl Interrupts {
             std::thread::sleep(left.min(std::time::Duration::from_millis(50)));
         }
         self.check()
-    }
-}
-
-#[cfg(feature = "aws")]
-impl Drop for Interrupts {
-    fn drop(&mut self) {
-        for (sig, old) in &self.previous {
-            // SAFETY: restores the disposition found at `catch`.
-            unsafe { libc::signal(*sig, *old) };
-        }
     }
 }

@@ -1,6 +1,7 @@
 //! CLI behaviour that trycmd cannot express: closed pipes, full disks,
 //! --all-regions against independent vectors, vectors generate and check.
 //! The no-leak sweep is tests/no_leak.rs.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 mod common;
 

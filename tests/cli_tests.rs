@@ -1,5 +1,6 @@
 //! One trycmd case per behaviour: tests/cmd/NAME.toml with the exact
 //! expected stdout, stderr and exit code beside it.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! The no-leak sweep: every failure path of every subcommand, driven with a
 //! canary secret (and its password), must keep every 8-character piece of
 //! both out of stdout, stderr and any file the run writes.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 mod common;
 #[cfg(feature = "probe")]

@@ -2,6 +2,7 @@
 //! run by CI): `probe` says that this build has none and how to get one,
 //! and `--version` names the features compiled in.
 #![cfg(not(feature = "probe"))]
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 mod common;
 

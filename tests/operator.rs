@@ -1,4 +1,5 @@
 //! Operator workflow: --out files, profiles, policy, completions, man page.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 mod common;
 

@@ -6,6 +6,7 @@
 //! tests can check from the server's side that credentials arrived only over
 //! TLS, that the password was right, and that no mail was ever started.
 #![cfg(feature = "probe")]
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 mod common;
 

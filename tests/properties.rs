@@ -1,6 +1,7 @@
 //! The fuzz targets' properties (tests/fuzz_properties/mod.rs), driven by proptest in
 //! `cargo test`: random bytes, inputs shaped like the real formats, and the
 //! seed corpus (every vector and every CLI case's input).
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 mod fuzz_properties;
 use fuzz_properties as properties;

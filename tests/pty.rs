@@ -1,5 +1,6 @@
 //! On a terminal the tool asks for the secret without echo, and the prompt
 //! goes to the terminal, not to standard output.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 mod common;
 

@@ -6,6 +6,7 @@
 
 use crate::error::{CliError, Result};
 use crate::files::FileId;
+use crate::signals;
 use ses_smtp_credentials::user_path;
 use std::ffi::CString;
 use std::io::Write;
@@ -13,7 +14,6 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicPtr, Ordering};
 
 fn parent(path: &Path) -> &Path {
     match path.parent() {
@@ -81,40 +81,6 @@ pub fn check_not_input(out: &Path, inputs: &[FileId]) -> Result<()> {
     Ok(())
 }
 
-/// The temporary file's path while it exists, for the signal handler.
-static TEMP_PATH: AtomicPtr<libc::c_char> = AtomicPtr::new(std::ptr::null_mut());
-
-/// Every signal whose default action ends the process and that can be
-/// caught: a named temporary file is removed on each.
-const CLEANUP_SIGNALS: [libc::c_int; 11] = [
-    libc::SIGTERM,
-    libc::SIGINT,
-    libc::SIGHUP,
-    libc::SIGQUIT,
-    libc::SIGXFSZ,
-    libc::SIGXCPU,
-    libc::SIGALRM,
-    libc::SIGUSR1,
-    libc::SIGUSR2,
-    libc::SIGVTALRM,
-    libc::SIGPROF,
-];
-
-/// Removes the temporary file, then dies of the same signal with its
-/// default action, so the caller sees the conventional status (128+n).
-extern "C" fn remove_and_die(sig: libc::c_int) {
-    let path = TEMP_PATH.swap(std::ptr::null_mut(), Ordering::SeqCst);
-    // SAFETY: unlink, signal and raise are async-signal-safe; `path` is a
-    // NUL-terminated string leaked for exactly this purpose.
-    unsafe {
-        if !path.is_null() {
-            libc::unlink(path);
-        }
-        libc::signal(sig, libc::SIG_DFL);
-        libc::raise(sig);
-    }
-}
-
 /// Who answers SIGTERM, SIGINT and SIGHUP while the file is written.
 pub enum Signals<'a> {
     /// The writer: it removes the temporary file and the process dies of
@@ -128,71 +94,41 @@ pub enum Signals<'a> {
 }
 
 /// While alive: the temporary file is removed on drop and, unless the
-/// caller handles signals, on SIGTERM, SIGINT or SIGHUP.
+/// caller handles signals, on every signal that would end the process.
 struct TempGuard {
     path: PathBuf,
-    previous: Option<[libc::sighandler_t; CLEANUP_SIGNALS.len()]>,
+    armed: bool,
+    /// The handlers that remove it (none under `Signals::Caught`).
+    on_signal: Option<signals::RemoveOnSignal>,
 }
 
 impl TempGuard {
-    fn new(path: PathBuf, signals: &Signals) -> Result<TempGuard> {
+    fn new(path: PathBuf, how: &Signals) -> Result<TempGuard> {
         let c = CString::new(path.as_os_str().as_bytes())
             .map_err(|_| usage("--out holds a NUL byte".into()))?;
-        TEMP_PATH.store(c.into_raw(), Ordering::SeqCst);
-        if let Signals::Caught { .. } = signals {
-            return Ok(TempGuard {
-                path,
-                previous: None,
-            });
-        }
-        let mut previous = [libc::SIG_DFL; CLEANUP_SIGNALS.len()];
-        for (i, sig) in CLEANUP_SIGNALS.iter().enumerate() {
-            // SAFETY: installs a handler that only does async-signal-safe
-            // work; the previous disposition is put back on drop.
-            previous[i] = unsafe {
-                libc::signal(
-                    *sig,
-                    remove_and_die as extern "C" fn(libc::c_int) as libc::sighandler_t,
-                )
-            };
-            // A signal the caller chose to ignore (nohup) stays ignored.
-            if previous[i] == libc::SIG_IGN {
-                // SAFETY: as above.
-                unsafe { libc::signal(*sig, libc::SIG_IGN) };
-            }
-        }
+        let on_signal = match how {
+            Signals::Die => Some(signals::remove_on_fatal(&c)),
+            Signals::Caught { .. } => None,
+        };
         Ok(TempGuard {
             path,
-            previous: Some(previous),
+            armed: true,
+            on_signal,
         })
     }
 
     /// The file was renamed into place: nothing to remove any more.
     fn disarm(&mut self) {
-        self.release();
-    }
-
-    fn release(&mut self) {
-        // Under Signals::Caught nothing was installed, so nothing is put back.
-        if let Some(previous) = self.previous.take() {
-            for (sig, previous) in CLEANUP_SIGNALS.iter().zip(previous) {
-                // SAFETY: puts back the disposition saved in `new`.
-                unsafe { libc::signal(*sig, previous) };
-            }
-        }
-        let path = TEMP_PATH.swap(std::ptr::null_mut(), Ordering::SeqCst);
-        if !path.is_null() {
-            // SAFETY: made by CString::into_raw in `new`, taken back once.
-            drop(unsafe { CString::from_raw(path) });
-        }
+        self.on_signal = None;
+        self.armed = false;
     }
 }
 
 impl Drop for TempGuard {
     fn drop(&mut self) {
-        if !TEMP_PATH.load(Ordering::SeqCst).is_null() {
+        if self.armed {
             let _ = std::fs::remove_file(&self.path);
-            self.release();
+            self.disarm();
         }
     }
 }
@@ -225,10 +161,7 @@ fn pause_for_tests(signals: &Signals) {
             let _ = writeln!(std::io::stderr(), "paused with the temporary file written");
             loop {
                 match signals {
-                    // SAFETY: pause only waits for a signal.
-                    Signals::Die => unsafe {
-                        libc::pause();
-                    },
+                    Signals::Die => crate::signals::pause(),
                     Signals::Caught { check } if check().is_err() => return,
                     // Polled: a signal that came before a pause() would be lost.
                     Signals::Caught { .. } => std::thread::sleep(std::time::Duration::from_millis(10)),
@@ -385,15 +318,6 @@ fn link(from: &str, to: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    fn disposition(sig: libc::c_int) -> libc::sighandler_t {
-        // SAFETY: reads the disposition only (no new action given).
-        unsafe {
-            let mut old: libc::sigaction = std::mem::zeroed();
-            assert_eq!(libc::sigaction(sig, std::ptr::null(), &mut old), 0);
-            old.sa_sigaction
-        }
-    }
-
     /// Under `Signals::Caught` the caller's handlers stay in place whether
     /// the write goes through or the check stops it (rotate's undo must
     /// still catch a second Ctrl-C), and a stopped write leaves no file.
@@ -401,17 +325,23 @@ mod tests {
     fn caught_signals_keep_the_callers_handlers() {
         // SIGHUP ignored stands for the caller's handler: the process keeps
         // running whatever arrives.
-        // SAFETY: SIG_IGN needs no handler code.
-        unsafe { libc::signal(libc::SIGHUP, libc::SIG_IGN) };
+        use nix::sys::signal::{SigHandler, Signal};
+        signals::ignore(Signal::SIGHUP);
         let dir = tempfile::tempdir().unwrap();
         let ok = || Ok(());
         let stop = || Err(CliError::Io("stopped".into()));
         let path = dir.path().join("written");
         write(&path, false, b"x", Signals::Caught { check: &ok }, &[]).unwrap();
-        assert_eq!(disposition(libc::SIGHUP), libc::SIG_IGN);
+        assert!(matches!(
+            signals::handler(Signal::SIGHUP),
+            SigHandler::SigIgn
+        ));
         let path = dir.path().join("stopped");
         assert!(write(&path, false, b"x", Signals::Caught { check: &stop }, &[]).is_err());
-        assert_eq!(disposition(libc::SIGHUP), libc::SIG_IGN);
+        assert!(matches!(
+            signals::handler(Signal::SIGHUP),
+            SigHandler::SigIgn
+        ));
         let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())

@@ -9,6 +9,7 @@
 //! the repository, else PATH. Set it up with
 //!   python3 -m venv .venv && .venv/bin/pip install -c .ci/moto-constraints.txt 'moto[server]==5.2.5'
 #![cfg(feature = "aws")]
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 #[path = "../common/mod.rs"]
 mod common;

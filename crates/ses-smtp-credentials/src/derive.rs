@@ -52,7 +52,7 @@ pub struct SecretKey(SecretBox<[u8]>);
 impl SecretKey {
     /// Copies `bytes` into a zeroizing buffer of exactly that size.
     ///
-    /// This does no validation: see [`crate::input`] for the checks that the
+    /// This does no validation: see [`crate::parse_raw_secret`] for the checks that the
     /// command line applies.
     pub fn from_bytes(bytes: &[u8]) -> Self {
         SecretKey(SecretBox::new(Box::from(bytes)))

@@ -135,6 +135,10 @@ const NOT_ACCESS_KEYS: &[(&str, &str)] = &[
 
 /// Checks an access key ID: 20 characters of `A-Z0-9` starting `AKIA`.
 /// `ASIA` (temporary) and the unique-ID prefixes are refused with a reason.
+///
+/// # Errors
+/// [`InputError::KeyId`] for a malformed ID, [`InputError::Temporary`] for an
+/// `ASIA` one.
 pub fn parse_access_key_id(text: &str) -> Result<AccessKeyId, InputError> {
     let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
     if text.is_empty() {
@@ -183,6 +187,9 @@ pub fn parse_access_key_id(text: &str) -> Result<AccessKeyId, InputError> {
 /// let sts = br#"{"AccessKeyId": "ASIAIOSFODNN7EXAMPLE", "SecretAccessKey": "x", "SessionToken": "t"}"#;
 /// assert!(parse_input(sts, SecretPolicy::default()).is_err());
 /// ```
+///
+/// # Errors
+/// [`InputError`], saying what is wrong by position, never by character.
 pub fn parse_input(bytes: &[u8], policy: SecretPolicy) -> Result<Credentials, InputError> {
     if bytes.len() > MAX_INPUT {
         return Err(InputError::TooLarge { limit: MAX_INPUT });
@@ -210,6 +217,9 @@ pub fn parse_input(bytes: &[u8], policy: SecretPolicy) -> Result<Credentials, In
 
 /// Parses a secret given alone (a raw line, the environment variable, the
 /// prompt): surrounding ASCII whitespace is stripped, one line only.
+///
+/// # Errors
+/// [`InputError`], saying what is wrong by position, never by character.
 pub fn parse_raw_secret(bytes: &[u8], policy: SecretPolicy) -> Result<SecretKey, InputError> {
     if bytes.len() > MAX_INPUT {
         return Err(InputError::TooLarge { limit: MAX_INPUT });

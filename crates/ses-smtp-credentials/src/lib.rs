@@ -33,6 +33,7 @@
 //! assert_eq!(password.expose(), "BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9");
 //! ```
 
+#![deny(clippy::missing_errors_doc)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

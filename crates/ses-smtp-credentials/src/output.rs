@@ -160,6 +160,10 @@ impl Format {
 
     /// Renders `items` in this format. `source` says where the secret came
     /// from, for the text format.
+    ///
+    /// # Errors
+    /// [`RenderError::NeedsUsername`] when the format needs the SMTP user
+    /// name and an item has none.
     pub fn render(self, items: &[Derived], source: &str) -> Result<FixedBuf, RenderError> {
         if self.needs_username() && items.iter().any(|d| d.username.is_none()) {
             return Err(RenderError::NeedsUsername);
@@ -400,6 +404,9 @@ pub struct Template {
 impl Template {
     /// Parses a template; an unknown placeholder or an unclosed `{` is an
     /// error naming its line and column.
+    ///
+    /// # Errors
+    /// [`TemplateError`], naming the line and column.
     pub fn parse(text: String) -> Result<Template, TemplateError> {
         let mut pieces = Vec::new();
         let (mut line, mut column) = (1, 1);
@@ -480,6 +487,10 @@ impl Template {
 
     /// Fills the template for one item. The buffer is sized exactly by a
     /// first pass: it grows with the output, never with the braces.
+    ///
+    /// # Errors
+    /// [`RenderError::NeedsUsername`] when the template uses `{username}` and
+    /// the item has none.
     pub fn render(&self, d: &Derived) -> Result<FixedBuf, RenderError> {
         if self.needs_username() && d.username.is_none() {
             return Err(RenderError::NeedsUsername);
@@ -614,6 +625,9 @@ fn env(out: &mut dyn Write, d: &Derived) -> io::Result<()> {
 /// What a Secrets Manager store receives: one JSON object
 /// `{"username","password","host","port","region"}` (port 587, STARTTLS),
 /// in a fixed, zeroizing buffer.
+///
+/// # Errors
+/// [`RenderError::NeedsUsername`] when the item has no user name.
 pub fn secret_string(d: &Derived) -> Result<FixedBuf, RenderError> {
     let Some(username) = &d.username else {
         return Err(RenderError::NeedsUsername);

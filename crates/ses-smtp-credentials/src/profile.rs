@@ -260,6 +260,10 @@ impl ProfileSet {
     /// Parses the credentials and config files (either may be absent) and
     /// merges them: config first, then credentials, so the credentials
     /// file wins for a property both define.
+    ///
+    /// # Errors
+    /// [`ProfileError::Parse`] where a file does not parse as the SDKs parse
+    /// it.
     pub fn parse(credentials: Option<&str>, config: Option<&str>) -> Result<Self, ProfileError> {
         let mut set = ProfileSet::default();
         let config = config.map(|t| raw_sections(t, File::Config)).transpose()?;
@@ -535,6 +539,11 @@ fn refused_key(profile: &Profile) -> Option<(&str, File)> {
 impl ProfileSet {
     /// The long-term key of `name`, if the SDKs would use exactly that key
     /// and nothing on top of it. Never falls back to `default`.
+    ///
+    /// # Errors
+    /// [`ProfileError`] when the profile is missing, has no secret, uses a
+    /// property the SDKs would honour on top of the key, or holds a
+    /// malformed or temporary key.
     pub fn credentials(
         &self,
         name: &str,
@@ -574,6 +583,10 @@ impl ProfileSet {
 }
 
 /// Parses both files and reads `profile` (see [`ProfileSet::credentials`]).
+///
+/// # Errors
+/// [`ProfileError`], as [`ProfileSet::parse`] and
+/// [`ProfileSet::credentials`].
 pub fn credentials(
     credentials_text: Option<&str>,
     config_text: Option<&str>,

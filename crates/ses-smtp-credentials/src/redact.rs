@@ -202,7 +202,7 @@ fn secret_spans(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// `text` as a message may show it: secret-shaped runs replaced by
-/// [`HIDDEN`] (also when a stray character sits inside one, when it is
+/// `[hidden: looks like a secret]` (also when a stray character sits inside one, when it is
 /// URL-encoded, and when it has no digit), invisible and control characters
 /// escaped (`\e`, `\r`, `\u{202e}`…).
 ///

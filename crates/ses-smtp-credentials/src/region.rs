@@ -330,6 +330,10 @@ pub fn suggest(code: &str) -> Option<&'static str> {
 
 /// Resolves what the user typed. `allow_unknown` is the explicit override for
 /// a well-formed region that is not in the table (or is listed without SMTP).
+///
+/// # Errors
+/// [`RegionError`] for a code that is not a region, is misspelt, or (without
+/// `allow_unknown`) is not an SMTP region of the table.
 pub fn resolve(input: &str, allow_unknown: bool) -> Result<ResolvedRegion, RegionError> {
     if let Some(r) = lookup(input) {
         if r.smtp {

@@ -65,6 +65,9 @@ pub struct Checked {
 }
 
 /// Checks one line. A blank line is `Ok(None)`.
+///
+/// # Errors
+/// [`LineError`] when the line is not a vector.
 pub fn check_line(line: &str) -> Result<Option<Checked>, LineError> {
     if line.trim().is_empty() {
         return Ok(None);

@@ -81,6 +81,9 @@ impl fmt::Display for Malformed {
 }
 
 /// Checks the shape of a password without comparing it to anything.
+///
+/// # Errors
+/// [`Malformed`], saying how the password is not one.
 pub fn check_shape(password: &[u8]) -> Result<(), Malformed> {
     if password.is_empty() {
         return Err(Malformed::Empty);

@@ -1,5 +1,6 @@
 //! Random secrets and regions: our derivation against an independent
 //! HMAC-SHA256 (the hmac-sha256 crate, used only here).
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

@@ -6,6 +6,7 @@
 //! block for 16-byte pieces of the canaries before handing it back. Secrets
 //! kept in zeroizing buffers are wiped before they are freed, so a hit means
 //! an unwiped copy: a reallocation, a temporary String, a forgotten buffer.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
@@ -42,8 +43,11 @@ fn holds_piece(block: &[u8], needle: &[u8]) -> bool {
 
 struct Scanning;
 
+// SAFETY: every call is passed on to the system allocator with the caller's
+// own layout and pointer; the scan only reads a block before it is freed.
 unsafe impl GlobalAlloc for Scanning {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's layout, as GlobalAlloc::alloc requires.
         unsafe { System.alloc(layout) }
     }
 
@@ -57,6 +61,8 @@ unsafe impl GlobalAlloc for Scanning {
         }
         // Zero every freed block, so that stale bytes recycled by malloc into
         // another test's allocation are never mistaken for its residue.
+        // SAFETY: `ptr` is a live block of `layout.size()` bytes from this
+        // allocator, freed exactly once here.
         unsafe {
             std::ptr::write_bytes(ptr, 0, layout.size());
             System.dealloc(ptr, layout)
@@ -65,9 +71,14 @@ unsafe impl GlobalAlloc for Scanning {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // Route through alloc + copy + dealloc, so the old block is scanned.
+        // SAFETY: the alignment is the old layout's (a valid one), and
+        // GlobalAlloc::realloc guarantees `new_size` fits it.
         let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+        // SAFETY: a non-zero layout, as realloc's contract guarantees.
         let new = unsafe { self.alloc(new_layout) };
         if !new.is_null() {
+            // SAFETY: both blocks are live and distinct; the copy stays
+            // within the smaller one; the old block is freed once.
             unsafe {
                 std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
                 self.dealloc(ptr, layout);

@@ -1,5 +1,6 @@
 //! Our derivation against vectors that other code produced (see
 //! tests/vectors/README.md).
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! The AWS SDKs' own profile-file suites (tests/profile-suites/, with their
 //! provenance) run through our parser, refusal rule and file locations.
 //! Any case we disagree with fails, named by its index and description.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 use serde_json::{Map, Value, json};
 use ses_smtp_credentials::SecretPolicy;

@@ -24,6 +24,7 @@
 //! No command line, no environment, no files: the caller reads a CA file
 //! and passes its bytes to [`ExtraRoots::from_pem`].
 
+#![deny(clippy::missing_errors_doc)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -23,6 +23,7 @@
 //! assert_eq!(store.parameter_names()[3], "/prod/mail/smtp/password");
 //! ```
 
+#![deny(clippy::missing_errors_doc)]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

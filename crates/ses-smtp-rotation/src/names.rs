@@ -119,6 +119,10 @@ impl fmt::Display for RotationError {
 impl std::error::Error for RotationError {}
 
 /// Checks an IAM user name.
+///
+/// # Errors
+/// [`RotationError`] naming the position of a character IAM does not allow,
+/// or the length.
 pub fn parse_user_name(text: &str) -> Result<UserName, RotationError> {
     if text.is_empty() {
         return Err(RotationError::EmptyUserName);
@@ -156,6 +160,9 @@ impl fmt::Display for UserPath {
 /// Checks an IAM user path: 1 to 512 printable ASCII characters, starting
 /// and ending with `/`. `*`, `?` and `$` are refused too: IAM allows them,
 /// but a policy would read them as a pattern or a variable.
+///
+/// # Errors
+/// [`RotationError::UserPath`] saying what is wrong.
 pub fn parse_user_path(text: &str) -> Result<UserPath, RotationError> {
     let bad = |problem, position| Err(RotationError::UserPath { problem, position });
     if !text.starts_with('/') || !text.ends_with('/') {
@@ -201,6 +208,9 @@ const MAX_PARAMETER_NAME: usize = 1011;
 
 impl Store {
     /// Parses `secretsmanager:NAME_OR_ARN` or `ssm:/PREFIX`.
+    ///
+    /// # Errors
+    /// [`RotationError`] for an unknown kind, a malformed name, prefix or ARN.
     pub fn parse(text: &str) -> Result<Store, RotationError> {
         if let Some(name) = text.strip_prefix("secretsmanager:") {
             check_secret_name(name)?;

@@ -42,6 +42,10 @@ impl<'a> OperatorScope<'a> {
 }
 
 /// The operator's least-privilege policy for rotating one user's keys.
+///
+/// # Errors
+/// [`RotationError`] for an account ID that is not 12 digits, a store ARN
+/// of another partition than the region's, or an unusable KMS key.
 pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, RotationError> {
     let account = scope.account_id;
     if !is_account_id(account) {

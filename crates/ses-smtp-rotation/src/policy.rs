@@ -188,6 +188,10 @@ fn identity_arn(scope: &Scope<'_>) -> Result<Option<String>, PolicyError> {
 }
 
 /// The policy document, ready for `aws iam put-user-policy`.
+///
+/// # Errors
+/// [`PolicyError`] for an identity, account, region, address or
+/// configuration set that cannot be scoped to.
 pub fn policy(scope: &Scope<'_>) -> Result<PolicyDocument, PolicyError> {
     for (i, a) in scope.from_addresses.iter().enumerate() {
         let ok = a

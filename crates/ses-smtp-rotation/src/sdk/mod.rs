@@ -185,6 +185,9 @@ impl Session {
     /// set, until it says stop: the call is then dropped (its request
     /// abandoned) and fails as interrupted, which [`Session::refused`] turns
     /// into [`Error::Interrupted`].
+    ///
+    /// # Errors
+    /// the call's own error, or a timeout error when it was ended early.
     pub fn run<T, E, R>(
         &self,
         call: impl Future<Output = std::result::Result<T, SdkError<E, R>>>,
@@ -238,7 +241,7 @@ impl Session {
         *self.user_path.borrow_mut() = Some(path.to_string());
     }
 
-    /// An AWS call failed: see [`refused`]; a denied call on a user whose
+    /// An AWS call failed: see `refused_with`; a denied call on a user whose
     /// path is not `/` also names `--user-path`.
     pub fn refused<E>(
         &self,

@@ -88,6 +88,10 @@ pub(super) fn secret_id(store: &Store) -> &str {
 
 /// Reads a store's state before the key is made; also proves the operator
 /// may read it.
+///
+/// # Errors
+/// [`Error::Refused`] when AWS refuses a read, or the store cannot be
+/// written as it is (a deleted secret, a parameter of another type).
 pub fn before(aws: &Session, store: &Store) -> Result<Before> {
     let shown = shown(store);
     match store {
@@ -475,6 +479,9 @@ pub(crate) fn undo(aws: &Session, step: Undo) -> Result<String> {
 }
 
 /// The SMTP user name a store holds now, if any (for `keys --store`).
+///
+/// # Errors
+/// [`Error::Refused`] when AWS refuses the read.
 pub fn current_username(aws: &Session, store: &Store) -> Result<Option<String>> {
     let shown = shown(store);
     let doing = format!("to read --store {shown}");
