@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packages both crates as crates.io would get them, unpacks the .crate files
+# Packages every crate as crates.io would get them, unpacks the .crate files
 # and builds their tests from there: what is left out of a package (a file
 # a test includes, a data file) shows up here, not after publishing.
 set -euo pipefail
@@ -15,19 +15,25 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 packages="${CARGO_TARGET_DIR:-target}/package"
-for c in "$packages/ses-smtp-credentials-$version.crate" "$packages/ses-smtp-password-$version.crate"; do
+for c in "$packages"/ses-smtp-{credentials,login,rotation,password}-"$version".crate; do
   # -m: the files get today's time, so cargo rebuilds the crates from this
   # directory instead of keeping test binaries built from an earlier one
   # (they carry that directory's path in env!("CARGO_MANIFEST_DIR")).
   tar -xzmf "$c" -C "$dir"
 done
 lib="$dir/ses-smtp-credentials-$version"
+login="$dir/ses-smtp-login-$version"
+rotation="$dir/ses-smtp-rotation-$version"
 bin="$dir/ses-smtp-password-$version"
 export CARGO_TARGET_DIR="$PWD/target/packaged"
 # The library carries its vectors and suites: its tests run from the package.
 (cd "$lib" && cargo test --quiet)
-# The library is not on crates.io yet: the binary builds against the
-# packaged one.
-(cd "$bin" && cargo test --quiet --no-run \
-  --config "patch.crates-io.ses-smtp-credentials.path='$lib'")
-echo "packaged crates: the library's tests pass and the binary's build from the .crate files"
+# None is on crates.io yet: each builds against the packaged others.
+patch=(--config "patch.crates-io.ses-smtp-credentials.path='$lib'"
+  --config "patch.crates-io.ses-smtp-login.path='$login'"
+  --config "patch.crates-io.ses-smtp-rotation.path='$rotation'")
+(cd "$login" && cargo test --quiet "${patch[@]}")
+(cd "$rotation" && cargo test --quiet "${patch[@]}")
+(cd "$bin" && cargo test --quiet --no-run "${patch[@]}")
+(cd "$bin" && cargo test --quiet --no-run --features aws "${patch[@]}")
+echo "packaged crates: the libraries' tests pass and the binary's build from the .crate files"
