@@ -9,7 +9,7 @@ use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::journal::{Journal, JournalFile, unfinished};
 use ses_smtp_rotation::sdk::{Error, Session};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::Path;
 
 impl From<Error> for CliError {
     fn from(e: Error) -> CliError {
@@ -37,36 +37,24 @@ pub fn shown(text: &impl std::fmt::Display) -> String {
     user_text(&text.to_string())
 }
 
-/// The folder journals live in: `$XDG_STATE_HOME/ses-smtp-password/`, else
-/// `~/.local/state/ses-smtp-password/`.
-fn journal_dir() -> Result<PathBuf> {
-    let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
-        Some(d) => PathBuf::from(d),
-        None => match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
-            Some(h) => PathBuf::from(h).join(".local/state"),
-            None => {
-                return Err(CliError::Io(
-                    "neither XDG_STATE_HOME nor HOME is set: there is no state directory for the rotation journal".into(),
-                ));
-            }
-        },
-    };
-    Ok(base.join("ses-smtp-password"))
-}
-
-/// The journal file of `user`'s rotation.
-pub fn journal(user: &UserName) -> Result<JournalFile> {
-    Ok(JournalFile::new(&journal_dir()?, user))
+/// The journal file of `user`'s rotation, in the settled state directory.
+pub fn journal(user: &UserName, state_dir: Option<&Path>) -> Result<JournalFile> {
+    let dir = state_dir.ok_or_else(|| {
+        CliError::Io(
+            "neither XDG_STATE_HOME nor HOME is set: there is no state directory for the rotation journal".into(),
+        )
+    })?;
+    Ok(JournalFile::new(dir, user))
 }
 
 /// The journal an unfinished rotation of `user` left, if any.
-pub fn find_journal(user: &UserName) -> Result<Option<Journal>> {
-    Ok(journal(user)?.find()?)
+pub fn find_journal(user: &UserName, state_dir: Option<&Path>) -> Result<Option<Journal>> {
+    Ok(journal(user, state_dir)?.find()?)
 }
 
 /// The warning `retire` and `keys` give while a journal is left.
-pub fn warn_if_unfinished(user: &UserName) {
-    if let Ok(Some(j)) = find_journal(user) {
+pub fn warn_if_unfinished(user: &UserName, state_dir: Option<&Path>) {
+    if let Ok(Some(j)) = find_journal(user, state_dir) {
         let _ = writeln!(
             std::io::stderr(),
             "warning: {}\n  hint: finish it first: {}",

@@ -3,9 +3,9 @@
 //! `--verbose`, and the likely causes with the commands that check them.
 #![cfg(feature = "probe")]
 
-use crate::cli::settle::Connect;
 use crate::error::{CliError, Result};
 use crate::files::{SmallFile, read_small_file};
+use crate::settle::Connect;
 use ses_smtp_credentials::ResolvedRegion;
 use ses_smtp_credentials::{user_path, user_text};
 use ses_smtp_login::{Cause, ExtraRoots, Outcome, Target, diagnosis};

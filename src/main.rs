@@ -9,6 +9,7 @@ mod files;
 mod hints;
 mod login; // with `probe` only
 mod output;
+mod settle;
 mod signals;
 mod source;
 mod terminal;

@@ -2,8 +2,8 @@
 //! the settled shape, delivering them (`--out` or standard output), and the
 //! key table of `keys` and `rotate`.
 
-use crate::cli::settle::{Destination, Shape};
 use crate::error::{CliError, Result};
+use crate::settle::{Destination, Shape};
 use crate::terminal::write_stdout;
 use ses_smtp_credentials::region::ResolvedRegion;
 use ses_smtp_credentials::user_path;

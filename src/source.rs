@@ -1,10 +1,10 @@
 //! Where the secret comes from: a file, standard input, the environment, an
 //! AWS CLI profile or a no-echo prompt. Exactly one source is used.
 
-use crate::cli::settle::{Secret, Source};
 use crate::error::{CliError, Result};
 use crate::files::{FileId, SmallFile, read_capped, read_small_file, read_stdin};
-use crate::terminal::{has_tty, prompt_hidden};
+use crate::settle::{Env, Secret, Step};
+use crate::terminal::prompt_hidden;
 use ses_smtp_credentials::{
     AccessKeyId, Credentials, SecretPolicy, Shape, parse_access_key_id, parse_input,
     parse_raw_secret,
@@ -13,7 +13,6 @@ use ses_smtp_credentials::{InputError, KeyIdProblem, TemporaryEvidence};
 use ses_smtp_credentials::{user_path, user_text};
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::IsTerminal;
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -77,9 +76,11 @@ pub const NO_INPUT: &str = "no secret access key was given
     AWS_SECRET_ACCESS_KEY=...       set it (and AWS_ACCESS_KEY_ID) in the environment
     run it on a terminal            to be asked for it without echo";
 
-pub fn env_bytes(name: &str) -> Option<Zeroizing<Vec<u8>>> {
+/// A variable's bytes, in a zeroizing buffer.
+pub fn env_bytes(env: &Env, name: &str) -> Option<Zeroizing<Vec<u8>>> {
     use std::os::unix::ffi::OsStringExt;
-    std::env::var_os(name).map(|v: OsString| Zeroizing::new(v.into_vec()))
+    env.var_os(name)
+        .map(|v: OsString| Zeroizing::new(v.into_vec()))
 }
 
 fn parse(bytes: &[u8], policy: SecretPolicy, origin: Origin) -> Result<Found> {
@@ -116,8 +117,8 @@ fn from_file(path: &Path, policy: SecretPolicy) -> Result<Found> {
     Ok(found)
 }
 
-fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
-    let Some(secret) = env_bytes("AWS_SECRET_ACCESS_KEY") else {
+fn from_env(policy: SecretPolicy, env: &Env) -> Result<Option<Found>> {
+    let Some(secret) = env_bytes(env, "AWS_SECRET_ACCESS_KEY") else {
         return Ok(None);
     };
     if secret.trim_ascii().is_empty() {
@@ -125,7 +126,7 @@ fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
             "AWS_SECRET_ACCESS_KEY is set but empty\n  hint: check the variable or secret that should fill it".into(),
         ));
     }
-    let set = |name: &str| env_bytes(name).is_some_and(|t| !t.trim_ascii().is_empty());
+    let set = |name: &str| env_bytes(env, name).is_some_and(|t| !t.trim_ascii().is_empty());
     for (name, evidence) in [
         ("AWS_SESSION_TOKEN", TemporaryEvidence::SessionTokenEnv),
         ("AWS_SECURITY_TOKEN", TemporaryEvidence::SecurityTokenEnv),
@@ -140,7 +141,7 @@ fn from_env(policy: SecretPolicy) -> Result<Option<Found>> {
         parse_raw_secret(&secret, policy).map_err(CliError::input("AWS_SECRET_ACCESS_KEY"))?;
     // The ID pairs with the secret only when both come from the environment.
     // Set but not UTF-8 is a malformed ID, not an unset one.
-    let access_key_id = match std::env::var("AWS_ACCESS_KEY_ID") {
+    let access_key_id = match env.var("AWS_ACCESS_KEY_ID") {
         Ok(id) if !id.trim().is_empty() => {
             Some(parse_access_key_id(&id).map_err(CliError::input("AWS_ACCESS_KEY_ID"))?)
         }
@@ -200,10 +201,10 @@ fn read_profile_file(path: &Path) -> Result<Option<(Zeroizing<String>, FileId)>>
     }
 }
 
-fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
+fn from_profile(name: &str, policy: SecretPolicy, env: &Env) -> Result<Found> {
     use ses_smtp_credentials::profile::{self, File as Which};
     let shown = user_text(name);
-    let (creds_path, config_path) = profile::locations(|v| std::env::var(v).ok());
+    let (creds_path, config_path) = profile::locations(|v| env.var(v).ok());
     let creds = read_profile_file(&creds_path)?;
     let config = read_profile_file(&config_path)?;
     let both = format!("{} nor {}", user_path(&creds_path), user_path(&config_path));
@@ -243,51 +244,36 @@ fn from_profile(name: &str, policy: SecretPolicy) -> Result<Found> {
     })
 }
 
-/// Finds the secret by the documented order of sources. `stdin_free` is
-/// false when standard input carries something else (verify's password).
-pub fn find_secret(secret: &Secret, stdin_free: bool) -> Result<Found> {
+/// Reads the secret from the settled source: standard input first when
+/// the order says so (used unless empty), then the one step.
+pub fn find_secret(secret: &Secret, env: &Env) -> Result<Found> {
     let policy = secret.policy;
-    let stdin_is_tty = std::io::stdin().is_terminal();
-    match &secret.source {
-        Source::Profile(name) => return from_profile(name, policy),
-        Source::File(path) => return from_file(path, policy),
-        Source::Stdin if stdin_is_tty => return from_prompt(policy),
-        Source::Stdin => {
+    if secret.stdin_first {
+        let bytes = read_stdin()?;
+        if !bytes.is_empty() {
+            return parse(&bytes, policy, Origin::Stdin);
+        }
+    }
+    match &secret.then {
+        Step::Profile(name) => from_profile(name, policy, env),
+        Step::File(path) => from_file(path, policy),
+        Step::Prompt => from_prompt(policy),
+        Step::Stdin => {
             let bytes = read_stdin()?;
             if bytes.is_empty() {
                 return Err(CliError::NoInput(
                     "--secret-file -: standard input is empty".into(),
                 ));
             }
-            return parse(&bytes, policy, Origin::Stdin);
+            parse(&bytes, policy, Origin::Stdin)
         }
-        Source::Env => {
-            return from_env(policy)?.ok_or_else(|| {
-                CliError::NoInput(
-                    "--from-env: AWS_SECRET_ACCESS_KEY is not set\n  hint: set it (and AWS_ACCESS_KEY_ID), or drop --from-env and pipe the secret".into(),
-                )
-            });
-        }
-        Source::Auto => {}
+        Step::Env => from_env(policy, env)?.ok_or_else(|| {
+            CliError::NoInput(
+                "--from-env: AWS_SECRET_ACCESS_KEY is not set\n  hint: set it (and AWS_ACCESS_KEY_ID), or drop --from-env and pipe the secret".into(),
+            )
+        }),
+        Step::Nothing => Err(CliError::NoInput(NO_INPUT.into())),
     }
-    if stdin_free && !stdin_is_tty {
-        let bytes = read_stdin()?;
-        if !bytes.is_empty() {
-            return parse(&bytes, policy, Origin::Stdin);
-        }
-    }
-    if let Some(found) = from_env(policy)? {
-        return Ok(found);
-    }
-    if let Ok(name) = std::env::var("AWS_PROFILE")
-        && !name.trim().is_empty()
-    {
-        return from_profile(name.trim(), policy);
-    }
-    if stdin_is_tty || (!stdin_free && has_tty()) {
-        return from_prompt(policy);
-    }
-    Err(CliError::NoInput(NO_INPUT.into()))
 }
 
 /// Settles the SMTP user name: the record's or the environment's ID (same

@@ -1,23 +1,25 @@
-//! The command-line definition. No option takes a secret: argv is visible
-//! in `ps` and shell history.
+//! The command line as clap parses it ("low" arguments, as ripgrep calls
+//! them): types and help only. `settle` turns them into plain values; no
+//! command sees these types.
 
-#[cfg(feature = "probe")]
-pub mod endpoint;
-pub mod regions;
+#[cfg(feature = "aws")]
+pub mod aws;
+mod help;
 pub mod report;
-pub mod rotation;
-pub mod settle;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use help::*;
 use ses_smtp_credentials::Format;
 use std::path::PathBuf;
 
 /// `--version`: the version and the optional features compiled in.
 #[cfg(feature = "aws")]
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: probe, aws)");
+
 #[cfg(all(feature = "probe", not(feature = "aws")))]
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: probe)");
+
 #[cfg(not(feature = "probe"))]
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: none; no probe)");
 
@@ -58,33 +60,6 @@ fn tls_parser() -> impl TypedValueParser<Value = ses_smtp_login::TlsMode> {
             .expect("clap checked the name")
     })
 }
-
-pub const EXIT_CODES_HELP: &str = "\
-Where the secret comes from (the first that applies; never the command line):
-  1. --secret-file PATH (- for standard input), or --profile NAME
-  2. standard input, when it is not a terminal and holds data
-  3. AWS_SECRET_ACCESS_KEY (with AWS_ACCESS_KEY_ID), when standard input is a
-     terminal or empty, or always with --from-env
-  4. the profile named by AWS_PROFILE
-  5. a prompt without echo, when standard input is a terminal
-Standard input may hold the secret alone, the JSON of `aws iam
-create-access-key`, or the CSV file that the IAM console downloads.
-
-Exit codes:
-  0  success
-  1  verify: no match; vectors check: a vector failed or a line is malformed
-  2  usage: bad options or region
-  3  bad input: the secret, key ID or file is malformed
-  4  refused: temporary (STS) credentials, or an ID that is not an access key
-  5  no input: no source held a secret (or the profile has none)
-  6  I/O error: reading input or writing output failed
-  7, 8, 9  probe: rejected; network, TLS or protocol failure; temporary
-  10 AWS refused: an AWS API call failed (rotate, retire, keys)
-
-Examples:
-  printf '%s' \"$SECRET\" | ses-smtp-password --region eu-west-1 --access-key-id AKIA...
-  aws iam create-access-key --user-name smtp | ses-smtp-password --region eu-west-1
-  AWS_REGION=eu-west-1 ses-smtp-password --from-env --format env >> app.env";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -130,19 +105,19 @@ pub enum Command {
     /// Rotate an IAM user's access key into new SMTP credentials: create,
     /// check over SMTP, store; undone if any step fails
     #[cfg(feature = "aws")]
-    #[command(after_help = rotation::ROTATE_HELP)]
-    Rotate(rotation::RotateArgs),
+    #[command(after_help = ROTATE_HELP)]
+    Rotate(aws::RotateArgs),
     /// Deactivate (or --delete) an IAM user's old access key, after showing
     /// when and where it was last used
     #[cfg(feature = "aws")]
-    #[command(after_help = rotation::RETIRE_HELP)]
-    Retire(rotation::RetireArgs),
+    #[command(after_help = RETIRE_HELP)]
+    Retire(aws::RetireArgs),
     /// List an IAM user's access keys: status, age, last use
     #[cfg(feature = "aws")]
     #[command(
         after_help = "Example:\n  ses-smtp-password keys --user-name smtp-legacy --store secretsmanager:prod/smtp --format json"
     )]
-    Keys(rotation::KeysArgs),
+    Keys(aws::KeysArgs),
     /// (not in this build: it was built without the `aws` feature)
     #[cfg(not(feature = "aws"))]
     #[command(
@@ -180,17 +155,6 @@ pub enum Command {
     )]
     Regions(RegionsArgs),
 }
-
-pub const VERIFY_HELP: &str = "\
-The secret comes from the same sources as for deriving. The password comes
-from --password-file PATH (- for standard input; one final newline is
-dropped), else SES_SMTP_PASSWORD, else a no-echo prompt on a terminal.
-
-Exit codes: 0 match; 1 no match (the diagnosis says why); 2-6 as for
-deriving.
-
-Example:
-  printf '%s' \"$SECRET\" | ses-smtp-password verify --region eu-central-1 --password-file smtp-pass.txt";
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
@@ -256,20 +220,6 @@ Example:\n  ses-smtp-password vectors check tests/vectors/*.jsonl"
 }
 
 #[cfg(feature = "probe")]
-pub const PROBE_HELP: &str = "\
-Exit codes: 0 accepted; 7 rejected (535 and other 5xx to AUTH); 8 network,
-TLS or protocol failure (refused, timed out, certificate, no STARTTLS or
-AUTH); 9 temporary refusal (454, 421); 2-6 as for deriving.
-
-A 235 proves that SES accepts the login; not that the sender identity is
-verified or that the account is out of the SES sandbox.
-
-Examples:
-  aws iam create-access-key --user-name smtp-legacy | ses-smtp-password probe --region eu-west-1
-  ses-smtp-password probe --profile smtp --region eu-west-1 --port 465
-  ses-smtp-password probe --region us-east-1 --endpoint vpce-0abc.email-smtp.us-east-1.vpce.amazonaws.com";
-
-#[cfg(feature = "probe")]
 #[derive(Args, Debug)]
 pub struct ProbeArgs {
     #[command(flatten)]
@@ -323,19 +273,6 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub timeout: u64,
 }
-
-pub const POLICY_HELP: &str = "\
-Examples:
-  ses-smtp-password policy > policy.json
-  ses-smtp-password policy --identity example.com --account-id 123456789012 \\
-      --region eu-west-1 --from-address 'noreply@example.com' > policy.json
-  aws iam put-user-policy --user-name smtp-legacy --policy-name ses-smtp \\
-      --policy-document file://policy.json
-  ses-smtp-password policy --rotation --user-name smtp-legacy --account-id 123456789012 \\
-      --store secretsmanager:prod/smtp > operator-policy.json
-
-The policies are checked in CI by an IAM policy evaluator against every AWS
-request the tool's tests make (README, \"policy\").";
 
 #[derive(Args, Debug)]
 pub struct PolicyArgs {

@@ -1,20 +1,20 @@
 //! Deriving: find the secret, settle the user name and regions, derive,
 //! render, write.
 
-use crate::cli::settle::{Derive, Destination, Shape};
-use crate::error::{CliError, ExitCode, Result};
+use crate::error::{ExitCode, Result};
 use crate::files;
 use crate::files::out::Signals;
 use crate::output::{deliver, render};
+use crate::settle::{Derive, Destination, Env};
 use crate::source;
 use crate::terminal::warn;
-use ses_smtp_credentials::{Derived, Format, Version, derive};
+use ses_smtp_credentials::{Derived, Version, derive};
 
 /// The AWS documentation's example key: its password works nowhere.
 const EXAMPLE_SECRET: &[u8] = b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-pub fn run(args: Derive) -> Result<ExitCode> {
-    let found = source::find_secret(&args.secret, true)?;
+pub fn run(args: Derive, env: &Env) -> Result<ExitCode> {
+    let found = source::find_secret(&args.secret, env)?;
     let username = source::settle_username(&found, args.secret.access_key_id.as_deref())?;
     // Test builds only: lets tests/pty.rs prove that a panic with a secret
     // in its payload prints no payload.
@@ -44,16 +44,7 @@ pub fn run(args: Derive) -> Result<ExitCode> {
             "this is the example key from the AWS documentation; its password is for trying the tool, and works nowhere",
         );
     }
-    if username.is_none() {
-        if let Some(message) = args.shape.needs_username() {
-            return Err(CliError::Usage(message));
-        }
-        if matches!(args.shape, Shape::Format(Format::Env)) {
-            warn(
-                "the access key ID is unknown, so SMTP_USERNAME is left out; pass --access-key-id",
-            );
-        }
-    }
+    let username = args.username.apply(username)?;
     let items: Vec<Derived> = regions
         .into_iter()
         .map(|region| {

@@ -2,9 +2,8 @@
 //! least-privilege policy, shell completions and the man page.
 
 use crate::cli::Cli;
-use crate::cli::settle::Policy;
-use crate::cli::settle::Report;
 use crate::error::{CliError, ExitCode, Result};
+use crate::settle::{Operator, Policy, Report};
 use crate::terminal::write_stdout;
 use clap::CommandFactory;
 use ses_smtp_credentials::region::{self, REGIONS, STARTTLS_PORTS, TLS_WRAPPER_PORTS};
@@ -88,7 +87,7 @@ pub fn policy(args: Policy) -> Result<ExitCode> {
 }
 
 /// `policy --rotation`: what the operator who rotates needs.
-fn operator_policy(args: &Policy, operator: &crate::cli::settle::Operator) -> Result<ExitCode> {
+fn operator_policy(args: &Policy, operator: &Operator) -> Result<ExitCode> {
     use ses_smtp_rotation::{OperatorScope, operator_policy};
     if let Some(r) = &args.region {
         region::resolve(r, true).map_err(CliError::region("--region"))?;

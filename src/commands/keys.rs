@@ -2,17 +2,16 @@
 //! which one each `--store` names.
 
 use crate::aws::{self, shown};
-use crate::cli::rotation::Keys;
-use crate::cli::settle::Report;
 use crate::error::{CliError, ExitCode, Result};
 use crate::output::{stores_naming, table};
+use crate::settle::{Keys, Report};
 use crate::terminal::write_stdout;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
 use ses_smtp_rotation::sdk::store;
 
 pub fn run(args: Keys) -> Result<ExitCode> {
     let session = aws::connect(args.region.as_deref(), args.aws_timeout)?;
-    aws::warn_if_unfinished(&args.user);
+    aws::warn_if_unfinished(&args.user, args.state_dir.as_deref());
     iam::check_user(&session, &args.user)?;
     let keys = iam::keys(&session, &args.user)?;
     let mut named = Vec::with_capacity(args.stores.len());

@@ -14,9 +14,9 @@ mod rotate;
 mod vectors;
 mod verify;
 
-use crate::cli::settle::{self, Invocation};
 use crate::cli::{Cli, report};
 use crate::error::{ExitCode, Result};
+use crate::settle::{self, Env, Invocation};
 
 /// Parse, settle, run, and map the error to an exit code in one place.
 pub fn main() -> ExitCode {
@@ -25,16 +25,17 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return report::clap_error(e),
     };
-    settle::settle(cli)
-        .and_then(run)
+    let env = Env::of_process();
+    settle::settle(cli, &env)
+        .and_then(|invocation| run(invocation, &env))
         .unwrap_or_else(|e| e.report())
 }
 
 /// Runs one invocation.
-pub fn run(invocation: Invocation) -> Result<ExitCode> {
+pub fn run(invocation: Invocation, env: &Env) -> Result<ExitCode> {
     match invocation {
-        Invocation::Derive(args) => derive::run(args),
-        Invocation::Verify(args) => verify::run(args),
+        Invocation::Derive(args) => derive::run(args, env),
+        Invocation::Verify(args) => verify::run(args, env),
         Invocation::VectorsCheck(files) => vectors::check(&files),
         Invocation::VectorsGenerate { count, seed, v2 } => {
             vectors::generate(count, seed.as_deref(), v2)
@@ -42,7 +43,7 @@ pub fn run(invocation: Invocation) -> Result<ExitCode> {
         Invocation::Regions(report) => info::regions(report),
         Invocation::Policy(args) => info::policy(args),
         #[cfg(feature = "probe")]
-        Invocation::Probe(args) => probe::run(args),
+        Invocation::Probe(args) => probe::run(args, env),
         #[cfg(feature = "aws")]
         Invocation::Rotate(args) => rotate::run(args),
         #[cfg(feature = "aws")]

@@ -1,22 +1,23 @@
 //! `probe`: log in to the SES SMTP endpoint with the derived credentials and
 //! report what happened, with the likely causes when it failed.
 
-use crate::cli::settle::{Probe, Report};
 use crate::error::{CliError, ExitCode, Result};
 use crate::login;
+use crate::settle::{Env, Probe, Report};
 use crate::source;
 use crate::terminal::write_stdout;
 use ses_smtp_credentials::derive_v4;
 use ses_smtp_login::{Login, Outcome};
 
-pub fn run(args: Probe) -> Result<ExitCode> {
-    let found = source::find_secret(&args.secret, true)?;
-    let username = source::settle_username(&found, args.secret.access_key_id.as_deref())?
-        .ok_or_else(|| {
-            CliError::Usage(
-                "probe needs the SMTP user name, and the access key ID is unknown\n  hint: pass --access-key-id AKIA… of this secret's key".into(),
-            )
-        })?;
+pub fn run(args: Probe, env: &Env) -> Result<ExitCode> {
+    let found = source::find_secret(&args.secret, env)?;
+    let username = args
+        .username
+        .apply(source::settle_username(
+            &found,
+            args.secret.access_key_id.as_deref(),
+        )?)?
+        .ok_or_else(|| CliError::Internal("the user name rule let none through".into()))?;
     let mut regions = args.region.or_profile(found.profile_region.as_deref())?;
     let region = regions.remove(0);
     let (port, tls) = (args.connect.port, args.connect.tls);

@@ -3,15 +3,15 @@
 //! without --force.
 
 use crate::aws::{self, retire_command, shown};
-use crate::cli::rotation::Retire;
 use crate::error::{CliError, ExitCode, Result};
+use crate::settle::Retire;
 use crate::terminal::write_stdout;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
 
 pub fn run(args: Retire) -> Result<ExitCode> {
     let session = aws::connect(None, args.aws_timeout)?;
     let user = &args.user;
-    aws::warn_if_unfinished(user);
+    aws::warn_if_unfinished(user, args.state_dir.as_deref());
     iam::check_user(&session, user)?;
     let keys = iam::keys(&session, user)?;
     let shown_user = shown(user);

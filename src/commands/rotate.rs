@@ -8,12 +8,11 @@
 //! nothing is undone: the stores would otherwise name a deleted key.
 
 use crate::aws::{self, recover_command, retire_command, shown};
-use crate::cli::rotation::{Recover, Rotate};
-use crate::cli::settle::{Connect, Destination};
 use crate::error::{CliError, ExitCode, Result};
 use crate::files::out::Signals;
 use crate::login;
 use crate::output::{deliver, render, table};
+use crate::settle::{Connect, Destination, Recover, Rotate};
 use crate::terminal::{Interrupts, write_stdout};
 use ses_smtp_credentials::{Derived, Version, derive_v4};
 use ses_smtp_credentials::{user_path, user_text};
@@ -35,7 +34,7 @@ fn say(line: &str) {
 pub fn run(args: Rotate) -> Result<ExitCode> {
     // A rotation that a kill left half-made comes first: its key may hold
     // one of the user's two slots, and its stores may be half-written.
-    let file = aws::journal(&args.user)?;
+    let file = aws::journal(&args.user, args.state_dir.as_deref())?;
     if let Some(j) = file.find()? {
         return Err(CliError::Aws(format!(
             "{}\n  hint: finish it first: {}",
@@ -99,7 +98,7 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
 /// journal, or forgets one that had been delivered.
 pub fn recover(args: Recover) -> Result<ExitCode> {
     let user = &args.user;
-    let file = aws::journal(user)?;
+    let file = aws::journal(user, args.state_dir.as_deref())?;
     let Some(j) = file.find()? else {
         say(&format!(
             "no unfinished rotation of IAM user {}: nothing to recover",

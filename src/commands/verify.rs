@@ -1,11 +1,11 @@
 //! `verify`: is this SMTP password this key's, for this region? And if not,
 //! what is it?
 
-use crate::cli::settle::{PasswordSource, Report, Verify};
 use crate::error::{CliError, ExitCode, Result};
 use crate::files;
+use crate::settle::{Env, PasswordSource, Report, Verify};
 use crate::source;
-use crate::terminal::{has_tty, prompt_hidden, write_stdout};
+use crate::terminal::{prompt_hidden, write_stdout};
 use ses_smtp_credentials::MAX_INPUT;
 use ses_smtp_credentials::user_path;
 use ses_smtp_credentials::verify;
@@ -13,7 +13,7 @@ use std::fs::File;
 use zeroize::Zeroizing;
 
 /// The password to verify: --password-file, SES_SMTP_PASSWORD, or a prompt.
-fn read_password(source: &PasswordSource) -> Result<Zeroizing<Vec<u8>>> {
+fn read_password(source: &PasswordSource, env: &Env) -> Result<Zeroizing<Vec<u8>>> {
     let mut bytes = if let PasswordSource::File(_) | PasswordSource::Stdin = source {
         let mut b = match source {
             PasswordSource::File(path) => {
@@ -33,9 +33,9 @@ fn read_password(source: &PasswordSource) -> Result<Zeroizing<Vec<u8>>> {
             b.truncate(keep);
         }
         b
-    } else if let Some(b) = source::env_bytes("SES_SMTP_PASSWORD") {
+    } else if let Some(b) = source::env_bytes(env, "SES_SMTP_PASSWORD") {
         b
-    } else if has_tty() {
+    } else if env.has_tty() {
         let typed = prompt_hidden("SES SMTP password to verify (input hidden): ").map_err(
             CliError::io("could not read the password from the terminal"),
         )?;
@@ -56,10 +56,9 @@ fn read_password(source: &PasswordSource) -> Result<Zeroizing<Vec<u8>>> {
     Ok(bytes)
 }
 
-pub fn run(args: Verify) -> Result<ExitCode> {
-    let stdin_free = !matches!(args.password, PasswordSource::Stdin);
-    let password = read_password(&args.password)?;
-    let found = source::find_secret(&args.secret, stdin_free)?;
+pub fn run(args: Verify, env: &Env) -> Result<ExitCode> {
+    let password = read_password(&args.password, env)?;
+    let found = source::find_secret(&args.secret, env)?;
     source::settle_username(&found, args.secret.access_key_id.as_deref())?;
     let verdict = verify(
         &found.credentials.secret,

@@ -1,0 +1,147 @@
+//! The settling step: clap's values turned once into plain ones (fd's
+//! `Opts → Config`, ripgrep's `LowArgs → HiArgs`). Everything that needs no
+//! secret is decided here, before any secret is read: where the secret
+//! comes from and in which order, the regions, the output plan (format or
+//! template, destination, whether the user name is required). Commands
+//! take these, never clap's types, and never call back into settling.
+//!
+//! Settling reads the process's environment and terminal only through an
+//! [`Env`] value, so its rules are tested in process, one table row each.
+
+#[cfg(feature = "probe")]
+mod endpoint;
+mod env;
+mod names;
+mod output;
+#[cfg(feature = "probe")]
+mod probe;
+mod regions;
+#[cfg(feature = "aws")]
+mod rotation;
+mod secret;
+mod verify;
+
+pub use env::Env;
+pub use output::{Derive, Destination, Shape};
+#[cfg(feature = "probe")]
+pub use probe::{Connect, Probe};
+#[cfg(feature = "aws")]
+pub use rotation::{Keys, Recover, Retire, Rotate};
+pub use secret::{Secret, Step};
+pub use verify::{PasswordSource, Verify};
+
+use crate::cli::{self, Cli, Command, VerdictFormat};
+#[cfg(not(all(feature = "probe", feature = "aws")))]
+use crate::error::CliError;
+use crate::error::Result;
+use std::path::PathBuf;
+
+/// One run of the tool.
+pub enum Invocation {
+    Derive(Derive),
+    Verify(Verify),
+    VectorsCheck(Vec<PathBuf>),
+    VectorsGenerate {
+        count: usize,
+        seed: Option<String>,
+        v2: bool,
+    },
+    Regions(Report),
+    Policy(Policy),
+    #[cfg(feature = "probe")]
+    Probe(Probe),
+    #[cfg(feature = "aws")]
+    Rotate(Rotate),
+    #[cfg(feature = "aws")]
+    Recover(Recover),
+    #[cfg(feature = "aws")]
+    Retire(Retire),
+    #[cfg(feature = "aws")]
+    Keys(Keys),
+    Completions(clap_complete::Shell),
+    Man,
+}
+
+/// What to scope the printed IAM policy to (see the library's `Scope`).
+pub struct Policy {
+    pub identity: Option<String>,
+    pub account_id: Option<String>,
+    pub region: Option<String>,
+    pub from_addresses: Vec<String>,
+    pub configuration_sets: Vec<String>,
+    /// `--rotation`: the operator's policy for this user and these stores.
+    pub rotation: Option<Operator>,
+}
+
+/// `policy --rotation`: whose keys, at which path, which stores, which key.
+pub struct Operator {
+    pub user: ses_smtp_rotation::UserName,
+    pub path: ses_smtp_rotation::UserPath,
+    pub stores: Vec<ses_smtp_rotation::Store>,
+    pub kms_key: Option<String>,
+}
+
+/// How a verdict or report is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Report {
+    Text,
+    Json,
+}
+
+impl From<VerdictFormat> for Report {
+    fn from(f: VerdictFormat) -> Report {
+        match f {
+            VerdictFormat::Text => Report::Text,
+            VerdictFormat::Json => Report::Json,
+        }
+    }
+}
+
+/// Settles parsed arguments into an invocation.
+pub fn settle(cli: Cli, env: &Env) -> Result<Invocation> {
+    Ok(match cli.command {
+        None => Invocation::Derive(output::derive(cli.derive, env)?),
+        Some(Command::Verify(args)) => Invocation::Verify(verify::verify(args, env)?),
+        Some(Command::Vectors(cli::VectorsCommand::Check { files })) => {
+            Invocation::VectorsCheck(files)
+        }
+        Some(Command::Vectors(cli::VectorsCommand::Generate { count, seed, v2 })) => {
+            Invocation::VectorsGenerate { count, seed, v2 }
+        }
+        Some(Command::Regions(args)) => Invocation::Regions(args.format.into()),
+        Some(Command::Policy(args)) => Invocation::Policy(Policy {
+            rotation: match (args.rotation, &args.user_name) {
+                (true, Some(name)) => Some(Operator {
+                    user: names::user_name(name)?,
+                    path: names::user_path(args.user_path.as_deref())?,
+                    stores: names::stores(&args.store)?,
+                    kms_key: args.kms_key,
+                }),
+                _ => None,
+            },
+            identity: args.identity,
+            account_id: args.account_id,
+            region: args.region,
+            from_addresses: args.from_address,
+            configuration_sets: args.configuration_set,
+        }),
+        #[cfg(feature = "probe")]
+        Some(Command::Probe(args)) => Invocation::Probe(probe::probe(args, env)?),
+        #[cfg(not(feature = "probe"))]
+        Some(Command::Probe { .. }) => return Err(CliError::Usage(cli::NO_PROBE.into())),
+        #[cfg(feature = "aws")]
+        Some(Command::Rotate(args)) if args.recover => {
+            Invocation::Recover(rotation::recover(&args, env)?)
+        }
+        #[cfg(feature = "aws")]
+        Some(Command::Rotate(args)) => Invocation::Rotate(rotation::rotate(args, env)?),
+        #[cfg(feature = "aws")]
+        Some(Command::Retire(args)) => Invocation::Retire(rotation::retire(args, env)?),
+        #[cfg(feature = "aws")]
+        Some(Command::Keys(args)) => Invocation::Keys(rotation::keys(args, env)?),
+        #[cfg(not(feature = "aws"))]
+        Some(Command::NoAws { .. }) => return Err(CliError::Usage(cli::NO_AWS.into())),
+        Some(Command::Completions { shell }) => Invocation::Completions(shell),
+        Some(Command::Man) => Invocation::Man,
+    })
+}

@@ -1,0 +1,144 @@
+//! `rotate`, `retire` and `keys`: whose keys, which stores, how long to wait.
+#![cfg(feature = "aws")]
+
+use super::Report;
+use super::env::Env;
+use super::names::{stores, user_name};
+use super::output::{Destination, Shape, output};
+use super::probe::{Connect, connect, seconds};
+use crate::cli::aws::{KeysArgs, RetireArgs, RotateArgs};
+use crate::error::{CliError, Result};
+use ses_smtp_credentials::{ResolvedRegion, region};
+use ses_smtp_rotation::{Store, UserName};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub struct Rotate {
+    pub aws_timeout: Duration,
+    /// Where the rotation journal lives (`None`: no state directory).
+    pub state_dir: Option<PathBuf>,
+    pub user: UserName,
+    pub region: ResolvedRegion,
+    pub stores: Vec<Store>,
+    pub shape: Shape,
+    pub to: Destination,
+    /// `None` with --no-probe.
+    pub probe: Option<Connect>,
+    pub propagation: Duration,
+    pub verbose: bool,
+}
+
+/// `rotate --recover`: whose unfinished rotation to finish.
+pub struct Recover {
+    pub aws_timeout: Duration,
+    /// Where the rotation journal lives (`None`: no state directory).
+    pub state_dir: Option<PathBuf>,
+    pub user: UserName,
+}
+
+pub struct Retire {
+    pub aws_timeout: Duration,
+    /// Where the rotation journal lives (`None`: no state directory).
+    pub state_dir: Option<PathBuf>,
+    pub user: UserName,
+    pub key: String,
+    pub delete: bool,
+    pub force: bool,
+}
+
+pub struct Keys {
+    pub aws_timeout: Duration,
+    /// Where the rotation journal lives (`None`: no state directory).
+    pub state_dir: Option<PathBuf>,
+    pub user: UserName,
+    pub stores: Vec<Store>,
+    pub region: Option<String>,
+    pub report: Report,
+}
+
+pub fn recover(args: &RotateArgs, env: &Env) -> Result<Recover> {
+    Ok(Recover {
+        aws_timeout: aws_timeout(args.aws_timeout)?,
+        state_dir: state_dir(env),
+        user: user_name(&args.user_name)?,
+    })
+}
+
+pub fn rotate(args: RotateArgs, env: &Env) -> Result<Rotate> {
+    let user = user_name(&args.user_name)?;
+    let region = region::resolve(
+        args.region.as_deref().unwrap_or_default(),
+        args.allow_unknown_region,
+    )
+    .map_err(CliError::region("--region"))?;
+    let stores = stores(&args.store)?;
+    let (shape, to) = output(args.output)?;
+    let probe = match args.no_probe {
+        true => None,
+        false => Some(connect(args.connect)?),
+    };
+    Ok(Rotate {
+        aws_timeout: aws_timeout(args.aws_timeout)?,
+        state_dir: state_dir(env),
+        user,
+        region,
+        stores,
+        shape,
+        to,
+        probe,
+        propagation: Duration::from_secs(seconds(
+            "--propagation-timeout",
+            args.propagation_timeout,
+            0,
+        )?),
+        verbose: args.verbose,
+    })
+}
+
+/// `--aws-timeout`, range-checked.
+fn aws_timeout(value: u64) -> Result<Duration> {
+    Ok(Duration::from_secs(seconds("--aws-timeout", value, 1)?))
+}
+
+pub fn retire(args: RetireArgs, env: &Env) -> Result<Retire> {
+    let user = user_name(&args.user_name)?;
+    let key = ses_smtp_credentials::parse_access_key_id(&args.access_key_id)
+        .map_err(CliError::input("--access-key-id"))?;
+    Ok(Retire {
+        aws_timeout: aws_timeout(args.aws_timeout)?,
+        state_dir: state_dir(env),
+        user,
+        key: key.as_str().to_string(),
+        delete: args.delete,
+        force: args.force,
+    })
+}
+
+pub fn keys(args: KeysArgs, env: &Env) -> Result<Keys> {
+    Ok(Keys {
+        aws_timeout: aws_timeout(args.aws_timeout)?,
+        state_dir: state_dir(env),
+        user: user_name(&args.user_name)?,
+        stores: stores(&args.store)?,
+        region: match args.region {
+            Some(r) => Some(
+                region::resolve(&r, true)
+                    .map_err(CliError::region("--region"))?
+                    .code,
+            ),
+            None => None,
+        },
+        report: args.format.into(),
+    })
+}
+
+/// The folder rotation journals live in: `$XDG_STATE_HOME/ses-smtp-password/`,
+/// else `~/.local/state/ses-smtp-password/`.
+fn state_dir(env: &Env) -> Option<PathBuf> {
+    let nonempty = |name| env.var_os(name).filter(|v| !v.is_empty());
+    let base = match nonempty("XDG_STATE_HOME") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(nonempty("HOME")?).join(".local/state"),
+    };
+    Some(base.join("ses-smtp-password"))
+}
