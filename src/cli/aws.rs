@@ -1,7 +1,7 @@
 //! The arguments of `rotate`, `retire` and `keys` (the `aws` feature).
 #![cfg(feature = "aws")]
 
-use super::{ConnectArgs, OutputArgs, VerdictFormat};
+use super::args::{ConnectArgs, OutputArgs, VerdictFormat};
 use clap::Args;
 
 #[cfg(feature = "aws")]

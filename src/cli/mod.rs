@@ -1,17 +1,21 @@
 //! The command line as clap parses it ("low" arguments, as ripgrep calls
 //! them): types and help only. `settle` turns them into plain values; no
 //! command sees these types.
+//!
+//! - this file: the top level ([`Cli`], [`Command`]) and the version;
+//! - [`args`]: the argument groups and the commands' own arguments;
+//! - `aws`: the arguments of `rotate`, `retire` and `keys`;
+//! - `help`: the long help texts.
 
+pub mod args;
 #[cfg(feature = "aws")]
 pub mod aws;
 mod help;
 pub mod report;
 
-use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+pub use args::*;
+use clap::{Parser, Subcommand};
 use help::*;
-use ses_smtp_credentials::Format;
-use std::path::PathBuf;
 
 /// `--version`: the version and the optional features compiled in.
 #[cfg(feature = "aws")]
@@ -32,34 +36,6 @@ pub const NO_PROBE: &str = "this build of ses-smtp-password has no probe (it was
 #[cfg(not(feature = "aws"))]
 pub const NO_AWS: &str = "this build of ses-smtp-password has no AWS commands (rotate, retire, keys): it was built without the `aws` feature\n  \
      hint: install a build with it: cargo install ses-smtp-password --features aws";
-
-/// `--format`: the library's formats, names and descriptions, one table.
-pub fn format_parser() -> impl TypedValueParser<Value = Format> {
-    PossibleValuesParser::new(
-        Format::ALL
-            .iter()
-            .map(|f| PossibleValue::new(f.name()).help(f.description())),
-    )
-    .map(|name| Format::from_name(&name).expect("clap checked the name"))
-}
-
-/// `--tls`: the probe's modes, one table.
-#[cfg(feature = "probe")]
-fn tls_parser() -> impl TypedValueParser<Value = ses_smtp_login::TlsMode> {
-    use ses_smtp_login::TlsMode;
-    PossibleValuesParser::new(
-        TlsMode::ALL
-            .iter()
-            .map(|t| PossibleValue::new(t.name()).help(t.description())),
-    )
-    .map(|name| {
-        TlsMode::ALL
-            .iter()
-            .copied()
-            .find(|t| t.name() == name)
-            .expect("clap checked the name")
-    })
-}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -154,257 +130,4 @@ pub enum Command {
         after_help = "Example:\n  ses-smtp-password regions --format json | jq -r '.[] | select(.smtp) | .host'"
     )]
     Regions(RegionsArgs),
-}
-
-#[derive(Args, Debug)]
-pub struct VerifyArgs {
-    #[command(flatten)]
-    pub secret: SecretArgs,
-
-    /// The region the password should be for [default: AWS_REGION, then
-    /// AWS_DEFAULT_REGION; without any, every region is searched]
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-
-    /// Accept a well-formed region that the table does not list
-    #[arg(long)]
-    pub allow_unknown_region: bool,
-
-    /// Read the SMTP password from this file; - for standard input
-    #[arg(long, value_name = "PATH")]
-    pub password_file: Option<PathBuf>,
-
-    /// Output format of the verdict
-    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
-    pub format: VerdictFormat,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum VerdictFormat {
-    /// One sentence
-    Text,
-    /// {"match", "version", "region", "reason", "message"}
-    Json,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum VectorsCommand {
-    /// Check JSON Lines vector files; prints one line per failure and
-    /// "N passed, M failed" (exit 1 if any failed or is malformed)
-    #[command(
-        after_help = "Each line: {\"secret\": \"...\", \"region\": \"...\", \"version\": 4, \"password\": \"...\"}\n\
-(no \"region\" for version 2). Other keys are ignored. Failures name the line and region, never the secret.\n\n\
-Example:\n  ses-smtp-password vectors check tests/vectors/*.jsonl"
-    )]
-    Check {
-        /// Files to check; - for standard input
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-    },
-    /// Write random vectors (reproducible with --seed) across every SMTP
-    /// region of the table
-    #[command(
-        after_help = "Example:\n  ses-smtp-password vectors generate --count 1000 --seed ci > vectors.jsonl"
-    )]
-    Generate {
-        /// How many vectors
-        #[arg(long, value_name = "N")]
-        count: usize,
-        /// Make the output reproducible from this seed (any text)
-        #[arg(long, value_name = "S")]
-        seed: Option<String>,
-        /// Include version 2 vectors (one per cycle through the regions)
-        #[arg(long)]
-        v2: bool,
-    },
-}
-
-#[cfg(feature = "probe")]
-#[derive(Args, Debug)]
-pub struct ProbeArgs {
-    #[command(flatten)]
-    pub secret: SecretArgs,
-
-    /// The region whose password to derive (and whose endpoint to use)
-    /// [default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's]
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-
-    /// Accept a well-formed region that the table does not list
-    #[arg(long)]
-    pub allow_unknown_region: bool,
-
-    #[command(flatten)]
-    pub connect: ConnectArgs,
-
-    /// Report each step on stderr (credentials are never shown)
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Output format of the verdict
-    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
-    pub format: VerdictFormat,
-}
-
-/// Where and how the probe connects (probe, and rotate's login check).
-#[cfg(feature = "probe")]
-#[derive(Args, Debug)]
-pub struct ConnectArgs {
-    /// Connect here instead of email-smtp.REGION.amazonaws.com (a VPC
-    /// endpoint, a relay); HOST or HOST:PORT
-    #[arg(long, value_name = "HOST[:PORT]")]
-    pub endpoint: Option<String>,
-
-    /// The port [default: 587]
-    #[arg(long, value_name = "PORT")]
-    pub port: Option<u16>,
-
-    /// How TLS starts; needed only on ports other than 25, 587, 2587
-    /// (STARTTLS) and 465, 2465 (TLS from the first byte)
-    #[arg(long, value_parser = tls_parser())]
-    pub tls: Option<ses_smtp_login::TlsMode>,
-
-    /// Also trust the CA certificates in this PEM file (an inspecting
-    /// proxy, a test server); the system's web roots stay trusted
-    #[arg(long, value_name = "PEM")]
-    pub ca_file: Option<PathBuf>,
-
-    /// Seconds allowed for connecting and for each reply
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
-    pub timeout: u64,
-}
-
-#[derive(Args, Debug)]
-pub struct PolicyArgs {
-    /// Scope to one SES identity: its ARN, or a domain or address (then
-    /// --account-id and --region are needed)
-    #[arg(long, value_name = "ARN|NAME")]
-    pub identity: Option<String>,
-    /// The AWS account that owns the identity (12 digits)
-    #[arg(long, value_name = "ID")]
-    pub account_id: Option<String>,
-    /// Scope to one region (and pick the ARN partition: aws-us-gov for
-    /// GovCloud)
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// Allow only these sender addresses (ses:FromAddress; * wildcards
-    /// allowed); repeat for several
-    #[arg(long, value_name = "ADDRESS")]
-    pub from_address: Vec<String>,
-    /// Allow sending through this configuration set too (SES checks it as
-    /// well as the identity); needs --identity; repeat for several
-    #[arg(long, value_name = "NAME")]
-    pub configuration_set: Vec<String>,
-    /// Print instead the policy of the operator who runs rotate, retire and
-    /// keys for one user (needs --user-name and --account-id)
-    #[arg(long, requires_all = ["user_name", "account_id"], conflicts_with_all = ["identity", "from_address", "configuration_set"])]
-    pub rotation: bool,
-    /// With --rotation: the IAM user whose keys are rotated
-    #[arg(long, value_name = "NAME", requires = "rotation")]
-    pub user_name: Option<String>,
-    /// With --rotation: the user's IAM path, as `aws iam get-user` shows it
-    /// [default: /]
-    #[arg(long, value_name = "PATH", requires = "rotation")]
-    pub user_path: Option<String>,
-    /// With --rotation: a store rotate writes (secretsmanager:NAME_OR_ARN or
-    /// ssm:/PREFIX); repeat for several
-    #[arg(long, value_name = "STORE", requires = "rotation")]
-    pub store: Vec<String>,
-    /// With --rotation: the customer-managed KMS key (its ARN) that encrypts
-    /// the stores; needs --region
-    #[arg(long, value_name = "ARN", requires = "rotation")]
-    pub kms_key: Option<String>,
-}
-
-#[derive(Args, Debug)]
-pub struct RegionsArgs {
-    /// Output format
-    #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
-    pub format: VerdictFormat,
-}
-
-#[derive(Args, Debug)]
-pub struct DeriveArgs {
-    #[command(flatten)]
-    pub secret: SecretArgs,
-
-    #[command(flatten)]
-    pub regions: RegionArgs,
-
-    /// Derive the deprecated version 2 password (rejected by SES; only for
-    /// recognising old credentials)
-    #[arg(long)]
-    pub legacy_v2: bool,
-
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-/// What the credentials are written as, and where: `derive` and `rotate`.
-#[derive(Args, Debug)]
-pub struct OutputArgs {
-    /// Output format
-    #[arg(long, value_parser = format_parser(), default_value = "text")]
-    pub format: Format,
-
-    /// Fill this template instead of a format: {username}, {password},
-    /// {password_urlencoded}, {host}, {port}, {region}; {{ and }} for braces
-    #[arg(long, value_name = "FILE", conflicts_with = "format")]
-    pub template: Option<PathBuf>,
-
-    /// Write the output to this file (mode 0600, written atomically) instead
-    /// of standard output
-    #[arg(long, value_name = "PATH")]
-    pub out: Option<PathBuf>,
-
-    /// With --out: replace an existing file
-    #[arg(long, requires = "out")]
-    pub force: bool,
-}
-
-#[derive(Args, Debug)]
-pub struct SecretArgs {
-    /// Read the secret (or the JSON/CSV from IAM) from this file; - for
-    /// standard input
-    #[arg(long, value_name = "PATH", conflicts_with_all = ["from_env", "profile"])]
-    pub secret_file: Option<PathBuf>,
-
-    /// Read aws_access_key_id/aws_secret_access_key of this AWS CLI profile
-    /// (never the default profile unless named) [env: AWS_PROFILE, after the
-    /// other sources]
-    #[arg(long, value_name = "NAME", conflicts_with = "from_env")]
-    pub profile: Option<String>,
-
-    /// Take the secret from AWS_SECRET_ACCESS_KEY (and the ID from
-    /// AWS_ACCESS_KEY_ID) and never read standard input
-    #[arg(long)]
-    pub from_env: bool,
-
-    /// The access key ID (AKIA…) that the secret belongs to: the SMTP user
-    /// name, when the input does not carry it
-    #[arg(long, value_name = "AKIA…")]
-    pub access_key_id: Option<String>,
-
-    /// Accept a secret that is not 40 characters of A-Z a-z 0-9 + / (test
-    /// strings, unusual keys)
-    #[arg(long)]
-    pub allow_unusual_secret: bool,
-}
-
-#[derive(Args, Debug)]
-pub struct RegionArgs {
-    /// SES region, e.g. eu-west-1; repeat for several [default: AWS_REGION,
-    /// then AWS_DEFAULT_REGION]
-    #[arg(long, value_name = "REGION", conflicts_with = "all_regions")]
-    pub region: Vec<String>,
-
-    /// Derive for every SMTP region in the table (passwords differ per
-    /// region)
-    #[arg(long)]
-    pub all_regions: bool,
-
-    /// Accept a well-formed region that the table does not list as an SMTP
-    /// region (one AWS opened after this release)
-    #[arg(long)]
-    pub allow_unknown_region: bool,
 }

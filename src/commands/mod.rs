@@ -8,6 +8,8 @@ mod keys;
 #[cfg(feature = "probe")]
 mod probe;
 #[cfg(feature = "aws")]
+mod recover;
+#[cfg(feature = "aws")]
 mod retire;
 #[cfg(feature = "aws")]
 mod rotate;
@@ -47,7 +49,7 @@ pub fn run(invocation: Invocation, env: &Env) -> Result<ExitCode> {
         #[cfg(feature = "aws")]
         Invocation::Rotate(args) => rotate::run(args),
         #[cfg(feature = "aws")]
-        Invocation::Recover(args) => rotate::recover(args),
+        Invocation::Recover(args) => recover::run(args),
         #[cfg(feature = "aws")]
         Invocation::Retire(args) => retire::run(args),
         #[cfg(feature = "aws")]

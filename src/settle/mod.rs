@@ -16,6 +16,7 @@ mod output;
 #[cfg(feature = "probe")]
 mod probe;
 mod regions;
+mod report;
 #[cfg(feature = "aws")]
 mod rotation;
 mod secret;
@@ -25,12 +26,13 @@ pub use env::Env;
 pub use output::{Derive, Destination, Shape};
 #[cfg(feature = "probe")]
 pub use probe::{Connect, Probe};
+pub use report::Report;
 #[cfg(feature = "aws")]
 pub use rotation::{Keys, Recover, Retire, Rotate};
 pub use secret::{Secret, Step};
 pub use verify::{PasswordSource, Verify};
 
-use crate::cli::{self, Cli, Command, VerdictFormat};
+use crate::cli::{self, Cli, Command};
 #[cfg(not(all(feature = "probe", feature = "aws")))]
 use crate::error::CliError;
 use crate::error::Result;
@@ -79,22 +81,6 @@ pub struct Operator {
     pub path: ses_smtp_rotation::UserPath,
     pub stores: Vec<ses_smtp_rotation::Store>,
     pub kms_key: Option<String>,
-}
-
-/// How a verdict or report is printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Report {
-    Text,
-    Json,
-}
-
-impl From<VerdictFormat> for Report {
-    fn from(f: VerdictFormat) -> Report {
-        match f {
-            VerdictFormat::Text => Report::Text,
-            VerdictFormat::Json => Report::Json,
-        }
-    }
 }
 
 /// Settles parsed arguments into an invocation.

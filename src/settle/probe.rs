@@ -1,11 +1,11 @@
 //! `probe`: where and how to log in over SMTP.
 #![cfg(feature = "probe")]
 
-use super::Report;
 use super::endpoint;
 use super::env::Env;
 use super::output::{Needs, Username};
 use super::regions::{MissingRegion, RegionPlan, one_region};
+use super::report::Report;
 use super::secret::{Secret, secret};
 use crate::cli;
 use crate::error::{CliError, Result};

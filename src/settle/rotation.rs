@@ -1,11 +1,11 @@
 //! `rotate`, `retire` and `keys`: whose keys, which stores, how long to wait.
 #![cfg(feature = "aws")]
 
-use super::Report;
 use super::env::Env;
 use super::names::{stores, user_name};
 use super::output::{Destination, Shape, output};
 use super::probe::{Connect, connect, seconds};
+use super::report::Report;
 use crate::cli::aws::{KeysArgs, RetireArgs, RotateArgs};
 use crate::error::{CliError, Result};
 use ses_smtp_credentials::{ResolvedRegion, region};

@@ -1,8 +1,8 @@
 //! `verify`: where the password comes from.
 
-use super::Report;
 use super::env::Env;
 use super::regions::one_region;
+use super::report::Report;
 use super::secret::{Secret, secret};
 use crate::cli;
 use crate::error::{CliError, Result};

@@ -38,27 +38,38 @@
 #![deny(missing_docs)]
 
 mod derive;
+mod derived;
 mod error;
+mod error_text;
 mod input;
 mod output;
 pub mod profile;
+mod profile_credentials;
+mod profile_syntax;
+mod records;
 mod redact;
 pub mod region;
+mod region_table;
+mod secret_check;
+mod template;
 mod temporary;
 pub mod vectors;
 mod verify;
 
 pub use derive::{PASSWORD_LEN, SecretKey, SmtpPassword, Version, derive, derive_v2, derive_v4};
+pub use derived::{Derived, FixedBuf, RenderError};
 pub use error::{ErrorKind, InputError, KeyIdProblem, SecretProblem, TemporaryEvidence};
 pub use input::{
     AccessKeyId, Credentials, MAX_INPUT, SECRET_LEN, SecretPolicy, Shape, parse_access_key_id,
-    parse_input, parse_raw_secret,
 };
-pub use output::{Derived, FixedBuf, Format, RenderError, Template, TemplateError, secret_string};
+pub use output::{Format, secret_string};
+pub use records::parse_input;
 pub use redact::{user_path, user_text};
 pub use region::{
     Region, RegionError, ResolvedRegion, STARTTLS_PORTS, TLS_WRAPPER_PORTS, smtp_host,
 };
+pub use secret_check::parse_raw_secret;
+pub use template::{Template, TemplateError};
 pub use verify::{Malformed, Verdict, check_shape, verify};
 
 /// Internal: keeps its body only in test builds (the `test-hooks`

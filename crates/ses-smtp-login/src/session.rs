@@ -2,29 +2,28 @@
 //! timeout and the whole session within ten; the server's text is shown
 //! only with our credentials masked and controls escaped.
 
-use super::SetupError;
-use super::tls::{describe_tls, tls_config};
-use super::wire::{Conn, MAX_REPLY, Reply, SESSION_TIMEOUTS, Stop, shown_reply, timed_out};
-use super::{Facts, Login, Outcome, Target, TlsMode};
+use crate::outcome::{Facts, Login};
+use crate::target::Target;
+use crate::tls::describe_tls;
+use crate::wire::{Conn, MAX_REPLY, Reply, Stop, after, shown_reply, timed_out};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection, StreamOwned};
 use std::io::{self, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use zeroize::Zeroizing;
 
-struct Session<'t> {
-    conn: Conn,
-    buf: Vec<u8>,
-    target: &'t Target,
+pub(crate) struct Session<'t> {
+    pub(crate) conn: Conn,
+    pub(crate) buf: Vec<u8>,
+    pub(crate) target: &'t Target,
     /// Strings that must never be printed (the password and the AUTH
     /// blobs), masked in the server's replies.
-    secrets: Vec<Zeroizing<String>>,
+    pub(crate) secrets: Vec<Zeroizing<String>>,
     /// The whole session ends by then, whatever the server does.
-    session_deadline: Instant,
+    pub(crate) session_deadline: Instant,
 }
 
 impl Session<'_> {
@@ -80,7 +79,7 @@ impl Session<'_> {
 
     /// Reads a whole (possibly multi-line) reply, which must arrive within
     /// the timeout.
-    fn reply(&mut self) -> Result<Reply, Stop> {
+    pub(crate) fn reply(&mut self) -> Result<Reply, Stop> {
         let deadline = after(self.target.timeout);
         let mut lines = Vec::new();
         let mut size = 0;
@@ -110,7 +109,7 @@ impl Session<'_> {
         }
     }
 
-    fn expect(&mut self, want: u16) -> Result<Reply, Stop> {
+    pub(crate) fn expect(&mut self, want: u16) -> Result<Reply, Stop> {
         let r = self.reply()?;
         if r.code == want {
             Ok(r)
@@ -119,7 +118,7 @@ impl Session<'_> {
         }
     }
 
-    fn send(&mut self, line: &str) -> Result<(), Stop> {
+    pub(crate) fn send(&mut self, line: &str) -> Result<(), Stop> {
         self.say(&format!("> {line}"));
         self.send_quiet(line.as_bytes())
     }
@@ -132,7 +131,7 @@ impl Session<'_> {
         Ok(())
     }
 
-    fn ehlo(&mut self, name: &str) -> Result<Vec<String>, Stop> {
+    pub(crate) fn ehlo(&mut self, name: &str) -> Result<Vec<String>, Stop> {
         self.send(&format!("EHLO {name}"))?;
         let r = self.expect(250)?;
         Ok(r.lines
@@ -141,7 +140,11 @@ impl Session<'_> {
             .collect())
     }
 
-    fn start_tls(&mut self, config: &Arc<ClientConfig>, facts: &mut Facts) -> Result<(), Stop> {
+    pub(crate) fn start_tls(
+        &mut self,
+        config: &Arc<ClientConfig>,
+        facts: &mut Facts,
+    ) -> Result<(), Stop> {
         // Bytes that arrived before the handshake would be read as if they
         // came over TLS (STARTTLS command injection): refuse them.
         if !self.buf.is_empty() {
@@ -207,7 +210,7 @@ impl Session<'_> {
         Ok(())
     }
 
-    fn auth(
+    pub(crate) fn auth(
         &mut self,
         login: &Login<'_>,
         offered: &[String],
@@ -263,158 +266,4 @@ impl Session<'_> {
             "the server offers neither AUTH PLAIN nor AUTH LOGIN".into()
         }))
     }
-}
-
-/// `now + d`, saturating: a duration too long for the clock gives a
-/// deadline a year away, never a panic.
-fn after(d: Duration) -> Instant {
-    let now = Instant::now();
-    now.checked_add(d)
-        .or_else(|| now.checked_add(Duration::from_secs(365 * 86_400)))
-        .unwrap_or(now)
-}
-
-fn connect(target: &Target, session_deadline: Instant) -> io::Result<TcpStream> {
-    let addrs: Vec<_> = (target.host.as_str(), target.port)
-        .to_socket_addrs()?
-        .collect();
-    let mut last = io::Error::new(
-        io::ErrorKind::NotFound,
-        "the host name resolved to no address",
-    );
-    for addr in addrs {
-        let left = session_deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(io::Error::new(io::ErrorKind::TimedOut, "connect timed out"));
-        }
-        match TcpStream::connect_timeout(&addr, target.timeout.min(left)) {
-            Ok(s) => {
-                s.set_read_timeout(Some(target.timeout))?;
-                s.set_write_timeout(Some(target.timeout))?;
-                return Ok(s);
-            }
-            Err(e) => last = e,
-        }
-    }
-    Err(last)
-}
-
-fn io_outcome(e: io::Error) -> Outcome {
-    let timed_out = matches!(
-        e.kind(),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-    );
-    Outcome::Network {
-        detail: if timed_out {
-            "no answer within the timeout".into()
-        } else {
-            e.to_string()
-        },
-        timed_out,
-    }
-}
-
-fn stop_outcome(stop: Stop) -> Outcome {
-    match stop {
-        Stop::Io(e) => io_outcome(e),
-        Stop::Tls(detail) => Outcome::Tls { detail },
-        Stop::Protocol(detail) => Outcome::Protocol { detail },
-        Stop::Reply(r) if (400..500).contains(&r.code) => Outcome::Temporary {
-            code: r.code,
-            reply: r.text,
-        },
-        Stop::Reply(r) => Outcome::Protocol {
-            detail: format!("unexpected reply {} {}", r.code, r.text),
-        },
-    }
-}
-
-/// Logs in: EHLO, STARTTLS (or TLS from the first byte), EHLO, AUTH, QUIT.
-/// Never MAIL FROM or DATA, so no mail is sent. Everything the network
-/// and the server do is an [`Outcome`].
-///
-/// # Errors
-/// [`SetupError`] only when TLS cannot be set up on this machine (a bug or
-/// an unusable root), before any connection.
-pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts), SetupError> {
-    let config = tls_config(&target.roots)?;
-    let mut facts = Facts::default();
-    if let Some(transcript) = target.transcript {
-        transcript(&format!(
-            "connecting to {}:{} ({})",
-            ses_smtp_credentials::user_text(&target.host),
-            target.port,
-            match target.tls {
-                TlsMode::Starttls => "STARTTLS",
-                TlsMode::Implicit => "TLS from the first byte",
-            }
-        ));
-    }
-    let session_deadline = after(target.timeout.saturating_mul(SESSION_TIMEOUTS));
-    let tcp = match connect(target, session_deadline) {
-        Ok(s) => s,
-        Err(e) => return Ok((io_outcome(e), facts)),
-    };
-    let ehlo_name = match tcp.local_addr() {
-        Ok(std::net::SocketAddr::V4(a)) => format!("[{}]", a.ip()),
-        Ok(std::net::SocketAddr::V6(a)) => format!("[IPv6:{}]", a.ip()),
-        Err(_) => "[127.0.0.1]".into(),
-    };
-    let mut s = Session {
-        conn: Conn::Plain(tcp),
-        buf: Vec::new(),
-        target,
-        secrets: vec![Zeroizing::new(login.password.to_string())],
-        session_deadline,
-    };
-    let result = (|| -> Result<Reply, Stop> {
-        if target.tls == TlsMode::Implicit {
-            s.start_tls(&config, &mut facts)?;
-        }
-        s.expect(220)?;
-        let mut offered = s.ehlo(&ehlo_name)?;
-        if target.tls == TlsMode::Starttls {
-            if !offered.iter().any(|l| l == "STARTTLS") {
-                return Err(Stop::Protocol(
-                    "the server does not offer STARTTLS; credentials are never sent without TLS"
-                        .into(),
-                ));
-            }
-            s.send("STARTTLS")?;
-            s.expect(220)?;
-            s.start_tls(&config, &mut facts)?;
-            offered = s.ehlo(&ehlo_name)?;
-        }
-        let r = s.auth(login, &offered, &mut facts)?;
-        Ok(r)
-    })();
-    // Only 235 accepts and only 5xx rejects; anything else in answer to
-    // AUTH (334 left hanging, 250…) is a server not speaking SMTP AUTH.
-    let outcome = match result {
-        Ok(r) if r.code == 235 => Outcome::Accepted {
-            code: r.code,
-            reply: r.text,
-        },
-        Ok(r) if (400..500).contains(&r.code) => Outcome::Temporary {
-            code: r.code,
-            reply: r.text,
-        },
-        Ok(r) if (500..600).contains(&r.code) => Outcome::Rejected {
-            code: r.code,
-            reply: r.text,
-        },
-        Ok(r) => Outcome::Protocol {
-            detail: format!(
-                "the server answered AUTH with {} {}, which neither accepts nor rejects",
-                r.code, r.text
-            ),
-        },
-        Err(stop) => stop_outcome(stop),
-    };
-    // Say goodbye where the conversation still stands; its answer does not
-    // change the outcome.
-    if !matches!(outcome, Outcome::Network { .. } | Outcome::Tls { .. }) {
-        let _ = s.send("QUIT").and_then(|()| s.reply().map(|_| ()));
-    }
-    Ok((outcome, facts))
 }

@@ -92,19 +92,31 @@ impl ExtraRoots {
     }
 }
 
-pub(super) fn tls_config(extra: &ExtraRoots) -> Result<Arc<ClientConfig>, crate::SetupError> {
+pub(super) fn tls_config(extra: &ExtraRoots) -> Result<Arc<ClientConfig>, SetupError> {
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     for cert in &extra.certs {
         roots
             .add(cert.clone())
-            .map_err(|_| crate::SetupError(RootsError::Unusable.to_string()))?;
+            .map_err(|_| SetupError(RootsError::Unusable.to_string()))?;
     }
     let config =
         ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-            .map_err(|e| crate::SetupError(format!("could not set up TLS: {e}")))?
+            .map_err(|e| SetupError(format!("could not set up TLS: {e}")))?
             .with_root_certificates(roots)
             .with_no_client_auth();
     Ok(Arc::new(config))
 }
+
+/// TLS could not be set up, before any connection was made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetupError(String);
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SetupError {}

@@ -5,7 +5,7 @@ use super::tls::describe_tls;
 use rustls::{ClientConnection, StreamOwned};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 pub(super) enum Conn {
@@ -168,4 +168,13 @@ pub(super) fn shown_reply(lines: &[String], secrets: &[Zeroizing<String>]) -> St
     let mut cut: String = shown.chars().take(DISPLAY_CHARS).collect();
     cut.push('…');
     cut
+}
+
+/// `now + d`, saturating: a duration too long for the clock gives a
+/// deadline a year away, never a panic.
+pub(crate) fn after(d: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(d)
+        .or_else(|| now.checked_add(Duration::from_secs(365 * 86_400)))
+        .unwrap_or(now)
 }

@@ -3,8 +3,8 @@
 //! the SDK's response straight into a zeroizing buffer; the response's own
 //! string is wiped.
 
-use super::{Error, Result};
-use super::{Session, shown};
+use super::error::{Error, Result};
+use super::session::{Session, shown};
 use crate::UserName;
 use crate::calls;
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};

@@ -8,7 +8,7 @@
 //! is an unfinished rotation, which [`recover`](super::recover) undoes by
 //! comparing AWS now with the journal.
 
-use super::{Error, Result};
+use super::error::{Error, Result};
 use crate::{Store, UserName};
 use ses_smtp_credentials::user_path;
 use std::io::Write;

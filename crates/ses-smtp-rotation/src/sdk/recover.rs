@@ -3,10 +3,12 @@
 //! journal says was there before, and puts back only what differs, so a
 //! recovery that is itself interrupted can be run again.
 
+use super::error::{Error, Result};
+use super::iam;
 use super::journal::{Journal, StoreBefore};
-use super::store::{Put, delete_created_secret, key_and_tier, put_parameter, secret_id};
-use super::{Error, Result};
-use super::{Session, iam, shown};
+use super::session::{Session, shown};
+use super::store::{key_and_tier, secret_id};
+use super::store_write::{Put, delete_created_secret, put_parameter};
 use crate::{Store, UserName, calls};
 use aws_sdk_ssm::types::ParameterType;
 use ses_smtp_credentials::user_text;

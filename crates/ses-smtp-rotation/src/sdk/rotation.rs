@@ -11,9 +11,12 @@
 //! 4. [`Rotation::commit`] once the credentials are delivered, or
 //!    [`Rotation::undo`] on any failure before that.
 
+use super::error::{Error, Result};
 use super::journal::{Journal, JournalFile, now};
+use super::session::Session;
 use super::store::{self, Before, Undo};
-use super::{Error, Result, Session, iam, recover};
+use super::store_write;
+use super::{iam, recover};
 use crate::{Store, UserName};
 use ses_smtp_credentials::Derived;
 use ses_smtp_credentials::user_text;
@@ -129,7 +132,7 @@ impl<'s> Rotation<'s> {
     /// # Errors
     /// [`Error::Refused`] when AWS refuses a write.
     pub fn store(&mut self, store: &Store, before: Before, item: &Derived) -> Result<()> {
-        store::write(self.session, store, before, item, &mut self.undo)
+        store_write::write(self.session, store, before, item, &mut self.undo)
     }
 
     /// The credentials are delivered: nothing is to be undone any more. The
@@ -174,7 +177,7 @@ impl<'s> Rotation<'s> {
             }
             Some(raw_key) => {
                 for u in self.undo.into_iter().rev() {
-                    match store::undo(self.session, u) {
+                    match store_write::undo(self.session, u) {
                         Ok(done) => {
                             step(Ok(&done));
                             undone.done.push(done);
@@ -196,7 +199,7 @@ impl<'s> Rotation<'s> {
                     Err(e) => {
                         let e = format!(
                             "{e}\n  delete it by hand: aws iam delete-access-key --user-name {} --access-key-id {key}",
-                            super::shown(&self.user)
+                            super::session::shown(&self.user)
                         );
                         step(Err(&e));
                         undone.failed.push(e);

@@ -1,0 +1,304 @@
+//! The operator's AWS session, and how a refused call is described.
+
+use super::error::Error;
+use crate::calls::{Call, Target};
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_iam::config::http::HttpResponse;
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
+use ses_smtp_credentials::user_text;
+use std::future::Future;
+
+/// IAM is global, but its endpoint is chosen by region (partition); this
+/// is the region used when neither the command nor the SDK chain names one.
+const FALLBACK_REGION: &str = "us-east-1";
+
+/// The operator's AWS session: a runtime and the loaded configuration.
+pub struct Session {
+    runtime: tokio::runtime::Runtime,
+    config: aws_config::SdkConfig,
+    /// The IAM path of the user whose keys are handled, once `GetUser`
+    /// told it (for the hint when AWS denies a call).
+    user_path: std::cell::RefCell<Option<String>>,
+    /// What ends the call under way early (a signal the caller noted):
+    /// set while a rotation makes things, not while it undoes them.
+    abort_when: std::cell::Cell<Option<fn() -> bool>>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("region", &self.config.region())
+            .finish_non_exhaustive()
+    }
+}
+
+/// How often a call under way asks whether to stop.
+const SIGNAL_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The cause of a call ended early (see [`Session::run`]).
+#[derive(Debug)]
+struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+impl Session {
+    /// Loads the SDK configuration. `region`: the command's region; without
+    /// one, the chain's (AWS_REGION, the profile), else us-east-1.
+    /// `timeout`: what each request (attempt) may take; a call, retries
+    /// included, takes at most three times that, and connecting at most 10 s.
+    ///
+    /// # Errors
+    /// [`Error::IoFrom`] when the runtime cannot start.
+    pub fn connect(
+        region: Option<&str>,
+        timeout: std::time::Duration,
+    ) -> super::error::Result<Session> {
+        use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::io("could not start the AWS client's runtime"))?;
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
+        // The loader's own region chain (AWS_REGION, the profile, IMDS) runs
+        // with our HTTP client; a region provider built apart from it would
+        // have none.
+        let load = |region: Option<String>| {
+            let timeouts = aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(timeout.min(std::time::Duration::from_secs(10)))
+                .operation_attempt_timeout(timeout)
+                .operation_timeout(timeout.saturating_mul(3))
+                .build();
+            let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                .http_client(http.clone())
+                .timeout_config(timeouts);
+            if let Some(r) = region {
+                loader = loader.region(Region::new(r));
+            }
+            runtime.block_on(loader.load())
+        };
+        let mut config = load(region.map(str::to_string));
+        if config.region().is_none() {
+            config = load(Some(FALLBACK_REGION.to_string()));
+        }
+        Ok(Session {
+            runtime,
+            config,
+            user_path: Default::default(),
+            abort_when: Default::default(),
+        })
+    }
+
+    /// Runs one call to completion, or, while [`Session::abort_when`] is
+    /// set, until it says stop: the call is then dropped (its request
+    /// abandoned) and fails as interrupted, which [`Session::refused`] turns
+    /// into [`Error::Interrupted`].
+    ///
+    /// # Errors
+    /// the call's own error, or a timeout error when it was ended early.
+    pub fn run<T, E, R>(
+        &self,
+        call: impl Future<Output = std::result::Result<T, SdkError<E, R>>>,
+    ) -> std::result::Result<T, SdkError<E, R>> {
+        let abort = self.abort_when.get();
+        self.runtime.block_on(async {
+            let mut call = std::pin::pin!(call);
+            let Some(stop) = abort else {
+                return call.await;
+            };
+            loop {
+                match tokio::time::timeout(SIGNAL_POLL, &mut call).await {
+                    Ok(out) => return out,
+                    Err(_) if stop() => {
+                        return Err(SdkError::timeout_error(Interrupted));
+                    }
+                    Err(_) => {}
+                }
+            }
+        })
+    }
+
+    /// What ends a call under way early (see [`Session::run`]); `None`:
+    /// calls run to completion.
+    pub fn abort_when(&self, stop: Option<fn() -> bool>) {
+        self.abort_when.set(stop);
+    }
+
+    /// An IAM client.
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.config)
+    }
+
+    /// A Secrets Manager client in `region` (a store's ARN may name one),
+    /// else the configured one.
+    pub fn secrets_manager(&self, region: Option<&str>) -> aws_sdk_secretsmanager::Client {
+        let mut b = aws_sdk_secretsmanager::config::Builder::from(&self.config);
+        if let Some(r) = region {
+            b = b.region(Region::new(r.to_string()));
+        }
+        aws_sdk_secretsmanager::Client::from_conf(b.build())
+    }
+
+    /// A Parameter Store client in the session's region.
+    pub fn ssm(&self) -> aws_sdk_ssm::Client {
+        aws_sdk_ssm::Client::new(&self.config)
+    }
+
+    /// Remembers the user's IAM path, as `GetUser` returned it.
+    pub fn set_user_path(&self, path: &str) {
+        *self.user_path.borrow_mut() = Some(path.to_string());
+    }
+
+    /// An AWS call failed: see `refused_with`; a denied call on a user whose
+    /// path is not `/` also names `--user-path`.
+    pub fn refused<E>(
+        &self,
+        call: &'static Call,
+        doing: impl Into<String>,
+    ) -> impl FnOnce(SdkError<E, HttpResponse>) -> Error + '_
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let doing = doing.into();
+        move |err| {
+            let path = self.user_path.borrow().clone();
+            refused_with(call, doing, path.as_deref(), err)
+        }
+    }
+}
+
+/// A user name or store as messages show it: through `redact`, since a
+/// valid IAM user name or secret name can also be a pasted secret.
+pub fn shown(text: &impl std::fmt::Display) -> String {
+    user_text(&text.to_string())
+}
+
+/// How long AWS's own message may be in an error (after escaping).
+const MAX_AWS_MESSAGE: usize = 300;
+
+/// An AWS call failed: what was being done, AWS's error code and message
+/// only (shown through `redact`, as they can echo names the user typed, and
+/// cut to [`MAX_AWS_MESSAGE`]), and what to do about access denied, naming
+/// the action `call` needs. An answer without an error code is described
+/// (its HTTP status and size), never quoted: it may echo the request.
+fn refused_with<E>(
+    call: &'static Call,
+    doing: String,
+    user_path: Option<&str>,
+    err: SdkError<E, HttpResponse>,
+) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    if let SdkError::TimeoutError(_) = &err
+        && std::error::Error::source(&err).is_some_and(|s| s.is::<Interrupted>())
+    {
+        return Error::Interrupted;
+    }
+    let detail = match (err.code(), err.message()) {
+        (Some(code), Some(message)) => format!("{}: {}", user_text(code), cut(&user_text(message))),
+        (Some(code), None) => user_text(code),
+        _ => without_code(&err),
+    };
+    let mut message = format!("AWS refused {doing}: {detail}");
+    match err.code() {
+        Some(c) if c.contains("AccessDenied") || c == "UnauthorizedOperation" => {
+            message.push_str(&denied_hint(call, user_path))
+        }
+        Some("NoSuchEntity") => {
+            message.push_str("\n  hint: check the user name with `aws iam get-user --user-name NAME`")
+        }
+        Some(_) => {}
+        None => message.push_str(
+            "\n  hint: check the operator's AWS credentials (`aws sts get-caller-identity`) and network access to AWS",
+        ),
+    }
+    Error::Refused(message)
+}
+
+/// `text` cut to [`MAX_AWS_MESSAGE`] characters, saying so.
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(MAX_AWS_MESSAGE) {
+        Some((i, _)) => format!(
+            "{}… (cut; {} characters in all)",
+            &text[..i],
+            text.chars().count()
+        ),
+        None => text.to_string(),
+    }
+}
+
+/// What came back, when it carried no error code: described, not quoted.
+fn without_code<E>(err: &SdkError<E, HttpResponse>) -> String {
+    match err {
+        SdkError::ConstructionFailure(_) => "the request could not be built".into(),
+        SdkError::TimeoutError(_) => "no answer in time".into(),
+        SdkError::DispatchFailure(d) if d.is_timeout() => "no answer in time".into(),
+        SdkError::DispatchFailure(d) if d.is_io() => {
+            "could not connect, or the connection broke".into()
+        }
+        SdkError::DispatchFailure(_) => "the request could not be sent".into(),
+        _ => match err.raw_response() {
+            Some(r) => format!(
+                "an answer it could not read (HTTP {}, {} bytes; not shown)",
+                r.status().as_u16(),
+                r.body().bytes().map_or(0, <[u8]>::len)
+            ),
+            None => "an answer it could not read".into(),
+        },
+    }
+}
+
+/// The hint for a denied call: the action it needs, and the user's path
+/// when IAM statements on `user/NAME` cannot match it.
+fn denied_hint(call: &'static Call, user_path: Option<&str>) -> String {
+    let mut hint = format!(
+        "\n  hint: the operator needs {}, which `ses-smtp-password policy --rotation` grants",
+        call.action
+    );
+    if call.target == Target::User {
+        match user_path {
+            Some(path) if path != "/" => hint.push_str(&format!(
+                "\n  hint: the user's IAM path is {}, not /: make the policy with --user-path {0}",
+                user_text(path)
+            )),
+            Some(_) => {}
+            None => hint.push_str(
+                "\n  hint: for a user with an IAM path (`aws iam get-user` shows it), make the policy with --user-path PATH",
+            ),
+        }
+    }
+    hint
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calls;
+
+    #[test]
+    fn a_denied_call_names_its_action_and_the_users_path() {
+        let h = denied_hint(&calls::IAM_LIST_ACCESS_KEYS, Some("/division/mail/"));
+        assert!(h.contains("iam:ListAccessKeys"), "{h}");
+        assert!(
+            h.contains(
+                "path is /division/mail/, not /: make the policy with --user-path /division/mail/"
+            ),
+            "{h}"
+        );
+        assert!(!denied_hint(&calls::IAM_LIST_ACCESS_KEYS, Some("/")).contains("--user-path"));
+        assert!(denied_hint(&calls::IAM_GET_USER, None).contains("--user-path PATH"));
+        let ssm = denied_hint(&calls::SSM_DELETE_PARAMETER, Some("/a/"));
+        assert!(
+            ssm.contains("ssm:DeleteParameter") && !ssm.contains("--user-path"),
+            "{ssm}"
+        );
+    }
+}

@@ -1,0 +1,240 @@
+//! Writing the credentials into a store, each write recorded with what
+//! undoes it, and the undo itself.
+
+use super::error::{Error, Result};
+use super::session::{Session, shown};
+use super::store::{Before, Undo, secret_id};
+use crate::Store;
+use crate::calls;
+use aws_sdk_ssm::types::{ParameterTier, ParameterType};
+use ses_smtp_credentials::{Derived, FixedBuf};
+
+/// An owned copy for the SDK, which takes the request's strings by value
+/// (and frees them unwiped: see docs/security.md).
+fn owned(buf: &FixedBuf) -> String {
+    String::from_utf8_lossy(buf.as_bytes()).into_owned()
+}
+
+/// Writes `d` into the store. Each write done is pushed onto `undo` as
+/// soon as it is done, so a failure half-way is undone too.
+pub(crate) fn write(
+    aws: &Session,
+    store: &Store,
+    before: Before,
+    d: &Derived,
+    undo: &mut Vec<Undo>,
+) -> Result<()> {
+    let shown = shown(store);
+    let doing = format!("to write --store {shown}");
+    match before {
+        Before::Secret {
+            current,
+            previous,
+            exists,
+        } => {
+            let payload = ses_smtp_credentials::secret_string(d).map_err(Error::Render)?;
+            let sm = aws.secrets_manager(store.arn_region());
+            if exists {
+                let out = aws
+                    .run(
+                        sm.put_secret_value()
+                            .secret_id(secret_id(store))
+                            .secret_string(owned(&payload))
+                            .send(),
+                    )
+                    .map_err(aws.refused(&calls::SM_PUT_SECRET_VALUE, doing))?;
+                let new = out.version_id.ok_or_else(|| {
+                    Error::Refused(format!("--store {shown}: AWS returned no version ID"))
+                })?;
+                undo.push(Undo::RestoreVersion {
+                    store: store.clone(),
+                    current,
+                    previous,
+                    new,
+                });
+            } else {
+                aws.run(
+                    sm.create_secret()
+                        .name(secret_id(store))
+                        .description("Amazon SES SMTP credentials (ses-smtp-password rotate)")
+                        .secret_string(owned(&payload))
+                        .send(),
+                )
+                .map_err(aws.refused(&calls::SM_CREATE_SECRET, doing))?;
+                undo.push(Undo::DeleteSecret {
+                    store: store.clone(),
+                });
+            }
+        }
+        Before::Parameters(mut previous) => {
+            let username = d.username.as_ref().map_or("", |u| u.as_str());
+            let port = ses_smtp_credentials::region::STARTTLS_PORTS[0].to_string();
+            let host = d.region.host();
+            let values = [username, host.as_str(), port.as_str(), d.password.expose()];
+            for (name, value) in store.parameter_names().into_iter().zip(values) {
+                let was = previous.remove(&name);
+                // Never a downgrade: a parameter that was a SecureString
+                // stays one, under the same KMS key and in the same tier.
+                let secure = name.ends_with("/password")
+                    || was
+                        .as_ref()
+                        .is_some_and(|p| p.kind == ParameterType::SecureString);
+                let put = Put {
+                    kind: if secure {
+                        ParameterType::SecureString
+                    } else {
+                        ParameterType::String
+                    },
+                    key_id: was
+                        .as_ref()
+                        .filter(|p| secure && p.kind == ParameterType::SecureString)
+                        .and_then(|p| p.key_id.clone()),
+                    tier: was.as_ref().and_then(|p| p.tier.clone()),
+                };
+                put_parameter(aws, &name, value, put, &doing)?;
+                undo.push(Undo::RestoreParameter {
+                    previous: was,
+                    name: name.clone(),
+                });
+                pause_for_tests(&name);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Test builds only: tests/aws/rotation.rs kills the process here, once
+/// `username` names the new key and `password` still holds the old one.
+fn pause_for_tests(name: &str) {
+    let _ = name;
+    ses_smtp_credentials::test_hook! {
+        if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_AFTER_USERNAME").is_some()
+            && name.ends_with("/username")
+        {
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"paused after writing the username parameter\n",
+            );
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+        }
+    }
+}
+
+/// How a parameter is written: its type, and the KMS key and tier it keeps
+/// (without `KeyId`, PutParameter would encrypt under the account's
+/// default `aws/ssm` key).
+pub(super) struct Put {
+    pub(super) kind: ParameterType,
+    pub(super) key_id: Option<String>,
+    pub(super) tier: Option<ParameterTier>,
+}
+
+/// One parameter, overwritten. The SDK takes its own copy of the value (an
+/// owned String, freed unwiped: see docs/security.md).
+pub(super) fn put_parameter(
+    aws: &Session,
+    name: &str,
+    value: &str,
+    put: Put,
+    doing: &str,
+) -> Result<()> {
+    aws.run(
+        aws.ssm()
+            .put_parameter()
+            .name(name)
+            .value(value)
+            .r#type(put.kind)
+            .set_key_id(put.key_id)
+            .set_tier(put.tier)
+            .overwrite(true)
+            .send(),
+    )
+    .map(|_| ())
+    .map_err(aws.refused(&calls::SSM_PUT_PARAMETER, doing))
+}
+
+/// Deletes a secret a rotation created, without a recovery window (it
+/// held only that rotation's key).
+pub(super) fn delete_created_secret(aws: &Session, store: &Store) -> Result<()> {
+    let sm = aws.secrets_manager(store.arn_region());
+    aws.run(
+        sm.delete_secret()
+            .secret_id(secret_id(store))
+            .force_delete_without_recovery(true)
+            .send(),
+    )
+    .map(|_| ())
+    .map_err(aws.refused(
+        &calls::SM_DELETE_SECRET,
+        format!("to delete the secret of --store {}", shown(store)),
+    ))
+}
+
+/// Undoes one write; returns what was done, for the report.
+pub(crate) fn undo(aws: &Session, step: Undo) -> Result<String> {
+    match step {
+        Undo::DeleteSecret { store } => {
+            delete_created_secret(aws, &store)?;
+            Ok(format!(
+                "deleted the secret of --store {} (this run created it)",
+                shown(&store)
+            ))
+        }
+        Undo::RestoreVersion {
+            store,
+            current,
+            previous,
+            new,
+        } => {
+            let shown = shown(&store);
+            let sm = aws.secrets_manager(store.arn_region());
+            let stage = |label: &str, to: Option<String>| {
+                aws.run(
+                    sm.update_secret_version_stage()
+                        .secret_id(secret_id(&store))
+                        .version_stage(label)
+                        .set_move_to_version_id(to)
+                        .remove_from_version_id(&new)
+                        .send(),
+                )
+                .map(|_| ())
+                .map_err(aws.refused(
+                    &calls::SM_UPDATE_SECRET_VERSION_STAGE,
+                    format!("to restore --store {shown}"),
+                ))
+            };
+            // AWSCURRENT back; Secrets Manager then puts AWSPREVIOUS on the
+            // new version, so it is moved back too (or taken off, if no
+            // version held it).
+            stage("AWSCURRENT", current.clone())?;
+            stage("AWSPREVIOUS", previous)?;
+            Ok(match current {
+                Some(_) => format!(
+                    "--store {shown}: its previous version is current again, every label as before"
+                ),
+                None => format!("--store {shown}: the new version is no longer current"),
+            })
+        }
+        Undo::RestoreParameter { name, previous } => {
+            let what = format!("to restore parameter {name}");
+            match previous {
+                Some(p) => {
+                    let put = Put {
+                        kind: p.kind.clone(),
+                        key_id: p.key_id.clone(),
+                        tier: p.tier.clone(),
+                    };
+                    put_parameter(aws, &name, &p.value, put, &what)?;
+                    Ok(format!("parameter {name}: its previous value is back"))
+                }
+                None => {
+                    aws.run(aws.ssm().delete_parameter().name(&name).send())
+                        .map_err(aws.refused(&calls::SSM_DELETE_PARAMETER, what))?;
+                    Ok(format!("parameter {name}: deleted (this run created it)"))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! The workspace's shape, checked: no non-test source file over 400 lines
+//! (a file's inline `#[cfg(test)] mod tests` at its end not counted), and
+//! no import cycle between the files of a crate. Crates cannot form cycles
+//! (cargo refuses them), so files are what is checked here.
+//!
+//! An import is any `crate::…`, `super::…` or `self::…` path in a file. It
+//! points at the file that defines the module it names; when that file
+//! only re-exports the name (`pub use child::Name`), at the child's file.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+const MAX_LINES: usize = 400;
+
+/// Every crate's source root (`src/`), by crate directory.
+fn roots() -> Vec<PathBuf> {
+    let top = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut roots = vec![top.join("src")];
+    for entry in std::fs::read_dir(top.join("crates")).unwrap() {
+        let src = entry.unwrap().path().join("src");
+        if src.is_dir() {
+            roots.push(src);
+        }
+    }
+    roots
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The lines before the inline test module.
+fn non_test(text: &str) -> Vec<&str> {
+    let lines: Vec<&str> = text.lines().collect();
+    let end = lines
+        .windows(2)
+        .position(|w| w[0].trim() == "#[cfg(test)]" && w[1].starts_with("mod tests"))
+        .unwrap_or(lines.len());
+    lines[..end].to_vec()
+}
+
+/// The module path of a file under its crate's `src/` (`a/b.rs` and
+/// `a/b/mod.rs` are `["a", "b"]`; `lib.rs` and `main.rs` are the root).
+fn module_of(root: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(root).unwrap();
+    let mut parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_string())
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
+        parts.pop();
+    }
+    parts
+}
+
+/// The paths a file names: `crate::a::b::C`, `super::x`, `self::y`, and
+/// the names inside a `{…}` group, each split into segments.
+fn paths(text: &str) -> Vec<Vec<String>> {
+    paths_with(text, &[])
+}
+
+/// As [`paths`], and paths that start with one of `children` (the file's
+/// own submodules, named without `self::`), as `self::child::…`.
+fn paths_with(text: &str, children: &[String]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    while i < bytes.len() {
+        if !text.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
+        let start_ok = i == 0 || !ident(bytes[i - 1]) && bytes[i - 1] != b':';
+        let rest = &text[i..];
+        let child = children
+            .iter()
+            .find(|c| rest.starts_with(&format!("{c}::")))
+            .map(|c| (c.len(), vec!["self".to_string()]));
+        let head = ["crate::", "super::", "self::"]
+            .into_iter()
+            .find(|h| rest.starts_with(h))
+            .map(|h| (h.len(), vec![h.trim_end_matches("::").to_string()]))
+            .or(child.map(|(_, segs)| (0, segs)));
+        if let (true, Some((skip, mut segs))) = (start_ok, head) {
+            let head = &text[i..i + skip];
+            let mut j = i + head.len();
+            loop {
+                let s = j;
+                while j < bytes.len() && ident(bytes[j]) {
+                    j += 1;
+                }
+                if j > s {
+                    segs.push(text[s..j].to_string());
+                }
+                // A group (`::{…}`, or `{…}` right after the head): each
+                // member, one level deep.
+                let open = if text[j..].starts_with("::{") {
+                    Some(j + 3)
+                } else if j == s && text[j..].starts_with('{') {
+                    Some(j + 1)
+                } else {
+                    None
+                };
+                if let Some(open) = open {
+                    let close = text[j..].find('}').map_or(bytes.len(), |c| j + c);
+                    for member in text[open..close].split(',') {
+                        let name: String = member
+                            .trim()
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        if !name.is_empty() {
+                            let mut p = segs.clone();
+                            p.push(name);
+                            out.push(p);
+                        }
+                    }
+                    j = close;
+                    segs.clear();
+                    break;
+                }
+                if text[j..].starts_with("::") && j + 2 < bytes.len() && ident(bytes[j + 2]) {
+                    j += 2;
+                    continue;
+                }
+                break;
+            }
+            if !segs.is_empty() {
+                out.push(segs);
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+struct Crate {
+    /// Module path → file.
+    files: BTreeMap<Vec<String>, PathBuf>,
+    /// Module path → (re-exported name → child module it comes from).
+    reexports: BTreeMap<Vec<String>, BTreeMap<String, String>>,
+}
+
+fn load(root: &Path) -> Crate {
+    let mut list = Vec::new();
+    rust_files(root, &mut list);
+    let mut files = BTreeMap::new();
+    let mut reexports = BTreeMap::new();
+    for file in list {
+        let module = module_of(root, &file);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut names = BTreeMap::new();
+        for line in text.lines() {
+            let line = line.trim();
+            let Some(rest) = line.strip_prefix("pub use ") else {
+                continue;
+            };
+            let Some((child, items)) = rest.split_once("::") else {
+                continue;
+            };
+            if child.contains(['{', ' ']) {
+                continue;
+            }
+            for item in items.trim_matches(|c| "{};".contains(c)).split(',') {
+                let name = item.split(" as ").last().unwrap_or("").trim();
+                if !name.is_empty() {
+                    names.insert(name.to_string(), child.to_string());
+                }
+            }
+        }
+        reexports.insert(module.clone(), names);
+        files.insert(module, file);
+    }
+    Crate { files, reexports }
+}
+
+/// The file a path points at, from the module `from`.
+fn target(krate: &Crate, from: &[String], path: &[String]) -> Option<PathBuf> {
+    let mut module: Vec<String> = match path[0].as_str() {
+        "crate" => Vec::new(),
+        "super" => from[..from.len().saturating_sub(1)].to_vec(),
+        _ => from.to_vec(),
+    };
+    let mut rest = &path[1..];
+    while let Some(seg) = rest.first() {
+        if seg == "super" {
+            module.pop();
+            rest = &rest[1..];
+            continue;
+        }
+        let mut deeper = module.clone();
+        deeper.push(seg.clone());
+        if krate.files.contains_key(&deeper) {
+            module = deeper;
+            rest = &rest[1..];
+            continue;
+        }
+        // A name the module only re-exports points at its child.
+        if let Some(child) = krate.reexports.get(&module).and_then(|r| r.get(seg)) {
+            let mut via = module.clone();
+            via.push(child.clone());
+            if krate.files.contains_key(&via) {
+                module = via;
+            }
+        }
+        break;
+    }
+    krate.files.get(&module).cloned()
+}
+
+#[test]
+fn no_source_file_is_over_400_lines() {
+    let mut over = Vec::new();
+    for root in roots() {
+        let mut list = Vec::new();
+        rust_files(&root, &mut list);
+        for file in list {
+            let n = non_test(&std::fs::read_to_string(&file).unwrap()).len();
+            if n > MAX_LINES {
+                over.push(format!("{} ({n} lines)", file.display()));
+            }
+        }
+    }
+    assert!(
+        over.is_empty(),
+        "over {MAX_LINES} lines: {over:#?}\nsplit them by what they do"
+    );
+}
+
+#[test]
+fn no_import_cycle_between_files() {
+    for root in roots() {
+        let krate = load(&root);
+        let mut edges: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+        for (module, file) in &krate.files {
+            let text = std::fs::read_to_string(file).unwrap();
+            // Comments (doc links included) import nothing.
+            let code: Vec<&str> = non_test(&text)
+                .into_iter()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect();
+            let code = code.join("\n");
+            let children: Vec<String> = code
+                .lines()
+                .filter_map(|l| {
+                    let l = l.trim();
+                    let l = l.strip_prefix("pub ").unwrap_or(l);
+                    l.strip_prefix("mod ")?
+                        .strip_suffix(';')
+                        .map(str::to_string)
+                })
+                .collect();
+            for path in paths_with(&code, &children) {
+                if let Some(to) = target(&krate, module, &path)
+                    && &to != file
+                {
+                    edges.entry(file.clone()).or_default().insert(to);
+                }
+            }
+        }
+        // Depth-first search for a back edge.
+        fn visit(
+            node: &PathBuf,
+            edges: &BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+            stack: &mut Vec<PathBuf>,
+            done: &mut BTreeSet<PathBuf>,
+            cycles: &mut Vec<String>,
+        ) {
+            if done.contains(node) {
+                return;
+            }
+            if let Some(i) = stack.iter().position(|n| n == node) {
+                let cycle: Vec<String> = stack[i..]
+                    .iter()
+                    .chain([node])
+                    .map(|p| p.display().to_string())
+                    .collect();
+                cycles.push(cycle.join(" -> "));
+                return;
+            }
+            stack.push(node.clone());
+            for next in edges.get(node).into_iter().flatten() {
+                visit(next, edges, stack, done, cycles);
+            }
+            stack.pop();
+            done.insert(node.clone());
+        }
+        let mut done = BTreeSet::new();
+        let mut cycles = Vec::new();
+        for node in krate.files.values() {
+            visit(node, &edges, &mut Vec::new(), &mut done, &mut cycles);
+        }
+        assert!(cycles.is_empty(), "import cycles: {cycles:#?}");
+    }
+}
+
+#[test]
+fn the_checker_sees_paths() {
+    let found = paths("use crate::a::{b, C};\nlet x = super::d::e(); self::f; use super::{g, h};");
+    assert!(found.contains(&vec!["super".into(), "g".into()]));
+    assert!(!found.contains(&vec!["super".into()]));
+    assert!(found.contains(&vec!["crate".into(), "a".into(), "b".into()]));
+    assert!(found.contains(&vec!["crate".into(), "a".into(), "C".into()]));
+    assert!(found.contains(&vec!["super".into(), "d".into(), "e".into()]));
+    assert!(found.contains(&vec!["self".into(), "f".into()]));
+}
