@@ -7,40 +7,11 @@
 mod common;
 mod smtp;
 
-/// A made-up secret and its V4 password for us-east-1 (python3 hmac).
-const C: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
-const P: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
-const ID: &str = "AKIAIOSFODNN7EXAMPLE";
+use common::{CANARY_PASSWORD as P, CANARY_SECRET as C, Case, EXAMPLE_ID as ID};
 
-struct Path {
-    code: i32,
-    label: &'static str,
-    args: Vec<String>,
-    stdin: String,
-    env: Vec<(&'static str, String)>,
-    files: Vec<(&'static str, String)>,
-}
-
-fn path(code: i32, label: &'static str, args: &[&str], stdin: &str) -> Path {
-    Path {
-        code,
-        label,
-        args: args.iter().map(|a| a.to_string()).collect(),
-        stdin: stdin.to_string(),
-        env: vec![],
-        files: vec![],
-    }
-}
-
-impl Path {
-    fn env(mut self, k: &'static str, v: &str) -> Self {
-        self.env.push((k, v.to_string()));
-        self
-    }
-    fn file(mut self, name: &'static str, text: &str) -> Self {
-        self.files.push((name, text.to_string()));
-        self
-    }
+/// A path to an exit code: a case whose code is the one expected.
+fn path(code: i32, label: &'static str, args: &[&str], stdin: &str) -> Case {
+    common::case(label, args, stdin, code)
 }
 
 /// The codes README documents, read from its exit-code table.
@@ -59,26 +30,9 @@ fn documented_codes() -> Vec<i32> {
         .collect()
 }
 
-fn paths() -> Vec<Path> {
+fn paths() -> Vec<Case> {
     let s = smtp::servers(P);
-    let ca = s.ca_file.display().to_string();
-    let probe_at = |server: &str| {
-        vec![
-            "probe".to_string(),
-            "--region".into(),
-            "us-east-1".into(),
-            "--access-key-id".into(),
-            ID.into(),
-            "--endpoint".into(),
-            format!("localhost:{}", s.port(server)),
-            "--tls".into(),
-            "starttls".into(),
-            "--ca-file".into(),
-            ca.clone(),
-            "--timeout".into(),
-            "2".into(),
-        ]
-    };
+    let probe_at = |server: &str| common::probe_args(s.port(server), &s.ca_file, ID);
     let r = ["--region", "us-east-1"];
     let mut p = vec![
         path(0, "derive", &r, C),
@@ -337,7 +291,7 @@ fn paths() -> Vec<Path> {
         .env("AWS_MAX_ATTEMPTS", "1"),
     ];
     for k in &mut p {
-        let server = match k.label {
+        let server = match k.label.as_str() {
             "probe: rejected" => "rejecting",
             "probe: hangs up" => "closing",
             "probe: throttled" => "throttled",
@@ -353,26 +307,15 @@ fn every_documented_exit_code_is_reached_by_its_paths() {
     let paths = paths();
     let mut failures = vec![];
     for k in &paths {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in &k.files {
-            std::fs::write(dir.path().join(name), text).unwrap();
-        }
-        let mut cmd = common::tool();
-        cmd.current_dir(dir.path())
-            .env("HOME", dir.path())
-            .args(&k.args);
-        for (name, value) in &k.env {
-            cmd.env(name, value);
-        }
-        let out = common::run_with_stdin(&mut cmd, k.stdin.as_bytes());
-        if out.status.code() != Some(k.code) {
+        let ran = k.run();
+        if ran.code != Some(k.code) {
             failures.push(format!(
                 "{} ({}): exit {:?}, expected {}; stderr: {}",
                 k.label,
                 k.args.join(" "),
-                out.status.code(),
+                ran.code,
                 k.code,
-                String::from_utf8_lossy(&out.stderr)
+                ran.stderr
             ));
         }
     }

@@ -7,44 +7,7 @@ mod common;
 #[cfg(feature = "probe")]
 mod smtp;
 
-use std::path::Path;
-
-/// A made-up secret.
-const C: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
-/// Its V4 password for us-east-1 (python3 hmac).
-const P: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
-
-struct Case {
-    label: &'static str,
-    args: Vec<String>,
-    stdin: Vec<u8>,
-    env: Vec<(&'static str, String)>,
-    /// Files to create in the working directory first.
-    files: Vec<(&'static str, String)>,
-    code: i32,
-}
-
-fn case(label: &'static str, args: &[&str], stdin: impl Into<Vec<u8>>, code: i32) -> Case {
-    Case {
-        label,
-        args: args.iter().map(|s| s.to_string()).collect(),
-        stdin: stdin.into(),
-        env: vec![],
-        files: vec![],
-        code,
-    }
-}
-
-impl Case {
-    fn env(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.env.push((name, value.into()));
-        self
-    }
-    fn file(mut self, name: &'static str, content: impl Into<String>) -> Self {
-        self.files.push((name, content.into()));
-        self
-    }
-}
+use common::{CANARY_PASSWORD as P, CANARY_SECRET as C, Case, case};
 
 fn cases() -> Vec<Case> {
     let r = ["--region", "us-east-1"];
@@ -310,7 +273,7 @@ fn pasted_in_the_wrong_place() -> Vec<Case> {
             6,
         );
         let mut env_profile = case("pasted as AWS_PROFILE", &["--region", "us-east-1"], "", 5);
-        env_profile.env.push(("AWS_PROFILE", c.clone()));
+        env_profile.env.push(("AWS_PROFILE".into(), c.clone()));
         cases.push(env_profile);
     }
     cases
@@ -329,40 +292,15 @@ fn assert_no_piece(label: &str, what: &str, text: &[u8]) {
     }
 }
 
-fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = vec![];
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_below(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 #[test]
 fn no_failure_path_leaks_the_secret_or_password() {
     let cases = cases();
     assert!(cases.len() >= 70, "{} cases", cases.len());
     for k in &cases {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, content) in &k.files {
-            std::fs::write(dir.path().join(name), content).unwrap();
-        }
-        let before = files_below(dir.path());
-        let mut cmd = common::tool();
-        cmd.current_dir(dir.path()).args(&k.args);
-        // No profile files of the machine's own.
-        cmd.env("HOME", dir.path());
-        for (name, value) in &k.env {
-            cmd.env(name, value);
-        }
-        let out = common::run_with_stdin(&mut cmd, &k.stdin);
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let ran = k.run();
+        let stderr = &ran.stderr;
         assert_eq!(
-            out.status.code(),
+            ran.code,
             Some(k.code),
             "{}: exit code; stderr:\n{stderr}",
             k.label
@@ -374,20 +312,18 @@ fn no_failure_path_leaks_the_secret_or_password() {
                 "{}: no error message:\n{stderr}",
                 k.label
             );
-            assert!(out.stdout.is_empty(), "{}: printed on stdout", k.label);
+            assert!(
+                ran.stdout_bytes.is_empty(),
+                "{}: printed on stdout",
+                k.label
+            );
         } else {
-            assert!(!out.stdout.is_empty(), "{}: no verdict", k.label);
+            assert!(!ran.stdout_bytes.is_empty(), "{}: no verdict", k.label);
         }
-        assert_no_piece(k.label, "stdout", &out.stdout);
-        assert_no_piece(k.label, "stderr", &out.stderr);
-        for path in files_below(dir.path()) {
-            if !before.contains(&path) {
-                assert_no_piece(
-                    k.label,
-                    &path.display().to_string(),
-                    &std::fs::read(&path).unwrap(),
-                );
-            }
+        assert_no_piece(&k.label, "stdout", &ran.stdout_bytes);
+        assert_no_piece(&k.label, "stderr", ran.stderr.as_bytes());
+        for (path, bytes) in &ran.written {
+            assert_no_piece(&k.label, &path.display().to_string(), bytes);
         }
     }
 }

@@ -13,21 +13,12 @@ mod common;
 mod smtp;
 
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// A made-up secret and its V4 password for us-east-1 (python3 hmac).
-const SECRET: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
-const PASSWORD: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
+use common::{CANARY_PASSWORD as PASSWORD, CANARY_SECRET as SECRET, Ran as Run};
 
 fn servers() -> &'static smtp::Servers {
     smtp::servers(PASSWORD)
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
 }
 
 /// Probes server `name` as user `user` (each test its own user, to find its
@@ -49,14 +40,7 @@ fn probe(name: &str, user: &str, extra: &[&str]) -> Run {
     if !extra.contains(&"--timeout") {
         cmd.args(["--timeout", "2"]);
     }
-    let start = Instant::now();
-    let out = common::run_with_stdin(&mut cmd, SECRET.as_bytes());
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        elapsed: start.elapsed(),
-    };
+    let run = Run::of(&mut cmd, SECRET.as_bytes());
     assert_no_secret(&run);
     run
 }

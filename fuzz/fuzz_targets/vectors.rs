@@ -1,6 +1,6 @@
 #![no_main]
 
-#[path = "../../tests/fuzz_properties/mod.rs"]
+#[path = "../../crates/ses-smtp-credentials/tests/fuzz_properties/mod.rs"]
 mod properties;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| properties::vectors(data));

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -318,11 +317,7 @@ pub(crate) fn servers() -> &'static smtp::Servers {
 
 // ---- running the tool -------------------------------------------------
 
-pub(crate) struct Run {
-    pub(crate) code: Option<i32>,
-    pub(crate) stdout: String,
-    pub(crate) stderr: String,
-}
+pub(crate) use crate::common::Ran as Run;
 
 /// The operator's access key ID that `tool` signs with (moto checks no
 /// signature); `tool_as` signs with another, to tell one test's requests
@@ -365,12 +360,7 @@ pub(crate) fn state_dir() -> &'static Path {
 }
 
 pub(crate) fn run(cmd: &mut std::process::Command) -> Run {
-    let out: Output = common::run_with_stdin(cmd, b"");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(cmd, b"")
 }
 
 /// rotate for `user` against the named SMTP test server.

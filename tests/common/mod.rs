@@ -1,40 +1,11 @@
-//! Shared test helpers: the binary, its environment, its standard input,
-//! and the vector files (which live with the library).
+//! The one harness of the command line's tests: the binary with a clean
+//! environment, a case (arguments, standard input, environment, files)
+//! run in a directory of its own, the canary secret and its password, the
+//! probe's command line, and stand-in servers.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-
-/// The known-answer vectors, kept with the library they pin.
-pub fn vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/ses-smtp-credentials/tests/vectors")
-}
-
-/// The vector files, sorted.
-pub fn vector_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(vectors_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 3, "vector files missing: {files:?}");
-    files
-}
-
-/// Every line of every vector file, as JSON (`secret`, `region`, `version`,
-/// `password`, `name`). The library's tests hold the typed loader.
-pub fn vector_values() -> Vec<serde_json::Value> {
-    vector_files()
-        .iter()
-        .flat_map(|p| {
-            let text = std::fs::read_to_string(p).unwrap();
-            text.lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| serde_json::from_str(l).unwrap())
-                .collect::<Vec<serde_json::Value>>()
-        })
-        .collect()
-}
+use std::time::{Duration, Instant};
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_ses-smtp-password");
@@ -166,4 +137,144 @@ pub fn canned_http(answer: impl Fn(&[u8]) -> (u16, String) + Send + 'static) -> 
         }
     });
     CannedHttp { port }
+}
+
+/// The canary: a made-up secret no key has ever had. Tests that prove no
+/// output holds a secret feed this one and look for its pieces.
+pub const CANARY_SECRET: &str = "Cn4ryQ8vX2pL9mZ/T7wK3sR6yB1dF5hJ0gN8eUa+";
+/// Its V4 password for us-east-1 (python3 hmac, independently of the tool).
+pub const CANARY_PASSWORD: &str = "BCRPcAH1o/C8/ODvg1pAG7CN3hyN0s2vbUbAXwI3Qu2W";
+/// The AWS documentation's example access key ID.
+pub const EXAMPLE_ID: &str = "AKIAIOSFODNN7EXAMPLE";
+
+/// One run of the tool: arguments, standard input, environment, files
+/// created in its working directory first, and the exit code expected.
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub label: String,
+    pub args: Vec<String>,
+    pub stdin: Vec<u8>,
+    pub env: Vec<(String, String)>,
+    pub files: Vec<(String, String)>,
+    pub code: i32,
+}
+
+/// A case: `label` names it in failures; `code` is the exit code expected.
+pub fn case(label: impl Into<String>, args: &[&str], stdin: impl Into<Vec<u8>>, code: i32) -> Case {
+    Case {
+        label: label.into(),
+        args: args.iter().map(|a| a.to_string()).collect(),
+        stdin: stdin.into(),
+        env: vec![],
+        files: vec![],
+        code,
+    }
+}
+
+impl Case {
+    /// Sets a variable for the run.
+    pub fn env(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.env.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// Creates a file in the run's working directory first.
+    pub fn file(mut self, name: &str, content: impl Into<String>) -> Self {
+        self.files.push((name.to_string(), content.into()));
+        self
+    }
+
+    /// Runs it in a new directory, which is also HOME (no profile file of
+    /// the machine's may count).
+    pub fn run(&self) -> Ran {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in &self.files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let before = files_below(dir.path());
+        let mut cmd = tool();
+        cmd.current_dir(dir.path())
+            .env("HOME", dir.path())
+            .args(&self.args);
+        for (name, value) in &self.env {
+            cmd.env(name, value);
+        }
+        let mut ran = Ran::of(&mut cmd, &self.stdin);
+        ran.written = files_below(dir.path())
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .map(|p| {
+                let bytes = std::fs::read(&p).unwrap();
+                (p, bytes)
+            })
+            .collect();
+        ran
+    }
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct Ran {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// The raw bytes of standard output (a password may not be UTF-8).
+    pub stdout_bytes: Vec<u8>,
+    pub elapsed: Duration,
+    /// Files the run created in its directory ([`Case::run`]), with their
+    /// contents.
+    pub written: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl Ran {
+    /// Runs `cmd` with `stdin` written to it, then closed.
+    pub fn of(cmd: &mut std::process::Command, stdin: &[u8]) -> Ran {
+        let start = Instant::now();
+        let out = run_with_stdin(cmd, stdin);
+        Ran {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            stdout_bytes: out.stdout,
+            elapsed: start.elapsed(),
+            written: vec![],
+        }
+    }
+}
+
+/// Every file below `dir`.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_below(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The probe's command line against a test server on `port`, as `user`,
+/// trusting the test CA in `ca_file`, with a 2-second timeout.
+pub fn probe_args(port: u16, ca_file: &Path, user: &str) -> Vec<String> {
+    [
+        "probe",
+        "--region",
+        "us-east-1",
+        "--access-key-id",
+        user,
+        "--endpoint",
+        &format!("localhost:{port}"),
+        "--tls",
+        "starttls",
+        "--ca-file",
+        &ca_file.display().to_string(),
+        "--timeout",
+        "2",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect()
 }

@@ -60,9 +60,16 @@ proptest! {
 
     #[test]
     fn vector_lines_with_one_byte_changed(index in any::<prop::sample::Index>(), byte in any::<u8>(), at in any::<prop::sample::Index>()) {
-        let vectors = common::vector_values();
+        let vectors = common::all_vectors();
         let v = &vectors[index.index(vectors.len())];
-        let mut line = v.to_string().into_bytes();
+        let mut line = serde_json::json!({
+            "secret": v.secret,
+            "region": v.region,
+            "version": v.version,
+            "password": v.password,
+        })
+        .to_string()
+        .into_bytes();
         let i = at.index(line.len());
         line[i] = byte;
         all(&line);
@@ -71,25 +78,48 @@ proptest! {
 
 #[test]
 fn seed_corpus() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut n = 0;
-    for v in common::vector_values() {
-        for key in ["secret", "password"] {
-            all(v[key].as_str().unwrap().as_bytes());
+    for v in common::all_vectors() {
+        for text in [&v.secret, &v.password] {
+            all(text.as_bytes());
             n += 1;
         }
     }
-    for entry in std::fs::read_dir(root.join("tests/cmd")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "stdin") {
+    // In the workspace (not in the packaged crate): every command-line
+    // case's input, and the inputs the fuzzer once failed on
+    // (fuzz/regressions/TARGET-what).
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if workspace.join("fuzz/regressions").is_dir() {
+        let mut seeds = Vec::new();
+        cases_below(&workspace.join("tests/cmd"), &mut seeds);
+        for entry in std::fs::read_dir(workspace.join("fuzz/regressions")).unwrap() {
+            seeds.push(entry.unwrap().path());
+        }
+        assert!(
+            seeds.len() > 100,
+            "workspace seeds missing: {}",
+            seeds.len()
+        );
+        for path in seeds {
             all(&std::fs::read(&path).unwrap());
             n += 1;
         }
     }
-    // Inputs the fuzzer once failed on (fuzz/regressions/TARGET-what).
-    for entry in std::fs::read_dir(root.join("fuzz/regressions")).unwrap() {
-        all(&std::fs::read(entry.unwrap().path()).unwrap());
-        n += 1;
-    }
     assert!(n > 100, "seed corpus too small: {n}");
+}
+
+/// The command-line cases' files (each `.toml` holds its input inline, and
+/// `.in` folders hold the files a case reads).
+fn cases_below(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            cases_below(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
 }
