@@ -195,7 +195,7 @@ fn paths() -> Vec<Case> {
         .env("AWS_SHARED_CREDENTIALS_FILE", "creds")
         .file(
             "creds",
-            &format!("[p]\naws_secret_access_key = {C}\nrole_arn = arn:aws:iam::1:role/r\n"),
+            format!("[p]\naws_secret_access_key = {C}\nrole_arn = arn:aws:iam::1:role/r\n"),
         ),
         path(
             4,
