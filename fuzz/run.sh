@@ -39,9 +39,14 @@ for path in glob.glob("crates/ses-smtp-credentials/tests/vectors/*.jsonl"):
         put("verify", v["password"].encode())
         if "region" in v:
             put("region", v["region"].encode())
-for path in glob.glob("tests/cmd/*.stdin"):
+import tomllib
+for path in glob.glob("tests/cmd/*/*.toml"):
+    stdin = tomllib.load(open(path, "rb")).get("stdin")
+    if stdin is not None:
+        put("input", stdin.encode())
+for path in glob.glob("tests/cmd/*/*.stdin"):
     put("input", open(path, "rb").read())
-for path in glob.glob("tests/cmd/*.in/credentials"):
+for path in glob.glob("tests/cmd/*/*.in/credentials") + glob.glob("tests/cmd/profile/profiles/credentials"):
     put("profile", open(path, "rb").read())
 for path in glob.glob("docs/templates/*"):
     put("template", open(path, "rb").read())

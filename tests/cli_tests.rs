@@ -1,5 +1,8 @@
-//! One trycmd case per behaviour: tests/cmd/NAME.toml with the exact
-//! expected stdout, stderr and exit code beside it.
+//! One trycmd case per behaviour: tests/cmd/COMMAND/NAME.toml, with its
+//! arguments, environment, standard input and the exact expected stdout,
+//! stderr and exit code inline (a standard input that is not UTF-8 text
+//! stays beside it as NAME.stdin). Files a case reads are in NAME.in, or,
+//! for the profile cases, the one shared tests/cmd/profile/profiles.
 #![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 mod common;
@@ -14,11 +17,11 @@ fn cli_cases() {
         unsafe { std::env::remove_var(name) };
     }
     let cases = trycmd::TestCases::new();
-    cases.case("tests/cmd/*.toml");
+    cases.case("tests/cmd/*/*.toml");
     // What differs with the `aws` feature: help, --version, and rotate,
     // retire and keys.
     #[cfg(not(feature = "aws"))]
-    cases.case("tests/cmd-default/*.toml");
+    cases.case("tests/cmd-default/*/*.toml");
     #[cfg(feature = "aws")]
-    cases.case("tests/cmd-aws/*.toml");
+    cases.case("tests/cmd-aws/*/*.toml");
 }
