@@ -7,7 +7,7 @@ use crate::error::{CliError, Result};
 use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::journal::{Journal, JournalFile, unfinished};
-use ses_smtp_rotation::sdk::{Error, Session};
+use ses_smtp_rotation::sdk::{Error, Session, UserPath};
 use std::io::Write;
 use std::path::Path;
 
@@ -15,6 +15,11 @@ impl From<Error> for CliError {
     fn from(e: Error) -> CliError {
         match e {
             Error::Refused(m) => CliError::Aws(m),
+            Error::Denied {
+                message,
+                action,
+                user_path,
+            } => CliError::Aws(format!("{message}{}", denied_hint(action, &user_path))),
             Error::Io(m) => CliError::Io(m),
             Error::IoFrom { what, source } => CliError::IoFrom { what, source },
             Error::Interrupted => crate::terminal::interrupted_error(),
@@ -78,4 +83,49 @@ pub fn retire_command(user: &UserName, id: &str) -> String {
         "ses-smtp-password retire --user-name {} --access-key-id {id}",
         shown(user)
     )
+}
+
+/// The hint for a denied call: the action it needs, which `policy
+/// --rotation` grants, and `--user-path` when the user's path may be why.
+fn denied_hint(action: &str, user_path: &UserPath) -> String {
+    let mut hint = format!(
+        "\n  hint: the operator needs {action}, which `ses-smtp-password policy --rotation` grants"
+    );
+    match user_path {
+        UserPath::Path(path) => hint.push_str(&format!(
+            "\n  hint: the user's IAM path is {path}, not /: make the policy with --user-path {path}"
+        )),
+        UserPath::Unknown => hint.push_str(
+            "\n  hint: for a user with an IAM path (`aws iam get-user` shows it), make the policy with --user-path PATH",
+        ),
+        _ => {}
+    }
+    hint
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_denied_call_names_its_action_and_the_users_path() {
+        let h = denied_hint(
+            "iam:ListAccessKeys",
+            &UserPath::Path("/division/mail/".into()),
+        );
+        assert!(h.contains("iam:ListAccessKeys"), "{h}");
+        assert!(
+            h.contains(
+                "path is /division/mail/, not /: make the policy with --user-path /division/mail/"
+            ),
+            "{h}"
+        );
+        assert!(!denied_hint("iam:ListAccessKeys", &UserPath::Root).contains("--user-path"));
+        assert!(denied_hint("iam:GetUser", &UserPath::Unknown).contains("--user-path PATH"));
+        let ssm = denied_hint("ssm:DeleteParameter", &UserPath::NotAsked);
+        assert!(
+            ssm.contains("ssm:DeleteParameter") && !ssm.contains("--user-path"),
+            "{ssm}"
+        );
+    }
 }

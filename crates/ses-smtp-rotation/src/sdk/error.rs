@@ -8,6 +8,15 @@
 pub enum Error {
     /// AWS refused a call, or its state forbids the step.
     Refused(String),
+    /// AWS denied a call: the operator's policy lacks its action.
+    Denied {
+        /// What was refused, with AWS's code and message.
+        message: String,
+        /// The IAM action the call needs.
+        action: &'static str,
+        /// Whether the user's IAM path may be why.
+        user_path: UserPath,
+    },
     /// A local file (the journal) could not be read or written.
     Io(String),
     /// The same, with the system's reason.
@@ -38,6 +47,26 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Refused(m) | Error::Io(m) | Error::Internal(m) => f.write_str(m),
+            Error::Denied {
+                message,
+                action,
+                user_path,
+            } => {
+                write!(
+                    f,
+                    "{message}\n  hint: the operator needs {action}, which the operator policy grants"
+                )?;
+                match user_path {
+                    UserPath::Path(path) => write!(
+                        f,
+                        "\n  hint: the user's IAM path is {path}, not /: make the operator policy for that path"
+                    ),
+                    UserPath::Unknown => f.write_str(
+                        "\n  hint: for a user with an IAM path (`aws iam get-user` shows it), make the operator policy for that path",
+                    ),
+                    UserPath::Root | UserPath::NotAsked => Ok(()),
+                }
+            }
             Error::IoFrom { what, source } => write!(f, "{what}: {source}"),
             Error::Interrupted => f.write_str("interrupted"),
             Error::Render(e) => e.fmt(f),
@@ -57,3 +86,17 @@ impl std::error::Error for Error {
 
 /// A rotation step's result.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What is known of the IAM path of the user a denied call was about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UserPath {
+    /// The call was not about the user (a store, a key).
+    NotAsked,
+    /// The user's path is `/`: not the cause.
+    Root,
+    /// Another path (made safe to show): statements on `user/NAME` miss it.
+    Path(String),
+    /// Not known yet (`GetUser` itself was denied).
+    Unknown,
+}

@@ -32,6 +32,6 @@ mod session;
 pub mod store;
 mod store_write;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, UserPath};
 pub use rotation::{Rotation, Undone};
 pub use session::Session;
