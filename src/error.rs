@@ -133,7 +133,7 @@ impl fmt::Display for CliError {
             }
             CliError::Template { path, error } => write!(f, "--template {path}: {error}"),
             CliError::Render(e) => write!(f, "{e}{}", hints::render(e)),
-            CliError::Policy(e) => e.fmt(f),
+            CliError::Policy(e) => f.write_str(&hints::policy(e)),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! are added here (as rage adds its own around age's errors).
 
 use ses_smtp_credentials::{InputError, RegionError, RenderError, SecretProblem, smtp_host};
+use ses_smtp_rotation::{KmsProblem, PolicyError, RotationError};
 
 /// What follows an input error's own text.
 pub fn input(e: &InputError) -> String {
@@ -44,5 +45,80 @@ pub fn render(e: &RenderError) -> &'static str {
     match e {
         RenderError::NeedsUsername => "\n  hint: pass --access-key-id",
         _ => "",
+    }
+}
+
+/// A policy error, as the command line says it (naming its flags).
+pub fn policy(e: &PolicyError) -> String {
+    match e {
+        PolicyError::BadArn => "--identity is not an SES identity ARN (arn:aws:ses:REGION:ACCOUNT:identity/NAME) nor a domain or address".into(),
+        PolicyError::NeedsAccountAndRegion => {
+            "an identity given by name needs --account-id and --region to build its ARN".into()
+        }
+        PolicyError::BadAccountId => "--account-id must be 12 digits".into(),
+        PolicyError::RegionMismatch { arn_region } => format!(
+            "--region differs from the identity ARN's region ({arn_region}); SES identities are per region"
+        ),
+        PolicyError::BadFromAddress { index } => format!(
+            "--from-address number {index} is not an address or pattern such as noreply@example.com or *@example.com"
+        ),
+        PolicyError::BadConfigurationSet { .. } => format!("--{e}").replacen("--configuration set", "--configuration-set", 1),
+        PolicyError::ConfigurationSetNeedsIdentity => "--configuration-set needs --identity: SES checks a send against the identity and its configuration set, and a policy whose identity is * already allows every configuration set".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// A user name, store or operator-policy error, as the command line says
+/// it (naming its flags).
+pub fn rotation(e: &RotationError) -> String {
+    match e {
+        RotationError::StoreKind => {
+            format!("{e}\n  hint: --store secretsmanager:prod/smtp or --store ssm:/prod/smtp")
+        }
+        RotationError::BadAccountId => "--account-id must be 12 digits".into(),
+        RotationError::KmsKey(problem) => format!(
+            "--kms-key {}",
+            match problem {
+                KmsProblem::NeedsRegion => {
+                    "needs --region: the key is used through the stores' services in one region"
+                        .to_string()
+                }
+                KmsProblem::NeedsStore =>
+                    "needs a --store: the key is used only by the stores".into(),
+                KmsProblem::OtherRegion => {
+                    "is in another region than --region; KMS keys are regional".into()
+                }
+                other => other.to_string(),
+            }
+        ),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The command line's words for errors no trycmd case reaches: the
+    /// texts these errors had when the libraries still named the flags.
+    #[test]
+    fn the_flags_come_back_around_the_libraries_words() {
+        assert_eq!(
+            policy(&PolicyError::BadAccountId),
+            "--account-id must be 12 digits"
+        );
+        assert_eq!(
+            rotation(&RotationError::BadAccountId),
+            "--account-id must be 12 digits"
+        );
+        assert_eq!(
+            rotation(&RotationError::KmsKey(KmsProblem::OtherRegion)),
+            "--kms-key is in another region than --region; KMS keys are regional"
+        );
+        assert_eq!(
+            rotation(&RotationError::KmsKey(KmsProblem::Alias)),
+            "--kms-key names an alias; IAM authorizes KMS calls on the key itself: give the key's ARN (aws kms describe-key --key-id ALIAS shows it)"
+        );
+        assert!(!PolicyError::BadAccountId.to_string().contains("--"));
     }
 }

@@ -98,7 +98,7 @@ fn operator_policy(args: &Policy, operator: &Operator) -> Result<ExitCode> {
     scope.stores = &operator.stores;
     scope.region = args.region.as_deref();
     scope.kms_key = operator.kms_key.as_deref();
-    let doc = operator_policy(&scope).map_err(|e| CliError::Usage(e.to_string()))?;
+    let doc = operator_policy(&scope).map_err(|e| CliError::Usage(crate::hints::rotation(&e)))?;
     write_stdout(format!("{doc}\n").as_bytes())?;
     Ok(ExitCode::Success)
 }

@@ -2,26 +2,39 @@
 //! the AWS commands.
 
 use crate::error::{CliError, Result};
+use crate::hints;
 use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::{Store, UserName, UserPath, parse_user_name, parse_user_path};
 
 pub fn user_name(text: &str) -> Result<UserName> {
-    parse_user_name(text)
-        .map_err(|e| CliError::Usage(format!("--user-name {}: {e}", user_text(text))))
+    parse_user_name(text).map_err(|e| {
+        CliError::Usage(format!(
+            "--user-name {}: {}",
+            user_text(text),
+            hints::rotation(&e)
+        ))
+    })
 }
 
 /// `--user-path`: `/` when not given.
 pub fn user_path(text: Option<&str>) -> Result<UserPath> {
     let text = text.unwrap_or("/");
-    parse_user_path(text)
-        .map_err(|e| CliError::Usage(format!("--user-path {}: {e}", user_text(text))))
+    parse_user_path(text).map_err(|e| {
+        CliError::Usage(format!(
+            "--user-path {}: {}",
+            user_text(text),
+            hints::rotation(&e)
+        ))
+    })
 }
 
 pub fn stores(texts: &[String]) -> Result<Vec<Store>> {
     texts
         .iter()
         .map(|t| {
-            Store::parse(t).map_err(|e| CliError::Usage(format!("--store {}: {e}", user_text(t))))
+            Store::parse(t).map_err(|e| {
+                CliError::Usage(format!("--store {}: {}", user_text(t), hints::rotation(&e)))
+            })
         })
         .collect()
 }

@@ -35,8 +35,8 @@ mod policy;
 pub mod sdk;
 
 pub use names::{
-    MAX_USER_NAME, RotationError, SSM_LEAVES, Store, UserName, UserPath, parse_user_name,
-    parse_user_path,
+    KmsProblem, MAX_USER_NAME, RotationError, SSM_LEAVES, Store, UserName, UserPath,
+    parse_user_name, parse_user_path,
 };
 pub use operator::{OperatorScope, operator_policy};
 pub use policy::{

@@ -75,10 +75,44 @@ pub enum RotationError {
         expected: &'static str,
     },
     /// The KMS key cannot scope a policy.
-    KmsKey {
-        /// What is wrong with it.
-        problem: &'static str,
-    },
+    KmsKey(KmsProblem),
+}
+
+/// Why a KMS key cannot scope the operator's policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KmsProblem {
+    /// Not `arn:PARTITION:kms:REGION:ACCOUNT:key/ID`.
+    NotAKeyArn,
+    /// An alias: IAM authorizes KMS calls on the key itself.
+    Alias,
+    /// Its partition does not fit its region.
+    Partition,
+    /// In another region than the policy's.
+    OtherRegion,
+    /// The policy names no region.
+    NeedsRegion,
+    /// The policy names no store that would use it.
+    NeedsStore,
+}
+
+impl fmt::Display for KmsProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KmsProblem::NotAKeyArn => "is not a KMS key ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID)",
+            KmsProblem::Alias => {
+                "names an alias; IAM authorizes KMS calls on the key itself: give the key's ARN (aws kms describe-key --key-id ALIAS shows it)"
+            }
+            KmsProblem::Partition => "has a partition that does not fit its region",
+            KmsProblem::OtherRegion => {
+                "is in another region than the policy's; KMS keys are regional"
+            }
+            KmsProblem::NeedsRegion => {
+                "needs a region: the key is used through the stores' services in one region"
+            }
+            KmsProblem::NeedsStore => "needs a store: the key is used only by the stores",
+        })
+    }
 }
 
 impl fmt::Display for RotationError {
@@ -94,16 +128,20 @@ impl fmt::Display for RotationError {
                 f,
                 "character {position} of the IAM user name is not one IAM allows (A-Z a-z 0-9 + = , . @ _ -)"
             ),
-            RotationError::StoreKind => f.write_str(
-                "a store is secretsmanager:NAME_OR_ARN or ssm:/PREFIX\n  hint: --store secretsmanager:prod/smtp or --store ssm:/prod/smtp",
-            ),
+            RotationError::StoreKind => {
+                f.write_str("a store is secretsmanager:NAME_OR_ARN or ssm:/PREFIX")
+            }
             RotationError::SecretName { problem, position } => {
-                write!(f, "the Secrets Manager secret name {problem}{}", at(position))
+                write!(
+                    f,
+                    "the Secrets Manager secret name {problem}{}",
+                    at(position)
+                )
             }
             RotationError::ParameterPrefix { problem, position } => {
                 write!(f, "the Parameter Store prefix {problem}{}", at(position))
             }
-            RotationError::BadAccountId => f.write_str("--account-id must be 12 digits"),
+            RotationError::BadAccountId => f.write_str("the account ID must be 12 digits"),
             RotationError::UserPath { problem, position } => {
                 write!(f, "the IAM user path {problem}{}", at(position))
             }
@@ -111,7 +149,7 @@ impl fmt::Display for RotationError {
                 f,
                 "a store's ARN is in another partition than its region's or the policy's (expected arn:{expected}:)"
             ),
-            RotationError::KmsKey { problem } => write!(f, "--kms-key {problem}"),
+            RotationError::KmsKey(problem) => write!(f, "the KMS key {problem}"),
         }
     }
 }

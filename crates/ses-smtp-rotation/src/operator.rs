@@ -3,7 +3,7 @@
 //! action on the resource it acts on, and nothing else.
 
 use crate::calls::{Target, actions};
-use crate::names::{RotationError, Store, UserName, UserPath};
+use crate::names::{KmsProblem, RotationError, Store, UserName, UserPath};
 use crate::policy::{PolicyDocument, dns_suffix, is_account_id, partition};
 
 use serde_json::{Value, json};
@@ -161,9 +161,7 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
     }
     if let Some(key) = scope.kms_key {
         let Some(region) = scope.region else {
-            return Err(RotationError::KmsKey {
-                problem: "needs --region: the key is used through the stores' services in one region",
-            });
+            return Err(RotationError::KmsKey(KmsProblem::NeedsRegion));
         };
         check_kms_key(key, region)?;
         let via = |service: &str, regions: Vec<&str>| {
@@ -186,9 +184,7 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
             .collect();
         let has_ssm = scope.stores.iter().any(|s| matches!(s, Store::Ssm(_)));
         if !has_ssm && sm_regions.is_empty() {
-            return Err(RotationError::KmsKey {
-                problem: "needs a --store: the key is used only by the stores",
-            });
+            return Err(RotationError::KmsKey(KmsProblem::NeedsStore));
         }
         if has_ssm {
             statements.push(statement(
@@ -227,15 +223,13 @@ fn statement(sid: &str, target: Target, resource: Value, condition: Option<Value
 
 /// A KMS key ARN (`arn:PARTITION:kms:REGION:ACCOUNT:key/ID`) in `region`.
 fn check_kms_key(key: &str, region: &str) -> Result<(), RotationError> {
-    let bad = |problem| Err(RotationError::KmsKey { problem });
+    let bad = |problem| Err(RotationError::KmsKey(problem));
     let parts: Vec<&str> = key.splitn(6, ':').collect();
     let ["arn", part, "kms", key_region, account, resource] = parts[..] else {
-        return bad("is not a KMS key ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID)");
+        return bad(KmsProblem::NotAKeyArn);
     };
     if resource.starts_with("alias/") {
-        return bad(
-            "names an alias; IAM authorizes KMS calls on the key itself: give the key's ARN (aws kms describe-key --key-id ALIAS shows it)",
-        );
+        return bad(KmsProblem::Alias);
     }
     let id = resource.strip_prefix("key/").unwrap_or_default();
     if id.is_empty()
@@ -243,13 +237,13 @@ fn check_kms_key(key: &str, region: &str) -> Result<(), RotationError> {
         || !is_account_id(account)
         || !ses_smtp_credentials::region::is_region_shaped(key_region)
     {
-        return bad("is not a KMS key ARN (arn:PARTITION:kms:REGION:ACCOUNT:key/ID)");
+        return bad(KmsProblem::NotAKeyArn);
     }
     if part != partition(key_region) {
-        return bad("has a partition that does not fit its region");
+        return bad(KmsProblem::Partition);
     }
     if key_region != region {
-        return bad("is in another region than --region; KMS keys are regional");
+        return bad(KmsProblem::OtherRegion);
     }
     Ok(())
 }
@@ -364,19 +358,15 @@ mod tests {
         }
         scope.kms_key = Some(key);
         scope.stores = &[];
-        assert!(
-            operator_policy(&scope)
-                .unwrap_err()
-                .to_string()
-                .contains("--store")
+        assert_eq!(
+            operator_policy(&scope),
+            Err(RotationError::KmsKey(KmsProblem::NeedsStore))
         );
         scope.stores = &stores;
         scope.region = None;
-        assert!(
-            operator_policy(&scope)
-                .unwrap_err()
-                .to_string()
-                .contains("--region")
+        assert_eq!(
+            operator_policy(&scope),
+            Err(RotationError::KmsKey(KmsProblem::NeedsRegion))
         );
     }
 

@@ -66,16 +66,16 @@ impl fmt::Display for PolicyError {
         match self {
             PolicyError::BadArn => write!(
                 f,
-                "--identity is not an SES identity ARN (arn:aws:ses:REGION:ACCOUNT:identity/NAME) nor a domain or address"
+                "the identity is not an SES identity ARN (arn:aws:ses:REGION:ACCOUNT:identity/NAME) nor a domain or address"
             ),
             PolicyError::NeedsAccountAndRegion => write!(
                 f,
-                "an identity given by name needs --account-id and --region to build its ARN"
+                "an identity given by name needs the account ID and the region to build its ARN"
             ),
-            PolicyError::BadAccountId => write!(f, "--account-id must be 12 digits"),
+            PolicyError::BadAccountId => write!(f, "the account ID must be 12 digits"),
             PolicyError::RegionMismatch { arn_region } => write!(
                 f,
-                "--region differs from the identity ARN's region ({arn_region}); SES identities are per region"
+                "the region differs from the identity ARN's region ({arn_region}); SES identities are per region"
             ),
             PolicyError::PartitionMismatch { expected } => write!(
                 f,
@@ -83,12 +83,12 @@ impl fmt::Display for PolicyError {
             ),
             PolicyError::BadFromAddress { index } => write!(
                 f,
-                "--from-address number {index} is not an address or pattern such as noreply@example.com or *@example.com"
+                "sender address number {index} is not an address or pattern such as noreply@example.com or *@example.com"
             ),
             PolicyError::BadConfigurationSet { index, position } => {
                 write!(
                     f,
-                    "--configuration-set number {index} is not a configuration set name (1 to 64 of A-Z a-z 0-9 _ -)"
+                    "configuration set number {index} is not a configuration set name (1 to 64 of A-Z a-z 0-9 _ -)"
                 )?;
                 match position {
                     Some(p) => write!(f, "; character {p} is not allowed"),
@@ -96,7 +96,7 @@ impl fmt::Display for PolicyError {
                 }
             }
             PolicyError::ConfigurationSetNeedsIdentity => f.write_str(
-                "--configuration-set needs --identity: SES checks a send against the identity and its configuration set, and a policy whose identity is * already allows every configuration set",
+                "a configuration set needs an identity: SES checks a send against the identity and its configuration set, and a policy whose identity is * already allows every configuration set",
             ),
         }
     }
