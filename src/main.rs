@@ -1,4 +1,13 @@
-//! The entry: own start-up (std's hides `>&-` behind /dev/null), then `commands::main`.
+//! The entry: the tool's own start-up, then `commands::main`.
+//!
+//! The start-up is its own (`no_main`, a C `main`) on purpose: std's
+//! start-up reopens a closed standard descriptor on /dev/null, so a tool run
+//! with `>&-` could not tell that its output goes nowhere, and a file it
+//! opens could take descriptor 1. `terminal::start` does what std's would
+//! (SIGPIPE ignored, so a closed pipe is an error the tool reports) and
+//! what it would not: it notes a closed standard output before guarding
+//! it, turns core dumps off and installs a panic hook that prints no
+//! payload. A panic still ends with 101, as under std.
 #![cfg_attr(not(test), no_main)]
 #![cfg_attr(test, allow(dead_code))]
 mod aws; // compiled with the `aws` feature only (its own #![cfg])
