@@ -33,7 +33,10 @@ impl From<Error> for CliError {
 
 /// The operator's session in `region` (else the SDK chain's).
 pub fn connect(region: Option<&str>, timeout: std::time::Duration) -> Result<Session> {
-    Ok(Session::connect(region, timeout)?)
+    let session = Session::connect(region, timeout)?;
+    // Messages name a store as the option that gave it.
+    session.name_stores_as("--store ");
+    Ok(session)
 }
 
 /// A user name or store as messages show it: through `redact`, since a

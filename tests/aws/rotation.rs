@@ -800,6 +800,14 @@ fn the_secrets_manager_undo_puts_every_label_back() {
     assert_eq!(r.code, Some(10), "{}", r.stderr);
     assert_rolled_back(user, &old, &r.stderr);
     assert_eq!(labels(), before, "{}", r.stderr);
+    // The undo names the store as the option that gave it.
+    assert!(
+        r.stderr.contains(&format!(
+            "undone: --store secretsmanager:{name}: its previous version is current again, every label as before"
+        )),
+        "{}",
+        r.stderr
+    );
 }
 
 // ---- text AWS returns -------------------------------------------------------

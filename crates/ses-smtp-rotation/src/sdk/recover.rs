@@ -6,7 +6,7 @@
 use super::error::{Error, Result};
 use super::iam;
 use super::journal::{Journal, StoreBefore};
-use super::session::{Session, shown};
+use super::session::Session;
 use super::store::{key_and_tier, secret_id};
 use super::store_write::{Put, delete_created_secret, put_parameter};
 use crate::{Store, UserName, calls};
@@ -67,16 +67,13 @@ fn secret(
     current: &Option<String>,
     previous: &Option<String>,
 ) -> Result<Vec<String>> {
-    let shown = shown(store);
+    let shown = aws.store_name(store);
     let sm = aws.secrets_manager(store.arn_region());
     let id = secret_id(store);
     let describe = || -> Result<std::collections::HashMap<String, Vec<String>>> {
         aws.run(sm.describe_secret().secret_id(id).send())
             .map(|d| d.version_ids_to_stages.unwrap_or_default())
-            .map_err(aws.refused(
-                &calls::SM_DESCRIBE_SECRET,
-                format!("to read --store {shown}"),
-            ))
+            .map_err(aws.refused(&calls::SM_DESCRIBE_SECRET, format!("to read {shown}")))
     };
     let stages = match aws.run(sm.describe_secret().secret_id(id).send()) {
         Ok(d) => d.version_ids_to_stages.unwrap_or_default(),
@@ -87,16 +84,16 @@ fn secret(
             return Ok(Vec::new());
         }
         Err(e) => {
-            return Err(aws.refused(
-                &calls::SM_DESCRIBE_SECRET,
-                format!("to read --store {shown}"),
-            )(e));
+            return Err(aws
+                .refused(&calls::SM_DESCRIBE_SECRET, format!("to read {shown}"))(
+                e
+            ));
         }
     };
     if !existed {
         delete_created_secret(aws, store)?;
         return Ok(vec![format!(
-            "deleted the secret of --store {shown} (the rotation created it)"
+            "deleted the secret of {shown} (the rotation created it)"
         )]);
     }
     let mut done = Vec::new();
@@ -116,9 +113,9 @@ fn secret(
         )
         .map_err(aws.refused(
             &calls::SM_UPDATE_SECRET_VERSION_STAGE,
-            format!("to restore --store {shown}"),
+            format!("to restore {shown}"),
         ))?;
-        done.push(format!("--store {shown}: {label} is where it was"));
+        done.push(format!("{shown}: {label} is where it was"));
         // Moving AWSCURRENT moves AWSPREVIOUS too: read again.
         stages = describe()?;
     }
@@ -126,7 +123,7 @@ fn secret(
 }
 
 fn ssm(aws: &Session, store: &Store, parameters: &[(String, Option<i64>)]) -> Result<Vec<String>> {
-    let shown = shown(store);
+    let shown = aws.store_name(store);
     let mut done = Vec::new();
     for (name, before) in parameters.iter().rev() {
         let now = version(aws, name, &shown)?;
@@ -160,10 +157,7 @@ fn ssm(aws: &Session, store: &Store, parameters: &[(String, Option<i64>)]) -> Re
 fn version(aws: &Session, name: &str, shown: &str) -> Result<Option<i64>> {
     let found = aws
         .run(aws.ssm().get_parameters().names(name).send())
-        .map_err(aws.refused(
-            &calls::SSM_GET_PARAMETERS,
-            format!("to read --store {shown}"),
-        ))?;
+        .map_err(aws.refused(&calls::SSM_GET_PARAMETERS, format!("to read {shown}")))?;
     Ok(found
         .parameters
         .unwrap_or_default()
@@ -183,13 +177,10 @@ fn restore(aws: &Session, name: &str, v: i64, shown: &str) -> Result<()> {
                 .with_decryption(true)
                 .send(),
         )
-        .map_err(aws.refused(
-            &calls::SSM_GET_PARAMETERS,
-            format!("to read --store {shown}"),
-        ))?;
+        .map_err(aws.refused(&calls::SSM_GET_PARAMETERS, format!("to read {shown}")))?;
     let Some(mut p) = found.parameters.take().and_then(|mut ps| ps.pop()) else {
         return Err(Error::Refused(format!(
-            "--store {shown}: version {v} of parameter {} is gone (SSM keeps 100 versions); put its value back by hand",
+            "{shown}: version {v} of parameter {} is gone (SSM keeps 100 versions); put its value back by hand",
             user_text(name)
         )));
     };

@@ -22,6 +22,8 @@ pub struct Session {
     /// What ends the call under way early (a signal the caller noted):
     /// set while a rotation makes things, not while it undoes them.
     abort_when: std::cell::Cell<Option<fn() -> bool>>,
+    /// How messages name a store (see [`Session::name_stores_as`]).
+    store_prefix: std::cell::Cell<&'static str>,
 }
 
 impl std::fmt::Debug for Session {
@@ -93,6 +95,7 @@ impl Session {
             config,
             user_path: Default::default(),
             abort_when: Default::default(),
+            store_prefix: std::cell::Cell::new("store "),
         })
     }
 
@@ -129,6 +132,17 @@ impl Session {
     /// calls run to completion.
     pub fn abort_when(&self, stop: Option<fn() -> bool>) {
         self.abort_when.set(stop);
+    }
+
+    /// How messages name a store: `store NAME` unless the caller chooses its
+    /// own words (the command line names the option: `--store NAME`).
+    pub fn name_stores_as(&self, prefix: &'static str) {
+        self.store_prefix.set(prefix);
+    }
+
+    /// A store as messages name it, made safe to show.
+    pub fn store_name(&self, store: &crate::Store) -> String {
+        format!("{}{}", self.store_prefix.get(), shown(store))
     }
 
     /// An IAM client.

@@ -6,7 +6,7 @@
 
 use super::error::{Error, Result};
 use super::journal::StoreBefore;
-use super::session::{Session, shown};
+use super::session::Session;
 use crate::Store;
 use crate::calls;
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
@@ -92,7 +92,7 @@ pub(super) fn secret_id(store: &Store) -> &str {
 /// [`Error::Refused`] when AWS refuses a read, or the store cannot be
 /// written as it is (a deleted secret, a parameter of another type).
 pub fn before(aws: &Session, store: &Store) -> Result<Before> {
-    let shown = shown(store);
+    let shown = aws.store_name(store);
     match store {
         Store::SecretsManager(id) => {
             let sm = aws.secrets_manager(store.arn_region());
@@ -100,7 +100,7 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                 Ok(d) => {
                     if d.deleted_date.is_some() {
                         return Err(Error::Refused(format!(
-                            "--store {shown}: the secret is scheduled for deletion\n  hint: restore it (aws secretsmanager restore-secret) or name another"
+                            "{shown}: the secret is scheduled for deletion\n  hint: restore it (aws secretsmanager restore-secret) or name another"
                         )));
                     }
                     let stages = d.version_ids_to_stages.unwrap_or_default();
@@ -122,7 +122,7 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                 {
                     if id.starts_with("arn:") {
                         return Err(Error::Refused(format!(
-                            "--store {shown}: no such secret, and a secret is created by name, not by ARN\n  hint: name it by its name to have it created"
+                            "{shown}: no such secret, and a secret is created by name, not by ARN\n  hint: name it by its name to have it created"
                         )));
                     }
                     Ok(Before::Secret {
@@ -131,10 +131,10 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                         exists: false,
                     })
                 }
-                Err(e) => Err(aws.refused(
-                    &calls::SM_DESCRIBE_SECRET,
-                    format!("to read --store {shown}"),
-                )(e)),
+                Err(e) => Err(aws
+                    .refused(&calls::SM_DESCRIBE_SECRET, format!("to read {shown}"))(
+                    e
+                )),
             }
         }
         Store::Ssm(_) => {
@@ -146,10 +146,7 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                         .with_decryption(true)
                         .send(),
                 )
-                .map_err(aws.refused(
-                    &calls::SSM_GET_PARAMETERS,
-                    format!("to read --store {shown}"),
-                ))?;
+                .map_err(aws.refused(&calls::SSM_GET_PARAMETERS, format!("to read {shown}")))?;
             let mut map = HashMap::new();
             for p in found.parameters.unwrap_or_default() {
                 if let (Some(name), Some(value)) = (p.name, p.value) {
@@ -223,7 +220,7 @@ pub(super) fn key_and_tier(
             .map_err(aws.refused(
                 &calls::SSM_GET_PARAMETER_HISTORY,
                 format!(
-                    "to read the KMS key and tier of parameter {} (--store {shown})",
+                    "to read the KMS key and tier of parameter {} ({shown})",
                     user_text(name)
                 ),
             ))?;
@@ -242,7 +239,7 @@ pub(super) fn key_and_tier(
         }
     }
     Err(Error::Refused(format!(
-        "--store {shown}: the history of parameter {} did not end after {HISTORY_PAGES} pages",
+        "{shown}: the history of parameter {} did not end after {HISTORY_PAGES} pages",
         user_text(name)
     )))
 }
@@ -252,8 +249,8 @@ pub(super) fn key_and_tier(
 /// # Errors
 /// [`Error::Refused`] when AWS refuses the read.
 pub fn current_username(aws: &Session, store: &Store) -> Result<Option<String>> {
-    let shown = shown(store);
-    let doing = format!("to read --store {shown}");
+    let shown = aws.store_name(store);
+    let doing = format!("to read {shown}");
     match store {
         Store::SecretsManager(id) => {
             let sm = aws.secrets_manager(store.arn_region());

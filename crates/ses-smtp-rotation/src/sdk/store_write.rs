@@ -2,7 +2,7 @@
 //! undoes it, and the undo itself.
 
 use super::error::{Error, Result};
-use super::session::{Session, shown};
+use super::session::Session;
 use super::store::{Before, Undo, secret_id};
 use crate::Store;
 use crate::calls;
@@ -24,8 +24,8 @@ pub(crate) fn write(
     d: &Derived,
     undo: &mut Vec<Undo>,
 ) -> Result<()> {
-    let shown = shown(store);
-    let doing = format!("to write --store {shown}");
+    let shown = aws.store_name(store);
+    let doing = format!("to write {shown}");
     match before {
         Before::Secret {
             current,
@@ -44,7 +44,7 @@ pub(crate) fn write(
                     )
                     .map_err(aws.refused(&calls::SM_PUT_SECRET_VALUE, doing))?;
                 let new = out.version_id.ok_or_else(|| {
-                    Error::Refused(format!("--store {shown}: AWS returned no version ID"))
+                    Error::Refused(format!("{shown}: AWS returned no version ID"))
                 })?;
                 undo.push(Undo::RestoreVersion {
                     store: store.clone(),
@@ -168,7 +168,7 @@ pub(super) fn delete_created_secret(aws: &Session, store: &Store) -> Result<()> 
     .map(|_| ())
     .map_err(aws.refused(
         &calls::SM_DELETE_SECRET,
-        format!("to delete the secret of --store {}", shown(store)),
+        format!("to delete the secret of {}", aws.store_name(store)),
     ))
 }
 
@@ -178,8 +178,8 @@ pub(crate) fn undo(aws: &Session, step: Undo) -> Result<String> {
         Undo::DeleteSecret { store } => {
             delete_created_secret(aws, &store)?;
             Ok(format!(
-                "deleted the secret of --store {} (this run created it)",
-                shown(&store)
+                "deleted the secret of {} (this run created it)",
+                aws.store_name(&store)
             ))
         }
         Undo::RestoreVersion {
@@ -188,7 +188,7 @@ pub(crate) fn undo(aws: &Session, step: Undo) -> Result<String> {
             previous,
             new,
         } => {
-            let shown = shown(&store);
+            let shown = aws.store_name(&store);
             let sm = aws.secrets_manager(store.arn_region());
             let stage = |label: &str, to: Option<String>| {
                 aws.run(
@@ -202,7 +202,7 @@ pub(crate) fn undo(aws: &Session, step: Undo) -> Result<String> {
                 .map(|_| ())
                 .map_err(aws.refused(
                     &calls::SM_UPDATE_SECRET_VERSION_STAGE,
-                    format!("to restore --store {shown}"),
+                    format!("to restore {shown}"),
                 ))
             };
             // AWSCURRENT back; Secrets Manager then puts AWSPREVIOUS on the
@@ -211,10 +211,10 @@ pub(crate) fn undo(aws: &Session, step: Undo) -> Result<String> {
             stage("AWSCURRENT", current.clone())?;
             stage("AWSPREVIOUS", previous)?;
             Ok(match current {
-                Some(_) => format!(
-                    "--store {shown}: its previous version is current again, every label as before"
-                ),
-                None => format!("--store {shown}: the new version is no longer current"),
+                Some(_) => {
+                    format!("{shown}: its previous version is current again, every label as before")
+                }
+                None => format!("{shown}: the new version is no longer current"),
             })
         }
         Undo::RestoreParameter { name, previous } => {
