@@ -363,6 +363,21 @@ pub(crate) fn run(cmd: &mut std::process::Command) -> Run {
     Run::of(cmd, b"")
 }
 
+/// `rotate --no-probe` for `user`, signing as the operator, for a test to
+/// add its options and environment.
+pub(crate) fn rotate_no_probe(user: &str) -> std::process::Command {
+    let mut cmd = tool();
+    cmd.args([
+        "rotate",
+        "--user-name",
+        user,
+        "--region",
+        REGION,
+        "--no-probe",
+    ]);
+    cmd
+}
+
 /// rotate for `user` against the named SMTP test server.
 pub(crate) fn rotate(user: &str, server: &str, extra: &[&str]) -> Run {
     rotate_as(OPERATOR_KEY, user, server, extra)

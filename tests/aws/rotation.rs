@@ -357,19 +357,11 @@ fn an_assumed_role_operator_can_rotate() {
         ),
     )
     .unwrap();
-    let mut cmd = tool();
+    let mut cmd = rotate_no_probe(user);
     cmd.env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .env("AWS_CONFIG_FILE", &config)
-        .env("AWS_PROFILE", "operator")
-        .args([
-            "rotate",
-            "--user-name",
-            user,
-            "--region",
-            REGION,
-            "--no-probe",
-        ]);
+        .env("AWS_PROFILE", "operator");
     let r = run(&mut cmd);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     new_key(user, &[]);
@@ -689,15 +681,8 @@ fn an_interrupt_while_writing_out_is_rolled_back() {
 fn a_panic_after_the_key_exists_is_rolled_back() {
     let user = "rotate-panics";
     let old = user_with_keys(user, 1);
-    let mut cmd = tool();
-    cmd.env("SES_SMTP_PASSWORD_TEST_PANIC_ROTATE", "1").args([
-        "rotate",
-        "--user-name",
-        user,
-        "--region",
-        REGION,
-        "--no-probe",
-    ]);
+    let mut cmd = rotate_no_probe(user);
+    cmd.env("SES_SMTP_PASSWORD_TEST_PANIC_ROTATE", "1");
     let r = run(&mut cmd);
     assert_eq!(r.code, Some(101), "{}", r.stderr);
     assert!(!r.stderr.contains("injected"), "{}", r.stderr);
@@ -996,19 +981,11 @@ fn rotate_through(
     store: &str,
     aws_timeout: &str,
 ) -> std::process::Command {
-    let mut cmd = tool();
+    let mut cmd = rotate_no_probe(user);
     cmd.env(
         "AWS_ENDPOINT_URL_SECRETS_MANAGER",
         format!("http://127.0.0.1:{}", sm.port),
     )
-    .args([
-        "rotate",
-        "--user-name",
-        user,
-        "--region",
-        REGION,
-        "--no-probe",
-    ])
     .args(["--store", store, "--aws-timeout", aws_timeout]);
     cmd
 }
@@ -1108,16 +1085,8 @@ fn a_rotation_killed_mid_way_is_recovered_from_its_journal() {
         v
     };
     let labels_before = labels();
-    let mut cmd = tool();
+    let mut cmd = rotate_no_probe(user);
     cmd.env("SES_SMTP_PASSWORD_TEST_PAUSE_AFTER_USERNAME", "1")
-        .args([
-            "rotate",
-            "--user-name",
-            user,
-            "--region",
-            REGION,
-            "--no-probe",
-        ])
         .args(["--store", &format!("secretsmanager:{secret}")])
         .args(["--store", "ssm:/test/killed"]);
     let (mut child, mut err) = spawn_for_signals(&mut cmd);
@@ -1217,19 +1186,11 @@ fn a_refused_create_leaves_no_journal() {
     });
     let user = "rotate-create-refused";
     for _ in 0..2 {
-        let mut cmd = tool();
+        let mut cmd = rotate_no_probe(user);
         cmd.env(
             "AWS_ENDPOINT_URL_IAM",
             format!("http://127.0.0.1:{}", iam.port),
-        )
-        .args([
-            "rotate",
-            "--user-name",
-            user,
-            "--region",
-            REGION,
-            "--no-probe",
-        ]);
+        );
         let r = run(&mut cmd);
         assert_eq!(r.code, Some(10), "{}", r.stderr);
         assert!(r.stderr.contains("iam:CreateAccessKey"), "{}", r.stderr);
