@@ -26,6 +26,9 @@ login="$dir/ses-smtp-login-$version"
 rotation="$dir/ses-smtp-rotation-$version"
 bin="$dir/ses-smtp-password-$version"
 export CARGO_TARGET_DIR="$PWD/target/packaged"
+# The workspace's [profile.dev] (no debug info for dependencies) does not
+# travel with a library's package: the same setting, for every crate here.
+export CARGO_PROFILE_DEV_DEBUG=line-tables-only
 # The library carries its vectors and suites: its tests run from the package.
 (cd "$lib" && cargo test --quiet)
 # None is on crates.io yet: each builds against the packaged others.
