@@ -14,6 +14,7 @@ use {
     crate::aws::shown,
     ses_smtp_rotation::Store,
     ses_smtp_rotation::sdk::iam::{Key, Timestamp},
+    ses_smtp_rotation::sdk::store::Named,
 };
 
 /// The output for `items`, in the settled shape (format or template).
@@ -69,16 +70,27 @@ fn postfix_hints(region: &ResolvedRegion) {
 
 /// The stores whose `username` is key `id`.
 #[cfg(feature = "aws")]
-pub fn stores_naming(named: &[(Store, Option<String>)], id: &str) -> Vec<String> {
+pub fn stores_naming(named: &[(Store, Named)], id: &str) -> Vec<String> {
     named
         .iter()
-        .filter(|(_, u)| u.as_deref() == Some(id))
+        .filter(|(_, n)| n.current.as_deref() == Some(id))
         .map(|(s, _)| shown(s))
         .collect()
 }
+
+/// The secrets whose `AWSPREVIOUS` version names key `id`.
+#[cfg(feature = "aws")]
+pub fn stores_naming_previous(named: &[(Store, Named)], id: &str) -> Vec<String> {
+    named
+        .iter()
+        .filter(|(_, n)| n.previous.as_deref() == Some(id))
+        .map(|(s, _)| shown(s))
+        .collect()
+}
+
 /// The keys as a table, one line each; with stores, which names which.
 #[cfg(feature = "aws")]
-pub fn table(keys: &[Key], named: &[(Store, Option<String>)], now: Timestamp) -> String {
+pub fn table(keys: &[Key], named: &[(Store, Named)], now: Timestamp) -> String {
     let mut s = format!(
         "{:<22}{:<10}{:<22}{:<6}{}\n",
         "ACCESS KEY ID", "STATUS", "CREATED", "AGE", "LAST USED"
@@ -97,14 +109,30 @@ pub fn table(keys: &[Key], named: &[(Store, Option<String>)], now: Timestamp) ->
             age,
             k.last_used_text()
         );
-        let stores = stores_naming(named, &k.id);
-        if !stores.is_empty() {
-            row.push_str(&format!("  <- {}", stores.join(", ")));
+        // A secret names a key twice over: its AWSCURRENT version (what
+        // consumers read) and its AWSPREVIOUS one (kept active by scheduled
+        // rotation for one more period).
+        let mut marks = Vec::new();
+        for (store, n) in named {
+            let secret = matches!(store, Store::SecretsManager(_));
+            if n.current.as_deref() == Some(k.id.as_str()) {
+                marks.push(if secret {
+                    format!("{} AWSCURRENT", shown(store))
+                } else {
+                    shown(store)
+                });
+            }
+            if n.previous.as_deref() == Some(k.id.as_str()) {
+                marks.push(format!("{} AWSPREVIOUS", shown(store)));
+            }
+        }
+        if !marks.is_empty() {
+            row.push_str(&format!("  <- {}", marks.join(", ")));
         }
         s.push_str(&row);
         s.push('\n');
     }
-    for (store, user) in named {
+    for (store, Named { current: user, .. }) in named {
         if user
             .as_deref()
             .is_none_or(|u| !keys.iter().any(|k| k.id == u))

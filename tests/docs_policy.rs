@@ -1,9 +1,10 @@
-//! docs/rotation.md's table of the operator's permissions is the list the
-//! policy is built from (`rotation::calls::ALL`), row for row: a call added
-//! to the code and the list without its row fails here.
+//! docs/rotation.md's tables of the operator's and the rotation function's
+//! permissions are the list the policies are built from
+//! (`rotation::calls::ALL`), row for row: a call added to the code and the
+//! list without its row fails here.
 #![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
-use ses_smtp_rotation::calls::{ALL, Target};
+use ses_smtp_rotation::calls::{ALL, Command, OPERATOR, Target};
 
 fn resource_and_condition(target: Target) -> (&'static str, &'static str) {
     match target {
@@ -36,16 +37,33 @@ fn resource_and_condition(target: Target) -> (&'static str, &'static str) {
             "the `--kms-key`, with a `secretsmanager:` store",
             "`kms:ViaService` = `secretsmanager.REGION.amazonaws.com`",
         ),
+        Target::RotatorStage => (
+            "the secret: its ARN, or `secret:NAME-??????`",
+            "`secretsmanager:VersionStage` = `AWSCURRENT` or `AWSPENDING`",
+        ),
+        Target::LogGroup => (
+            "`log-group:/aws/lambda/FUNCTION` and its streams (`:*`)",
+            "-",
+        ),
         _ => panic!("a target without a row: {target:?}"),
     }
 }
 
-fn table() -> String {
+/// The rows of the calls any of `by` makes, naming only those commands.
+fn table(by: &[Command]) -> String {
     let mut t = String::from(
         "| action | commands | step | resource | condition |\n| --- | --- | --- | --- | --- |\n",
     );
     for call in ALL {
-        let commands: Vec<&str> = call.commands.iter().map(|c| c.name()).collect();
+        let commands: Vec<&str> = call
+            .commands
+            .iter()
+            .filter(|c| by.contains(c))
+            .map(|c| c.name())
+            .collect();
+        if commands.is_empty() {
+            continue;
+        }
         let (resource, condition) = resource_and_condition(call.target);
         t.push_str(&format!(
             "| `{}` | {} | {} | {resource} | {condition} |\n",
@@ -63,9 +81,11 @@ fn the_rotation_docs_list_every_call_the_policy_grants() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rotation.md"),
     )
     .unwrap();
-    let table = table();
-    assert!(
-        doc.contains(&table),
-        "docs/rotation.md must hold this table, as the calls list has it:\n\n{table}"
-    );
+    for (whose, by) in [("operator", OPERATOR), ("rotator", &[Command::Rotator][..])] {
+        let table = table(by);
+        assert!(
+            doc.contains(&table),
+            "docs/rotation.md must hold the {whose}'s table, as the calls list has it:\n\n{table}"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::aws::{self, shown};
 use crate::error::{CliError, ExitCode, Result};
-use crate::output::{stores_naming, table};
+use crate::output::{stores_naming, stores_naming_previous, table};
 use crate::settle::{Keys, Report};
 use crate::terminal::write_stdout;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
@@ -16,7 +16,7 @@ pub fn run(args: Keys) -> Result<ExitCode> {
     let keys = iam::keys(&session, &args.user)?;
     let mut named = Vec::with_capacity(args.stores.len());
     for s in &args.stores {
-        named.push((s.clone(), store::current_username(&session, s)?));
+        named.push((s.clone(), store::named_keys(&session, s)?));
     }
     let now = Timestamp::now();
     let text = match args.report {
@@ -36,15 +36,17 @@ pub fn run(args: Keys) -> Result<ExitCode> {
                             "region": u.region,
                         })),
                         "stores": stores_naming(&named, &k.id),
+                        "previous_in": stores_naming_previous(&named, &k.id),
                     })
                 })
                 .collect();
             let doc = serde_json::json!({
                 "user_name": shown(&args.user),
                 "keys": rows,
-                "stores": named.iter().map(|(s, u)| serde_json::json!({
+                "stores": named.iter().map(|(s, n)| serde_json::json!({
                     "store": shown(s),
-                    "username": u,
+                    "username": n.current,
+                    "previous_username": n.previous,
                 })).collect::<Vec<_>>(),
             });
             let pretty = serde_json::to_string_pretty(&doc)

@@ -16,13 +16,13 @@ use crate::settle::{Connect, Destination, Rotate};
 use crate::terminal::{Interrupts, write_stdout};
 use ses_smtp_credentials::{Derived, Version, derive_v4};
 use ses_smtp_credentials::{user_path, user_text};
-use ses_smtp_login::{Login, Outcome};
+use ses_smtp_login::{Login, Outcome, Retry};
 use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
 use ses_smtp_rotation::sdk::journal::unfinished;
 use ses_smtp_rotation::sdk::{Rotation, store};
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// IAM allows two access keys per user.
 const KEY_LIMIT: usize = 2;
@@ -178,16 +178,12 @@ fn check_login(
         password: item.password.expose(),
     };
     let place = login::place(&target);
-    let start = Instant::now();
-    let mut wait = Duration::from_secs(1);
-    for tries in 1.. {
+    let mut retry = Retry::new(args.propagation);
+    loop {
         let (outcome, _) = login::probe(&target, &login)?;
         signals.check()?;
-        let elapsed = start.elapsed();
-        let retry = matches!(
-            outcome,
-            Outcome::Rejected { .. } | Outcome::Temporary { .. }
-        );
+        let wait = retry.after(&outcome);
+        let (tries, elapsed) = (retry.tries(), retry.elapsed());
         if let Outcome::Accepted { code, .. } = outcome {
             say(&format!(
                 "SES accepted the new key: {place} answered {code} on try {tries}, after {} s",
@@ -195,30 +191,27 @@ fn check_login(
             ));
             return Ok((place, tries, elapsed));
         }
-        if retry && elapsed + wait <= args.propagation {
-            if args.verbose {
-                say(&format!(
-                    "try {tries}: {place} answered {}; a new key takes up to a minute to reach SES: trying again in {} s ({} s of {} s)",
-                    outcome.code().unwrap_or_default(),
-                    wait.as_secs(),
-                    elapsed.as_secs(),
-                    args.propagation.as_secs()
-                ));
-            }
-            signals.sleep(wait)?;
-            wait = (wait * 2).min(Duration::from_secs(10));
-            continue;
+        let Some(wait) = wait else {
+            return Err(login_failed(
+                &outcome,
+                &place,
+                tries,
+                elapsed,
+                item,
+                target.port,
+            ));
+        };
+        if args.verbose {
+            say(&format!(
+                "try {tries}: {place} answered {}; a new key takes up to a minute to reach SES: trying again in {} s ({} s of {} s)",
+                outcome.code().unwrap_or_default(),
+                wait.as_secs(),
+                elapsed.as_secs(),
+                args.propagation.as_secs()
+            ));
         }
-        return Err(login_failed(
-            &outcome,
-            &place,
-            tries,
-            elapsed,
-            item,
-            target.port,
-        ));
+        signals.sleep(wait)?;
     }
-    unreachable!("the loop returns")
 }
 
 fn login_failed(

@@ -30,6 +30,7 @@
 
 mod outcome;
 mod probe;
+mod retry;
 mod session;
 mod target;
 mod tls;
@@ -37,6 +38,7 @@ mod wire;
 
 pub use outcome::{Cause, Facts, Login, Outcome, diagnosis};
 pub use probe::probe;
+pub use retry::{FIRST_WAIT, MAX_WAIT, Retry};
 pub use target::{Target, TlsMode};
 pub use tls::{ExtraRoots, RootsError, SetupError};
 pub use wire::SESSION_TIMEOUTS;

@@ -1,6 +1,7 @@
-//! Every AWS call that `rotate`, `retire` and `keys` make, in IAM's
-//! spelling, with the resource IAM authorizes it against: the one list the
-//! operator's policy is built from. The code that makes a call names its
+//! Every AWS call that `rotate`, `retire` and `keys` make, and the
+//! scheduled rotation function `ses-smtp-rotator`, in IAM's spelling, with
+//! the resource IAM authorizes it against: the one list the operator's
+//! policy and the function's execution-role policy are built from. The code that makes a call names its
 //! entry here (the command line's `aws` module), so a new call cannot be
 //! added without its permission; CI proves the list with an IAM policy
 //! evaluator against every request the tests record.
@@ -15,7 +16,12 @@ pub enum Command {
     Retire,
     /// `keys`.
     Keys,
+    /// The scheduled rotation function, `ses-smtp-rotator`.
+    Rotator,
 }
+
+/// The commands an operator runs (the operator's policy grants their calls).
+pub const OPERATOR: &[Command] = &[Command::Rotate, Command::Retire, Command::Keys];
 
 impl Command {
     /// The subcommand's name.
@@ -24,6 +30,7 @@ impl Command {
             Command::Rotate => "rotate",
             Command::Retire => "retire",
             Command::Keys => "keys",
+            Command::Rotator => "ses-smtp-rotator",
         }
     }
 }
@@ -54,6 +61,11 @@ pub enum Target {
     /// A customer-managed KMS key, used by Secrets Manager on the
     /// operator's behalf (`kms:ViaService`).
     KeyViaSecretsManager,
+    /// The `AWSCURRENT` and `AWSPENDING` labels of the secret the rotation
+    /// function rotates (`secretsmanager:VersionStage`).
+    RotatorStage,
+    /// The rotation function's CloudWatch Logs log group.
+    LogGroup,
 }
 
 /// One AWS call: its IAM action, what it acts on, who makes it and why.
@@ -69,7 +81,7 @@ pub struct Call {
     pub step: &'static str,
 }
 
-use Command::{Keys, Retire, Rotate};
+use Command::{Keys, Retire, Rotate, Rotator};
 
 macro_rules! calls {
     ($($name:ident = $action:literal, $target:ident, [$($cmd:ident),*], $step:literal;)*) => {
@@ -88,16 +100,19 @@ macro_rules! calls {
 }
 
 calls! {
-    IAM_GET_USER = "iam:GetUser", User, [Rotate, Retire, Keys], "the preflight: the user exists, and its path";
-    IAM_LIST_ACCESS_KEYS = "iam:ListAccessKeys", User, [Rotate, Retire, Keys], "the user's keys";
-    IAM_GET_ACCESS_KEY_LAST_USED = "iam:GetAccessKeyLastUsed", User, [Rotate, Retire, Keys], "when each key was last used";
-    IAM_CREATE_ACCESS_KEY = "iam:CreateAccessKey", User, [Rotate], "the new key";
-    IAM_UPDATE_ACCESS_KEY = "iam:UpdateAccessKey", User, [Retire], "deactivating an old key";
-    IAM_DELETE_ACCESS_KEY = "iam:DeleteAccessKey", User, [Rotate, Retire], "the undo of the new key; deleting an inactive key";
-    SM_DESCRIBE_SECRET = "secretsmanager:DescribeSecret", Secret, [Rotate], "the preflight: the secret's current version, or that it is missing";
-    SM_GET_SECRET_VALUE = "secretsmanager:GetSecretValue", Secret, [Keys], "which key the secret names";
-    SM_PUT_SECRET_VALUE = "secretsmanager:PutSecretValue", Secret, [Rotate], "the new version";
+    IAM_GET_USER = "iam:GetUser", User, [Rotate, Retire, Keys, Rotator], "the preflight: the user exists, and its path (the function: and its claim tag)";
+    IAM_LIST_ACCESS_KEYS = "iam:ListAccessKeys", User, [Rotate, Retire, Keys, Rotator], "the user's keys";
+    IAM_GET_ACCESS_KEY_LAST_USED = "iam:GetAccessKeyLastUsed", User, [Rotate, Retire, Keys, Rotator], "when each key was last used";
+    IAM_CREATE_ACCESS_KEY = "iam:CreateAccessKey", User, [Rotate, Rotator], "the new key";
+    IAM_UPDATE_ACCESS_KEY = "iam:UpdateAccessKey", User, [Retire, Rotator], "deactivating an old key";
+    IAM_DELETE_ACCESS_KEY = "iam:DeleteAccessKey", User, [Rotate, Retire, Rotator], "the undo of the new key; deleting an inactive key (the function: AWSPREVIOUS's key)";
+    IAM_TAG_USER = "iam:TagUser", User, [Rotator], "the claim: the keys the user had before this rotation's key";
+    IAM_UNTAG_USER = "iam:UntagUser", User, [Rotator], "the claim removed, once a version names the new key";
+    SM_DESCRIBE_SECRET = "secretsmanager:DescribeSecret", Secret, [Rotate, Rotator], "the preflight: the secret's versions and labels, or that it is missing";
+    SM_GET_SECRET_VALUE = "secretsmanager:GetSecretValue", Secret, [Keys, Rotator], "which key the secret names";
+    SM_PUT_SECRET_VALUE = "secretsmanager:PutSecretValue", Secret, [Rotate, Rotator], "the new version";
     SM_UPDATE_SECRET_VERSION_STAGE = "secretsmanager:UpdateSecretVersionStage", SecretStage, [Rotate], "the undo: AWSCURRENT and AWSPREVIOUS back where they were";
+    SM_ROTATOR_VERSION_STAGE = "secretsmanager:UpdateSecretVersionStage", RotatorStage, [Rotator], "finishSecret: AWSCURRENT to the new version, AWSPENDING off it";
     SM_CREATE_SECRET = "secretsmanager:CreateSecret", SecretCreate, [Rotate], "a secret given by name that does not exist yet";
     SM_DELETE_SECRET = "secretsmanager:DeleteSecret", SecretDelete, [Rotate], "the undo of a secret this run created";
     SSM_GET_PARAMETERS = "ssm:GetParameters", Parameter, [Rotate, Keys], "the preflight's snapshot; which key the store names";
@@ -107,14 +122,21 @@ calls! {
     KMS_SSM_ENCRYPT = "kms:Encrypt", KeyViaParameterStore, [Rotate], "Parameter Store encrypting a standard SecureString";
     KMS_SSM_GENERATE_DATA_KEY = "kms:GenerateDataKey", KeyViaParameterStore, [Rotate], "Parameter Store encrypting an advanced SecureString";
     KMS_SSM_DECRYPT = "kms:Decrypt", KeyViaParameterStore, [Rotate, Keys], "Parameter Store decrypting for the preflight's snapshot and for keys";
-    KMS_SM_GENERATE_DATA_KEY = "kms:GenerateDataKey", KeyViaSecretsManager, [Rotate], "Secrets Manager encrypting the new version";
-    KMS_SM_DECRYPT = "kms:Decrypt", KeyViaSecretsManager, [Keys], "Secrets Manager decrypting for keys";
+    KMS_SM_GENERATE_DATA_KEY = "kms:GenerateDataKey", KeyViaSecretsManager, [Rotate, Rotator], "Secrets Manager encrypting the new version";
+    KMS_SM_DECRYPT = "kms:Decrypt", KeyViaSecretsManager, [Keys, Rotator], "Secrets Manager decrypting for keys and the function";
+    LOGS_CREATE_LOG_GROUP = "logs:CreateLogGroup", LogGroup, [Rotator], "Lambda creating the function's log group, if the deployment did not";
+    LOGS_CREATE_LOG_STREAM = "logs:CreateLogStream", LogGroup, [Rotator], "Lambda writing the function's logs";
+    LOGS_PUT_LOG_EVENTS = "logs:PutLogEvents", LogGroup, [Rotator], "Lambda writing the function's logs";
 }
 
-/// The actions of the calls on `target`, in list order, each once.
-pub fn actions(target: Target) -> Vec<&'static str> {
+/// The actions of the calls on `target` that any of `by` makes, in list
+/// order, each once.
+pub fn actions(target: Target, by: &[Command]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    for c in ALL.iter().filter(|c| c.target == target) {
+    for c in ALL
+        .iter()
+        .filter(|c| c.target == target && c.commands.iter().any(|m| by.contains(m)))
+    {
         if !out.contains(&c.action) {
             out.push(c.action);
         }

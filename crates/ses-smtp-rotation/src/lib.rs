@@ -9,6 +9,9 @@
 //! - [`calls`]: every AWS call the rotation makes, with the IAM action and
 //!   resource it is authorized against: the one list the operator's policy
 //!   is built from.
+//! - [`parse_stored_secret`]: the Secrets Manager secret `rotate` writes
+//!   and scheduled rotation rotates, read back.
+//! - [`rotator_policy`]: the scheduled rotation function's execution role.
 //! - [`operator_policy`] (the operator who rotates) and [`sending_policy`]
 //!   (the SMTP user, `ses:SendRawEmail` only), as [`PolicyDocument`]s.
 //!
@@ -31,8 +34,10 @@ pub mod calls;
 mod names;
 mod operator;
 mod policy;
+mod rotator;
 #[cfg(feature = "sdk")]
 pub mod sdk;
+mod stored;
 
 pub use names::{
     KmsProblem, MAX_USER_NAME, RotationError, SSM_LEAVES, Store, UserName, UserPath,
@@ -43,3 +48,5 @@ pub use policy::{
     PolicyDocument, PolicyError, Scope as SendingScope, dns_suffix, is_account_id, partition,
     policy as sending_policy,
 };
+pub use rotator::{DEFAULT_FUNCTION_NAME, RotatorScope, rotator_policy};
+pub use stored::{StoredSecret, StoredSecretError, parse_stored_secret};

@@ -76,6 +76,11 @@ pub enum RotationError {
     },
     /// The KMS key cannot scope a policy.
     KmsKey(KmsProblem),
+    /// A secret ARN of another region or account than the rotation
+    /// function's.
+    SecretElsewhere,
+    /// A Lambda function name Lambda would refuse.
+    FunctionName,
 }
 
 /// Why a KMS key cannot scope the operator's policy.
@@ -150,6 +155,12 @@ impl fmt::Display for RotationError {
                 "a store's ARN is in another partition than its region's or the policy's (expected arn:{expected}:)"
             ),
             RotationError::KmsKey(problem) => write!(f, "the KMS key {problem}"),
+            RotationError::SecretElsewhere => f.write_str(
+                "the secret's ARN names another region or account than the rotation function's",
+            ),
+            RotationError::FunctionName => f.write_str(
+                "the function name must be 1 to 64 letters, digits, hyphens and underscores",
+            ),
         }
     }
 }

@@ -105,6 +105,72 @@ pub fn check_user(aws: &Session, user: &UserName) -> Result<()> {
     Ok(())
 }
 
+/// The value of the user's tag `key`, if it has one (from `GetUser`,
+/// which also remembers the user's path).
+///
+/// # Errors
+/// [`Error::Refused`] when AWS refuses.
+pub fn user_tag(aws: &Session, user: &UserName, key: &str) -> Result<Option<String>> {
+    let out = aws
+        .run(aws.iam().get_user().user_name(user.as_str()).send())
+        .map_err(aws.refused(
+            &calls::IAM_GET_USER,
+            format!("to find IAM user {}", shown(user)),
+        ))?;
+    let Some(u) = out.user else {
+        return Ok(None);
+    };
+    aws.set_user_path(&u.path);
+    Ok(u.tags
+        .unwrap_or_default()
+        .into_iter()
+        .find(|t| t.key == key)
+        .map(|t| t.value))
+}
+
+/// Sets the user's tag `key` to `value`.
+///
+/// # Errors
+/// [`Error::Refused`] when AWS refuses.
+pub fn tag_user(aws: &Session, user: &UserName, key: &str, value: &str) -> Result<()> {
+    let tag = aws_sdk_iam::types::Tag::builder()
+        .key(key)
+        .value(value)
+        .build()
+        .map_err(|e| Error::Internal(format!("an IAM tag could not be built: {e}")))?;
+    aws.run(
+        aws.iam()
+            .tag_user()
+            .user_name(user.as_str())
+            .tags(tag)
+            .send(),
+    )
+    .map_err(aws.refused(
+        &calls::IAM_TAG_USER,
+        format!("to tag IAM user {}", shown(user)),
+    ))?;
+    Ok(())
+}
+
+/// Removes the user's tag `key` (nothing when it has none).
+///
+/// # Errors
+/// [`Error::Refused`] when AWS refuses.
+pub fn untag_user(aws: &Session, user: &UserName, key: &str) -> Result<()> {
+    aws.run(
+        aws.iam()
+            .untag_user()
+            .user_name(user.as_str())
+            .tag_keys(key)
+            .send(),
+    )
+    .map_err(aws.refused(
+        &calls::IAM_UNTAG_USER,
+        format!("to remove a tag from IAM user {}", shown(user)),
+    ))?;
+    Ok(())
+}
+
 /// ListAccessKeys pages read at most (IAM answers a user's two keys in one).
 const MAX_PAGES: usize = 20;
 
@@ -200,11 +266,17 @@ pub struct NewKey {
 /// # Errors
 /// [`Error::Refused`] when IAM refuses, or returns a malformed key.
 pub fn create_key(aws: &Session, user: &UserName, created: &mut Option<String>) -> Result<NewKey> {
+    // Never retried by the SDK: a retry after a lost answer would make a
+    // second key, and the first would hold a slot with its secret lost.
+    let once = aws_sdk_iam::config::Builder::default()
+        .retry_config(aws_sdk_iam::config::retry::RetryConfig::disabled());
     let mut out = aws
         .run(
             aws.iam()
                 .create_access_key()
                 .user_name(user.as_str())
+                .customize()
+                .config_override(once)
                 .send(),
         )
         .map_err(aws.refused(

@@ -132,7 +132,14 @@ impl<'s> Rotation<'s> {
     /// # Errors
     /// [`Error::Refused`] when AWS refuses a write.
     pub fn store(&mut self, store: &Store, before: Before, item: &Derived) -> Result<()> {
-        store_write::write(self.session, store, before, item, &mut self.undo)
+        store_write::write(
+            self.session,
+            store,
+            before,
+            item,
+            &self.user,
+            &mut self.undo,
+        )
     }
 
     /// The credentials are delivered: nothing is to be undone any more. The

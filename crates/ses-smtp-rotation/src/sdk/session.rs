@@ -99,6 +99,31 @@ impl Session {
         })
     }
 
+    /// A session on a configuration the caller loaded (a rotation
+    /// function's, a test's own endpoint and credentials): nothing is read
+    /// from the environment here.
+    ///
+    /// # Errors
+    /// [`Error::IoFrom`] when the runtime cannot start.
+    pub fn from_config(config: aws_config::SdkConfig) -> super::error::Result<Session> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::io("could not start the AWS client's runtime"))?;
+        Ok(Session {
+            runtime,
+            config,
+            user_path: Default::default(),
+            abort_when: Default::default(),
+            store_prefix: std::cell::Cell::new("store "),
+        })
+    }
+
+    /// The loaded configuration (its region, credentials and endpoint).
+    pub fn config(&self) -> &aws_config::SdkConfig {
+        &self.config
+    }
+
     /// Runs one call to completion, or, while [`Session::abort_when`] is
     /// set, until it says stop: the call is then dropped (its request
     /// abandoned) and fails as interrupted, which [`Session::refused`] turns

@@ -6,7 +6,7 @@
 
 use super::error::{Error, Result};
 use super::journal::StoreBefore;
-use super::session::Session;
+use super::session::{Session, shown as shown_id};
 use crate::Store;
 use crate::calls;
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
@@ -101,6 +101,16 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                     if d.deleted_date.is_some() {
                         return Err(Error::Refused(format!(
                             "{shown}: the secret is scheduled for deletion\n  hint: restore it (aws secretsmanager restore-secret) or name another"
+                        )));
+                    }
+                    // Scheduled rotation owns this secret: two rotations
+                    // at once would race for the user's two key slots.
+                    if d.rotation_enabled == Some(true) {
+                        return Err(Error::Refused(format!(
+                            "{shown}: rotation is enabled on this secret, so its rotation function rotates it; \
+                             rotating it here too would race that function for the IAM user's two access key slots\n  \
+                             hint: rotate it now through Secrets Manager: aws secretsmanager rotate-secret --secret-id {}",
+                            shown_id(id)
                         )));
                     }
                     let stages = d.version_ids_to_stages.unwrap_or_default();
@@ -244,36 +254,58 @@ pub(super) fn key_and_tier(
     )))
 }
 
-/// The SMTP user name a store holds now, if any (for `keys --store`).
+/// The keys a store names: the SMTP user name it holds now and, for a
+/// Secrets Manager secret, the one its `AWSPREVIOUS` version holds (the
+/// key scheduled rotation keeps active for one more period).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Named {
+    /// The user name the store holds now (a secret's `AWSCURRENT`).
+    pub current: Option<String>,
+    /// The user name a secret's `AWSPREVIOUS` version holds.
+    pub previous: Option<String>,
+}
+
+/// The keys a store names (for `keys --store`), made safe to show.
 ///
 /// # Errors
 /// [`Error::Refused`] when AWS refuses the read.
-pub fn current_username(aws: &Session, store: &Store) -> Result<Option<String>> {
+pub fn named_keys(aws: &Session, store: &Store) -> Result<Named> {
     let shown = aws.store_name(store);
     let doing = format!("to read {shown}");
     match store {
         Store::SecretsManager(id) => {
             let sm = aws.secrets_manager(store.arn_region());
-            let mut out = match aws.run(sm.get_secret_value().secret_id(id).send()) {
-                Ok(out) => out,
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(|s| s.is_resource_not_found_exception()) =>
-                {
-                    return Ok(None);
+            let mut named = Named::default();
+            for (label, into) in [
+                ("AWSCURRENT", &mut named.current),
+                ("AWSPREVIOUS", &mut named.previous),
+            ] {
+                let read = sm.get_secret_value().secret_id(id).version_stage(label);
+                let mut out = match aws.run(read.send()) {
+                    Ok(out) => out,
+                    // No such secret, or no version with the label.
+                    Err(e)
+                        if e.as_service_error()
+                            .is_some_and(|s| s.is_resource_not_found_exception()) =>
+                    {
+                        continue;
+                    }
+                    Err(e) => {
+                        return Err(aws.refused(&calls::SM_GET_SECRET_VALUE, doing.clone())(e));
+                    }
+                };
+                // The SecretString holds the password: parsed in place, wiped.
+                let text = Zeroizing::new(out.secret_string.take().unwrap_or_default());
+                #[derive(serde::Deserialize)]
+                struct Stored {
+                    username: Option<String>,
                 }
-                Err(e) => return Err(aws.refused(&calls::SM_GET_SECRET_VALUE, doing)(e)),
-            };
-            // The SecretString holds the password: parsed in place, wiped.
-            let text = Zeroizing::new(out.secret_string.take().unwrap_or_default());
-            #[derive(serde::Deserialize)]
-            struct Stored {
-                username: Option<String>,
+                *into = serde_json::from_str::<Stored>(&text)
+                    .ok()
+                    .and_then(|s| s.username)
+                    .map(|u| user_text(&u));
             }
-            Ok(serde_json::from_str::<Stored>(&text)
-                .ok()
-                .and_then(|s| s.username)
-                .map(|u| user_text(&u)))
+            Ok(named)
         }
         Store::Ssm(_) => {
             let name = store.parameter_names().swap_remove(0);
@@ -287,12 +319,15 @@ pub fn current_username(aws: &Session, store: &Store) -> Result<Option<String>> 
                         .send(),
                 )
                 .map_err(aws.refused(&calls::SSM_GET_PARAMETERS, doing))?;
-            Ok(found
-                .parameters
-                .unwrap_or_default()
-                .into_iter()
-                .find_map(|p| p.value)
-                .map(|u| user_text(&u)))
+            Ok(Named {
+                current: found
+                    .parameters
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find_map(|p| p.value)
+                    .map(|u| user_text(&u)),
+                previous: None,
+            })
         }
     }
 }

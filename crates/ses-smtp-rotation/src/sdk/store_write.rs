@@ -5,9 +5,10 @@ use super::error::{Error, Result};
 use super::session::Session;
 use super::store::{Before, Undo, secret_id};
 use crate::Store;
+use crate::UserName;
 use crate::calls;
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
-use ses_smtp_credentials::{Derived, FixedBuf};
+use ses_smtp_credentials::{Derived, FixedBuf, SecretFields, secret_string};
 
 /// An owned copy for the SDK, which takes the request's strings by value
 /// (and frees them unwiped: see docs/security.md).
@@ -22,6 +23,7 @@ pub(crate) fn write(
     store: &Store,
     before: Before,
     d: &Derived,
+    user: &UserName,
     undo: &mut Vec<Undo>,
 ) -> Result<()> {
     let shown = aws.store_name(store);
@@ -32,7 +34,12 @@ pub(crate) fn write(
             previous,
             exists,
         } => {
-            let payload = ses_smtp_credentials::secret_string(d).map_err(Error::Render)?;
+            // `iam_user`: what scheduled rotation (ses-smtp-rotator) rotates.
+            let fields = SecretFields {
+                iam_user: Some(user.as_str()),
+                ..SecretFields::default()
+            };
+            let payload = secret_string(d, &fields).map_err(Error::Render)?;
             let sm = aws.secrets_manager(store.arn_region());
             if exists {
                 let out = aws

@@ -1,0 +1,120 @@
+//! The Lambda function's start-up: the settings from the environment, the
+//! AWS session (the function's role, through the SDK's standard chain),
+//! then the Lambda runtime, which hands each invocation to
+//! [`Rotator::run`] on a blocking thread (the rotation's calls are
+//! synchronous, on the session's own runtime).
+
+use aws_lambda_events::event::secretsmanager::SecretsManagerSecretRotationEvent;
+use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
+use ses_smtp_rotation::sdk::Session;
+use ses_smtp_rotator::{Line, Request, Rotator, Settings};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// What each AWS request (attempt) may take.
+const AWS_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn main() -> std::process::ExitCode {
+    match start() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            write_line(
+                &Line::new("ERROR", "init", "")
+                    .with("outcome", "failed")
+                    .with("error", e),
+            );
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn start() -> Result<(), String> {
+    // A panic's message may hold anything a step held: never printed.
+    std::panic::set_hook(Box::new(|_| {
+        write_line(
+            &Line::new("ERROR", "panic", "")
+                .with("outcome", "failed")
+                .with(
+                    "error",
+                    "a bug stopped the step (a panic; its message is not shown)",
+                ),
+        );
+    }));
+    let settings = Settings::from_env(|k| std::env::var_os(k)).map_err(|e| e.to_string())?;
+    let session = Session::connect(None, AWS_TIMEOUT).map_err(|e| e.to_string())?;
+    let rotator = Arc::new(Mutex::new(Rotator::new(session, settings)));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("could not start the Lambda runtime: {e}"))?;
+    let handler = service_fn(
+        move |event: LambdaEvent<SecretsManagerSecretRotationEvent>| {
+            let rotator = rotator.clone();
+            async move { handle(rotator, event).await }
+        },
+    );
+    runtime
+        .block_on(lambda_runtime::run(handler))
+        .map_err(|e| format!("the Lambda runtime stopped: {e}"))
+}
+
+/// A failed step, as the Lambda runtime reports it to Secrets Manager.
+#[derive(Debug)]
+struct Failed(String);
+
+impl From<Failed> for Diagnostic {
+    fn from(f: Failed) -> Diagnostic {
+        Diagnostic {
+            error_type: "SesSmtpRotatorError".into(),
+            error_message: f.0,
+        }
+    }
+}
+
+async fn handle(
+    rotator: Arc<Mutex<Rotator>>,
+    event: LambdaEvent<SecretsManagerSecretRotationEvent>,
+) -> Result<serde_json::Value, Failed> {
+    let deadline = deadline_of(event.context.deadline);
+    let secret = event.payload.secret_id.clone();
+    let req = Request::from_event(event.payload).map_err(|e| {
+        let text = e.to_string();
+        write_line(
+            &Line::new("ERROR", "request", &secret)
+                .with("outcome", "failed")
+                .with("error", text.as_str()),
+        );
+        Failed(text)
+    })?;
+    let ran = tokio::task::spawn_blocking(move || {
+        // A step that panicked left nothing half-held that matters here:
+        // the lock is taken again.
+        let r = rotator.lock().unwrap_or_else(|p| p.into_inner());
+        r.run(&req, deadline, &mut |line| write_line(line))
+    })
+    .await;
+    match ran {
+        Ok(Ok(done)) => Ok(serde_json::json!({ "outcome": done.outcome })),
+        Ok(Err(e)) => Err(Failed(e.to_string())),
+        Err(_) => Err(Failed(
+            "a bug stopped the step (a panic; its message is not shown, it may hold a secret)"
+                .into(),
+        )),
+    }
+}
+
+/// The invocation's deadline (milliseconds since 1970) as an instant.
+fn deadline_of(ms: u64) -> Instant {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    Instant::now() + Duration::from_millis(ms.saturating_sub(now))
+}
+
+/// One log line on standard output (CloudWatch Logs), flushed.
+fn write_line(line: &Line) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", line.to_json());
+    let _ = out.flush();
+}

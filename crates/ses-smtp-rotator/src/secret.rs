@@ -1,0 +1,154 @@
+//! The Secrets Manager calls of a rotation: the secret's versions and
+//! labels, a version's value, the pending version, and the labels moved.
+
+use crate::StepError;
+use ses_smtp_credentials::FixedBuf;
+use ses_smtp_rotation::calls;
+use ses_smtp_rotation::sdk::Session;
+use ses_smtp_rotation::sdk::aws_sdk_secretsmanager::Client;
+use std::collections::HashMap;
+use zeroize::Zeroizing;
+
+/// The secret as `DescribeSecret` tells it.
+#[derive(Debug)]
+pub struct Described {
+    /// Its ARN.
+    pub arn: String,
+    /// Whether rotation is enabled on it.
+    pub rotation_enabled: bool,
+    /// Each version's labels.
+    pub stages: HashMap<String, Vec<String>>,
+}
+
+impl Described {
+    /// The version that holds `label`.
+    pub fn holding(&self, label: &str) -> Option<&str> {
+        self.stages
+            .iter()
+            .find(|(_, s)| s.iter().any(|s| s == label))
+            .map(|(v, _)| v.as_str())
+    }
+
+    /// Whether `version` holds `label`.
+    pub fn has(&self, version: &str, label: &str) -> bool {
+        self.stages
+            .get(version)
+            .is_some_and(|s| s.iter().any(|s| s == label))
+    }
+}
+
+/// The secret's calls, in the secret's own region.
+pub struct Secret<'a> {
+    aws: &'a Session,
+    client: Client,
+    id: String,
+    shown: String,
+}
+
+impl<'a> Secret<'a> {
+    /// The secret `id` (its ARN, or its name).
+    pub fn new(aws: &'a Session, id: &str) -> Secret<'a> {
+        let region = ses_smtp_rotation::Store::parse(&format!("secretsmanager:{id}"))
+            .ok()
+            .and_then(|s| s.arn_region().map(str::to_string));
+        Secret {
+            aws,
+            client: aws.secrets_manager(region.as_deref()),
+            id: id.to_string(),
+            shown: ses_smtp_credentials::user_text(id),
+        }
+    }
+
+    /// Its versions and labels.
+    pub fn describe(&self) -> Result<Described, StepError> {
+        let d = self
+            .aws
+            .run(self.client.describe_secret().secret_id(&self.id).send())
+            .map_err(self.aws.refused(
+                &calls::SM_DESCRIBE_SECRET,
+                format!("to describe secret {}", self.shown),
+            ))?;
+        Ok(Described {
+            arn: d.arn.unwrap_or_else(|| self.id.clone()),
+            rotation_enabled: d.rotation_enabled == Some(true),
+            stages: d.version_ids_to_stages.unwrap_or_default(),
+        })
+    }
+
+    /// The value of the version `version` (with `label`), or of the one
+    /// holding `label`; `None` when there is none, or it has no value yet.
+    pub fn value(
+        &self,
+        version: Option<&str>,
+        label: &str,
+    ) -> Result<Option<Zeroizing<String>>, StepError> {
+        let call = self
+            .client
+            .get_secret_value()
+            .secret_id(&self.id)
+            .set_version_id(version.map(str::to_string))
+            .version_stage(label);
+        match self.aws.run(call.send()) {
+            Ok(mut out) => Ok(Some(Zeroizing::new(
+                out.secret_string.take().unwrap_or_default(),
+            ))),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(self.aws.refused(
+                &calls::SM_GET_SECRET_VALUE,
+                format!("to read the {label} version of secret {}", self.shown),
+            )(e)
+            .into()),
+        }
+    }
+
+    /// Puts `payload` as version `token`, labelled `AWSPENDING`.
+    pub fn put_pending(
+        &self,
+        token: &str,
+        rotation_token: Option<&str>,
+        payload: &FixedBuf,
+    ) -> Result<(), StepError> {
+        // An owned copy for the SDK, which takes the request's strings by
+        // value and frees them unwiped (docs/security.md).
+        let text = String::from_utf8_lossy(payload.as_bytes()).into_owned();
+        let call = self
+            .client
+            .put_secret_value()
+            .secret_id(&self.id)
+            .client_request_token(token)
+            .secret_string(text)
+            .version_stages("AWSPENDING")
+            .set_rotation_token(rotation_token.map(str::to_string));
+        self.aws.run(call.send()).map_err(self.aws.refused(
+            &calls::SM_PUT_SECRET_VALUE,
+            format!("to put the pending version of secret {}", self.shown),
+        ))?;
+        Ok(())
+    }
+
+    /// Moves `label` to `to` (when given) from `from` (when given).
+    pub fn move_label(
+        &self,
+        label: &str,
+        to: Option<&str>,
+        from: Option<&str>,
+    ) -> Result<(), StepError> {
+        let call = self
+            .client
+            .update_secret_version_stage()
+            .secret_id(&self.id)
+            .version_stage(label)
+            .set_move_to_version_id(to.map(str::to_string))
+            .set_remove_from_version_id(from.map(str::to_string));
+        self.aws.run(call.send()).map_err(self.aws.refused(
+            &calls::SM_ROTATOR_VERSION_STAGE,
+            format!("to move {label} on secret {}", self.shown),
+        ))?;
+        Ok(())
+    }
+}
