@@ -76,6 +76,14 @@ pub fn rotation(e: &RotationError) -> String {
             format!("{e}\n  hint: --store secretsmanager:prod/smtp or --store ssm:/prod/smtp")
         }
         RotationError::BadAccountId => "--account-id must be 12 digits".into(),
+        RotationError::SecretElsewhere => {
+            "--secret is an ARN of another region or account than --region and --account-id: \
+             the function rotates a secret of its own region and account"
+                .into()
+        }
+        RotationError::FunctionName => {
+            "--function-name must be 1 to 64 letters, digits, hyphens and underscores".into()
+        }
         RotationError::KmsKey(problem) => format!(
             "--kms-key {}",
             match problem {

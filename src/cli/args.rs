@@ -153,6 +153,7 @@ pub struct ConnectArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("key_policy").args(["rotation", "rotator"]).multiple(false)))]
 pub struct PolicyArgs {
     /// Scope to one SES identity: its ARN, or a domain or address (then
     /// --account-id and --region are needed)
@@ -177,20 +178,32 @@ pub struct PolicyArgs {
     /// keys for one user (needs --user-name and --account-id)
     #[arg(long, requires_all = ["user_name", "account_id"], conflicts_with_all = ["identity", "from_address", "configuration_set"])]
     pub rotation: bool,
-    /// With --rotation: the IAM user whose keys are rotated
-    #[arg(long, value_name = "NAME", requires = "rotation")]
+    /// Print instead the execution-role policy of the scheduled rotation
+    /// function, ses-smtp-rotator, for one secret (needs --user-name,
+    /// --account-id, --secret and --region)
+    #[arg(long, requires_all = ["user_name", "account_id", "secret", "region"], conflicts_with_all = ["identity", "from_address", "configuration_set", "rotation", "store"])]
+    pub rotator: bool,
+    /// With --rotation or --rotator: the IAM user whose keys are rotated
+    #[arg(long, value_name = "NAME", requires = "key_policy")]
     pub user_name: Option<String>,
-    /// With --rotation: the user's IAM path, as `aws iam get-user` shows it
-    /// [default: /]
-    #[arg(long, value_name = "PATH", requires = "rotation")]
+    /// With --rotation or --rotator: the user's IAM path, as `aws iam
+    /// get-user` shows it [default: /]
+    #[arg(long, value_name = "PATH", requires = "key_policy")]
     pub user_path: Option<String>,
     /// With --rotation: a store rotate writes (secretsmanager:NAME_OR_ARN or
     /// ssm:/PREFIX); repeat for several
     #[arg(long, value_name = "STORE", requires = "rotation")]
     pub store: Vec<String>,
-    /// With --rotation: the customer-managed KMS key (its ARN) that encrypts
-    /// the stores; needs --region
-    #[arg(long, value_name = "ARN", requires = "rotation")]
+    /// With --rotator: the secret the function rotates, its name or ARN
+    #[arg(long, value_name = "NAME_OR_ARN", requires = "rotator")]
+    pub secret: Option<String>,
+    /// With --rotator: the function's name, which names its log group
+    /// [default: ses-smtp-rotator]
+    #[arg(long, value_name = "NAME", requires = "rotator")]
+    pub function_name: Option<String>,
+    /// With --rotation or --rotator: the customer-managed KMS key (its ARN)
+    /// that encrypts the stores or the secret; needs --region
+    #[arg(long, value_name = "ARN", requires = "key_policy")]
     pub kms_key: Option<String>,
 }
 

@@ -3,7 +3,7 @@
 
 use crate::cli::Cli;
 use crate::error::{CliError, ExitCode, Result};
-use crate::settle::{Operator, Policy, Report};
+use crate::settle::{Operator, Policy, Report, RotatorPolicy};
 use crate::terminal::write_stdout;
 use clap::CommandFactory;
 use ses_smtp_credentials::region::{self, REGIONS, STARTTLS_PORTS, TLS_WRAPPER_PORTS};
@@ -72,6 +72,9 @@ pub fn policy(args: Policy) -> Result<ExitCode> {
     if let Some(operator) = &args.rotation {
         return operator_policy(&args, operator);
     }
+    if let Some(rotator) = &args.rotator {
+        return rotator_policy(&args, rotator);
+    }
     if let Some(r) = &args.region {
         region::resolve(r, true).map_err(CliError::region("--region"))?;
     }
@@ -99,6 +102,23 @@ fn operator_policy(args: &Policy, operator: &Operator) -> Result<ExitCode> {
     scope.region = args.region.as_deref();
     scope.kms_key = operator.kms_key.as_deref();
     let doc = operator_policy(&scope).map_err(|e| CliError::Usage(crate::hints::rotation(&e)))?;
+    write_stdout(format!("{doc}\n").as_bytes())?;
+    Ok(ExitCode::Success)
+}
+
+/// `policy --rotator`: what the scheduled rotation function needs.
+fn rotator_policy(args: &Policy, rotator: &RotatorPolicy) -> Result<ExitCode> {
+    use ses_smtp_rotation::{RotatorScope, rotator_policy};
+    let region = args.region.as_deref().unwrap_or_default();
+    region::resolve(region, true).map_err(CliError::region("--region"))?;
+    let account = args.account_id.as_deref().unwrap_or_default();
+    let mut scope = RotatorScope::new(&rotator.user, account, &rotator.secret, region);
+    scope.user_path = Some(&rotator.path);
+    scope.kms_key = rotator.kms_key.as_deref();
+    if let Some(name) = &rotator.function_name {
+        scope.function_name = name;
+    }
+    let doc = rotator_policy(&scope).map_err(|e| CliError::Usage(crate::hints::rotation(&e)))?;
     write_stdout(format!("{doc}\n").as_bytes())?;
     Ok(ExitCode::Success)
 }

@@ -46,13 +46,15 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
     // 1. Preflight: nothing is created until the user, its key count and
     // every store check out.
     iam::check_user(&session, &args.user)?;
-    let old = iam::keys(&session, &args.user)?;
-    if old.len() >= KEY_LIMIT {
-        return Err(key_limit(&args.user, &old));
-    }
+    // The stores first: a secret that scheduled rotation owns is refused
+    // as such, not as a user with two keys (which such a user has).
     let mut befores = Vec::with_capacity(args.stores.len());
     for s in &args.stores {
         befores.push(store::before(&session, s)?);
+    }
+    let old = iam::keys(&session, &args.user)?;
+    if old.len() >= KEY_LIMIT {
+        return Err(key_limit(&args.user, &old));
     }
     // The journal, before anything is made: what a kill -9 leaves for
     // `rotate --recover`.

@@ -73,6 +73,18 @@ pub struct Policy {
     pub configuration_sets: Vec<String>,
     /// `--rotation`: the operator's policy for this user and these stores.
     pub rotation: Option<Operator>,
+    /// `--rotator`: the rotation function's policy for this user and secret.
+    pub rotator: Option<RotatorPolicy>,
+}
+
+/// `policy --rotator`: whose keys, at which path, which secret, which key,
+/// which function.
+pub struct RotatorPolicy {
+    pub user: ses_smtp_rotation::UserName,
+    pub path: ses_smtp_rotation::UserPath,
+    pub secret: String,
+    pub kms_key: Option<String>,
+    pub function_name: Option<String>,
 }
 
 /// `policy --rotation`: whose keys, at which path, which stores, which key.
@@ -101,7 +113,17 @@ pub fn settle(cli: Cli, env: &Env) -> Result<Invocation> {
                     user: names::user_name(name)?,
                     path: names::user_path(args.user_path.as_deref())?,
                     stores: names::stores(&args.store)?,
-                    kms_key: args.kms_key,
+                    kms_key: args.kms_key.clone(),
+                }),
+                _ => None,
+            },
+            rotator: match (args.rotator, &args.user_name, &args.secret) {
+                (true, Some(name), Some(secret)) => Some(RotatorPolicy {
+                    user: names::user_name(name)?,
+                    path: names::user_path(args.user_path.as_deref())?,
+                    secret: secret.clone(),
+                    kms_key: args.kms_key.clone(),
+                    function_name: args.function_name.clone(),
                 }),
                 _ => None,
             },

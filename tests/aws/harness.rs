@@ -297,6 +297,13 @@ pub(crate) fn hooks() -> &'static Mutex<HashMap<String, Hook>> {
     H.get_or_init(Mutex::default)
 }
 
+/// IAM users whose keys the servers refuse for now (535), whatever the
+/// password: a key that has not reached SES yet.
+pub(crate) fn refused_logins() -> &'static Mutex<std::collections::HashSet<String>> {
+    static R: OnceLock<Mutex<std::collections::HashSet<String>>> = OnceLock::new();
+    R.get_or_init(Mutex::default)
+}
+
 /// The SMTP servers: a login is accepted when the user name is an access
 /// key moto issued and the password is the one derived from its secret for
 /// REGION.
@@ -309,6 +316,9 @@ pub(crate) fn servers() -> &'static smtp::Servers {
             };
             if let Some(hook) = hooks().lock().unwrap().remove(&iam_user) {
                 hook();
+            }
+            if refused_logins().lock().unwrap().contains(&iam_user) {
+                return false;
             }
             status == "Active" && password == smtp_password(&secret, REGION)
         }))

@@ -16,6 +16,7 @@ mod common;
 #[path = "../smtp/mod.rs"]
 mod smtp;
 
+mod evaluator;
 mod harness;
 mod policy;
 mod rotation;

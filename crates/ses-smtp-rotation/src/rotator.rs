@@ -66,7 +66,7 @@ pub fn rotator_policy(scope: &RotatorScope<'_>) -> Result<PolicyDocument, Rotati
     }
     let region = scope.region;
     let partition = partition(region);
-    let store = crate::Store::parse(&format!("secretsmanager:{}", scope.secret))?;
+    let store = crate::names::Store::parse(&format!("secretsmanager:{}", scope.secret))?;
     let secret = match (store.arn_region(), store.arn_partition()) {
         (Some(r), Some(p)) => {
             if r != region || p != partition || !scope.secret.contains(&format!(":{account}:")) {

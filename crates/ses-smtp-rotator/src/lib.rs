@@ -19,8 +19,10 @@
 #![deny(missing_docs)]
 
 mod claim;
+mod create;
 mod error;
 mod log;
+mod login;
 mod request;
 mod secret;
 mod settings;

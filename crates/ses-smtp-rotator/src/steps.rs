@@ -2,29 +2,20 @@
 //! never from what an earlier try believed, so running a step again with
 //! the same token finishes or repeats nothing twice.
 
-use crate::claim::{self, Claim};
 use crate::log::{Line, Log};
 use crate::secret::{Described, Secret};
 use crate::{PreviousKey, Request, Settings, Step, StepError};
-use ses_smtp_credentials::{
-    Derived, SecretFields, TLS_WRAPPER_PORTS, Version, derive_v4, secret_string, user_text,
-};
-use ses_smtp_login::{Login, Outcome, Retry, SESSION_TIMEOUTS, Target, TlsMode};
+use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::sdk::Session;
-use ses_smtp_rotation::sdk::iam::{self, Key, Timestamp};
-use ses_smtp_rotation::{StoredSecret, UserName, parse_stored_secret};
-use std::time::{Duration, Instant};
-
-/// IAM allows two access keys per user.
-const KEY_LIMIT: usize = 2;
-/// The most `testSecret` keeps back from the invocation's deadline.
-const MAX_MARGIN: Duration = Duration::from_secs(10);
+use ses_smtp_rotation::sdk::iam;
+use ses_smtp_rotation::{StoredSecret, parse_stored_secret};
+use std::time::Instant;
 
 /// The function: an AWS session and its settings, made once per process.
 #[derive(Debug)]
 pub struct Rotator {
-    aws: Session,
-    settings: Settings,
+    pub(crate) aws: Session,
+    pub(crate) settings: Settings,
 }
 
 /// What a step did.
@@ -134,166 +125,6 @@ impl Rotator {
         }
     }
 
-    fn create(
-        &self,
-        secret: &Secret<'_>,
-        d: &Described,
-        req: &Request,
-        say: Say<'_>,
-    ) -> Result<Done, StepError> {
-        let aws = &self.aws;
-        let token = req.token.as_str();
-        let current = read(secret, None, "AWSCURRENT")?;
-        if let Some(text) = secret.value(Some(token), "AWSPENDING")? {
-            // An earlier try put the version: nothing more to make.
-            let pending = parse_stored_secret(&text).map_err(|error| StepError::Secret {
-                version: "AWSPENDING",
-                error,
-            })?;
-            return Ok(Done {
-                outcome: "already created",
-                new_key: Some(pending.username.as_str().to_string()),
-                ..Done::default()
-            });
-        }
-        let user = &current.iam_user;
-        let keys = iam::keys(aws, user)?;
-        let previous = match d.holding("AWSPREVIOUS") {
-            Some(v) if d.holding("AWSCURRENT") != Some(v) => secret
-                .value(Some(v), "AWSPREVIOUS")?
-                .and_then(|t| username_of(&t)),
-            _ => None,
-        };
-        let claim = iam::user_tag(aws, user, claim::TAG)?.and_then(|v| Claim::parse(&v));
-        let mut done = Done::default();
-        let mut remaining: Vec<Key> = Vec::with_capacity(keys.len());
-        for k in keys {
-            let ours = k.id != current.username.as_str()
-                && Some(&k.id) != previous.as_ref()
-                && claim.as_ref().is_some_and(|c| c.made(token, &k));
-            if ours {
-                // Made by an earlier try of this rotation, which ended
-                // before a version named it: never handed out.
-                iam::delete_key(aws, user, &k.id)?;
-                say(
-                    "deleted the key an earlier try of this rotation made and no version names",
-                    &|l| l.with("key", k.id.as_str()),
-                );
-            } else {
-                remaining.push(k);
-            }
-        }
-        if remaining.len() >= KEY_LIMIT {
-            let other = remaining
-                .iter()
-                .find(|k| k.id != current.username.as_str())
-                .cloned();
-            match other {
-                Some(k) if Some(&k.id) == previous.as_ref() => {
-                    if k.active {
-                        iam::deactivate(aws, user, &k.id)?;
-                    }
-                    iam::delete_key(aws, user, &k.id)?;
-                    say("deactivated and deleted the key AWSPREVIOUS names", &|l| {
-                        l.with("key", k.id.as_str())
-                            .with("last_used", k.last_used_text())
-                    });
-                    remaining.retain(|r| r.id != k.id);
-                    done.deleted_key = Some(k.id);
-                }
-                Some(k) => return Err(unknown_key(user, &k)),
-                None => {
-                    return Err(StepError::Refused(format!(
-                        "IAM user {} has {} access keys and the secret names none of them but AWSCURRENT's; nothing was changed",
-                        user_text(user.as_str()),
-                        remaining.len()
-                    )));
-                }
-            }
-        }
-        let claim = Claim::new(token, Timestamp::now().secs(), &remaining);
-        iam::tag_user(aws, user, claim::TAG, &claim.render())?;
-        let mut created = None;
-        let new = match iam::create_key(aws, user, &mut created) {
-            Ok(new) => new,
-            Err(e) => {
-                // A key IAM made but returned malformed: deleted again.
-                if let Some(id) = created {
-                    iam::delete_key(aws, user, &id)?;
-                }
-                return Err(e.into());
-            }
-        };
-        let key = new.id.as_str().to_string();
-        say("created a key", &|l| l.with("key", key.as_str()));
-        let password = derive_v4(&new.secret, &current.region.code);
-        drop(new.secret);
-        let item = Derived::new(Some(new.id), password, current.region.clone(), Version::V4);
-        let fields = SecretFields {
-            iam_user: Some(user.as_str()),
-            endpoint: Some((current.host.as_str(), current.port)),
-            others: Some(&current.others),
-        };
-        let payload =
-            secret_string(&item, &fields).map_err(|e| StepError::Refused(e.to_string()))?;
-        if let Err(e) = secret.put_pending(token, req.rotation_token.as_deref(), &payload) {
-            return Err(self.unput(secret, token, user, &key, e, say));
-        }
-        say("put the new version as AWSPENDING", &|l| {
-            l.with("key", key.as_str())
-        });
-        self.drop_claim(user, say);
-        done.outcome = "created";
-        done.new_key = Some(key);
-        Ok(done)
-    }
-
-    /// The put of the pending version failed: if it did not land after
-    /// all, the new key is deleted (a key no version names would hold a
-    /// slot); if that cannot be told, the key stays, and the claim lets
-    /// the next try settle it.
-    fn unput(
-        &self,
-        secret: &Secret<'_>,
-        token: &str,
-        user: &UserName,
-        key: &str,
-        error: StepError,
-        say: Say<'_>,
-    ) -> StepError {
-        match secret.value(Some(token), "AWSPENDING") {
-            Ok(Some(_)) => error,
-            Ok(None) => match iam::delete_key(&self.aws, user, key) {
-                Ok(()) => {
-                    say(
-                        "deleted the new key: the version naming it could not be put",
-                        &|l| l.with("key", key),
-                    );
-                    self.drop_claim(user, say);
-                    error
-                }
-                Err(e) => StepError::Refused(format!(
-                    "{error}\nand the new key {key} could not be deleted ({e}); the next try deletes it, \
-                     or by hand: aws iam delete-access-key --user-name {} --access-key-id {key}",
-                    user_text(user.as_str())
-                )),
-            },
-            Err(_) => error,
-        }
-    }
-
-    /// The claim is not needed once a version names the key: removed, and a
-    /// failure only logged (a stale claim names another token, or keys the
-    /// user no longer has; `finishSecret` removes it again).
-    fn drop_claim(&self, user: &UserName, say: Say<'_>) {
-        if let Err(e) = iam::untag_user(&self.aws, user, claim::TAG) {
-            say(
-                "could not remove the claim tag (harmless; finishSecret tries again)",
-                &|l| l.with("error", e.to_string()),
-            );
-        }
-    }
-
     fn set(&self, secret: &Secret<'_>, token: &str) -> Result<Done, StepError> {
         let pending = read(secret, Some(token), "AWSPENDING")?;
         let keys = iam::keys(&self.aws, &pending.iam_user)?;
@@ -317,82 +148,6 @@ impl Rotator {
                 "the pending version names key {id}, which IAM user {} does not have (deleted){abandon}",
                 user_text(pending.iam_user.as_str())
             ))),
-        }
-    }
-
-    fn test(
-        &self,
-        secret: &Secret<'_>,
-        token: &str,
-        deadline: Instant,
-        say: Say<'_>,
-    ) -> Result<Done, StepError> {
-        let pending = read(secret, Some(token), "AWSPENDING")?;
-        let mut target = Target::new(
-            pending.host.clone(),
-            pending.port,
-            if TLS_WRAPPER_PORTS.contains(&pending.port) {
-                TlsMode::Implicit
-            } else {
-                TlsMode::Starttls
-            },
-        );
-        target.roots = self.settings.roots.clone();
-        let login = Login {
-            username: pending.username.as_str(),
-            password: pending.password(),
-        };
-        let place = format!("{}:{}", user_text(&pending.host), pending.port);
-        let left = deadline.saturating_duration_since(Instant::now());
-        let cutoff = deadline - (left / 10).min(MAX_MARGIN);
-        let mut retry = Retry::new(cutoff.saturating_duration_since(Instant::now()));
-        loop {
-            let left = cutoff.saturating_duration_since(Instant::now());
-            target.timeout = self.settings.login_timeout.min(left / SESSION_TIMEOUTS);
-            if target.timeout < Duration::from_millis(100) {
-                return Err(StepError::Login(format!(
-                    "no time left before the invocation's deadline to log in to {place} (try {}); \
-                     AWSCURRENT stays where it is and Secrets Manager retries the rotation",
-                    retry.tries() + 1
-                )));
-            }
-            let (outcome, _) = ses_smtp_login::probe(&target, &login)
-                .map_err(|e| StepError::Login(format!("the SMTP login could not start: {e}")))?;
-            let wait = retry.after(&outcome);
-            if let Outcome::Accepted { .. } = outcome {
-                return Ok(Done {
-                    outcome: "login accepted",
-                    new_key: Some(pending.username.as_str().to_string()),
-                    tries: Some(retry.tries()),
-                    ..Done::default()
-                });
-            }
-            let what = match (outcome.code(), outcome.reply(), outcome.detail()) {
-                (Some(c), Some(r), _) => format!("answered {c} {r}"),
-                (_, _, Some(d)) => format!("failed: {d}"),
-                _ => outcome.kind().to_string(),
-            };
-            let Some(wait) = wait else {
-                return Err(StepError::Login(format!(
-                    "the pending key's SMTP login to {place} {what} (try {}, after {} s); AWSCURRENT stays \
-                     where it is and Secrets Manager retries the rotation{}",
-                    retry.tries(),
-                    retry.elapsed().as_secs(),
-                    match outcome {
-                        Outcome::Rejected { .. } => {
-                            "\n  hint: a new key takes up to a minute to reach SES; if it keeps failing, \
-                             check that the user may send (ses-smtp-password policy --user-name USER)"
-                        }
-                        _ => "",
-                    }
-                )));
-            };
-            say("login not accepted yet; trying again", &|l| {
-                l.with("try", retry.tries())
-                    .with("answer", what.as_str())
-                    .with("wait_s", wait.as_secs())
-            });
-            std::thread::sleep(wait);
         }
     }
 
@@ -453,10 +208,10 @@ impl Rotator {
 }
 
 /// Writes one action's log line: its words, and the members it adds.
-type Say<'a> = &'a mut dyn FnMut(&str, &dyn Fn(Line) -> Line);
+pub(crate) type Say<'a> = &'a mut dyn FnMut(&str, &dyn Fn(Line) -> Line);
 
 /// A version's value, read as the secret this function rotates.
-fn read(
+pub(crate) fn read(
     secret: &Secret<'_>,
     version: Option<&str>,
     label: &'static str,
@@ -479,24 +234,10 @@ fn read(
 
 /// The user name a version holds, if it holds one: older versions may
 /// lack the members rotation needs, and only the key ID matters here.
-fn username_of(text: &str) -> Option<String> {
+pub(crate) fn username_of(text: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
     let id = v.get("username")?.as_str()?;
     ses_smtp_credentials::parse_access_key_id(id)
         .ok()
         .map(|k| k.as_str().to_string())
-}
-
-/// A key no version names holds the slot the new key needs.
-fn unknown_key(user: &UserName, k: &Key) -> StepError {
-    let user = user_text(user.as_str());
-    StepError::Refused(format!(
-        "IAM user {user} has two access keys, and the one that is not AWSCURRENT's, {id} ({status}, last used {used}), \
-         is named by no version of the secret: it may be in use elsewhere, so it is not deleted, and nothing was changed\n  \
-         hint: if it is not in use, free its slot, then let Secrets Manager retry: \
-         ses-smtp-password retire --user-name {user} --access-key-id {id} (then again with --delete)",
-        id = k.id,
-        status = k.status(),
-        used = k.last_used_text(),
-    ))
 }

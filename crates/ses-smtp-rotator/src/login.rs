@@ -1,0 +1,91 @@
+//! `testSecret`: log in over SMTP with the pending credentials, again
+//! while SES answers as it does to a key that has not reached it yet,
+//! until the invocation's deadline less a margin.
+
+use crate::StepError;
+use crate::secret::Secret;
+use crate::steps::{Done, Rotator, Say, read};
+use ses_smtp_credentials::{TLS_WRAPPER_PORTS, user_text};
+use ses_smtp_login::{Login, Outcome, Retry, SESSION_TIMEOUTS, Target, TlsMode};
+use std::time::{Duration, Instant};
+
+/// The most `testSecret` keeps back from the invocation's deadline.
+const MAX_MARGIN: Duration = Duration::from_secs(10);
+
+impl Rotator {
+    pub(crate) fn test(
+        &self,
+        secret: &Secret<'_>,
+        token: &str,
+        deadline: Instant,
+        say: Say<'_>,
+    ) -> Result<Done, StepError> {
+        let pending = read(secret, Some(token), "AWSPENDING")?;
+        let mut target = Target::new(
+            pending.host.clone(),
+            pending.port,
+            if TLS_WRAPPER_PORTS.contains(&pending.port) {
+                TlsMode::Implicit
+            } else {
+                TlsMode::Starttls
+            },
+        );
+        target.roots = self.settings.roots.clone();
+        let login = Login {
+            username: pending.username.as_str(),
+            password: pending.password(),
+        };
+        let place = format!("{}:{}", user_text(&pending.host), pending.port);
+        let left = deadline.saturating_duration_since(Instant::now());
+        let cutoff = deadline - (left / 10).min(MAX_MARGIN);
+        let mut retry = Retry::new(cutoff.saturating_duration_since(Instant::now()));
+        loop {
+            let left = cutoff.saturating_duration_since(Instant::now());
+            target.timeout = self.settings.login_timeout.min(left / SESSION_TIMEOUTS);
+            if target.timeout < Duration::from_millis(100) {
+                return Err(StepError::Login(format!(
+                    "no time left before the invocation's deadline to log in to {place} (try {}); \
+                     AWSCURRENT stays where it is and Secrets Manager retries the rotation",
+                    retry.tries() + 1
+                )));
+            }
+            let (outcome, _) = ses_smtp_login::probe(&target, &login)
+                .map_err(|e| StepError::Login(format!("the SMTP login could not start: {e}")))?;
+            let wait = retry.after(&outcome);
+            if let Outcome::Accepted { .. } = outcome {
+                return Ok(Done {
+                    outcome: "login accepted",
+                    new_key: Some(pending.username.as_str().to_string()),
+                    tries: Some(retry.tries()),
+                    ..Done::default()
+                });
+            }
+            let what = match (outcome.code(), outcome.reply(), outcome.detail()) {
+                (Some(c), Some(r), _) => format!("answered {c} {r}"),
+                (_, _, Some(d)) => format!("failed: {d}"),
+                _ => outcome.kind().to_string(),
+            };
+            let Some(wait) = wait else {
+                return Err(StepError::Login(format!(
+                    "the pending key's SMTP login to {place} {what} (try {}, after {} s); AWSCURRENT stays \
+                     where it is and Secrets Manager retries the rotation{}",
+                    retry.tries(),
+                    retry.elapsed().as_secs(),
+                    match outcome {
+                        Outcome::Rejected { .. } => {
+                            "\n  hint: a new key takes up to a minute to reach SES; if it keeps failing, \
+                             check that the user may send (ses-smtp-password policy --user-name USER)"
+                        }
+                        _ => "",
+                    }
+                )));
+            };
+            say("login not accepted yet; trying again", &|l| {
+                l.with("try", retry.tries())
+                    .with("answer", what.as_str())
+                    .with("wait_s", wait.as_secs())
+            });
+            std::thread::sleep(wait);
+        }
+    }
+}

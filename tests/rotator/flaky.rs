@@ -1,0 +1,92 @@
+//! An HTTP client that loses one answer: the request reaches moto and is
+//! carried out, and the function sees a failure instead of the answer (a
+//! timeout, a crash, a network break after the fact).
+
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+/// Which answer to lose (counting from 1; 0: none), and the count so far.
+#[derive(Clone, Debug, Default)]
+pub struct Losses {
+    count: Arc<AtomicUsize>,
+    lose: Arc<AtomicUsize>,
+    /// Loses the answer to the next request whose body holds this.
+    matching: Arc<std::sync::Mutex<Option<&'static str>>>,
+}
+
+impl Losses {
+    /// The requests sent so far.
+    pub fn calls(&self) -> usize {
+        self.count.load(SeqCst)
+    }
+
+    /// Loses the answer to the next request whose body holds `text`
+    /// (`Action=CreateAccessKey`).
+    pub fn lose_next(&self, text: &'static str) {
+        *self.matching.lock().unwrap() = Some(text);
+    }
+
+    /// Loses the answer to the `n`th request from now (0: none).
+    pub fn lose(&self, n: usize) {
+        self.count.store(0, SeqCst);
+        self.lose.store(n, SeqCst);
+    }
+}
+
+#[derive(Debug)]
+pub struct Flaky {
+    pub inner: SharedHttpClient,
+    pub losses: Losses,
+}
+
+impl HttpClient for Flaky {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(FlakyConnector {
+            inner: self.inner.http_connector(settings, components),
+            losses: self.losses.clone(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct FlakyConnector {
+    inner: SharedHttpConnector,
+    losses: Losses,
+}
+
+impl HttpConnector for FlakyConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let n = self.losses.count.fetch_add(1, SeqCst) + 1;
+        let mut lose = self.losses.lose.load(SeqCst) == n;
+        let mut matching = self.losses.matching.lock().unwrap();
+        let body = request.body().bytes().unwrap_or_default();
+        if let Some(text) = *matching
+            && body.windows(text.len()).any(|w| w == text.as_bytes())
+        {
+            lose = true;
+            *matching = None;
+        }
+        drop(matching);
+        let answer = self.inner.call(request);
+        HttpConnectorFuture::new(async move {
+            let response = answer.await?;
+            if lose {
+                return Err(ConnectorError::user(
+                    "the answer was lost (injected by the test)".into(),
+                ));
+            }
+            Ok(response)
+        })
+    }
+}

@@ -1,0 +1,118 @@
+//! The function's execution-role policy (`policy --rotator`), proven by the
+//! IAM evaluator on the requests a rotation made: a rotation that deletes
+//! AWSPREVIOUS's key, deactivates the old one (PREVIOUS_KEY=deactivate), and
+//! before that a createSecret that lost CreateAccessKey's answer (so the
+//! retry deletes the key the claim proves). The same actions on another
+//! user or secret, and what the function never does, are denied.
+
+use crate::driver::*;
+use crate::evaluator::*;
+use crate::flaky::Losses;
+use crate::harness::*;
+use ses_smtp_rotator::Step;
+use std::time::Duration;
+
+#[test]
+fn the_rotator_policy_allows_every_call_of_a_rotation_and_nothing_else() {
+    let operator = "AKIAPOLICYROTATOR000";
+    let user = "rotator-policy";
+    let name = "rotator/policy";
+    let (arn, _) = secret_for(user, name, 2);
+    let losses = Losses::default();
+    let r = rotator(operator, &losses, Some("deactivate"));
+    let t = token(800);
+    start_rotation(&arn, &t);
+    losses.lose_next("Action=CreateAccessKey");
+    let (first, _) = step(&r, &arn, &t, Step::Create, Duration::from_secs(60));
+    assert!(first.is_err());
+    losses.lose(0);
+    let lines = rotation(&r, &arn, &t);
+    assert!(
+        lines.iter().any(|l| l
+            .get("action")
+            .and_then(|a| a.as_str())
+            .is_some_and(|a| a.contains("earlier try"))),
+        "the retry deleted the lost key: {lines:?}"
+    );
+
+    let requests = recorded(operator, user, "/", &secret_arns());
+    let actions: std::collections::BTreeSet<&str> =
+        requests.iter().map(|r| r.action.as_str()).collect();
+    for expected in [
+        "iam:GetUser",
+        "iam:ListAccessKeys",
+        "iam:CreateAccessKey",
+        "iam:UpdateAccessKey",
+        "iam:DeleteAccessKey",
+        "iam:TagUser",
+        "iam:UntagUser",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:UpdateSecretVersionStage",
+    ] {
+        assert!(
+            actions.contains(expected),
+            "{expected} not recorded: {actions:?}"
+        );
+    }
+    let printed = crate::harness::run(crate::common::tool().args([
+        "policy",
+        "--rotator",
+        "--user-name",
+        user,
+        "--account-id",
+        ACCOUNT,
+        "--secret",
+        name,
+        "--region",
+        REGION,
+    ]));
+    assert_eq!(printed.code, Some(0), "{}", printed.stderr);
+    let policy: serde_json::Value = serde_json::from_str(&printed.stdout).unwrap();
+
+    // Lambda writes the function's logs with the role.
+    let group = format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/ses-smtp-rotator");
+    let mut allowed = requests.clone();
+    allowed.push(Request::new(
+        "logs:PutLogEvents",
+        &format!("{group}:log-stream:2026/12/02/[$LATEST]0123456789abcdef"),
+    ));
+    allowed.push(Request::new(
+        "logs:CreateLogStream",
+        &format!("{group}:log-stream:s"),
+    ));
+    allowed.push(Request::new(
+        "logs:CreateLogGroup",
+        &format!("{group}:log-stream:"),
+    ));
+
+    let other_user = format!("arn:aws:iam::{ACCOUNT}:user/someone-else");
+    let other_secret =
+        format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:rotator/other-AbCdEf");
+    let mut denied = Vec::new();
+    for a in ["iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:TagUser"] {
+        denied.push(Request::new(a, &other_user));
+    }
+    for a in [
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:PutSecretValue",
+    ] {
+        denied.push(Request::new(a, &other_secret));
+    }
+    denied.push(
+        Request::new("secretsmanager:UpdateSecretVersionStage", &arn)
+            .with("secretsmanager:VersionStage", "AWSPREVIOUS"),
+    );
+    denied.push(Request::new("secretsmanager:DeleteSecret", &arn));
+    denied.push(Request::new("iam:CreateUser", &other_user));
+    denied.push(Request::new(
+        "iam:AttachUserPolicy",
+        &format!("arn:aws:iam::{ACCOUNT}:user/{user}"),
+    ));
+    denied.push(Request::new(
+        "logs:PutLogEvents",
+        &format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/other:log-stream:s"),
+    ));
+    assert_policy(&policy, &allowed, &denied);
+}
