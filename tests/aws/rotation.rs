@@ -39,12 +39,17 @@ fn rotate_into_secrets_manager_ssm_and_out() {
         Some((true, true))
     );
 
-    // Secrets Manager: one JSON SecretString.
-    let stored: serde_json::Value =
-        serde_json::from_str(&secret_value("test/rotate-full").unwrap()).unwrap();
+    // Secrets Manager: one JSON SecretString, with the IAM user that
+    // scheduled rotation (ses-smtp-rotator) rotates, in this order.
+    let text = secret_value("test/rotate-full").unwrap();
+    let stored: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(
         stored,
-        serde_json::json!({"username": key, "password": password, "host": host, "port": 587, "region": REGION})
+        serde_json::json!({"username": key, "password": password, "host": host, "port": 587, "region": REGION, "iam_user": user})
+    );
+    assert!(
+        text.starts_with("{\"username\":") && text.ends_with(&format!("\"iam_user\":\"{user}\"}}")),
+        "{text}"
     );
     // SSM: four parameters, the password a SecureString.
     let p = |leaf: &str| parameter(&format!("/test/rotate-full/{leaf}"));

@@ -23,4 +23,5 @@ mod cli;
 mod driver;
 mod flaky;
 mod policy;
+mod runtime_api;
 mod steps;
