@@ -13,34 +13,52 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The function binary, built once per test binary into this target
-/// directory (`cargo test` builds only the packages' libraries).
+/// $SES_SMTP_ROTATOR_BIN (scripts/measure-rotator.sh passes the release
+/// build), else the debug build.
 fn binary() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
-        let status = Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--locked",
-                "--quiet",
-                "-p",
-                "ses-smtp-rotator",
-                "--bin",
-                "ses-smtp-rotator",
-            ])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .unwrap();
-        assert!(status.success(), "cargo build -p ses-smtp-rotator failed");
-        // target/debug/deps/rotator-HASH → target/debug/ses-smtp-rotator
-        let exe = std::env::current_exe().unwrap();
-        exe.parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .join("ses-smtp-rotator")
+        built(
+            "SES_SMTP_ROTATOR_BIN",
+            &["--bin", "ses-smtp-rotator"],
+            "ses-smtp-rotator",
+        )
     })
     .clone()
+}
+
+/// The hello-world yardstick: $SES_SMTP_ROTATOR_HELLO, else the debug build.
+fn hello() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        built(
+            "SES_SMTP_ROTATOR_HELLO",
+            &["--example", "hello"],
+            "examples/hello",
+        )
+    })
+    .clone()
+}
+
+/// `var`'s path, else `target` built by cargo into this target directory
+/// (`cargo test` builds only the packages' libraries).
+fn built(var: &str, target: &[&str], path: &str) -> PathBuf {
+    if let Some(p) = std::env::var_os(var) {
+        return PathBuf::from(p);
+    }
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--locked", "--quiet", "-p", "ses-smtp-rotator"])
+        .args(target)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "cargo build -p ses-smtp-rotator {target:?} failed"
+    );
+    // target/debug/deps/rotator-HASH → target/debug/PATH
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().unwrap().parent().unwrap().join(path)
 }
 
 /// What the function sent back for an invocation.
@@ -58,6 +76,8 @@ pub struct RuntimeApi {
     pub port: u16,
     events: Sender<(String, String)>,
     answers: Receiver<Answer>,
+    /// When each request for the next invocation arrived.
+    pub polls: Receiver<std::time::Instant>,
 }
 
 impl RuntimeApi {
@@ -66,18 +86,20 @@ impl RuntimeApi {
         let port = listener.local_addr().unwrap().port();
         let (events, queued) = channel::<(String, String)>();
         let (answered, answers) = channel::<Answer>();
+        let (polled, polls) = channel::<std::time::Instant>();
         let queued = Arc::new(Mutex::new(queued));
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { return };
-                let (queued, answered) = (queued.clone(), answered.clone());
-                std::thread::spawn(move || serve(conn, &queued, &answered));
+                let (queued, answered, polled) = (queued.clone(), answered.clone(), polled.clone());
+                std::thread::spawn(move || serve(conn, &queued, &answered, &polled));
             }
         });
         RuntimeApi {
             port,
             events,
             answers,
+            polls,
         }
     }
 
@@ -93,7 +115,12 @@ impl RuntimeApi {
 }
 
 /// One keep-alive connection: requests until the function hangs up.
-fn serve(conn: TcpStream, queued: &Mutex<Receiver<(String, String)>>, answered: &Sender<Answer>) {
+fn serve(
+    conn: TcpStream,
+    queued: &Mutex<Receiver<(String, String)>>,
+    answered: &Sender<Answer>,
+    polled: &Sender<std::time::Instant>,
+) {
     let mut reader = BufReader::new(conn.try_clone().unwrap());
     let mut out = conn;
     loop {
@@ -123,6 +150,7 @@ fn serve(conn: TcpStream, queued: &Mutex<Receiver<(String, String)>>, answered: 
         reader.read_exact(&mut body).unwrap();
         let body = String::from_utf8_lossy(&body).into_owned();
         if method == "GET" && path == "/2018-06-01/runtime/invocation/next" {
+            let _ = polled.send(std::time::Instant::now());
             let Ok((id, event)) = queued.lock().unwrap().recv() else {
                 return;
             };
@@ -171,7 +199,11 @@ fn serve(conn: TcpStream, queued: &Mutex<Receiver<(String, String)>>, answered: 
 /// The function binary started as Lambda starts it, with its standard
 /// output (the log) piped.
 pub fn start_function(api: &RuntimeApi, operator: &str) -> Child {
-    Command::new(binary())
+    start(&binary(), api, operator)
+}
+
+fn start(bin: &std::path::Path, api: &RuntimeApi, operator: &str) -> Child {
+    Command::new(bin)
         .env_clear()
         .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", api.port))
         .env("AWS_LAMBDA_FUNCTION_NAME", "ses-smtp-rotator")
@@ -188,6 +220,7 @@ pub fn start_function(api: &RuntimeApi, operator: &str) -> Child {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("SES_SMTP_CA_FILE", &servers().ca_file)
+        .envs(std::env::var_os("SSL_CERT_FILE").map(|f| ("SSL_CERT_FILE", f)))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -265,5 +298,84 @@ fn the_built_function_rotates_under_a_lambda_runtime_api() {
     for text in [&log, &stderr, &bad.body] {
         assert_no_secret("the function's output", text);
         assert_no_password("the function's output", text);
+    }
+}
+
+/// The peak resident memory of a running process, in KiB (`VmHWM`).
+fn peak_kib(child: &Child) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// How long from exec until the function asks for its first invocation:
+/// the median of seven starts.
+fn start_up(bin: &std::path::Path) -> Duration {
+    let mut times: Vec<Duration> = (0..7)
+        .map(|_| {
+            let api = RuntimeApi::start();
+            let t0 = std::time::Instant::now();
+            let mut child = start(bin, &api, "AKIAROTATORSTART0000");
+            let polled = api
+                .polls
+                .recv_timeout(Duration::from_secs(30))
+                .expect("a first poll");
+            child.kill().unwrap();
+            child.wait().unwrap();
+            polled - t0
+        })
+        .collect();
+    times.sort();
+    times[3]
+}
+
+/// Start-up and peak memory over a whole rotation, beside the hello-world
+/// `lambda_runtime` function. Memory: at most 64 MiB, so the 128 MB
+/// setting is safe, always. Start-up: at most twice the hello-world's,
+/// asserted when scripts/measure-rotator.sh passes release builds (debug
+/// builds start slower in proportion to their size).
+#[test]
+fn start_up_and_peak_memory_beside_a_hello_world_function() {
+    let user = "rotator-measure";
+    let (arn, _) = secret_for(user, "rotator/measure", 2);
+    let api = RuntimeApi::start();
+    let function = start_function(&api, "AKIAROTATORMEASURE00");
+    let t = token(1100);
+    start_rotation(&arn, &t);
+    for (n, step) in ["createSecret", "setSecret", "testSecret", "finishSecret"]
+        .into_iter()
+        .enumerate()
+    {
+        let answer = api.invoke(
+            &format!("m-{n}"),
+            serde_json::json!({"Step": step, "SecretId": arn, "ClientRequestToken": t}),
+        );
+        assert_eq!(answer.kind, "response", "{step}: {answer:?}");
+    }
+    let rotator_kib = peak_kib(&function);
+    let mut function = function;
+    function.kill().unwrap();
+    function.wait().unwrap();
+
+    let api = RuntimeApi::start();
+    let mut yardstick = start(&hello(), &api, "AKIAROTATORHELLO0000");
+    let answer = api.invoke("hello-0", serde_json::json!({}));
+    assert_eq!(answer.kind, "response", "{answer:?}");
+    let hello_kib = peak_kib(&yardstick);
+    yardstick.kill().unwrap();
+    yardstick.wait().unwrap();
+
+    let (rotator_start, hello_start) = (start_up(&binary()), start_up(&hello()));
+    let ratio = rotator_start.as_secs_f64() / hello_start.as_secs_f64();
+    println!(
+        "measured: start-up {:.1} ms (hello-world {:.1} ms, {ratio:.2}x); peak memory over a rotation {:.1} MiB (hello-world {:.1} MiB)",
+        rotator_start.as_secs_f64() * 1e3,
+        hello_start.as_secs_f64() * 1e3,
+        rotator_kib as f64 / 1024.0,
+        hello_kib as f64 / 1024.0,
+    );
+    assert!(rotator_kib <= 64 * 1024, "peak memory {rotator_kib} KiB");
+    if std::env::var_os("SES_SMTP_ROTATOR_BIN").is_some() {
+        assert!(ratio <= 2.0, "start-up {ratio:.2}x the hello-world's");
     }
 }

@@ -1,15 +1,15 @@
-//! The Lambda function's start-up: the settings from the environment, the
-//! AWS session (the function's role, through the SDK's standard chain),
-//! then the Lambda runtime, which hands each invocation to
-//! [`Rotator::run`] on a blocking thread (the rotation's calls are
-//! synchronous, on the session's own runtime).
+//! The Lambda function's start-up: the settings from the environment, then
+//! the Lambda runtime, while the AWS session (the function's role, through
+//! the SDK's standard chain) is made beside it; the runtime hands each
+//! invocation to [`Rotator::run`] on a blocking thread (the rotation's
+//! calls are synchronous, on the session's own runtime).
 
 use aws_lambda_events::event::secretsmanager::SecretsManagerSecretRotationEvent;
 use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
 use ses_smtp_rotation::sdk::Session;
-use ses_smtp_rotator::{Line, Request, Rotator, Settings};
+use ses_smtp_rotator::{Line, Request, Rotator, Settings, StepError};
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// What each AWS request (attempt) may take.
@@ -42,8 +42,17 @@ fn start() -> Result<(), String> {
         );
     }));
     let settings = Settings::from_env(|k| std::env::var_os(k)).map_err(|e| e.to_string())?;
-    let session = Session::connect(None, AWS_TIMEOUT).map_err(|e| e.to_string())?;
-    let rotator = Arc::new(Mutex::new(Rotator::new(session, settings)));
+    // The AWS session (the SDK's configuration, and an HTTPS client that
+    // loads the system's CA certificates) is made on a thread of its own
+    // while the runtime starts and waits for the first event; the first
+    // invocation waits for it. A session that cannot be made fails each
+    // invocation with the reason.
+    let rotator: Arc<OnceLock<Result<Mutex<Rotator>, String>>> = Arc::default();
+    let made = rotator.clone();
+    std::thread::spawn(move || {
+        let session = Session::connect(None, AWS_TIMEOUT).map_err(|e| e.to_string());
+        let _ = made.set(session.map(|s| Mutex::new(Rotator::new(s, settings))));
+    });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -73,7 +82,7 @@ impl From<Failed> for Diagnostic {
 }
 
 async fn handle(
-    rotator: Arc<Mutex<Rotator>>,
+    rotator: Arc<OnceLock<Result<Mutex<Rotator>, String>>>,
     event: LambdaEvent<SecretsManagerSecretRotationEvent>,
 ) -> Result<serde_json::Value, Failed> {
     let deadline = deadline_of(event.context.deadline);
@@ -88,6 +97,16 @@ async fn handle(
         Failed(text)
     })?;
     let ran = tokio::task::spawn_blocking(move || {
+        let rotator = rotator.wait().as_ref().map_err(|e| {
+            let e =
+                StepError::Settings(format!("the function could not start its AWS session: {e}"));
+            write_line(
+                &Line::new("ERROR", req.step.name(), &req.secret_id)
+                    .with("outcome", "failed")
+                    .with("error", e.to_string()),
+            );
+            e
+        })?;
         // A step that panicked left nothing half-held that matters here:
         // the lock is taken again.
         let r = rotator.lock().unwrap_or_else(|p| p.into_inner());
