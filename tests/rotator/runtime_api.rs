@@ -240,9 +240,11 @@ fn the_built_function_rotates_under_a_lambda_runtime_api() {
         .enumerate()
     {
         let id = format!("request-{n}");
+        // Secrets Manager sends a RotationToken with each step; the
+        // function passes it back with PutSecretValue.
         let answer = api.invoke(
             &id,
-            serde_json::json!({"Step": step, "SecretId": arn, "ClientRequestToken": t}),
+            serde_json::json!({"Step": step, "SecretId": arn, "ClientRequestToken": t, "RotationToken": "rt-e2e-0001"}),
         );
         assert_eq!(
             (answer.request_id.as_str(), answer.kind.as_str()),
@@ -270,6 +272,15 @@ fn the_built_function_rotates_under_a_lambda_runtime_api() {
 
     assert_eq!(holding(&arn, "AWSCURRENT").as_deref(), Some(t.as_str()));
     assert_contract(&arn);
+    let puts: Vec<serde_json::Value> = crate::evaluator::signed_by("AKIAROTATORE2E000000")
+        .into_iter()
+        .filter(|(_, _, h, _)| h["X-Amz-Target"] == "secretsmanager.PutSecretValue")
+        .map(|(_, _, _, body)| serde_json::from_slice(&body).unwrap())
+        .collect();
+    assert_eq!(puts.len(), 1, "{puts:?}");
+    assert_eq!(puts[0]["RotationToken"], "rt-e2e-0001");
+    assert_eq!(puts[0]["ClientRequestToken"], t.as_str());
+    assert_eq!(puts[0]["VersionStages"], serde_json::json!(["AWSPENDING"]));
     let new = username_in(&arn, &t);
     let mut expected = vec![old[1].clone(), new];
     expected.sort();
