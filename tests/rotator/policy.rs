@@ -56,8 +56,7 @@ fn the_rotator_policy_allows_every_call_of_a_rotation_and_nothing_else() {
             "{expected} not recorded: {actions:?}"
         );
     }
-    let printed = crate::harness::run(crate::common::tool().args([
-        "policy",
+    let policy = printed_policy(&[
         "--rotator",
         "--user-name",
         user,
@@ -67,9 +66,7 @@ fn the_rotator_policy_allows_every_call_of_a_rotation_and_nothing_else() {
         name,
         "--region",
         REGION,
-    ]));
-    assert_eq!(printed.code, Some(0), "{}", printed.stderr);
-    let policy: serde_json::Value = serde_json::from_str(&printed.stdout).unwrap();
+    ]);
 
     // Lambda writes the function's logs with the role.
     let group = format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/ses-smtp-rotator");

@@ -93,16 +93,21 @@ impl Key {
 /// # Errors
 /// [`Error::Refused`] when AWS refuses.
 pub fn check_user(aws: &Session, user: &UserName) -> Result<()> {
+    get_user(aws, user).map(drop)
+}
+
+/// `GetUser`: the user, whose path is remembered.
+fn get_user(aws: &Session, user: &UserName) -> Result<Option<aws_sdk_iam::types::User>> {
     let out = aws
         .run(aws.iam().get_user().user_name(user.as_str()).send())
         .map_err(aws.refused(
             &calls::IAM_GET_USER,
             format!("to find IAM user {}", shown(user)),
         ))?;
-    if let Some(u) = out.user {
+    if let Some(u) = &out.user {
         aws.set_user_path(&u.path);
     }
-    Ok(())
+    Ok(out.user)
 }
 
 /// The value of the user's tag `key`, if it has one (from `GetUser`,
@@ -111,21 +116,13 @@ pub fn check_user(aws: &Session, user: &UserName) -> Result<()> {
 /// # Errors
 /// [`Error::Refused`] when AWS refuses.
 pub fn user_tag(aws: &Session, user: &UserName, key: &str) -> Result<Option<String>> {
-    let out = aws
-        .run(aws.iam().get_user().user_name(user.as_str()).send())
-        .map_err(aws.refused(
-            &calls::IAM_GET_USER,
-            format!("to find IAM user {}", shown(user)),
-        ))?;
-    let Some(u) = out.user else {
-        return Ok(None);
-    };
-    aws.set_user_path(&u.path);
-    Ok(u.tags
-        .unwrap_or_default()
-        .into_iter()
-        .find(|t| t.key == key)
-        .map(|t| t.value))
+    Ok(get_user(aws, user)?.and_then(|u| {
+        u.tags
+            .unwrap_or_default()
+            .into_iter()
+            .find(|t| t.key == key)
+            .map(|t| t.value)
+    }))
 }
 
 /// Sets the user's tag `key` to `value`.

@@ -90,13 +90,17 @@ impl Session {
         if config.region().is_none() {
             config = load(Some(FALLBACK_REGION.to_string()));
         }
-        Ok(Session {
+        Ok(Session::on(runtime, config))
+    }
+
+    fn on(runtime: tokio::runtime::Runtime, config: aws_config::SdkConfig) -> Session {
+        Session {
             runtime,
             config,
             user_path: Default::default(),
             abort_when: Default::default(),
             store_prefix: std::cell::Cell::new("store "),
-        })
+        }
     }
 
     /// A session on a configuration the caller loaded (a rotation
@@ -110,13 +114,7 @@ impl Session {
             .enable_all()
             .build()
             .map_err(Error::io("could not start the AWS client's runtime"))?;
-        Ok(Session {
-            runtime,
-            config,
-            user_path: Default::default(),
-            abort_when: Default::default(),
-            store_prefix: std::cell::Cell::new("store "),
-        })
+        Ok(Session::on(runtime, config))
     }
 
     /// The loaded configuration (its region, credentials and endpoint).
