@@ -240,7 +240,7 @@ fn a_login_refused_until_the_deadline_then_accepted_on_the_retry() {
     }
     refused_logins().lock().unwrap().insert(user.to_string());
     let start = Instant::now();
-    let within = Duration::from_secs(5);
+    let within = Duration::from_secs(8);
     let (result, lines) = step(&r, &arn, &t, Step::Test, within);
     let took = start.elapsed();
     let e = result.unwrap_err();
