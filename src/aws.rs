@@ -6,7 +6,8 @@
 use crate::error::{CliError, Result};
 use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::UserName;
-use ses_smtp_rotation::sdk::journal::{Journal, JournalFile, unfinished};
+use ses_smtp_rotation::sdk::journal::{Found, Holder, JournalFile, running, unfinished};
+use ses_smtp_rotation::sdk::recover::{Left, Step};
 use ses_smtp_rotation::sdk::{Error, Session, UserPath};
 use std::io::Write;
 use std::path::Path;
@@ -55,20 +56,52 @@ pub fn journal(user: &UserName, state_dir: Option<&Path>) -> Result<JournalFile>
     Ok(JournalFile::new(dir, user))
 }
 
-/// The journal an unfinished rotation of `user` left, if any.
-pub fn find_journal(user: &UserName, state_dir: Option<&Path>) -> Result<Option<Journal>> {
+/// The journal a running or unfinished rotation of `user` left, if any.
+pub fn find_journal(user: &UserName, state_dir: Option<&Path>) -> Result<Option<Found>> {
     Ok(journal(user, state_dir)?.find()?)
 }
 
-/// The warning `retire` and `keys` give while a journal is left.
-pub fn warn_if_unfinished(user: &UserName, state_dir: Option<&Path>) {
-    if let Ok(Some(j)) = find_journal(user, state_dir) {
-        let _ = writeln!(
-            std::io::stderr(),
-            "warning: {}\n  hint: finish it first: {}",
-            unfinished(&j),
+/// Why a rotation cannot start (or be recovered) while `found` is there.
+pub fn journal_in_the_way(user: &UserName, found: &Found) -> String {
+    match found.holder {
+        Holder::Running => format!("{}\n  hint: wait for it to finish", running(&found.journal)),
+        Holder::PidAlive | Holder::Over => format!(
+            "{}\n  hint: finish it first: {}",
+            unfinished(&found.journal),
             recover_command(user)
-        );
+        ),
+    }
+}
+
+/// The warning `retire` and `keys` give while a journal is there, or one
+/// that cannot be read.
+pub fn warn_if_unfinished(user: &UserName, state_dir: Option<&Path>) {
+    let warning = match find_journal(user, state_dir) {
+        Ok(Some(found)) => journal_in_the_way(user, &found),
+        Ok(None) => return,
+        Err(e) => e.to_string(),
+    };
+    let _ = writeln!(std::io::stderr(), "warning: {warning}");
+}
+
+/// One outcome of an undo, as `rotate` and `rotate --recover` say it: a
+/// key left gets the commands that delete it once nothing uses it.
+pub fn undo_line(user: &UserName, step: &Step) -> String {
+    match step {
+        Step::Done(d) => format!("  undone: {d}"),
+        Step::Failed(f) => format!("  NOT UNDONE: {f}"),
+        Step::Left(l) => format!("  LEFT: {}", left_text(user, l)),
+    }
+}
+
+/// What was left, and for a key how to delete it.
+pub fn left_text(user: &UserName, left: &Left) -> String {
+    match left {
+        Left::Key { id, .. } => format!(
+            "{left}\n    if nothing uses it, deactivate it, watch, then delete it:\n    {0}\n    {0} --delete",
+            retire_command(user, id)
+        ),
+        Left::Store(_) => left.to_string(),
     }
 }
 

@@ -106,3 +106,70 @@ fn the_template_runs_the_function_as_the_issue_and_docs_say() {
         "rate(30 days)"
     );
 }
+
+/// The characters a regex class like `[!-#%-)]` admits.
+fn class_admits(class: &str, c: char) -> bool {
+    let chars: Vec<char> = class.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if i + 2 < chars.len() && chars[i + 1] == '-' {
+            if (chars[i]..=chars[i + 2]).contains(&c) {
+                return true;
+            }
+            i += 3;
+        } else {
+            if chars[i] == c {
+                return true;
+            }
+            i += 1;
+        }
+    }
+    false
+}
+
+#[test]
+fn the_template_is_hardened() {
+    let t = template();
+    let f = &t["Resources"]["Function"]["Properties"];
+    assert_eq!(f["ReservedConcurrentExecutions"], 1);
+    assert_eq!(
+        f["Environment"]["Variables"]["SES_SMTP_ALLOWED_HOSTS"]["Ref"],
+        "AllowedHosts"
+    );
+    assert_eq!(f["VpcConfig"]["Fn::If"][0], "InVpc");
+    let p = &t["Resources"]["InvokePermission"]["Properties"];
+    assert_eq!(
+        p["SourceArn"]["Fn::Sub"],
+        "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${SecretName}-??????"
+    );
+    let role = &t["Resources"]["Role"]["Properties"];
+    assert_eq!(role["ManagedPolicyArns"]["Fn::If"][0], "InVpc");
+    // A re-deploy with the same function name finds no group left behind.
+    assert_eq!(t["Resources"]["LogGroup"]["DeletionPolicy"], "Delete");
+    for name in [
+        "KmsKeyArn",
+        "CodeBucket",
+        "ScheduleExpression",
+        "IamUserPath",
+    ] {
+        assert!(
+            t["Parameters"][name]["AllowedPattern"].is_string(),
+            "{name} has no pattern"
+        );
+    }
+    // The user path refuses what a policy reads as a pattern or variable.
+    let pattern = t["Parameters"]["IamUserPath"]["AllowedPattern"]
+        .as_str()
+        .unwrap();
+    let class = pattern
+        .split_once("/[")
+        .and_then(|(_, rest)| rest.split_once("]*/"))
+        .unwrap()
+        .0;
+    for c in ['*', '?', '$'] {
+        assert!(!class_admits(class, c), "{c} admitted by {pattern}");
+    }
+    for c in ['!', '#', '%', ')', '+', '/', '>', '@', 'a', '~'] {
+        assert!(class_admits(class, c), "{c} refused by {pattern}");
+    }
+}

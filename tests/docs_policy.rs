@@ -45,6 +45,10 @@ fn resource_and_condition(target: Target) -> (&'static str, &'static str) {
             "`log-group:/aws/lambda/FUNCTION` and its streams (`:*`)",
             "-",
         ),
+        Target::ClaimTag => (
+            "the user, as above",
+            "`aws:TagKeys` = `ses-smtp-rotator` only (`ForAllValues:StringEquals`)",
+        ),
         _ => panic!("a target without a row: {target:?}"),
     }
 }

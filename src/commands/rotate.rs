@@ -19,7 +19,6 @@ use ses_smtp_credentials::{user_path, user_text};
 use ses_smtp_login::{Login, Outcome, Retry};
 use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
-use ses_smtp_rotation::sdk::journal::unfinished;
 use ses_smtp_rotation::sdk::{Rotation, store};
 use std::io::Write;
 use std::time::Duration;
@@ -35,12 +34,8 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
     // A rotation that a kill left half-made comes first: its key may hold
     // one of the user's two slots, and its stores may be half-written.
     let file = aws::journal(&args.user, args.state_dir.as_deref())?;
-    if let Some(j) = file.find()? {
-        return Err(CliError::Aws(format!(
-            "{}\n  hint: finish it first: {}",
-            unfinished(&j),
-            recover_command(&args.user)
-        )));
+    if let Some(found) = file.find()? {
+        return Err(CliError::Aws(aws::journal_in_the_way(&args.user, &found)));
     }
     let session = aws::connect(Some(&args.region.code), args.aws_timeout)?;
     // 1. Preflight: nothing is created until the user, its key count and
@@ -89,8 +84,8 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
         // Delivered: marked so, then forgotten (a journal left marked
         // committed is only forgotten by --recover, never undone).
         Ok(done) => {
-            rotation.commit()?;
-            finish(&args, &old, done)
+            let journal_error = rotation.commit().err().map(CliError::from);
+            finish(&args, &old, done, journal_error)
         }
         Err(error) => Err(roll_back(rotation, &args.user, error)),
     }
@@ -110,12 +105,20 @@ fn rotate(
     befores: Vec<store::Before>,
     signals: &Interrupts,
 ) -> Result<Done> {
-    let new = rotation.create_key()?;
-    // Test builds only: tests/aws/rotation.rs proves that a panic after the
-    // key exists is undone.
+    // The claim lasts as long as this run can: the login's propagation
+    // timeout and ten minutes for the AWS calls around it.
+    let new = rotation.create_key(args.propagation + Duration::from_secs(600))?;
+    // Test builds only: a panic after the key exists is undone; a pause
+    // holds the journal while tests try --recover and a second rotate.
     ses_smtp_credentials::test_hook! {
         if std::env::var_os("SES_SMTP_PASSWORD_TEST_PANIC_ROTATE").is_some() {
             panic!("injected after CreateAccessKey");
+        }
+        if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_AFTER_CREATE").is_some() {
+            say("paused after creating the key");
+            loop {
+                std::thread::sleep(Duration::from_secs(1));
+            }
         }
     }
     signals.check()?;
@@ -142,6 +145,7 @@ fn rotate(
         rotation.store(s, before, &item)?;
         say(&format!("stored the credentials in --store {}", shown(s)));
     }
+    rotation.stored()?;
     let to_file = matches!(args.to, Destination::File { .. });
     // With stores and no --out, the stores hold the password and standard
     // output gets only the summary.
@@ -262,20 +266,18 @@ fn roll_back(rotation: Rotation<'_>, user: &UserName, error: CliError) -> CliErr
             "rotate failed after creating access key {key}; undoing what this run did:"
         ));
     }
-    let undone = rotation.undo(&mut |step| match step {
-        Ok(done) => say(&format!("  undone: {done}")),
-        Err(failed) => say(&format!("  NOT UNDONE: {failed}")),
-    });
+    let undone = rotation.undo(&mut |step| say(&aws::undo_line(user, step)));
     let journal_error = || {
         if let Some(e) = &undone.journal_error {
             say(&format!("  {e}"));
         }
     };
+    let left = !undone.report.left.is_empty();
     match (&key, undone.complete()) {
         // No key from IAM: the journal settled whether a cut-off
         // CreateAccessKey made one.
         (None, true) => {
-            if undone.done.is_empty() {
+            if undone.report.done.is_empty() && !left {
                 say("rotate failed before any key was created: nothing to undo");
             }
             journal_error();
@@ -286,7 +288,13 @@ fn roll_back(rotation: Rotation<'_>, user: &UserName, error: CliError) -> CliErr
             recover_command(user)
         )),
         (Some(_), true) => {
-            say("  nothing this run made is left");
+            if left {
+                say(
+                    "  what is marked LEFT was not provably this run's, or changed since: it is left as it is",
+                );
+            } else {
+                say("  nothing this run made is left");
+            }
             journal_error();
             error
         }
@@ -297,7 +305,7 @@ fn roll_back(rotation: Rotation<'_>, user: &UserName, error: CliError) -> CliErr
             ));
             CliError::Aws(format!(
                 "{error}\nand the rollback did not complete ({} step(s) failed, listed above): fix them by hand",
-                undone.failed.len()
+                undone.report.failed.len()
             ))
         }
     }
@@ -333,7 +341,22 @@ fn key_limit(user: &UserName, keys: &[iam::Key]) -> CliError {
     ))
 }
 
-fn finish(args: &Rotate, old: &[iam::Key], done: Done) -> Result<ExitCode> {
+fn finish(
+    args: &Rotate,
+    old: &[iam::Key],
+    done: Done,
+    journal_error: Option<CliError>,
+) -> Result<ExitCode> {
+    // Delivered: never undone. A journal that could be neither marked nor
+    // removed is said, with what --recover will do with it.
+    if let Some(e) = journal_error {
+        say(&format!(
+            "warning: the rotation succeeded (the new key is {}), but its journal could not be updated: {e}\n  \
+             hint: once there is room, `{}` only removes it: every store holds the new key",
+            done.key,
+            recover_command(&args.user)
+        ));
+    }
     let mut s = format!(
         "rotated: IAM user {} has a new access key {} (the SMTP user name) for {}\n",
         shown(&args.user),

@@ -133,12 +133,36 @@ pub fn keys(args: KeysArgs, env: &Env) -> Result<Keys> {
 }
 
 /// The folder rotation journals live in: `$XDG_STATE_HOME/ses-smtp-password/`,
-/// else `~/.local/state/ses-smtp-password/`.
+/// else `~/.local/state/ses-smtp-password/`. A relative `XDG_STATE_HOME`
+/// is ignored, as the XDG Base Directory specification says (it would put
+/// the journal wherever the command happens to run).
 fn state_dir(env: &Env) -> Option<PathBuf> {
     let nonempty = |name| env.var_os(name).filter(|v| !v.is_empty());
-    let base = match nonempty("XDG_STATE_HOME") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(nonempty("HOME")?).join(".local/state"),
+    let base = match nonempty("XDG_STATE_HOME").map(PathBuf::from) {
+        Some(d) if d.is_absolute() => d,
+        _ => PathBuf::from(nonempty("HOME")?).join(".local/state"),
     };
     Some(base.join("ses-smtp-password"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_directory_ignores_a_relative_xdg_state_home() {
+        let dir = |vars: &[(&str, &str)]| state_dir(&Env::fake(vars, false, false));
+        assert_eq!(
+            dir(&[("XDG_STATE_HOME", "/var/state"), ("HOME", "/home/u")]),
+            Some(PathBuf::from("/var/state/ses-smtp-password"))
+        );
+        for relative in ["state", "./state", ""] {
+            assert_eq!(
+                dir(&[("XDG_STATE_HOME", relative), ("HOME", "/home/u")]),
+                Some(PathBuf::from("/home/u/.local/state/ses-smtp-password")),
+                "{relative:?}"
+            );
+        }
+        assert_eq!(dir(&[("XDG_STATE_HOME", "state")]), None);
+    }
 }

@@ -63,11 +63,16 @@ pub(crate) fn decide(policy: &Value, requests: &[Request]) -> Vec<String> {
     let cases: Vec<Value> = requests
         .iter()
         .map(|r| {
-            let context: serde_json::Map<String, Value> = r
-                .context
-                .iter()
-                .map(|(k, v)| (k.clone(), json!(v)))
-                .collect();
+            // aws:TagKeys is multivalued: all its values, as a list.
+            let mut context = serde_json::Map::new();
+            for (k, v) in &r.context {
+                if k == "aws:TagKeys" {
+                    let list = context.entry(k.clone()).or_insert_with(|| json!([]));
+                    list.as_array_mut().unwrap().push(json!(v));
+                } else {
+                    context.insert(k.clone(), json!(v));
+                }
+            }
             let mut case = json!({
                 "policy": policy,
                 "action": r.action,
@@ -238,10 +243,16 @@ pub(crate) fn as_iam_sees_it(
             let action = format!("iam:{}", get("Action").unwrap());
             // GetAccessKeyLastUsed names only the key; IAM authorizes it on
             // the key's user (this test's user owns every key it touches).
-            vec![Request::new(
-                &action,
-                &user_arn(get("UserName").unwrap_or(user)),
-            )]
+            let mut r = Request::new(&action, &user_arn(get("UserName").unwrap_or(user)));
+            // Tagging: the tag keys the request names.
+            for (k, v) in &form {
+                let tag_key = (k.starts_with("Tags.member.") && k.ends_with(".Key"))
+                    || k.starts_with("TagKeys.member.");
+                if tag_key {
+                    r = r.with("aws:TagKeys", v);
+                }
+            }
+            vec![r]
         }
         "secretsmanager" | "ssm" => {
             let target = headers["X-Amz-Target"].as_str().unwrap();

@@ -487,10 +487,96 @@ pub(crate) fn iam_get_user(path: &str) -> String {
     )
 }
 
+/// A stand-in IAM endpoint's user tags: GetUser (at `/`) answers with
+/// them, TagUser and UntagUser change them, so that a rotation's claim
+/// reads back as set.
+#[derive(Default)]
+pub(crate) struct UserTags(Mutex<Vec<(String, String)>>);
+
+impl UserTags {
+    /// The answer to `body`'s GetUser, TagUser or UntagUser; `None` for
+    /// any other action.
+    pub(crate) fn answer(&self, body: &[u8]) -> Option<(u16, String)> {
+        let form: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
+        let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let mut tags = self.0.lock().unwrap();
+        let ns = "xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"";
+        match get("Action").as_deref() {
+            Some("GetUser") => {
+                let members: String = tags
+                    .iter()
+                    .map(|(k, v)| format!("<member><Key>{k}</Key><Value>{v}</Value></member>"))
+                    .collect();
+                Some((
+                    200,
+                    iam_get_user("/").replace("</User>", &format!("<Tags>{members}</Tags></User>")),
+                ))
+            }
+            Some("TagUser") => {
+                let (k, v) = (get("Tags.member.1.Key")?, get("Tags.member.1.Value")?);
+                tags.retain(|(n, _)| *n != k);
+                tags.push((k, v));
+                Some((200, format!("<TagUserResponse {ns}/>")))
+            }
+            Some("UntagUser") => {
+                let k = get("TagKeys.member.1")?;
+                tags.retain(|(n, _)| *n != k);
+                Some((200, format!("<UntagUserResponse {ns}/>")))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A stand-in IAM endpoint's error answer.
 pub(crate) fn iam_error(code: &str, message: &str) -> String {
     format!(
         "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>\
          <Code>{code}</Code><Message>{message}</Message></Error><RequestId>1</RequestId></ErrorResponse>"
     )
+}
+
+// ---- signals ---------------------------------------------------------------
+
+/// Starts `cmd` in the foreground (see `common::in_the_foreground`), with
+/// stderr to be read line by line.
+pub(crate) fn spawn_for_signals(
+    cmd: &mut std::process::Command,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStderr>,
+) {
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = common::in_the_foreground(cmd).spawn().unwrap();
+    let err = std::io::BufReader::new(child.stderr.take().unwrap());
+    (child, err)
+}
+
+/// Reads stderr until it shows `needle`; everything read so far.
+pub(crate) fn read_until(err: &mut impl std::io::BufRead, needle: &str) -> String {
+    let mut seen = String::new();
+    while !seen.contains(needle) {
+        let mut line = String::new();
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "the tool ended before saying {needle:?}:\n{seen}"
+        );
+        seen.push_str(&line);
+    }
+    seen
+}
+
+/// Sends `sig` to the child, then reads the rest of its stderr and waits.
+pub(crate) fn signal_and_wait(
+    child: &mut std::process::Child,
+    err: &mut impl std::io::Read,
+    sig: libc::c_int,
+    seen: &mut String,
+) -> Option<i32> {
+    // SAFETY: kill on our own child.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, sig) }, 0);
+    err.read_to_string(seen).unwrap();
+    child.wait().unwrap().code()
 }

@@ -19,4 +19,5 @@ mod smtp;
 mod evaluator;
 mod harness;
 mod policy;
+mod provable;
 mod rotation;

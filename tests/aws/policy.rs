@@ -40,6 +40,16 @@ fn never(user_arn: &str) -> Vec<Request> {
     ] {
         out.push(Request::new(action, user_arn));
     }
+    // Tagging the user: only the claim's tag key.
+    for action in ["iam:TagUser", "iam:UntagUser"] {
+        out.push(Request::new(action, user_arn).with("aws:TagKeys", "team"));
+        out.push(
+            Request::new(action, user_arn)
+                .with("aws:TagKeys", "ses-smtp-rotator")
+                .with("aws:TagKeys", "team"),
+        );
+        out.push(Request::new(action, &other_user).with("aws:TagKeys", "ses-smtp-rotator"));
+    }
     let other_secret =
         format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:other/smtp-Ab12Cd");
     for action in [

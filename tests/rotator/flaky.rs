@@ -19,6 +19,18 @@ pub struct Losses {
     lose: Arc<AtomicUsize>,
     /// Loses the answer to the next request whose body holds this.
     matching: Arc<std::sync::Mutex<Option<&'static str>>>,
+    /// Runs before the next request whose body holds this is sent (another
+    /// actor acting in between).
+    before: Arc<std::sync::Mutex<Option<Before>>>,
+}
+
+/// Something to do before a request goes out.
+struct Before(&'static str, Box<dyn FnOnce() + Send>);
+
+impl std::fmt::Debug for Before {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "before {}", self.0)
+    }
 }
 
 impl Losses {
@@ -31,6 +43,12 @@ impl Losses {
     /// (`Action=CreateAccessKey`).
     pub fn lose_next(&self, text: &'static str) {
         *self.matching.lock().unwrap() = Some(text);
+    }
+
+    /// Runs `act` (on a thread of its own, as another actor would) just
+    /// before the next request whose body holds `text` is sent.
+    pub fn before_next(&self, text: &'static str, act: impl FnOnce() + Send + 'static) {
+        *self.before.lock().unwrap() = Some(Before(text, Box::new(act)));
     }
 
     /// Loses the answer to the `n`th request from now (0: none).
@@ -78,6 +96,15 @@ impl HttpConnector for FlakyConnector {
             *matching = None;
         }
         drop(matching);
+        let mut before = self.losses.before.lock().unwrap();
+        if before
+            .as_ref()
+            .is_some_and(|b| body.windows(b.0.len()).any(|w| w == b.0.as_bytes()))
+            && let Some(Before(_, act)) = before.take()
+        {
+            std::thread::spawn(act).join().unwrap();
+        }
+        drop(before);
         let answer = self.inner.call(request);
         HttpConnectorFuture::new(async move {
             let response = answer.await?;

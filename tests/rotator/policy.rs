@@ -89,7 +89,12 @@ fn the_rotator_policy_allows_every_call_of_a_rotation_and_nothing_else() {
         format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:rotator/other-AbCdEf");
     let mut denied = Vec::new();
     for a in ["iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:TagUser"] {
-        denied.push(Request::new(a, &other_user));
+        denied.push(Request::new(a, &other_user).with("aws:TagKeys", "ses-smtp-rotator"));
+    }
+    // Tagging the user: only the claim's tag key.
+    let own_user = format!("arn:aws:iam::{ACCOUNT}:user/{user}");
+    for a in ["iam:TagUser", "iam:UntagUser"] {
+        denied.push(Request::new(a, &own_user).with("aws:TagKeys", "team"));
     }
     for a in [
         "secretsmanager:GetSecretValue",

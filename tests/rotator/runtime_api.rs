@@ -220,6 +220,7 @@ fn start(bin: &std::path::Path, api: &RuntimeApi, operator: &str) -> Child {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("SES_SMTP_CA_FILE", &servers().ca_file)
+        .env("SES_SMTP_ALLOWED_HOSTS", "localhost")
         .envs(std::env::var_os("SSL_CERT_FILE").map(|f| ("SSL_CERT_FILE", f)))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

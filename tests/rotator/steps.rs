@@ -323,3 +323,248 @@ fn secrets_it_cannot_rotate_say_what_is_missing() {
         assert_clean(&lines, &[e]);
     }
 }
+
+/// The claim tag on the user, if any.
+fn claim_of(user: &str) -> Option<String> {
+    block_on(iam().list_user_tags().user_name(user).send())
+        .unwrap()
+        .tags
+        .into_iter()
+        .find(|t| t.key == "ses-smtp-rotator")
+        .map(|t| t.value)
+}
+
+/// CreateAccessKey refused (another actor made a key in between, and IAM
+/// says LimitExceeded): the claim is removed at once, and Secrets
+/// Manager's retry never deletes that key as its own; it refuses, naming it.
+#[test]
+fn a_refused_create_drops_the_claim_and_the_retry_deletes_no_key_made_by_hand() {
+    let user = "rotator-refused";
+    let (arn, old) = secret_for(user, "rotator/refused", 1);
+    let losses = Losses::default();
+    let r = rotator(OPERATOR, &losses, None);
+    let t = token(800);
+    start_rotation(&arn, &t);
+    let by_hand = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let made = by_hand.clone();
+    losses.before_next("Action=CreateAccessKey", move || {
+        *made.lock().unwrap() = block_on(iam().create_access_key().user_name(user).send())
+            .unwrap()
+            .access_key
+            .unwrap()
+            .access_key_id;
+    });
+    let (result, lines) = step(&r, &arn, &t, Step::Create, MINUTE);
+    let e = result.unwrap_err().to_string();
+    assert!(e.contains("LimitExceeded"), "{e}");
+    assert_eq!(claim_of(user), None, "the claim stayed after a refusal");
+    let by_hand = by_hand.lock().unwrap().clone();
+    // The retry: the key made by hand is named, never deleted.
+    let (result, retry) = step(&r, &arn, &t, Step::Create, MINUTE);
+    let e2 = result.unwrap_err().to_string();
+    assert!(e2.contains(&by_hand), "{e2}");
+    let mut both = vec![old[0].clone(), by_hand.clone()];
+    both.sort();
+    assert_eq!(keys_of(user), both);
+    assert_clean(&lines, &[e, e2]);
+    assert_clean(&retry, &[]);
+}
+
+/// finishSecret removes the claim only when it is its own rotation's: a
+/// stale finishSecret of a finished rotation leaves the next rotation's
+/// claim alone.
+#[test]
+fn a_stale_finish_leaves_the_next_rotations_claim() {
+    let user = "rotator-stale-finish";
+    let (arn, _) = secret_for(user, "rotator/stale-finish", 1);
+    let r = rotator(OPERATOR, &Losses::default(), None);
+    let t = token(810);
+    start_rotation(&arn, &t);
+    rotation(&r, &arn, &t);
+    let next = format!("{} 1700000000 1700000300", token(811));
+    let tag = ses_smtp_rotation::sdk::aws_sdk_iam::types::Tag::builder()
+        .key("ses-smtp-rotator")
+        .value(&next)
+        .build()
+        .unwrap();
+    block_on(iam().tag_user().user_name(user).tags(tag).send()).unwrap();
+    let (done, _) = step(&r, &arn, &t, Step::Finish, MINUTE);
+    done.unwrap();
+    assert_eq!(claim_of(user).as_deref(), Some(next.as_str()));
+}
+
+/// The secret names a key of another user than its `iam_user` (an edit
+/// pointed the function elsewhere): createSecret changes nothing.
+#[test]
+fn a_secret_whose_key_is_not_its_users_changes_nothing() {
+    let user = "rotator-deputy";
+    let victim = "rotator-deputy-victim";
+    let (arn, _) = secret_for(user, "rotator/deputy", 1);
+    let victims = user_with_keys(victim, 2);
+    let mut v: serde_json::Value =
+        serde_json::from_str(&secret_json(user, &keys_of(user)[0])).unwrap();
+    v["iam_user"] = victim.into();
+    block_on(
+        sm().put_secret_value()
+            .secret_id(&arn)
+            .secret_string(v.to_string())
+            .send(),
+    )
+    .unwrap();
+    let r = rotator(OPERATOR, &Losses::default(), None);
+    let t = token(820);
+    start_rotation(&arn, &t);
+    let (result, lines) = step(&r, &arn, &t, Step::Create, MINUTE);
+    let e = result.unwrap_err().to_string();
+    assert!(
+        e.contains("is not an access key of IAM user rotator-deputy-victim"),
+        "{e}"
+    );
+    let mut after = keys_of(victim);
+    after.sort();
+    let mut before = victims.clone();
+    before.sort();
+    assert_eq!(after, before, "nothing deleted or created");
+    assert_clean(&lines, &[e]);
+}
+
+/// A host the secret names that is not SES's endpoint of its region, nor
+/// listed: createSecret fails before any key is made, naming the member.
+#[test]
+fn a_host_that_is_not_ses_fails_before_a_key_is_made() {
+    let user = "rotator-host";
+    let (arn, old) = secret_for(user, "rotator/host", 1);
+    let mut v: serde_json::Value = serde_json::from_str(&secret_json(user, &old[0])).unwrap();
+    v["host"] = "collector.attacker.example".into();
+    block_on(
+        sm().put_secret_value()
+            .secret_id(&arn)
+            .secret_string(v.to_string())
+            .send(),
+    )
+    .unwrap();
+    let r = rotator(OPERATOR, &Losses::default(), None);
+    let t = token(830);
+    start_rotation(&arn, &t);
+    let (result, lines) = step(&r, &arn, &t, Step::Create, MINUTE);
+    let e = result.unwrap_err().to_string();
+    assert!(e.contains("\"host\" member"), "{e}");
+    assert!(!e.contains("attacker"), "the value is not repeated: {e}");
+    assert_eq!(keys_of(user), old, "no key made");
+    assert_clean(&lines, &[e]);
+}
+
+/// A routine edit between rotations (a new version, same key, another
+/// member changed) leaves the older key on a version no label names: it is
+/// still known, and the next rotation deletes it; AWSCURRENT's key stays.
+#[test]
+fn a_routine_edit_does_not_stop_the_next_rotation() {
+    let user = "rotator-edit";
+    let (arn, _) = secret_for(user, "rotator/edit", 1);
+    let r = rotator(OPERATOR, &Losses::default(), None);
+    let t1 = token(840);
+    start_rotation(&arn, &t1);
+    rotation(&r, &arn, &t1);
+    let current = username_in(&arn, &t1);
+    // The edit: the same key, a member of the team's own changed.
+    let text = block_on(sm().get_secret_value().secret_id(&arn).send())
+        .unwrap()
+        .secret_string
+        .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["team"] = "mail-platform".into();
+    block_on(
+        sm().put_secret_value()
+            .secret_id(&arn)
+            .secret_string(v.to_string())
+            .send(),
+    )
+    .unwrap();
+    let t2 = token(841);
+    start_rotation(&arn, &t2);
+    rotation(&r, &arn, &t2);
+    let now = keys_of(user);
+    assert!(
+        now.contains(&current),
+        "AWSCURRENT's key was touched: {now:?}"
+    );
+    assert!(now.contains(&username_in(&arn, &t2)));
+    assert_eq!(now.len(), 2);
+}
+
+/// Members the function does not know are kept exactly: integers beyond
+/// 64 bits, nested objects, decimals as written, and their order.
+#[test]
+fn other_members_are_kept_exactly() {
+    let user = "rotator-members";
+    let old = user_with_keys(user, 1);
+    let base: serde_json::Value = serde_json::from_str(&secret_json(user, &old[0])).unwrap();
+    let mut text = base.to_string();
+    text.pop();
+    text.push_str(
+        r#","zeta":123456789012345678901234567890,"nested":{"b":1.50,"a":[1.0,2]},"alpha":"x"}"#,
+    );
+    let arn = block_on(
+        sm().create_secret()
+            .name("rotator/members")
+            .secret_string(&text)
+            .send(),
+    )
+    .unwrap()
+    .arn
+    .unwrap();
+    let r = rotator(OPERATOR, &Losses::default(), None);
+    let t = token(850);
+    start_rotation(&arn, &t);
+    rotation(&r, &arn, &t);
+    assert_ne!(username_in(&arn, &t), old[0], "rotated");
+    let after = block_on(
+        sm().get_secret_value()
+            .secret_id(&arn)
+            .version_id(&t)
+            .send(),
+    )
+    .unwrap()
+    .secret_string
+    .unwrap();
+    assert!(
+        after.contains(
+            r#""zeta":123456789012345678901234567890,"nested":{"b":1.50,"a":[1.0,2]},"alpha":"x""#
+        ),
+        "the members after the rotation: {}",
+        after.split_once(r#""team""#).map_or("", |(_, rest)| rest)
+    );
+}
+
+/// Two createSecret runs of one token at once (Secrets Manager's retry
+/// while the first still runs): the second, seeing the first's key before
+/// a version names it, changes nothing; the pending version names a key
+/// that exists, and no key is left that no version names.
+#[test]
+fn two_creates_at_once_never_delete_the_others_key() {
+    let user = "rotator-concurrent";
+    let (arn, old) = secret_for(user, "rotator/concurrent", 1);
+    let losses = Losses::default();
+    let first = rotator(OPERATOR, &losses, None);
+    let t = token(860);
+    start_rotation(&arn, &t);
+    let second_says = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let said = second_says.clone();
+    let (arn2, t2) = (arn.clone(), t.clone());
+    // Just before the first run puts the pending version, the second runs.
+    losses.before_next("SecretString", move || {
+        let second = rotator(OPERATOR, &Losses::default(), None);
+        let (result, _) = step(&second, &arn2, &t2, Step::Create, MINUTE);
+        *said.lock().unwrap() = result.unwrap_err().to_string();
+    });
+    let (result, lines) = step(&first, &arn, &t, Step::Create, MINUTE);
+    let done = result.unwrap();
+    let second = second_says.lock().unwrap().clone();
+    assert!(second.contains("may still be running"), "{second}");
+    let new = done.new_key.unwrap();
+    assert_eq!(username_in(&arn, &t), new);
+    let mut both = vec![old[0].clone(), new];
+    both.sort();
+    assert_eq!(keys_of(user), both);
+    assert_clean(&lines, &[second]);
+}

@@ -66,7 +66,14 @@ pub enum Target {
     RotatorStage,
     /// The rotation function's CloudWatch Logs log group.
     LogGroup,
+    /// The user's claim tag, and no other tag (`aws:TagKeys`).
+    ClaimTag,
 }
+
+/// The IAM user tag that holds a rotation's claim (see
+/// `sdk::claim`): the only tag `rotate` and the rotation function may set
+/// or remove.
+pub const CLAIM_TAG: &str = "ses-smtp-rotator";
 
 /// One AWS call: its IAM action, what it acts on, who makes it and why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,16 +107,17 @@ macro_rules! calls {
 }
 
 calls! {
-    IAM_GET_USER = "iam:GetUser", User, [Rotate, Retire, Keys, Rotator], "the preflight: the user exists, and its path (the function: and its claim tag)";
+    IAM_GET_USER = "iam:GetUser", User, [Rotate, Retire, Keys, Rotator], "the preflight: the user exists, and its path; the claim tag, read back";
     IAM_LIST_ACCESS_KEYS = "iam:ListAccessKeys", User, [Rotate, Retire, Keys, Rotator], "the user's keys";
     IAM_GET_ACCESS_KEY_LAST_USED = "iam:GetAccessKeyLastUsed", User, [Rotate, Retire, Keys, Rotator], "when each key was last used";
     IAM_CREATE_ACCESS_KEY = "iam:CreateAccessKey", User, [Rotate, Rotator], "the new key";
     IAM_UPDATE_ACCESS_KEY = "iam:UpdateAccessKey", User, [Retire, Rotator], "deactivating an old key";
     IAM_DELETE_ACCESS_KEY = "iam:DeleteAccessKey", User, [Rotate, Retire, Rotator], "the undo of the new key; deleting an inactive key (the function: AWSPREVIOUS's key)";
-    IAM_TAG_USER = "iam:TagUser", User, [Rotator], "the claim: the keys the user had before this rotation's key";
-    IAM_UNTAG_USER = "iam:UntagUser", User, [Rotator], "the claim removed, once a version names the new key";
+    IAM_TAG_USER = "iam:TagUser", ClaimTag, [Rotate, Rotator], "the claim: one rotation of the user at a time, and the keys it had before this rotation's key";
+    IAM_UNTAG_USER = "iam:UntagUser", ClaimTag, [Rotate, Rotator], "the claim removed, once the rotation is done (only its own)";
     SM_DESCRIBE_SECRET = "secretsmanager:DescribeSecret", Secret, [Rotate, Rotator], "the preflight: the secret's versions and labels, or that it is missing";
     SM_GET_SECRET_VALUE = "secretsmanager:GetSecretValue", Secret, [Keys, Rotator], "which key the secret names";
+    SM_LIST_SECRET_VERSION_IDS = "secretsmanager:ListSecretVersionIds", Secret, [Rotator], "every version's key, labelled or not (a routine edit leaves the older key on an unlabelled version)";
     SM_PUT_SECRET_VALUE = "secretsmanager:PutSecretValue", Secret, [Rotate, Rotator], "the new version";
     SM_UPDATE_SECRET_VERSION_STAGE = "secretsmanager:UpdateSecretVersionStage", SecretStage, [Rotate], "the undo: AWSCURRENT and AWSPREVIOUS back where they were";
     SM_ROTATOR_VERSION_STAGE = "secretsmanager:UpdateSecretVersionStage", RotatorStage, [Rotator], "finishSecret: AWSCURRENT to the new version, AWSPENDING off it";

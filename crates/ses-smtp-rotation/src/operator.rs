@@ -72,15 +72,24 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
     }
     let region = scope.region.unwrap_or("*");
     let path = scope.user_path.map_or("/", UserPath::as_str);
-    let mut statements = vec![statement(
-        "RotateSmtpUserAccessKeys",
-        Target::User,
-        json!(format!(
-            "arn:{partition}:iam::{account}:user{path}{}",
-            scope.user_name
-        )),
-        None,
-    )];
+    let user_arn = format!(
+        "arn:{partition}:iam::{account}:user{path}{}",
+        scope.user_name
+    );
+    let mut statements = vec![
+        statement(
+            "RotateSmtpUserAccessKeys",
+            Target::User,
+            json!(user_arn),
+            None,
+        ),
+        statement(
+            "ClaimSmtpUserForRotation",
+            Target::ClaimTag,
+            json!(user_arn),
+            Some(claim_tag_only()),
+        ),
+    ];
 
     let secret_arns = |by_name_only: bool| -> Vec<String> {
         let mut out = Vec::new();
@@ -212,6 +221,11 @@ fn statement(sid: &str, target: Target, resource: Value, condition: Option<Value
     statement_of(OPERATOR, sid, target, resource, condition)
 }
 
+/// The condition that limits tagging to the claim's tag key.
+pub(crate) fn claim_tag_only() -> Value {
+    json!({ "ForAllValues:StringEquals": { "aws:TagKeys": [crate::calls::CLAIM_TAG] } })
+}
+
 /// One Allow statement: the actions `by` makes on `target`.
 pub(crate) fn statement_of(
     by: &[Command],
@@ -282,7 +296,7 @@ mod tests {
             "arn:aws-us-gov:iam::123456789012:user/division/mail/smtp"
         );
         assert_eq!(
-            p.0["Statement"][1]["Resource"][0],
+            p.0["Statement"][2]["Resource"][0],
             "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:prod/smtp-??????"
         );
         let ssm = p.0["Statement"].as_array().unwrap().last().unwrap().clone();
@@ -297,7 +311,7 @@ mod tests {
                 .contains(&json!("ssm:DeleteParameter"))
         );
         let only_iam = operator_policy(&OperatorScope::new(&user, "123456789012")).unwrap();
-        assert_eq!(only_iam.0["Statement"].as_array().unwrap().len(), 1);
+        assert_eq!(only_iam.0["Statement"].as_array().unwrap().len(), 2);
         assert_eq!(
             operator_policy(&OperatorScope::new(&user, "12345")),
             Err(RotationError::BadAccountId)

@@ -154,6 +154,7 @@ fn identity_arn(scope: &Scope<'_>) -> Result<Option<String>, PolicyError> {
         if !ses_smtp_credentials::region::is_region_shaped(region)
             || !is_account_id(account)
             || resource.strip_prefix("identity/").is_none_or(str::is_empty)
+            || resource.contains(['*', '?'])
         {
             return Err(PolicyError::BadArn);
         }
@@ -171,7 +172,8 @@ fn identity_arn(scope: &Scope<'_>) -> Result<Option<String>, PolicyError> {
         }
         return Ok(Some(identity.to_string()));
     }
-    if identity.is_empty() || identity.contains(|c: char| c.is_whitespace() || c == ':' || c == '*')
+    if identity.is_empty()
+        || identity.contains(|c: char| c.is_whitespace() || matches!(c, ':' | '*' | '?'))
     {
         return Err(PolicyError::BadArn);
     }
@@ -306,6 +308,25 @@ mod tests {
 
     #[test]
     fn shapes() {
+        // An identity is never a pattern: `*` or `?`, by name or in an ARN.
+        for identity in [
+            "example.co?",
+            "*.example.com",
+            "arn:aws:ses:eu-west-1:123456789012:identity/example.co?",
+            "arn:aws:ses:eu-west-1:123456789012:identity/*",
+        ] {
+            let scope = Scope {
+                identity: Some(identity),
+                account_id: Some("123456789012"),
+                region: Some("eu-west-1"),
+                ..Scope::default()
+            };
+            assert_eq!(
+                policy(&scope).unwrap_err(),
+                PolicyError::BadArn,
+                "{identity}"
+            );
+        }
         let p = policy(&Scope::default()).unwrap();
         assert_eq!(p.0["Statement"][0]["Resource"], "*");
         assert_eq!(p.0["Statement"][0]["Action"], "ses:SendRawEmail");

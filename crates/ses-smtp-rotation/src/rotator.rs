@@ -5,7 +5,7 @@
 
 use crate::calls::{Command, Target};
 use crate::names::{RotationError, UserName, UserPath};
-use crate::operator::{check_kms_key, statement_of};
+use crate::operator::{check_kms_key, claim_tag_only, statement_of};
 use crate::policy::{PolicyDocument, dns_suffix, is_account_id, partition};
 use serde_json::json;
 
@@ -69,7 +69,7 @@ pub fn rotator_policy(scope: &RotatorScope<'_>) -> Result<PolicyDocument, Rotati
     let store = crate::names::Store::parse(&format!("secretsmanager:{}", scope.secret))?;
     let secret = match (store.arn_region(), store.arn_partition()) {
         (Some(r), Some(p)) => {
-            if r != region || p != partition || !scope.secret.contains(&format!(":{account}:")) {
+            if r != region || p != partition || store.arn_account() != Some(account) {
                 return Err(RotationError::SecretElsewhere);
             }
             scope.secret.to_string()
@@ -90,16 +90,24 @@ pub fn rotator_policy(scope: &RotatorScope<'_>) -> Result<PolicyDocument, Rotati
     }
     let path = scope.user_path.map_or("/", UserPath::as_str);
     let by = &[Command::Rotator];
+    let user_arn = format!(
+        "arn:{partition}:iam::{account}:user{path}{}",
+        scope.user_name
+    );
     let mut statements = vec![
         statement_of(
             by,
             "RotateSmtpUserAccessKeys",
             Target::User,
-            json!(format!(
-                "arn:{partition}:iam::{account}:user{path}{}",
-                scope.user_name
-            )),
+            json!(user_arn),
             None,
+        ),
+        statement_of(
+            by,
+            "ClaimSmtpUserForRotation",
+            Target::ClaimTag,
+            json!(user_arn),
+            Some(claim_tag_only()),
         ),
         statement_of(
             by,
@@ -125,9 +133,14 @@ pub fn rotator_policy(scope: &RotatorScope<'_>) -> Result<PolicyDocument, Rotati
             "UseKmsKeyThroughSecretsManager",
             Target::KeyViaSecretsManager,
             json!(key),
-            Some(json!({ "StringEquals": {
-                "kms:ViaService": [format!("secretsmanager.{region}.{}", dns_suffix(partition))]
-            } })),
+            // Through Secrets Manager, and for this secret only: Secrets
+            // Manager names the secret in the encryption context.
+            Some(json!({
+                "StringEquals": {
+                    "kms:ViaService": [format!("secretsmanager.{region}.{}", dns_suffix(partition))]
+                },
+                "StringLike": { "kms:EncryptionContext:SecretARN": secret }
+            })),
         ));
     }
     statements.push(statement_of(
@@ -163,9 +176,17 @@ mod tests {
             "arn:aws:iam::123456789012:user/mail/smtp"
         );
         let iam = st[0]["Action"].as_array().unwrap();
-        assert!(iam.contains(&json!("iam:TagUser")) && iam.contains(&json!("iam:DeleteAccessKey")));
+        assert!(
+            !iam.contains(&json!("iam:TagUser")) && iam.contains(&json!("iam:DeleteAccessKey"))
+        );
+        // Tagging only the claim's tag key.
+        assert_eq!(st[1]["Action"], json!(["iam:TagUser", "iam:UntagUser"]));
         assert_eq!(
-            st[1]["Resource"],
+            st[1]["Condition"]["ForAllValues:StringEquals"]["aws:TagKeys"],
+            json!(["ses-smtp-rotator"])
+        );
+        assert_eq!(
+            st[2]["Resource"],
             "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/smtp-??????"
         );
         // No CreateSecret or DeleteSecret: the function only adds versions.
@@ -188,12 +209,26 @@ mod tests {
         let arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/smtp-AbCdEf";
         let p =
             rotator_policy(&RotatorScope::new(&user, "123456789012", arn, "eu-west-1")).unwrap();
-        assert_eq!(p.0["Statement"][1]["Resource"], arn);
+        assert_eq!(p.0["Statement"][2]["Resource"], arn);
         for (account, region) in [("210987654321", "eu-west-1"), ("123456789012", "us-east-1")] {
             assert_eq!(
                 rotator_policy(&RotatorScope::new(&user, account, arn, region)),
                 Err(RotationError::SecretElsewhere)
             );
+        }
+        // The account is a field, not a substring; a name is never a pattern.
+        for tricky in [
+            "arn:aws:secretsmanager:eu-west-1:999999999999:secret:x:123456789012:y",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:*",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/smtp-??????",
+        ] {
+            let refused = rotator_policy(&RotatorScope::new(
+                &user,
+                "123456789012",
+                tricky,
+                "eu-west-1",
+            ));
+            assert!(refused.is_err(), "{tricky}: {refused:?}");
         }
         let mut scope = RotatorScope::new(&user, "123456789012", "prod/smtp", "eu-west-1");
         scope.function_name = "bad name";
@@ -202,7 +237,7 @@ mod tests {
         scope.kms_key = Some("arn:aws:kms:eu-west-1:123456789012:key/1234abcd");
         let p = rotator_policy(&scope).unwrap().0;
         assert_eq!(
-            p["Statement"][3]["Condition"]["StringEquals"]["kms:ViaService"][0],
+            p["Statement"][4]["Condition"]["StringEquals"]["kms:ViaService"][0],
             "secretsmanager.eu-west-1.amazonaws.com"
         );
     }

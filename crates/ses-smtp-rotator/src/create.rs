@@ -1,13 +1,16 @@
 //! `createSecret`: make room, claim the slot, create the key, put the
 //! pending version; the key deleted again when the put did not land.
 
-use crate::claim::{self, Claim};
+use crate::secret::username_of;
 use crate::secret::{Described, Secret};
-use crate::steps::{Done, Rotator, Say, read, username_of};
+use crate::settings::host_allowed;
+use crate::steps::{Done, Rotator, Say, read};
 use crate::{Request, StepError};
 use ses_smtp_credentials::{Derived, SecretFields, Version, derive_v4, secret_string, user_text};
-use ses_smtp_rotation::sdk::iam::{self, Key, Timestamp};
+use ses_smtp_rotation::sdk::claim::{self, Claim};
+use ses_smtp_rotation::sdk::iam::{self, Created, Key, Timestamp};
 use ses_smtp_rotation::{UserName, parse_stored_secret};
+use std::time::Instant;
 
 /// IAM allows two access keys per user.
 const KEY_LIMIT: usize = 2;
@@ -18,6 +21,7 @@ impl Rotator {
         secret: &Secret<'_>,
         d: &Described,
         req: &Request,
+        deadline: Instant,
         say: Say<'_>,
     ) -> Result<Done, StepError> {
         let aws = &self.aws;
@@ -36,7 +40,30 @@ impl Rotator {
             });
         }
         let user = &current.iam_user;
+        // The password goes to SES of the secret's region, or to a host the
+        // deployment lists: never to a host an edit of the secret chose.
+        if !host_allowed(
+            &current.host,
+            &current.region.code,
+            &self.settings.allowed_hosts,
+        ) {
+            return Err(StepError::Refused(format!(
+                "the secret's \"host\" member is not an SES SMTP endpoint of its region ({}) nor listed in \
+                 SES_SMTP_ALLOWED_HOSTS: the new password is never sent there; nothing was changed",
+                current.region.code
+            )));
+        }
         let keys = iam::keys(aws, user)?;
+        // Confused deputy: the secret must hold a key of the user it names,
+        // or an edit of `iam_user` would turn the function on another user.
+        if !keys.iter().any(|k| k.id == current.username.as_str()) {
+            return Err(StepError::Refused(format!(
+                "the secret's AWSCURRENT key {} is not an access key of IAM user {} (its \"iam_user\" member): \
+                 nothing was changed; a secret rotates the key of the user it names",
+                current.username.as_str(),
+                user_text(user.as_str())
+            )));
+        }
         let previous = match d.holding("AWSPREVIOUS") {
             Some(v) if d.holding("AWSCURRENT") != Some(v) => secret
                 .value(Some(v), "AWSPREVIOUS")?
@@ -44,13 +71,43 @@ impl Rotator {
             _ => None,
         };
         let claim = iam::user_tag(aws, user, claim::TAG)?.and_then(|v| Claim::parse(&v));
+        let now = Timestamp::now().secs();
+        // Another rotation of the user (a `rotate` run, another secret's
+        // function) holds it: nothing is changed until its claim lapses.
+        if let Some(c) = &claim
+            && !c.is_of(token)
+            && !c.is_over(now)
+        {
+            return Err(busy(user, c));
+        }
         let mut done = Done::default();
+        // A key an earlier try of this rotation made, whose answer was
+        // lost before a version named it: the one key in no version made
+        // inside that try's claimed window, once that try is over. Two such
+        // keys prove nothing: both are left (and then refused as unknown).
+        let lost: Vec<&Key> = keys
+            .iter()
+            .filter(|k| {
+                k.id != current.username.as_str()
+                    && Some(&k.id) != previous.as_ref()
+                    && claim.as_ref().is_some_and(|c| c.may_have_made(token, k))
+            })
+            .collect();
+        let lost = match (&lost[..], &claim) {
+            ([k], Some(c)) if c.is_over(now) => Some(k.id.clone()),
+            ([k], Some(c)) => {
+                return Err(StepError::Refused(format!(
+                    "key {} may be an earlier try's of this rotation, and that try may still be running (until {}): \
+                     nothing was changed; Secrets Manager's next try settles it",
+                    k.id,
+                    Timestamp::from_secs(c.until())
+                )));
+            }
+            _ => None,
+        };
         let mut remaining: Vec<Key> = Vec::with_capacity(keys.len());
         for k in keys {
-            let ours = k.id != current.username.as_str()
-                && Some(&k.id) != previous.as_ref()
-                && claim.as_ref().is_some_and(|c| c.made(token, &k));
-            if ours {
+            if Some(&k.id) == lost.as_ref() {
                 // Made by an earlier try of this rotation, which ended
                 // before a version named it: never handed out.
                 iam::delete_key(aws, user, &k.id)?;
@@ -68,15 +125,18 @@ impl Rotator {
                 .find(|k| k.id != current.username.as_str())
                 .cloned();
             match other {
-                Some(k) if Some(&k.id) == previous.as_ref() => {
+                Some(k) if Some(&k.id) == previous.as_ref() || secret.names_key(&k.id)? => {
                     if k.active {
                         iam::deactivate(aws, user, &k.id)?;
                     }
                     iam::delete_key(aws, user, &k.id)?;
-                    say("deactivated and deleted the key AWSPREVIOUS names", &|l| {
-                        l.with("key", k.id.as_str())
-                            .with("last_used", k.last_used_text())
-                    });
+                    say(
+                        "deactivated and deleted the key an older version names (AWSPREVIOUS's)",
+                        &|l| {
+                            l.with("key", k.id.as_str())
+                                .with("last_used", k.last_used_text())
+                        },
+                    );
                     remaining.retain(|r| r.id != k.id);
                     done.deleted_key = Some(k.id);
                 }
@@ -90,17 +150,47 @@ impl Rotator {
                 }
             }
         }
-        let claim = Claim::new(token, Timestamp::now().secs(), &remaining);
+        // The claim: this try may put a version until its own deadline.
+        let at = Timestamp::now().secs();
+        let left = i64::try_from(deadline.saturating_duration_since(Instant::now()).as_secs())
+            .unwrap_or(claim::LAMBDA_MAX_SECS);
+        let claim = Claim::new(token, at, at.saturating_add(left), &remaining);
         iam::tag_user(aws, user, claim::TAG, &claim.render())?;
-        let mut created = None;
-        let new = match iam::create_key(aws, user, &mut created) {
-            Ok(new) => new,
-            Err(e) => {
+        // Read back: another rotation that tagged at the same moment won.
+        match iam::user_tag(aws, user, claim::TAG)?.and_then(|v| Claim::parse(&v)) {
+            Some(c) if c.is_of(token) => {}
+            Some(c) => return Err(busy(user, &c)),
+            None => {
+                return Err(StepError::Refused(
+                    "the claim was removed as soon as it was set (another rotation?): nothing was created".into(),
+                ));
+            }
+        }
+        let new = match iam::create_key(aws, user) {
+            Created::Key(new) => new,
+            Created::Malformed { id, error } => {
                 // A key IAM made but returned malformed: deleted again.
-                if let Some(id) = created {
-                    iam::delete_key(aws, user, &id)?;
+                iam::delete_key(aws, user, &id)?;
+                self.drop_claim(user, token, say);
+                return Err(error.into());
+            }
+            Created::Refused(error) => {
+                // IAM made nothing: the claim goes, so that no later try
+                // takes a key made by hand since for this try's.
+                self.drop_claim(user, token, say);
+                return Err(error.into());
+            }
+            Created::Lost { error, ended, .. } => {
+                // The claim stays, so the next try can settle the key IAM
+                // may have made; this try ends now, and says so.
+                let over = claim.ended_at(ended.secs());
+                if let Err(e) = iam::tag_user(aws, user, claim::TAG, &over.render()) {
+                    say(
+                        "could not mark the claim's try as over (the next try waits until its deadline)",
+                        &|l| l.with("error", e.to_string()),
+                    );
                 }
-                return Err(e.into());
+                return Err(error.into());
             }
         };
         let key = new.id.as_str().to_string();
@@ -121,7 +211,7 @@ impl Rotator {
         say("put the new version as AWSPENDING", &|l| {
             l.with("key", key.as_str())
         });
-        self.drop_claim(user, say);
+        self.drop_claim(user, token, say);
         done.outcome = "created";
         done.new_key = Some(key);
         Ok(done)
@@ -140,15 +230,23 @@ impl Rotator {
         error: StepError,
         say: Say<'_>,
     ) -> StepError {
-        match secret.value(Some(token), "AWSPENDING") {
-            Ok(Some(_)) => error,
-            Ok(None) => match iam::delete_key(&self.aws, user, key) {
+        // The put did not land if there is no pending version, or if the
+        // pending version is another try's (two tries at once): either way
+        // no version names this try's key, which it made (IAM returned it).
+        let landed = match secret.value(Some(token), "AWSPENDING") {
+            Ok(Some(text)) => Ok(username_of(&text).as_deref() == Some(key)),
+            Ok(None) => Ok(false),
+            Err(e) => Err(e),
+        };
+        match landed {
+            Ok(true) => error,
+            Ok(false) => match iam::delete_key(&self.aws, user, key) {
                 Ok(()) => {
                     say(
                         "deleted the new key: the version naming it could not be put",
                         &|l| l.with("key", key),
                     );
-                    self.drop_claim(user, say);
+                    self.drop_claim(user, token, say);
                     error
                 }
                 Err(e) => StepError::Refused(format!(
@@ -161,10 +259,24 @@ impl Rotator {
         }
     }
 
-    /// The claim is not needed once a version names the key: removed, and a
-    /// failure only logged (a stale claim names another token, or keys the
-    /// user no longer has; `finishSecret` removes it again).
-    pub(crate) fn drop_claim(&self, user: &UserName, say: Say<'_>) {
+    /// The claim is not needed once a version names the key (or IAM made
+    /// none): removed if it is still this rotation's (`token`), never
+    /// another's; a failure is only logged (`finishSecret` tries again).
+    pub(crate) fn drop_claim(&self, user: &UserName, token: &str, say: Say<'_>) {
+        let ours = match iam::user_tag(&self.aws, user, claim::TAG) {
+            Ok(Some(v)) => Claim::parse(&v).is_some_and(|c| c.is_of(token)),
+            Ok(None) => false,
+            Err(e) => {
+                say(
+                    "could not read the claim tag (harmless; finishSecret tries again)",
+                    &|l| l.with("error", e.to_string()),
+                );
+                false
+            }
+        };
+        if !ours {
+            return;
+        }
         if let Err(e) = iam::untag_user(&self.aws, user, claim::TAG) {
             say(
                 "could not remove the claim tag (harmless; finishSecret tries again)",
@@ -172,6 +284,15 @@ impl Rotator {
             );
         }
     }
+}
+
+/// Another rotation's claim lasts.
+fn busy(user: &UserName, c: &Claim) -> StepError {
+    StepError::Refused(format!(
+        "another rotation of IAM user {} is under way ({}): nothing was changed; Secrets Manager's next try goes on once it is over",
+        user_text(user.as_str()),
+        c.describe()
+    ))
 }
 
 /// A key no version names holds the slot the new key needs.

@@ -18,7 +18,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod claim;
 mod create;
 mod error;
 mod log;

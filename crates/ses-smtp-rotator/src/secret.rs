@@ -37,6 +37,10 @@ impl Described {
     }
 }
 
+/// ListSecretVersionIds pages read at most (Secrets Manager keeps about
+/// 100 versions, 100 a page).
+const MAX_VERSION_PAGES: usize = 5;
+
 /// The secret's calls, in the secret's own region.
 pub struct Secret<'a> {
     aws: &'a Session,
@@ -106,6 +110,60 @@ impl<'a> Secret<'a> {
         }
     }
 
+    /// Whether any version of the secret, labelled or not (a routine edit
+    /// leaves the older key on a version no label names), names `key`.
+    pub fn names_key(&self, key: &str) -> Result<bool, StepError> {
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_VERSION_PAGES {
+            let page = self
+                .aws
+                .run(
+                    self.client
+                        .list_secret_version_ids()
+                        .secret_id(&self.id)
+                        .include_deprecated(true)
+                        .set_next_token(token.take())
+                        .send(),
+                )
+                .map_err(self.aws.refused(
+                    &calls::SM_LIST_SECRET_VERSION_IDS,
+                    format!("to list the versions of secret {}", self.shown),
+                ))?;
+            for v in page.versions.unwrap_or_default() {
+                let Some(id) = v.version_id else { continue };
+                let call = self
+                    .client
+                    .get_secret_value()
+                    .secret_id(&self.id)
+                    .version_id(&id);
+                let text = match self.aws.run(call.send()) {
+                    Ok(mut out) => Zeroizing::new(out.secret_string.take().unwrap_or_default()),
+                    Err(e)
+                        if e.as_service_error()
+                            .is_some_and(|s| s.is_resource_not_found_exception()) =>
+                    {
+                        continue;
+                    }
+                    Err(e) => {
+                        return Err(self.aws.refused(
+                            &calls::SM_GET_SECRET_VALUE,
+                            format!("to read a version of secret {}", self.shown),
+                        )(e)
+                        .into());
+                    }
+                };
+                if username_of(&text).as_deref() == Some(key) {
+                    return Ok(true);
+                }
+            }
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => return Ok(false),
+            }
+        }
+        Ok(false)
+    }
+
     /// Puts `payload` as version `token`, labelled `AWSPENDING`.
     pub fn put_pending(
         &self,
@@ -151,4 +209,14 @@ impl<'a> Secret<'a> {
         ))?;
         Ok(())
     }
+}
+
+/// The user name a version holds, if it holds one: older versions may
+/// lack the members rotation needs, and only the key ID matters here.
+pub(crate) fn username_of(text: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let id = v.get("username")?.as_str()?;
+    ses_smtp_credentials::parse_access_key_id(id)
+        .ok()
+        .map(|k| k.as_str().to_string())
 }

@@ -26,6 +26,10 @@ pub struct Settings {
     pub roots: ExtraRoots,
     /// The longest any one reply of the SMTP login may take.
     pub login_timeout: Duration,
+    /// `SES_SMTP_ALLOWED_HOSTS`: exact host names, besides SES's own
+    /// endpoints of the secret's region, that the new password may be sent
+    /// to (a private relay, a test server); lower case.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// A CA file is a few certificates; a bundle of every public CA is about
@@ -59,12 +63,50 @@ impl Settings {
                     .map_err(|e| StepError::Settings(format!("SES_SMTP_CA_FILE {shown} {e}")))?
             }
         };
+        let allowed_hosts = match var("SES_SMTP_ALLOWED_HOSTS") {
+            None => Vec::new(),
+            Some(v) => v
+                .to_str()
+                .ok_or_else(|| StepError::Settings("SES_SMTP_ALLOWED_HOSTS is not text".into()))?
+                .split(',')
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
+        };
         Ok(Settings {
             previous_key,
             roots,
             login_timeout: Duration::from_secs(10),
+            allowed_hosts,
         })
     }
+}
+
+/// Whether the new password may be sent to `host` for `region`: SES's
+/// SMTP endpoint of that region (FIPS too) in the region's partition, an
+/// `email-smtp` interface VPC endpoint name of that region, or a name
+/// `allowed` lists exactly.
+pub fn host_allowed(host: &str, region: &str, allowed: &[String]) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if allowed.contains(&host) {
+        return true;
+    }
+    let suffix =
+        ses_smtp_credentials::region::dns_suffix(ses_smtp_credentials::region::partition(region));
+    if host == format!("email-smtp.{region}.{suffix}")
+        || host == format!("email-smtp-fips.{region}.{suffix}")
+    {
+        return true;
+    }
+    // vpce-0123456789abcdef0-abcdefgh[-eu-west-1a].email-smtp.eu-west-1.vpce.amazonaws.com
+    let Some(first) = host.strip_suffix(&format!(".email-smtp.{region}.vpce.{suffix}")) else {
+        return false;
+    };
+    first.starts_with("vpce-")
+        && !first.contains('.')
+        && first
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
@@ -114,5 +156,55 @@ mod tests {
             e.starts_with("SES_SMTP_CA_FILE /nonexistent/ca.pem: "),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_password_goes_only_to_ses_of_the_secrets_region_or_a_listed_host() {
+        let none: Vec<String> = Vec::new();
+        for (host, region, ok) in [
+            ("email-smtp.eu-west-1.amazonaws.com", "eu-west-1", true),
+            ("EMAIL-SMTP.eu-west-1.amazonaws.com.", "eu-west-1", true),
+            ("email-smtp-fips.us-east-1.amazonaws.com", "us-east-1", true),
+            ("email-smtp.cn-north-1.amazonaws.com.cn", "cn-north-1", true),
+            ("email-smtp.cn-north-1.amazonaws.com", "cn-north-1", false),
+            (
+                "vpce-0123456789abcdef0-abcdefgh.email-smtp.eu-west-1.vpce.amazonaws.com",
+                "eu-west-1",
+                true,
+            ),
+            (
+                "vpce-0123456789abcdef0-abcdefgh-eu-west-1a.email-smtp.eu-west-1.vpce.amazonaws.com",
+                "eu-west-1",
+                true,
+            ),
+            ("email-smtp.us-east-1.amazonaws.com", "eu-west-1", false),
+            ("attacker.example", "eu-west-1", false),
+            (
+                "email-smtp.eu-west-1.amazonaws.com.attacker.example",
+                "eu-west-1",
+                false,
+            ),
+            (
+                "evil.vpce-1.email-smtp.eu-west-1.vpce.amazonaws.com",
+                "eu-west-1",
+                false,
+            ),
+            ("localhost", "eu-west-1", false),
+        ] {
+            assert_eq!(host_allowed(host, region, &none), ok, "{host} {region}");
+        }
+        let listed = vec!["relay.internal".to_string(), "localhost".to_string()];
+        assert!(host_allowed("localhost", "eu-west-1", &listed));
+        assert!(host_allowed("Relay.Internal", "eu-west-1", &listed));
+        assert!(!host_allowed(
+            "relay.internal.example",
+            "eu-west-1",
+            &listed
+        ));
+        let s = Settings::from_env(|k| {
+            (k == "SES_SMTP_ALLOWED_HOSTS").then(|| " Relay.Internal , ,localhost".into())
+        })
+        .unwrap();
+        assert_eq!(s.allowed_hosts, listed);
     }
 }

@@ -3,7 +3,7 @@
 //! the same token finishes or repeats nothing twice.
 
 use crate::log::{Line, Log};
-use crate::secret::{Described, Secret};
+use crate::secret::{Described, Secret, username_of};
 use crate::{PreviousKey, Request, Settings, Step, StepError};
 use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::sdk::Session;
@@ -118,7 +118,7 @@ impl Rotator {
             )));
         }
         match req.step {
-            Step::Create => self.create(&secret, &d, req, &mut |a, l| log(&l(line(a)))),
+            Step::Create => self.create(&secret, &d, req, deadline, &mut |a, l| log(&l(line(a)))),
             Step::Set => self.set(&secret, token),
             Step::Test => self.test(&secret, token, deadline, &mut |a, l| log(&l(line(a)))),
             Step::Finish => self.finish(&secret, &d, token, &mut |a, l| log(&l(line(a)))),
@@ -202,7 +202,7 @@ impl Rotator {
                 done.deactivated_key = Some(old);
             }
         }
-        self.drop_claim(&new.iam_user, say);
+        self.drop_claim(&new.iam_user, token, say);
         Ok(done)
     }
 }
@@ -230,14 +230,4 @@ pub(crate) fn read(
         version: label,
         error,
     })
-}
-
-/// The user name a version holds, if it holds one: older versions may
-/// lack the members rotation needs, and only the key ID matters here.
-pub(crate) fn username_of(text: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(text).ok()?;
-    let id = v.get("username")?.as_str()?;
-    ses_smtp_credentials::parse_access_key_id(id)
-        .ok()
-        .map(|k| k.as_str().to_string())
 }

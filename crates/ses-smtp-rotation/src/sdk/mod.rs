@@ -23,6 +23,7 @@ pub use {
     aws_config, aws_sdk_iam, aws_sdk_secretsmanager, aws_sdk_ssm, aws_smithy_http_client, tokio,
 };
 
+pub mod claim;
 mod error;
 pub mod iam;
 pub mod journal;

@@ -1,22 +1,26 @@
-//! A rotation under way: it owns the journal of what it found and the
-//! steps it completed, and undoes them, latest first, the new key last.
+//! A rotation under way: it owns the journal of what it found and of what
+//! it made, as AWS returned it, and undoes exactly that on failure.
 //!
 //! The order a caller follows:
 //!
 //! 1. preflight, making nothing: [`iam::check_user`], [`iam::keys`] (IAM
 //!    allows two), [`store::before`] for every store;
-//! 2. [`Rotation::begin`]: the journal is written before anything is made;
+//! 2. [`Rotation::begin`]: the journal (the lock) is written before
+//!    anything is made;
 //! 3. [`Rotation::create_key`], then whatever checks the caller makes (an
-//!    SMTP login with the new key), then [`Rotation::store`] for each store;
+//!    SMTP login with the new key), then [`Rotation::store`] for each store
+//!    and [`Rotation::stored`];
 //! 4. [`Rotation::commit`] once the credentials are delivered, or
 //!    [`Rotation::undo`] on any failure before that.
 
+use super::claim::{self, Claim};
 use super::error::{Error, Result};
-use super::journal::{Journal, JournalFile, now};
+use super::iam::{self, Created, Timestamp};
+use super::journal::{CreateCall, Held, Journal, JournalFile, boot_id, now};
+use super::recover::{self, Report};
 use super::session::Session;
-use super::store::{self, Before, Undo};
+use super::store::{self, Before};
 use super::store_write;
-use super::{iam, recover};
 use crate::{Store, UserName};
 use ses_smtp_credentials::Derived;
 use ses_smtp_credentials::user_text;
@@ -27,41 +31,39 @@ pub struct Rotation<'s> {
     session: &'s Session,
     user: UserName,
     journal: Journal,
-    file: Option<JournalFile>,
-    /// The new key's ID as IAM returned it, once it did.
-    created: Option<String>,
-    /// How to undo each completed store write, in the order done.
-    undo: Vec<Undo>,
+    file: Option<(JournalFile, Held)>,
 }
 
 /// What [`Rotation::undo`] did.
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct Undone {
-    /// Each step undone, as a message can show it.
-    pub done: Vec<String>,
-    /// Each step that could not be undone, and why (the key's with the
-    /// command that deletes it by hand).
-    pub failed: Vec<String>,
+    /// What was undone, left and not undone.
+    pub report: Report,
     /// The new key's ID as it may be shown, if IAM returned one.
     pub key: Option<String>,
-    /// The journal could not be removed although everything was undone.
+    /// The journal could not be removed although everything was settled.
     pub journal_error: Option<Error>,
 }
 
 impl Undone {
-    /// Whether nothing this run made is left.
+    /// Whether every step of the undo ran (some things may have been left,
+    /// on purpose: [`Report::left`]).
     pub fn complete(&self) -> bool {
-        self.failed.is_empty()
+        self.report.failed.is_empty()
     }
 }
 
+/// How long a call may take at most, when the session does not say.
+const CALL_LIMIT_SECS: i64 = 300;
+
 impl<'s> Rotation<'s> {
     /// Starts a rotation of `user` in `region`: records the keys it has and
-    /// every store as found, and writes the journal to `file` (if any)
-    /// before anything is made.
+    /// every store as found, and creates the journal in `file` (if any),
+    /// taking its lock, before anything is made.
     ///
     /// # Errors
+    /// [`Error::Io`] when another rotation's journal is there;
     /// [`Error::IoFrom`] when the journal cannot be written.
     pub fn begin(
         session: &'s Session,
@@ -75,147 +77,214 @@ impl<'s> Rotation<'s> {
             user: user.to_string(),
             region: region.to_string(),
             pid: std::process::id(),
+            boot_id: boot_id(),
             started: now(),
             keys_before: keys_before.iter().map(|k| k.id.clone()).collect(),
+            claim: None,
+            create: None,
             created_key: None,
             stores: stores
                 .iter()
                 .map(|(s, b)| store::journal_entry(s, b))
                 .collect(),
+            made: Vec::new(),
+            stored: false,
             committed: false,
         };
-        let rotation = Rotation {
+        let file = match file {
+            Some(f) => {
+                let held = f.create(&journal)?;
+                Some((f, held))
+            }
+            None => None,
+        };
+        Ok(Rotation {
             session,
             user: user.clone(),
             journal,
             file,
-            created: None,
-            undo: Vec::new(),
-        };
-        rotation.save()?;
-        Ok(rotation)
+        })
     }
 
-    fn save(&self) -> Result<()> {
-        match &self.file {
-            Some(f) => f.save(&self.journal),
+    fn save(&mut self) -> Result<()> {
+        match &mut self.file {
+            Some((f, held)) => f.save(held, &self.journal),
             None => Ok(()),
         }
     }
 
-    /// Creates the new access key and records it (in the journal too)
-    /// before anything else can fail.
+    /// Creates the new access key. The journal records the call before it
+    /// is sent (when, and the latest it can end), then how it ended: the
+    /// key's ID as IAM returned it, IAM's refusal (nothing made), or a lost
+    /// answer (a key made inside the call's window may be this run's).
     ///
     /// # Errors
-    /// [`Error::Refused`] when IAM refuses or returns a malformed key;
-    /// [`Error::IoFrom`] when the journal cannot be written. Either way,
-    /// [`Rotation::undo`] deletes any key IAM made.
-    pub fn create_key(&mut self) -> Result<iam::NewKey> {
-        let new = iam::create_key(self.session, &self.user, &mut self.created);
-        if let Some(id) = &self.created {
-            self.journal.created_key = Some(id.clone());
-        }
-        let new = new?;
+    /// the call's error, or [`Error::IoFrom`] when the journal cannot be
+    /// written. Either way, [`Rotation::undo`] deletes the key IAM returned.
+    pub fn create_key(&mut self, lasts: std::time::Duration) -> Result<iam::NewKey> {
+        self.claim(lasts)?;
+        let sent = Timestamp::now().secs();
+        let limit = self
+            .session
+            .config()
+            .timeout_config()
+            .and_then(|t| t.operation_timeout())
+            .map_or(CALL_LIMIT_SECS, |d| {
+                i64::try_from(d.as_secs()).unwrap_or(CALL_LIMIT_SECS)
+            });
+        self.journal.create = Some(CreateCall {
+            sent,
+            deadline: sent.saturating_add(limit),
+            ended: None,
+            refused: false,
+        });
         self.save()?;
+        let created = iam::create_key(self.session, &self.user);
+        if let Some(call) = &mut self.journal.create {
+            match &created {
+                Created::Refused(_) => call.refused = true,
+                Created::Lost { ended, .. } => call.ended = Some(ended.secs()),
+                Created::Key(_) | Created::Malformed { .. } => {}
+            }
+        }
+        self.journal.created_key = created.id().map(str::to_string);
+        let saved = self.save();
+        let new = created.into_result()?;
+        saved?;
         Ok(new)
+    }
+
+    /// Claims the user for this run (see [`claim`](super::claim)): refused
+    /// while another rotation's claim lasts, or when another rotation
+    /// claimed it at the same moment (the claim read back is not this
+    /// run's).
+    fn claim(&mut self, lasts: std::time::Duration) -> Result<()> {
+        let (aws, user) = (self.session, &self.user.clone());
+        let now = Timestamp::now().secs();
+        let read = || -> Result<Option<Claim>> {
+            Ok(iam::user_tag(aws, user, claim::TAG)?.and_then(|v| Claim::parse(&v)))
+        };
+        let busy = |c: &Claim, how: &str| {
+            Error::Refused(format!(
+                "{how} rotation of IAM user {} is under way ({}): nothing was created\n  \
+                 hint: wait until then; if none is running, remove its claim: aws iam untag-user --user-name {} --tag-keys {}",
+                super::session::shown(user),
+                c.describe(),
+                super::session::shown(user),
+                claim::TAG
+            ))
+        };
+        if let Some(c) = read()?
+            && !c.is_over(now)
+        {
+            return Err(busy(&c, "another"));
+        }
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let token = format!("rotate-{}-{nanos:08x}", std::process::id());
+        let until = now.saturating_add(i64::try_from(lasts.as_secs()).unwrap_or(i64::MAX / 2));
+        let mine = Claim::of_ids(&token, now, until, self.journal.keys_before.clone());
+        self.journal.claim = Some(mine.token().to_string());
+        self.save()?;
+        iam::tag_user(aws, user, claim::TAG, &mine.render())?;
+        match read()? {
+            Some(c) if c.is_of(&token) => Ok(()),
+            Some(c) => Err(busy(&c, "at the same moment, another")),
+            None => Err(Error::Refused(format!(
+                "the claim on IAM user {} was removed as soon as it was set (another rotation?): nothing was created",
+                super::session::shown(user)
+            ))),
+        }
     }
 
     /// The new key's ID as IAM returned it, once it did.
     pub fn created_key(&self) -> Option<&str> {
-        self.created.as_deref()
+        self.journal.created_key.as_deref()
     }
 
     /// Writes the credentials into a store, found as `before` when the
-    /// rotation began. Each write is recorded as it is done, so a failure
-    /// half-way is undone too.
+    /// rotation began. What each write made is journaled as AWS returns
+    /// it, so a failure half-way is undone too.
     ///
     /// # Errors
-    /// [`Error::Refused`] when AWS refuses a write.
+    /// [`Error::Refused`] when AWS refuses a write; [`Error::IoFrom`] when
+    /// the journal cannot be written.
     pub fn store(&mut self, store: &Store, before: Before, item: &Derived) -> Result<()> {
-        store_write::write(
-            self.session,
-            store,
-            before,
-            item,
-            &self.user,
-            &mut self.undo,
-        )
+        let Rotation {
+            session,
+            user,
+            journal,
+            file,
+        } = self;
+        store_write::write(session, store, before, item, user, &mut |made| {
+            journal.made.push(made);
+            match file {
+                Some((f, held)) => f.save(held, journal),
+                None => Ok(()),
+            }
+        })
+    }
+
+    /// Every store is written: the credentials are being delivered. A run
+    /// that ends from here on without committing is settled by
+    /// [`recover`] as delivered if every store still holds what it wrote.
+    ///
+    /// # Errors
+    /// [`Error::IoFrom`] when the journal cannot be written.
+    pub fn stored(&mut self) -> Result<()> {
+        self.journal.stored = true;
+        self.save()
     }
 
     /// The credentials are delivered: nothing is to be undone any more. The
     /// journal is marked so, then removed.
     ///
     /// # Errors
-    /// [`Error::IoFrom`] when the journal cannot be written or removed; the
-    /// rotation itself stands.
+    /// [`Error::IoFrom`] when the journal can be neither marked nor
+    /// removed (a full disk, a read-only directory); the rotation itself
+    /// stands, and `recover` on that journal only removes it once it
+    /// finds every store holding what this run wrote.
     pub fn commit(mut self) -> Result<()> {
+        // Test builds only: tests/aws/provable.rs stands in a full disk
+        // that takes neither the mark nor the removal.
+        ses_smtp_credentials::test_hook! {
+            if std::env::var_os("SES_SMTP_PASSWORD_TEST_JOURNAL_FULL").is_some() {
+                return Err(Error::io("could not write the rotation journal")(
+                    std::io::Error::from_raw_os_error(28),
+                ));
+            }
+        }
         self.journal.committed = true;
-        self.save()?;
-        match &self.file {
-            Some(f) => f.remove(),
-            None => Ok(()),
+        let marked = self.save();
+        recover::drop_claim(self.session, &self.user, &self.journal);
+        let Some((f, _held)) = &self.file else {
+            return Ok(());
+        };
+        match (marked, f.remove()) {
+            (_, Ok(())) => Ok(()),
+            (Err(e), Err(_)) | (Ok(()), Err(e)) => Err(e),
         }
     }
 
-    /// Undoes every completed step, latest first, the new key last, calling
-    /// `step` with each one's outcome as it happens (`Ok`: undone; `Err`: not
-    /// undone, and why). Calls run to completion: set no
-    /// [`Session::abort_when`] for the undo.
+    /// Undoes what this run provably made, latest first, the new key last
+    /// (see [`recover::undo`]), calling `step` with each outcome as it
+    /// happens. Calls run to completion: set no [`Session::abort_when`]
+    /// for the undo.
     ///
-    /// When IAM returned no key, a timeout or an interruption may still
-    /// have cut `CreateAccessKey` off after IAM made one: the journal
-    /// settles it (a key the user has that it did not have before is this
-    /// run's, and is deleted).
-    ///
-    /// The journal file is removed once everything is undone, and kept
+    /// The journal file is removed once every step ran, and kept
     /// otherwise, for [`recover`].
-    pub fn undo(self, step: &mut dyn FnMut(Result<&str, &str>)) -> Undone {
+    pub fn undo(self, step: &mut dyn FnMut(&recover::Step)) -> Undone {
+        let key = self.created_key().map(user_text);
+        let report = recover::undo(self.session, &self.user, &self.journal, step);
+        recover::drop_claim(self.session, &self.user, &self.journal);
         let mut undone = Undone {
-            key: self.created.as_deref().map(user_text),
-            ..Undone::default()
+            report,
+            key,
+            journal_error: None,
         };
-        match &self.created {
-            None => {
-                let (done, failed) = recover::undo(self.session, &self.user, &self.journal);
-                done.iter().for_each(|d| step(Ok(d)));
-                failed.iter().for_each(|f| step(Err(f)));
-                undone.done = done;
-                undone.failed = failed;
-            }
-            Some(raw_key) => {
-                for u in self.undo.into_iter().rev() {
-                    match store_write::undo(self.session, u) {
-                        Ok(done) => {
-                            step(Ok(&done));
-                            undone.done.push(done);
-                        }
-                        Err(e) => {
-                            let e = e.to_string();
-                            step(Err(&e));
-                            undone.failed.push(e);
-                        }
-                    }
-                }
-                let key = user_text(raw_key);
-                match iam::delete_key(self.session, &self.user, raw_key) {
-                    Ok(()) => {
-                        let done = format!("deleted the new access key {key}");
-                        step(Ok(&done));
-                        undone.done.push(done);
-                    }
-                    Err(e) => {
-                        let e = format!(
-                            "{e}\n  delete it by hand: aws iam delete-access-key --user-name {} --access-key-id {key}",
-                            super::session::shown(&self.user)
-                        );
-                        step(Err(&e));
-                        undone.failed.push(e);
-                    }
-                }
-            }
-        }
         if undone.complete()
-            && let Some(f) = &self.file
+            && let Some((f, _held)) = &self.file
         {
             undone.journal_error = f.remove().err();
         }

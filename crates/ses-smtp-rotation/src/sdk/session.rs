@@ -240,8 +240,12 @@ where
         return Error::Interrupted;
     }
     let detail = match (err.code(), err.message()) {
-        (Some(code), Some(message)) => format!("{}: {}", user_text(code), cut(&user_text(message))),
-        (Some(code), None) => user_text(code),
+        (Some(code), Some(message)) => format!(
+            "{}: {}",
+            cut(&user_text(code), MAX_AWS_CODE),
+            cut(&user_text(message), MAX_AWS_MESSAGE)
+        ),
+        (Some(code), None) => cut(&user_text(code), MAX_AWS_CODE),
         _ => without_code(&err),
     };
     let mut message = format!("AWS refused {doing}: {detail}");
@@ -269,9 +273,13 @@ where
     Error::Refused(message)
 }
 
-/// `text` cut to [`MAX_AWS_MESSAGE`] characters, saying so.
-fn cut(text: &str) -> String {
-    match text.char_indices().nth(MAX_AWS_MESSAGE) {
+/// How long AWS's error code may be in an error (real ones are short:
+/// `LimitExceeded`, `AccessDenied`; an endpoint may send anything).
+const MAX_AWS_CODE: usize = 64;
+
+/// `text` cut to `max` characters, saying so.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
         Some((i, _)) => format!(
             "{}… (cut; {} characters in all)",
             &text[..i],

@@ -31,10 +31,9 @@ pub enum Before {
     Parameters(HashMap<String, Previous>),
 }
 
-/// A parameter as it was: its value, type, KMS key and tier, all put back
-/// by the undo, and the type, key and tier kept when it is overwritten.
+/// A parameter as it was: its type, KMS key and tier, kept when it is
+/// overwritten (the undo puts its version back from the history).
 pub struct Previous {
-    pub(crate) value: Zeroizing<String>,
     pub(crate) kind: ParameterType,
     pub(crate) key_id: Option<String>,
     pub(crate) tier: Option<ParameterTier>,
@@ -45,7 +44,6 @@ pub struct Previous {
 impl std::fmt::Debug for Previous {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Previous")
-            .field("value", &"[REDACTED]")
             .field("kind", &self.kind)
             .field("version", &self.version)
             .finish_non_exhaustive()
@@ -56,27 +54,6 @@ impl std::fmt::Debug for Previous {
 /// versions, 50 a page): a parameter whose history pages on past this is
 /// an endpoint misbehaving.
 const HISTORY_PAGES: usize = 10;
-
-/// How to undo one write.
-#[derive(Debug)]
-pub(crate) enum Undo {
-    DeleteSecret {
-        store: Store,
-    },
-    /// Both labels back where they were: `AWSCURRENT` on `current`, and
-    /// `AWSPREVIOUS` (which Secrets Manager moves along with it) on
-    /// `previous`, or on no version.
-    RestoreVersion {
-        store: Store,
-        current: Option<String>,
-        previous: Option<String>,
-        new: String,
-    },
-    RestoreParameter {
-        name: String,
-        previous: Option<Previous>,
-    },
-}
 
 pub(super) fn secret_id(store: &Store) -> &str {
     match store {
@@ -159,13 +136,15 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                 .map_err(aws.refused(&calls::SSM_GET_PARAMETERS, format!("to read {shown}")))?;
             let mut map = HashMap::new();
             for p in found.parameters.unwrap_or_default() {
-                if let (Some(name), Some(value)) = (p.name, p.value) {
+                // Read with decryption: the preflight proves the operator
+                // may decrypt it; the value itself is dropped (wiped).
+                let _value = p.value.map(Zeroizing::new);
+                if let Some(name) = p.name {
                     let (key_id, tier) = key_and_tier(aws, &name, &shown, None)?;
                     let kind = p.r#type.unwrap_or(ParameterType::String);
                     map.insert(
                         name,
                         Previous {
-                            value: Zeroizing::new(value),
                             kind,
                             key_id,
                             tier,

@@ -1,9 +1,10 @@
-//! Writing the credentials into a store, each write recorded with what
-//! undoes it, and the undo itself.
+//! Writing the credentials into a store, each write recorded (in the
+//! journal) with what AWS returned for it: the proof an undo needs.
 
 use super::error::{Error, Result};
+use super::journal::Made;
 use super::session::Session;
-use super::store::{Before, Undo, secret_id};
+use super::store::{Before, secret_id};
 use crate::Store;
 use crate::UserName;
 use crate::calls;
@@ -16,24 +17,20 @@ fn owned(buf: &FixedBuf) -> String {
     String::from_utf8_lossy(buf.as_bytes()).into_owned()
 }
 
-/// Writes `d` into the store. Each write done is pushed onto `undo` as
-/// soon as it is done, so a failure half-way is undone too.
+/// Writes `d` into the store. What each write made is given to `record`
+/// as soon as AWS returned it, so a failure half-way is undone too.
 pub(crate) fn write(
     aws: &Session,
     store: &Store,
     before: Before,
     d: &Derived,
     user: &UserName,
-    undo: &mut Vec<Undo>,
+    record: &mut dyn FnMut(Made) -> Result<()>,
 ) -> Result<()> {
     let shown = aws.store_name(store);
     let doing = format!("to write {shown}");
     match before {
-        Before::Secret {
-            current,
-            previous,
-            exists,
-        } => {
+        Before::Secret { exists, .. } => {
             // `iam_user`: what scheduled rotation (ses-smtp-rotator) rotates.
             let fields = SecretFields {
                 iam_user: Some(user.as_str()),
@@ -53,24 +50,31 @@ pub(crate) fn write(
                 let new = out.version_id.ok_or_else(|| {
                     Error::Refused(format!("{shown}: AWS returned no version ID"))
                 })?;
-                undo.push(Undo::RestoreVersion {
-                    store: store.clone(),
-                    current,
-                    previous,
-                    new,
-                });
+                record(Made::Version {
+                    store: store.to_string(),
+                    version_id: new,
+                })?;
             } else {
-                aws.run(
-                    sm.create_secret()
-                        .name(secret_id(store))
-                        .description("Amazon SES SMTP credentials (ses-smtp-password rotate)")
-                        .secret_string(owned(&payload))
-                        .send(),
-                )
-                .map_err(aws.refused(&calls::SM_CREATE_SECRET, doing))?;
-                undo.push(Undo::DeleteSecret {
-                    store: store.clone(),
-                });
+                let out = aws
+                    .run(
+                        sm.create_secret()
+                            .name(secret_id(store))
+                            .description("Amazon SES SMTP credentials (ses-smtp-password rotate)")
+                            .secret_string(owned(&payload))
+                            .send(),
+                    )
+                    .map_err(aws.refused(&calls::SM_CREATE_SECRET, doing))?;
+                // Without the ARN nothing proves the secret this run's: an
+                // undo would leave it, and name it.
+                let arn = out.arn.ok_or_else(|| {
+                    Error::Refused(format!(
+                        "{shown}: AWS created the secret but returned no ARN for it"
+                    ))
+                })?;
+                record(Made::Secret {
+                    store: store.to_string(),
+                    arn,
+                })?;
             }
         }
         Before::Parameters(mut previous) => {
@@ -98,11 +102,11 @@ pub(crate) fn write(
                         .and_then(|p| p.key_id.clone()),
                     tier: was.as_ref().and_then(|p| p.tier.clone()),
                 };
-                put_parameter(aws, &name, value, put, &doing)?;
-                undo.push(Undo::RestoreParameter {
-                    previous: was,
+                let version = put_parameter(aws, &name, value, put, &doing)?;
+                record(Made::Parameter {
                     name: name.clone(),
-                });
+                    version,
+                })?;
                 pause_for_tests(&name);
             }
         }
@@ -138,15 +142,16 @@ pub(super) struct Put {
     pub(super) tier: Option<ParameterTier>,
 }
 
-/// One parameter, overwritten. The SDK takes its own copy of the value (an
-/// owned String, freed unwiped: see docs/security.md).
+/// One parameter, overwritten; returns the version SSM gave it. The SDK
+/// takes its own copy of the value (an owned String, freed unwiped: see
+/// docs/security.md).
 pub(super) fn put_parameter(
     aws: &Session,
     name: &str,
     value: &str,
     put: Put,
     doing: &str,
-) -> Result<()> {
+) -> Result<i64> {
     aws.run(
         aws.ssm()
             .put_parameter()
@@ -158,17 +163,18 @@ pub(super) fn put_parameter(
             .overwrite(true)
             .send(),
     )
-    .map(|_| ())
+    .map(|out| out.version)
     .map_err(aws.refused(&calls::SSM_PUT_PARAMETER, doing))
 }
 
-/// Deletes a secret a rotation created, without a recovery window (it
-/// held only that rotation's key).
-pub(super) fn delete_created_secret(aws: &Session, store: &Store) -> Result<()> {
+/// Deletes a secret a rotation created, by the ARN `CreateSecret` returned
+/// (never by name: another secret may have that name since), without a
+/// recovery window (it held only that rotation's key).
+pub(super) fn delete_created_secret(aws: &Session, store: &Store, arn: &str) -> Result<()> {
     let sm = aws.secrets_manager(store.arn_region());
     aws.run(
         sm.delete_secret()
-            .secret_id(secret_id(store))
+            .secret_id(arn)
             .force_delete_without_recovery(true)
             .send(),
     )
@@ -177,71 +183,4 @@ pub(super) fn delete_created_secret(aws: &Session, store: &Store) -> Result<()> 
         &calls::SM_DELETE_SECRET,
         format!("to delete the secret of {}", aws.store_name(store)),
     ))
-}
-
-/// Undoes one write; returns what was done, for the report.
-pub(crate) fn undo(aws: &Session, step: Undo) -> Result<String> {
-    match step {
-        Undo::DeleteSecret { store } => {
-            delete_created_secret(aws, &store)?;
-            Ok(format!(
-                "deleted the secret of {} (this run created it)",
-                aws.store_name(&store)
-            ))
-        }
-        Undo::RestoreVersion {
-            store,
-            current,
-            previous,
-            new,
-        } => {
-            let shown = aws.store_name(&store);
-            let sm = aws.secrets_manager(store.arn_region());
-            let stage = |label: &str, to: Option<String>| {
-                aws.run(
-                    sm.update_secret_version_stage()
-                        .secret_id(secret_id(&store))
-                        .version_stage(label)
-                        .set_move_to_version_id(to)
-                        .remove_from_version_id(&new)
-                        .send(),
-                )
-                .map(|_| ())
-                .map_err(aws.refused(
-                    &calls::SM_UPDATE_SECRET_VERSION_STAGE,
-                    format!("to restore {shown}"),
-                ))
-            };
-            // AWSCURRENT back; Secrets Manager then puts AWSPREVIOUS on the
-            // new version, so it is moved back too (or taken off, if no
-            // version held it).
-            stage("AWSCURRENT", current.clone())?;
-            stage("AWSPREVIOUS", previous)?;
-            Ok(match current {
-                Some(_) => {
-                    format!("{shown}: its previous version is current again, every label as before")
-                }
-                None => format!("{shown}: the new version is no longer current"),
-            })
-        }
-        Undo::RestoreParameter { name, previous } => {
-            let what = format!("to restore parameter {name}");
-            match previous {
-                Some(p) => {
-                    let put = Put {
-                        kind: p.kind.clone(),
-                        key_id: p.key_id.clone(),
-                        tier: p.tier.clone(),
-                    };
-                    put_parameter(aws, &name, &p.value, put, &what)?;
-                    Ok(format!("parameter {name}: its previous value is back"))
-                }
-                None => {
-                    aws.run(aws.ssm().delete_parameter().name(&name).send())
-                        .map_err(aws.refused(&calls::SSM_DELETE_PARAMETER, what))?;
-                    Ok(format!("parameter {name}: deleted (this run created it)"))
-                }
-            }
-        }
-    }
 }

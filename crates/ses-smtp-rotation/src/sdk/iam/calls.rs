@@ -1,91 +1,12 @@
-//! The IAM calls: a user's access keys with when they were last used, and
-//! creating, deactivating and deleting one. A new key's secret goes from
-//! the SDK's response straight into a zeroizing buffer; the response's own
-//! string is wiped.
+//! The IAM calls on a user and its keys (but creating one: `create`).
 
-use super::error::{Error, Result};
-use super::session::{Session, shown};
+use super::key::{Key, LastUsed, Timestamp};
 use crate::UserName;
 use crate::calls;
-use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
+use crate::sdk::error::{Error, Result};
+use crate::sdk::session::{Session, shown};
 use aws_sdk_iam::types::StatusType;
 use ses_smtp_credentials::user_text;
-use ses_smtp_credentials::{AccessKeyId, SecretKey, SecretPolicy, parse_access_key_id};
-use zeroize::Zeroize;
-
-/// A moment as IAM records it, to the second.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Timestamp(i64);
-
-impl Timestamp {
-    /// Now.
-    pub fn now() -> Timestamp {
-        Timestamp(DateTime::from(std::time::SystemTime::now()).secs())
-    }
-
-    /// Seconds since 1970.
-    pub fn secs(self) -> i64 {
-        self.0
-    }
-
-    fn from_aws(d: DateTime) -> Timestamp {
-        Timestamp(d.secs())
-    }
-}
-
-impl std::fmt::Display for Timestamp {
-    /// As IAM shows it, in UTC: `2026-11-20T08:00:00Z`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match DateTime::from_secs(self.0).fmt(DateTimeFormat::DateTime) {
-            Ok(text) => f.write_str(&text),
-            Err(_) => write!(f, "{}", self.0),
-        }
-    }
-}
-
-/// One access key of a user.
-#[derive(Clone, Debug)]
-pub struct Key {
-    /// Its ID (made safe to show; a real key ID is unchanged).
-    pub id: String,
-    /// Whether it is active.
-    pub active: bool,
-    /// When IAM made it.
-    pub created: Option<Timestamp>,
-    /// When and where it was last used, if ever.
-    pub last_used: Option<LastUsed>,
-}
-
-/// Where and when a key was last used (IAM's record).
-#[derive(Clone, Debug)]
-pub struct LastUsed {
-    /// When.
-    pub date: Timestamp,
-    /// The service it was used with.
-    pub service: String,
-    /// The region it was used in.
-    pub region: String,
-}
-
-impl Key {
-    /// `Active` or `Inactive`, as IAM spells it.
-    pub fn status(&self) -> &'static str {
-        if self.active { "Active" } else { "Inactive" }
-    }
-
-    /// Whole days since the key was made.
-    pub fn age_days(&self, now: Timestamp) -> Option<i64> {
-        self.created.map(|c| (now.0 - c.0).max(0) / 86_400)
-    }
-
-    /// "2026-11-20T08:00:00Z (ses, eu-west-1)" or "never".
-    pub fn last_used_text(&self) -> String {
-        match &self.last_used {
-            Some(u) => format!("{} ({}, {})", u.date, u.service, u.region),
-            None => "never".into(),
-        }
-    }
-}
 
 /// Fails with AWS's NoSuchEntity when the user does not exist; remembers
 /// the user's IAM path (a denied call later names it).
@@ -247,63 +168,6 @@ pub fn keys(aws: &Session, user: &UserName) -> Result<Vec<Key>> {
     Ok(keys)
 }
 
-/// A key just made: its ID (the SMTP user name) and its secret.
-#[derive(Debug)]
-pub struct NewKey {
-    /// The access key ID: the SMTP user name.
-    pub id: AccessKeyId,
-    /// The secret, in its zeroizing buffer (`Debug` redacts it).
-    pub secret: SecretKey,
-}
-
-/// Creates an access key for the user. The secret is checked as any input
-/// would be (an odd one is an error, after which the caller deletes the
-/// key: `created` holds its ID as soon as IAM returned one).
-///
-/// # Errors
-/// [`Error::Refused`] when IAM refuses, or returns a malformed key.
-pub fn create_key(aws: &Session, user: &UserName, created: &mut Option<String>) -> Result<NewKey> {
-    // Never retried by the SDK: a retry after a lost answer would make a
-    // second key, and the first would hold a slot with its secret lost.
-    let once = aws_sdk_iam::config::Builder::default()
-        .retry_config(aws_sdk_iam::config::retry::RetryConfig::disabled());
-    let mut out = aws
-        .run(
-            aws.iam()
-                .create_access_key()
-                .user_name(user.as_str())
-                .customize()
-                .config_override(once)
-                .send(),
-        )
-        .map_err(aws.refused(
-            &calls::IAM_CREATE_ACCESS_KEY,
-            format!("to create an access key for {}", shown(user)),
-        ))?;
-    let Some(mut key) = out.access_key.take() else {
-        return Err(Error::Refused(
-            "AWS created an access key but returned none (an empty CreateAccessKey response)"
-                .into(),
-        ));
-    };
-    *created = Some(key.access_key_id.clone());
-    let mut secret_text = std::mem::take(&mut key.secret_access_key);
-    let secret =
-        ses_smtp_credentials::parse_raw_secret(secret_text.as_bytes(), SecretPolicy::STRICT);
-    secret_text.zeroize();
-    let secret = secret.map_err(|e| {
-        Error::Refused(format!(
-            "AWS returned a new secret access key that is not well-formed: {e}"
-        ))
-    })?;
-    let id = parse_access_key_id(&key.access_key_id).map_err(|e| {
-        Error::Refused(format!(
-            "AWS returned a new access key ID that is not an access key ID: {e}"
-        ))
-    })?;
-    Ok(NewKey { id, secret })
-}
-
 /// Deletes an access key.
 ///
 /// # Errors
@@ -321,6 +185,34 @@ pub fn delete_key(aws: &Session, user: &UserName, id: &str) -> Result<()> {
         format!("to delete access key {}", user_text(id)),
     ))?;
     Ok(())
+}
+
+/// Deletes an access key if the user still has it: `Ok(false)` when IAM
+/// says there is no such key (deleted since, by hand or by another run).
+///
+/// # Errors
+/// [`Error::Refused`] when IAM refuses.
+pub fn delete_key_if_present(aws: &Session, user: &UserName, id: &str) -> Result<bool> {
+    let answer = aws.run(
+        aws.iam()
+            .delete_access_key()
+            .user_name(user.as_str())
+            .access_key_id(id)
+            .send(),
+    );
+    match answer {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_no_such_entity_exception()) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(aws.refused(
+            &calls::IAM_DELETE_ACCESS_KEY,
+            format!("to delete access key {}", user_text(id)),
+        )(e)),
+    }
 }
 
 /// Deactivates an access key (it can be made active again).
@@ -341,45 +233,4 @@ pub fn deactivate(aws: &Session, user: &UserName, id: &str) -> Result<()> {
         format!("to deactivate access key {}", user_text(id)),
     ))?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn last_use_and_age() {
-        // 1_700_000_000 is 2023-11-14T22:13:20Z (`date -u -d @1700000000`).
-        let key = Key {
-            id: "AKIAIOSFODNN7EXAMPLE".into(),
-            active: false,
-            created: Some(Timestamp::from_aws(DateTime::from_fractional_secs(
-                1_700_000_000,
-                0.75,
-            ))),
-            last_used: Some(LastUsed {
-                date: Timestamp::from_aws(DateTime::from_secs(1_700_086_405)),
-                service: "ses".into(),
-                region: "eu-west-1".into(),
-            }),
-        };
-        assert_eq!(
-            key.last_used_text(),
-            "2023-11-15T22:13:25Z (ses, eu-west-1)"
-        );
-        assert_eq!(key.status(), "Inactive");
-        assert_eq!(
-            key.created.map(|c| c.to_string()).as_deref(),
-            Some("2023-11-14T22:13:20Z")
-        );
-        let later = Timestamp(1_700_000_000 + 3 * 86_400 + 1);
-        assert_eq!(key.age_days(later), Some(3));
-        let never = Key {
-            last_used: None,
-            created: None,
-            ..key
-        };
-        assert_eq!(never.last_used_text(), "never");
-        assert_eq!(never.age_days(later), None);
-    }
 }

@@ -1,0 +1,14 @@
+//! The IAM calls: a user's access keys with when they were last used, and
+//! creating, deactivating and deleting one. A new key's secret goes from
+//! the SDK's response straight into a zeroizing buffer; the response's own
+//! string is wiped.
+
+mod calls;
+mod create;
+mod key;
+
+pub use calls::{
+    check_user, deactivate, delete_key, delete_key_if_present, keys, tag_user, untag_user, user_tag,
+};
+pub use create::{CLOCK_SKEW_SECS, Created, LostKey, NewKey, create_key, lost_key};
+pub use key::{Key, LastUsed, Timestamp};
