@@ -52,8 +52,8 @@ fn balanced(run: &str) -> bool {
     n >= MIN_BALANCED && upper * 5 >= n && lower * 5 >= n
 }
 
-/// Both cases, and a change of kind (upper, lower, digit, symbol) at more
-/// than 45 characters in 100: random base64 changes kind at about two in
+/// Both cases, and a change of kind (upper, lower, digit) at more than 45
+/// letters and digits in 100: random base64 changes kind at about two in
 /// three, names and paths (`/Users/JohnSmith/Documents2024/smtp`) at about
 /// one in three.
 fn random_looking(run: &str) -> bool {
@@ -63,15 +63,18 @@ fn random_looking(run: &str) -> bool {
         b'0'..=b'9' => 2,
         _ => 3,
     };
+    // Symbols (a path's `/`) are passed over: CamelCase folders between
+    // slashes (`/work/MyOrgRepo/MyOrgRepo/`) are no random text.
+    let alnum: Vec<u8> = run.bytes().filter(u8::is_ascii_alphanumeric).collect();
     let bytes = run.as_bytes();
-    let changes = bytes
+    let changes = alnum
         .windows(2)
         .filter(|w| kind(w[0]) != kind(w[1]))
         .count();
     bytes.len() >= MIN_BALANCED
         && bytes.iter().any(u8::is_ascii_uppercase)
         && bytes.iter().any(u8::is_ascii_lowercase)
-        && changes * 20 >= bytes.len() * 9
+        && changes * 20 >= alnum.len() * 9
 }
 
 /// How many runs, each apart by a stray character, are judged together: a
@@ -138,22 +141,83 @@ fn runs(text: &str) -> Vec<Run> {
     out
 }
 
+/// A line wrapped inside a secret: a line break (CR LF too) with the
+/// next line's indentation or quoting (`\n    `, `\r\n  `, `\n> `), as a
+/// mail client or a log wraps a long line; at most 16 characters.
+fn wrapped(between: &str) -> bool {
+    let Some((before, after)) = between.split_once('\n') else {
+        return false;
+    };
+    between.len() <= 16
+        && before.chars().all(|c| c == '\r' || c == ' ' || c == '\t')
+        && after.chars().all(|c| matches!(c, ' ' | '\t' | '>'))
+}
+
+/// A run that is a secret or a password echoed in lower case (an SMTP
+/// server that folds case): long, with digits, and too many distinct
+/// characters for a word or a path.
+fn lowered(run: &str) -> bool {
+    let distinct = {
+        let mut seen = [false; 128];
+        run.bytes().for_each(|b| seen[usize::from(b & 0x7f)] = true);
+        seen.iter().filter(|s| **s).count()
+    };
+    run.len() >= 40 && run.bytes().any(|b| b.is_ascii_digit()) && distinct >= 18
+}
+
+/// A run of hexadecimal digits long enough to be a secret or a password
+/// hex-encoded (a password's 44 characters are 88 hex digits; its 33
+/// bytes, 66), with letters and digits both: a SHA-1 (40) stays readable.
+fn hex_encoded(run: &str) -> bool {
+    run.len() >= 48
+        && run.bytes().all(|b| b.is_ascii_hexdigit())
+        && run.bytes().any(|b| b.is_ascii_digit())
+        && run.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// The byte ranges of the ARNs in `text` (`arn:` to the next white space
+/// or quote): their fields are joined by `:` and `/`, which are no stray
+/// characters inside a secret there, so the pieces are judged one by one
+/// (a principal's ARN in an AccessDenied message stays readable; a
+/// secret-shaped piece of one is still hidden).
+fn arn_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("arn:").map(|i| i + from) {
+        let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let end = text[i..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ')' | '>' | '<'))
+            .map_or(text.len(), |e| i + e);
+        if boundary {
+            out.push((i, end));
+        }
+        from = end.max(i + 4);
+    }
+    out
+}
+
 /// The byte ranges to hide: each run that looks like a secret, and two or
 /// three runs that do once rejoined across single stray characters (a
-/// secret with a `-` or a line break, CR LF too, inside it).
+/// secret with a `-` or a line break, CR LF too, inside it) or a wrapped
+/// line.
 fn secret_spans(text: &str) -> Vec<(usize, usize)> {
     let runs = runs(text);
+    let arns = arn_spans(text);
     let mut spans = Vec::new();
     for r in &runs {
-        if secret_shaped(&r.chars) || balanced(&r.chars) {
+        if secret_shaped(&r.chars) || balanced(&r.chars) || lowered(&r.chars) || hex_encoded(&r.chars)
+        {
             spans.push((r.start, r.end));
         }
     }
     // Runs i..=j (up to JOINED_RUNS of them) with one stray character (or
-    // a CR LF) between each two.
+    // a CR LF, or a wrapped line) between each two, never inside an ARN.
     let one_stray = |a: &Run, b: &Run| {
         let between = &text[a.end..b.start];
-        between.chars().count() <= 2 && between.chars().all(stray)
+        let in_arn = arns.iter().any(|&(s, e)| s <= a.end && b.start <= e);
+        !in_arn
+            && ((between.chars().count() <= 2 && between.chars().all(stray)) || wrapped(between))
     };
     for i in 0..runs.len() {
         let mut joined = runs[i].chars.clone();
@@ -410,6 +474,61 @@ mod tests {
         ] {
             assert_eq!(user_text(t), t);
         }
+    }
+
+    /// A secret or a password wrapped across lines with indentation or
+    /// mail quoting, echoed in lower case, or hex-encoded: hidden.
+    #[test]
+    fn wrapped_lowered_and_hex_echoes_are_hidden() {
+        for s in [SECRET, PASSWORD] {
+            for wrap in ["\n    ", "\r\n  ", "\n> ", "\n\t", "\n>> "] {
+                for at in [10, 20, 30] {
+                    assert_hidden(s, &format!("{}{wrap}{}", &s[..at], &s[at..]));
+                    assert_hidden(s, &format!("535 {}{wrap}{} rejected", &s[..at], &s[at..]));
+                }
+            }
+            let lower = s.to_ascii_lowercase();
+            assert!(user_text(&format!("535 {lower}")).contains(HIDDEN), "{lower}");
+            assert_hidden(&lower, &format!("535 {lower}"));
+            let hex: String = s.bytes().map(|b| format!("{b:02x}")).collect();
+            assert_hidden(&hex, &format!("535 5.7.8 {hex}"));
+        }
+        let mut rng = Rng(0x10E5_C0DE_0000_0001);
+        for _ in 0..500 {
+            let secret = random_secret(&mut rng, true);
+            let password = crate::derive_v4(
+                &crate::SecretKey::from_bytes(secret.as_bytes()),
+                "eu-west-1",
+            );
+            let lower = password.expose().to_ascii_lowercase();
+            assert_hidden(&lower, &lower);
+            let hex: String = password.expose().bytes().map(|b| format!("{b:02x}")).collect();
+            assert_hidden(&hex, &hex);
+        }
+    }
+
+    /// A path without digits, and the principal AWS names in an
+    /// AccessDenied message, stay readable; a secret inside such a message
+    /// is still hidden.
+    #[test]
+    fn paths_and_the_denied_principals_arn_stay_readable() {
+        for t in [
+            "/home/runner/work/MyOrgRepo/MyOrgRepo/smtp.env",
+            "User: arn:aws:iam::123456789012:user/operator is not authorized to perform: iam:CreateAccessKey on resource: arn:aws:iam::123456789012:user/smtp-legacy",
+            "User: arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/john.doe@example.com is not authorized to perform: iam:TagUser",
+            "arn:aws:sts::123456789012:assumed-role/GitHubActionsDeployRole/GitHubActions",
+            "0123456789abcdef0123456789abcdef01234567",
+        ] {
+            assert_eq!(user_text(t), t);
+        }
+        let denied = format!(
+            "User: arn:aws:iam::123456789012:user/operator is not authorized to perform: iam:TagUser with {SECRET}"
+        );
+        let shown = user_text(&denied);
+        assert!(shown.contains("arn:aws:iam::123456789012:user/operator"), "{shown}");
+        assert_hidden(SECRET, &denied);
+        let in_arn = format!("arn:aws:iam::123456789012:user/{SECRET}");
+        assert_hidden(SECRET, &in_arn);
     }
 
     #[test]
