@@ -32,6 +32,67 @@ impl From<Error> for CliError {
     }
 }
 
+/// Runs an AWS command, then ends every process it left behind. The SDK
+/// runs a profile's `credential_process` as a child, and when it gives up
+/// on one that hangs (its credentials timeout) it drops the call without
+/// killing it. So the tool adopts its orphans (a child subreaper: the
+/// process's own children, once their parent is gone, become the tool's)
+/// and, when the command is done, kills each child left (its process
+/// group, when it has one of its own) until none is left.
+pub fn ending_helpers(
+    command: impl FnOnce() -> Result<crate::error::ExitCode>,
+) -> Result<crate::error::ExitCode> {
+    let _ = nix::sys::prctl::set_child_subreaper(true);
+    let result = command();
+    end_children();
+    result
+}
+
+/// Kills and reaps every child of this process, again as orphans arrive.
+fn end_children() {
+    use nix::sys::signal::{Signal, kill, killpg};
+    use nix::unistd::{Pid, getpgid, getpgrp};
+    let mine = getpgrp();
+    for _ in 0..32 {
+        let children = children_of(std::process::id());
+        if children.is_empty() {
+            return;
+        }
+        for pid in children {
+            let child = Pid::from_raw(pid);
+            match getpgid(Some(child)) {
+                Ok(group) if group != mine => {
+                    let _ = killpg(group, Signal::SIGKILL);
+                }
+                _ => {
+                    let _ = kill(child, Signal::SIGKILL);
+                }
+            }
+            let _ = nix::sys::wait::waitpid(child, None);
+        }
+    }
+}
+
+/// The processes whose parent is `parent` (from /proc).
+fn children_of(parent: u32) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    // `pid (comm) state ppid …`; comm may hold spaces and ')'.
+                    let after = &stat[stat.rfind(')')? + 1..];
+                    after.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(parent)
+        })
+        .collect()
+}
+
 /// The operator's session in `region` (else the SDK chain's).
 pub fn connect(region: Option<&str>, timeout: std::time::Duration) -> Result<Session> {
     let session = Session::connect(region, timeout)?;

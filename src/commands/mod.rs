@@ -47,13 +47,13 @@ pub fn run(invocation: Invocation, env: &Env) -> Result<ExitCode> {
         #[cfg(feature = "probe")]
         Invocation::Probe(args) => probe::run(args, env),
         #[cfg(feature = "aws")]
-        Invocation::Rotate(args) => rotate::run(args),
+        Invocation::Rotate(args) => crate::aws::ending_helpers(|| rotate::run(args)),
         #[cfg(feature = "aws")]
-        Invocation::Recover(args) => recover::run(args),
+        Invocation::Recover(args) => crate::aws::ending_helpers(|| recover::run(args)),
         #[cfg(feature = "aws")]
-        Invocation::Retire(args) => retire::run(args),
+        Invocation::Retire(args) => crate::aws::ending_helpers(|| retire::run(args)),
         #[cfg(feature = "aws")]
-        Invocation::Keys(args) => keys::run(args),
+        Invocation::Keys(args) => crate::aws::ending_helpers(|| keys::run(args)),
         Invocation::Completions(shell) => info::completions(shell),
         Invocation::Man => info::man(),
     }

@@ -349,3 +349,40 @@ fn a_delivered_rotation_is_never_undone() {
     );
     assert!(!journal_of(user).exists());
 }
+
+/// A profile's `credential_process` that hangs: the tool gives up on it
+/// (exit 10), and nothing it started is left running, its own children
+/// included.
+#[test]
+fn a_hanging_credential_process_is_ended() {
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("sleep.pid");
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile hangs]\ncredential_process = sh -c 'sleep 600 & echo $! > {}; wait'\n",
+            pidfile.display()
+        ),
+    )
+    .unwrap();
+    let mut cmd = tool();
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_PROFILE", "hangs")
+        .args(["keys", "--user-name", "provable-hangs", "--aws-timeout", "1"]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(10), "{}", r.stderr);
+    let pid: i32 = std::fs::read_to_string(&pidfile)
+        .expect("the credential process ran")
+        .trim()
+        .parse()
+        .unwrap();
+    // SAFETY: signal 0 only asks whether the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    assert!(
+        !alive,
+        "the credential process's sleep {pid} is still running"
+    );
+}
