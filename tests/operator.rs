@@ -307,6 +307,81 @@ fn out_checks_again_before_the_rename_that_the_target_is_not_the_secret() {
     assert_eq!(names, ["go", "smtp.txt"]);
 }
 
+/// The `--out` target swapped for a symbolic link while the output is
+/// written: with --force, a link to a regular file elsewhere is replaced by
+/// the file written (the file it pointed to untouched), and a link to
+/// /dev/null is refused (exit 2); without --force, a link planted where
+/// there was nothing is refused (exit 2) and nothing is written through
+/// it. "wrote" is said only of a file at the name asked for.
+#[test]
+fn out_never_writes_through_a_link_swapped_in_meanwhile() {
+    use std::io::BufRead;
+    let swap = |force: bool, target: &std::path::Path, plant: &dyn Fn(&std::path::Path)| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("smtp.txt");
+        let go = dir.path().join("go");
+        if force {
+            std::fs::write(&out, "old\n").unwrap();
+        }
+        let mut child = common::tool();
+        child
+            .args(["--region", "us-east-1", "--format", "password"])
+            .args(force.then_some("--force"))
+            .arg("--out")
+            .arg(&out)
+            .env("SES_SMTP_PASSWORD_TEST_PAUSE_OUT_UNTIL", &go)
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = child.spawn().unwrap();
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(SECRET.as_bytes()).unwrap();
+        }
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        assert_eq!(line, "paused with the temporary file written\n");
+        let _ = std::fs::remove_file(&out);
+        std::os::unix::fs::symlink(target, &out).unwrap();
+        plant(&out);
+        std::fs::write(&go, "").unwrap();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+        let status = child.wait().unwrap();
+        (status.code(), rest, out, dir)
+    };
+    let elsewhere = tempfile::tempdir().unwrap();
+    let victim = elsewhere.path().join("victim.txt");
+    std::fs::write(&victim, "untouched\n").unwrap();
+    // --force, a link to a regular file: the link is replaced.
+    let (code, rest, out, _dir) = swap(true, &victim, &|_| {});
+    assert_eq!(code, Some(0), "{rest}");
+    assert!(rest.contains("(mode 0600)"), "{rest}");
+    let meta = std::fs::symlink_metadata(&out).unwrap();
+    assert!(meta.file_type().is_file(), "the link was not replaced");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched\n");
+    // --force, a link to /dev/null: refused.
+    let (code, rest, out, _dir) = swap(true, std::path::Path::new("/dev/null"), &|_| {});
+    assert_eq!(code, Some(2), "{rest}");
+    assert!(!rest.contains("wrote"), "{rest}");
+    assert!(
+        std::fs::symlink_metadata(&out)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // No --force, a link planted where there was nothing: refused.
+    let (code, rest, _out, _dir) = swap(false, &victim, &|_| {});
+    assert_eq!(code, Some(2), "{rest}");
+    assert!(
+        rest.contains("appeared while the output was written"),
+        "{rest}"
+    );
+    assert!(!rest.contains("wrote"), "{rest}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched\n");
+}
+
 #[test]
 fn out_refuses_to_overwrite_and_force_replaces() {
     let dir = tempfile::tempdir().unwrap();

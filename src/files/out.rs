@@ -215,7 +215,7 @@ pub fn write(
         signals: &signals,
         inputs,
     };
-    match unnamed {
+    let mode = match unnamed {
         Some(mut file) => {
             fill(&mut file, bytes).map_err(context())?;
             place.ready()?;
@@ -224,7 +224,8 @@ pub fn write(
             let fd = format!("/proc/self/fd/{}", file.as_raw_fd());
             if force {
                 // The name exists only once the content is complete, and
-                // only until the rename.
+                // only until the rename, which replaces whatever holds the
+                // name (a link included), never what a link points to.
                 let tmp = temp_name(dir)?;
                 let mut guard = TempGuard::new(tmp.clone(), &signals)?;
                 link(&fd, &tmp).map_err(context())?;
@@ -232,8 +233,9 @@ pub fn write(
                 guard.disarm();
             } else {
                 // A link fails if the name exists: no overwrite, no race.
-                link(&fd, path).map_err(context())?;
+                link(&fd, path).map_err(appeared(path))?;
             }
+            placed(path, &file)
         }
         None => {
             let tmp = temp_name(dir)?;
@@ -249,18 +251,56 @@ pub fn write(
             if force {
                 std::fs::rename(&tmp, path).map_err(context())?;
             } else {
-                std::fs::hard_link(&tmp, path).map_err(context())?;
+                let linked = std::fs::hard_link(&tmp, path);
                 let _ = std::fs::remove_file(&tmp);
+                linked.map_err(appeared(path))?;
             }
             guard.disarm();
+            placed(path, &file)
         }
-    }
+    }?;
     // The new name is durable only once the directory is synced.
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(context())?;
-    let mode = std::fs::metadata(path).map_err(context())?.mode() & 0o7777;
     Ok(mode)
+}
+
+/// A name that appeared while the file was written (a file or a link
+/// planted there): refused, nothing written through it.
+fn appeared(path: &Path) -> impl FnOnce(std::io::Error) -> CliError {
+    let shown = user_path(path);
+    move |e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            usage(format!(
+                "--out {shown} appeared while the output was written (a file or a link): refused; nothing was written there\n  \
+                 hint: check what it is; pass --force to replace it"
+            ))
+        } else {
+            CliError::io(format!("could not write --out {shown}"))(e)
+        }
+    }
+}
+
+/// The name holds the file this run wrote (compared by device and inode,
+/// without following a link): its mode, from that file itself. Anything
+/// else there (the name replaced right after) is refused rather than
+/// reported as written.
+fn placed(path: &Path, file: &std::fs::File) -> Result<u32> {
+    let ours = file.metadata().map_err(CliError::io(format!(
+        "could not read --out {}",
+        user_path(path)
+    )))?;
+    match std::fs::symlink_metadata(path) {
+        Ok(there) if there.dev() == ours.dev() && there.ino() == ours.ino() => {
+            Ok(ours.mode() & 0o7777)
+        }
+        _ => Err(usage(format!(
+            "--out {} was replaced right after the output was written there (by a link or another file): \
+             the output is not where it was asked to go; check it",
+            user_path(path)
+        ))),
+    }
 }
 
 /// Where the file goes, and what must still hold just before it goes there.
