@@ -11,8 +11,12 @@
 # folder of that name holding the binary, README.md, LICENSE, CHANGELOG.md,
 # the man page and complete/, the name `cargo binstall` looks for
 # ([package.metadata.binstall] in Cargo.toml). Files are in a fixed order,
-# with owner and times fixed (the last commit's), so a commit gives the same
-# bytes. Used by scripts/dist.sh and .github/workflows/release.yml.
+# with modes normalised (0755 for the binary and folders, 0644 for the
+# rest, whatever the builder's umask), owner root and times fixed
+# (SOURCE_DATE_EPOCH, else the last commit's), so a commit gives the same
+# bytes on any machine. Used by scripts/dist.sh and
+# .github/workflows/release.yml; CI packs twice, under umasks 022 and 002,
+# and compares (scripts/dist-check.sh).
 set -euo pipefail
 [ $# -eq 4 ] || { echo "usage: $0 TARGET BINARY ASSETS OUT" >&2; exit 2; }
 target=$1 binary=$2 assets=$3 out=$4
@@ -24,7 +28,10 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/$stem" "$out"
 cp "$binary" README.md LICENSE CHANGELOG.md "$assets/ses-smtp-password.1" "$stage/$stem/"
 cp -r "$assets/complete" "$stage/$stem/"
-epoch=$(git log -1 --format=%ct 2>/dev/null || echo 0)
-tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" \
+find "$stage/$stem" -type d -exec chmod 0755 {} +
+find "$stage/$stem" -type f -exec chmod 0644 {} +
+chmod 0755 "$stage/$stem/$(basename "$binary")"
+epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+tar --format=gnu --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" \
   -C "$stage" -cf - "$stem" | gzip -n9 > "$out/$stem.tar.gz"
 echo "$out/$stem.tar.gz"

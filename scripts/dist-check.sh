@@ -13,6 +13,8 @@
 #   the hook      .pre-commit-hooks.yaml under pre-commit, in a temporary git
 #                 repository using this checkout as its hook repository
 #
+# The archive is packed again under umasks 022 and 002 (and another
+# clock): the same bytes each time, modes 0755/0644, owner root.
 # Then actionlint checks the release workflow and a use of the action.
 # Tools: .venv-dist (.ci/dist-requirements.txt); man-db and
 # bash-completion from Debian (.ci/run installs them).
@@ -27,6 +29,24 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "dist-check: $*" >&2; exit 1; }
 pass() { echo "dist-check: $*"; }
+
+# The archive is the same bytes whatever the builder's umask and clock.
+bin="${CARGO_TARGET_DIR:-target}/$target/release/ses-smtp-password"
+archive="ses-smtp-password-v$version-$target.tar.gz"
+for mask in 022 002; do
+  mkdir -p "$work/umask-$mask"
+  (umask "$mask" && bash scripts/archive.sh "$target" "$bin" "$dist/assets" "$work/umask-$mask" >/dev/null)
+done
+cmp "$work/umask-022/$archive" "$work/umask-002/$archive" ||
+  fail "the archive differs between umasks 022 and 002"
+cmp "$dist/$archive" "$work/umask-022/$archive" ||
+  fail "the archive packed again is not the one dist.sh packed"
+modes=$(tar -tvzf "$dist/$archive" | awk '{ print $1, $2 }' | sort -u)
+echo "$modes" | grep -qvE '^(-rw-r--r--|-rwxr-xr-x|drwxr-xr-x) 0/0$' &&
+  fail "the archive holds other modes or owners than 0644/0755 root: $modes"
+tar -tvzf "$dist/$archive" | grep -q "^-rwxr-xr-x 0/0 .*/ses-smtp-password$" ||
+  fail "the archive's binary is not mode 0755"
+pass "the archive is the same bytes under umasks 022 and 002 (modes 0644/0755, owner root)"
 
 # README's first command and the output README shows for it.
 expected=$(awk '/^## First two commands/ { on = 1 }
