@@ -142,6 +142,14 @@ fn journal_of(user: &str) -> std::path::PathBuf {
     state_dir().join(format!("ses-smtp-password/rotate-{user}.json"))
 }
 
+/// The journal's folder, as the tool makes it (0700): a test that writes a
+/// journal by hand must not open it to others for the tests beside it.
+fn journal_dir() {
+    use std::os::unix::fs::DirBuilderExt;
+    let dir = state_dir().join("ses-smtp-password");
+    let _ = std::fs::DirBuilder::new().mode(0o700).create(&dir);
+}
+
 /// A refused CreateAccessKey made nothing: the undo deletes no key, not
 /// even one another actor made between the preflight and the create.
 #[test]
@@ -244,7 +252,7 @@ fn recover_leaves_a_key_made_after_a_kill() {
         "committed": false
     });
     let path = journal_of(user);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    journal_dir();
     std::fs::write(&path, journal.to_string()).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     let by_hand = "AKIAMADEBYHANDLATER1";
@@ -371,7 +379,13 @@ fn a_hanging_credential_process_is_ended() {
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .env("AWS_CONFIG_FILE", &config)
         .env("AWS_PROFILE", "hangs")
-        .args(["keys", "--user-name", "provable-hangs", "--aws-timeout", "1"]);
+        .args([
+            "keys",
+            "--user-name",
+            "provable-hangs",
+            "--aws-timeout",
+            "1",
+        ]);
     let r = run(&mut cmd);
     assert_eq!(r.code, Some(10), "{}", r.stderr);
     let pid: i32 = std::fs::read_to_string(&pidfile)
@@ -385,4 +399,33 @@ fn a_hanging_credential_process_is_ended() {
         !alive,
         "the credential process's sleep {pid} is still running"
     );
+}
+
+/// `keys` and `retire` report a journal they cannot trust, as `rotate`
+/// refuses it: here one that others may read.
+#[test]
+fn keys_and_retire_report_a_journal_they_cannot_trust() {
+    use std::os::unix::fs::PermissionsExt;
+    let user = "provable-untrusted";
+    let old = user_with_keys(user, 2);
+    let path = journal_of(user);
+    journal_dir();
+    std::fs::write(&path, "{}").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    for args in [
+        vec!["keys", "--user-name", user],
+        vec!["retire", "--user-name", user, "--access-key-id", &old[0]],
+    ] {
+        let r = run(tool().args(&args));
+        assert!(
+            r.stderr.contains("warning: the rotation journal")
+                && r.stderr.contains("not mode 0600"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    let r = run(&mut rotate_no_probe(user));
+    assert_eq!(r.code, Some(6), "{}", r.stderr);
+    assert!(r.stderr.contains("not mode 0600"), "{}", r.stderr);
+    std::fs::remove_file(&path).unwrap();
 }
