@@ -206,7 +206,10 @@ fn secret_spans(text: &str) -> Vec<(usize, usize)> {
     let arns = arn_spans(text);
     let mut spans = Vec::new();
     for r in &runs {
-        if secret_shaped(&r.chars) || balanced(&r.chars) || lowered(&r.chars) || hex_encoded(&r.chars)
+        if secret_shaped(&r.chars)
+            || balanced(&r.chars)
+            || lowered(&r.chars)
+            || hex_encoded(&r.chars)
         {
             spans.push((r.start, r.end));
         }
@@ -488,7 +491,10 @@ mod tests {
                 }
             }
             let lower = s.to_ascii_lowercase();
-            assert!(user_text(&format!("535 {lower}")).contains(HIDDEN), "{lower}");
+            assert!(
+                user_text(&format!("535 {lower}")).contains(HIDDEN),
+                "{lower}"
+            );
             assert_hidden(&lower, &format!("535 {lower}"));
             let hex: String = s.bytes().map(|b| format!("{b:02x}")).collect();
             assert_hidden(&hex, &format!("535 5.7.8 {hex}"));
@@ -502,7 +508,11 @@ mod tests {
             );
             let lower = password.expose().to_ascii_lowercase();
             assert_hidden(&lower, &lower);
-            let hex: String = password.expose().bytes().map(|b| format!("{b:02x}")).collect();
+            let hex: String = password
+                .expose()
+                .bytes()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             assert_hidden(&hex, &hex);
         }
     }
@@ -525,7 +535,10 @@ mod tests {
             "User: arn:aws:iam::123456789012:user/operator is not authorized to perform: iam:TagUser with {SECRET}"
         );
         let shown = user_text(&denied);
-        assert!(shown.contains("arn:aws:iam::123456789012:user/operator"), "{shown}");
+        assert!(
+            shown.contains("arn:aws:iam::123456789012:user/operator"),
+            "{shown}"
+        );
         assert_hidden(SECRET, &denied);
         let in_arn = format!("arn:aws:iam::123456789012:user/{SECRET}");
         assert_hidden(SECRET, &in_arn);
