@@ -137,6 +137,8 @@ fn the_template_is_hardened() {
         "AllowedHosts"
     );
     assert_eq!(f["VpcConfig"]["Fn::If"][0], "InVpc");
+    assert_eq!(f["Environment"]["Variables"]["IN_USE"]["Ref"], "InUse");
+    assert_eq!(t["Parameters"]["InUseWindowSeconds"]["Default"], 86400);
     let p = &t["Resources"]["InvokePermission"]["Properties"];
     assert_eq!(
         p["SourceArn"]["Fn::Sub"],

@@ -13,6 +13,21 @@ use std::time::{Duration, Instant};
 /// The function, signing with `operator`, through an HTTP client that
 /// loses the answers `losses` says; `previous`: PREVIOUS_KEY.
 pub fn rotator(operator: &str, losses: &Losses, previous: Option<&'static str>) -> Rotator {
+    let ca = servers().ca_file.clone();
+    let settings = Settings::from_env(move |k| match k {
+        "SES_SMTP_CA_FILE" => Some(ca.clone().into_os_string()),
+        "PREVIOUS_KEY" => previous.map(Into::into),
+        // The SMTP test servers listen on localhost.
+        "SES_SMTP_ALLOWED_HOSTS" => Some("localhost".into()),
+        _ => None,
+    })
+    .unwrap();
+    rotator_with(operator, losses, settings)
+}
+
+/// The function with `settings`, signing with `operator`, through the
+/// flaky client.
+pub fn rotator_with(operator: &str, losses: &Losses, settings: Settings) -> Rotator {
     use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
     let inner = aws_smithy_http_client::Builder::new()
         .tls_provider(Provider::Rustls(CryptoMode::Ring))
@@ -35,15 +50,6 @@ pub fn rotator(operator: &str, losses: &Losses, previous: Option<&'static str>) 
             ))
             .load(),
     );
-    let ca = servers().ca_file.clone();
-    let settings = Settings::from_env(move |k| match k {
-        "SES_SMTP_CA_FILE" => Some(ca.clone().into_os_string()),
-        "PREVIOUS_KEY" => previous.map(Into::into),
-        // The SMTP test servers listen on localhost.
-        "SES_SMTP_ALLOWED_HOSTS" => Some("localhost".into()),
-        _ => None,
-    })
-    .unwrap();
     Rotator::new(Session::from_config(config).unwrap(), settings)
 }
 

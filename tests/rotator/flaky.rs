@@ -22,6 +22,10 @@ pub struct Losses {
     /// Runs before the next request whose body holds this is sent (another
     /// actor acting in between).
     before: Arc<std::sync::Mutex<Option<Before>>>,
+    /// The creation time (seconds since 1970) every GetSecretValue answer
+    /// reports: moto 5.2.5 reports the time of the call, where Secrets
+    /// Manager reports the version's creation.
+    created: Arc<std::sync::Mutex<Option<i64>>>,
 }
 
 /// Something to do before a request goes out.
@@ -49,6 +53,12 @@ impl Losses {
     /// before the next request whose body holds `text` is sent.
     pub fn before_next(&self, text: &'static str, act: impl FnOnce() + Send + 'static) {
         *self.before.lock().unwrap() = Some(Before(text, Box::new(act)));
+    }
+
+    /// Makes every GetSecretValue answer report `secs` as the version's
+    /// creation time, as Secrets Manager would (see `created`).
+    pub fn created_at(&self, secs: i64) {
+        *self.created.lock().unwrap() = Some(secs);
     }
 
     /// Loses the answer to the `n`th request from now (0: none).
@@ -105,9 +115,23 @@ impl HttpConnector for FlakyConnector {
             std::thread::spawn(act).join().unwrap();
         }
         drop(before);
+        let created = *self.losses.created.lock().unwrap();
+        let get_value = request
+            .headers()
+            .get("x-amz-target")
+            .is_some_and(|t| t.ends_with(".GetSecretValue"));
+        let rewrite = created.filter(|_| get_value);
         let answer = self.inner.call(request);
         HttpConnectorFuture::new(async move {
-            let response = answer.await?;
+            let mut response = answer.await?;
+            if let Some(secs) = rewrite
+                && let Some(body) = response.body().bytes()
+                && let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body)
+                && v.get("CreatedDate").is_some()
+            {
+                v["CreatedDate"] = serde_json::json!(secs);
+                *response.body_mut() = serde_json::to_vec(&v).unwrap().into();
+            }
             if lose {
                 return Err(ConnectorError::user(
                     "the answer was lost (injected by the test)".into(),

@@ -568,3 +568,124 @@ fn two_creates_at_once_never_delete_the_others_key() {
     assert_eq!(keys_of(user), both);
     assert_clean(&lines, &[second]);
 }
+
+/// Signs one request with `key` (its secret from moto), as a consumer
+/// still on that key would: moto then reports the key used.
+fn use_key(key: &str) {
+    use ses_smtp_rotation::sdk::aws_smithy_http_client::tls::{
+        Provider, rustls_provider::CryptoMode,
+    };
+    use ses_smtp_rotation::sdk::{aws_config, aws_sdk_iam, aws_smithy_http_client};
+    let secret = moto_keys()[key].1.clone();
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    let config = block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(http)
+            .region(aws_config::Region::new(REGION))
+            .endpoint_url(endpoint())
+            .credentials_provider(aws_sdk_iam::config::Credentials::new(
+                key, secret, None, None, "consumer",
+            ))
+            .load(),
+    );
+    block_on(aws_sdk_iam::Client::new(&config).list_users().send()).unwrap();
+}
+
+/// The rotator with `IN_USE` and `IN_USE_WINDOW_SECONDS` set.
+fn rotator_in_use(
+    in_use: &'static str,
+    window: &'static str,
+    losses: &Losses,
+) -> ses_smtp_rotator::Rotator {
+    let ca = servers().ca_file.clone();
+    let settings = ses_smtp_rotator::Settings::from_env(move |k| match k {
+        "SES_SMTP_CA_FILE" => Some(ca.clone().into_os_string()),
+        "SES_SMTP_ALLOWED_HOSTS" => Some("localhost".into()),
+        "IN_USE" => Some(in_use.into()),
+        "IN_USE_WINDOW_SECONDS" => Some(window.into()),
+        _ => None,
+    })
+    .unwrap();
+    rotator_with(OPERATOR, losses, settings)
+}
+
+/// A consumer still logs in with the key AWSPREVIOUS names: the next
+/// rotation stops before it changes anything (a `key_in_use` log line,
+/// the key and its last use named); `IN_USE=ignore` deletes it anyway, and
+/// once its last use is older than the window the rotation goes on.
+#[test]
+fn a_key_still_in_use_is_never_deleted() {
+    let user = "rotator-in-use";
+    let (arn, old) = secret_for(user, "rotator/in-use", 1);
+    let (r, losses) = first_rotation_then_use(&arn, &old[0], 870);
+    let before = keys_of(user);
+    let t2 = token(871);
+    start_rotation(&arn, &t2);
+    let (result, lines) = step(&r, &arn, &t2, Step::Create, MINUTE);
+    let e = result.unwrap_err().to_string();
+    assert!(
+        e.contains(&old[0]) && e.contains("still logs in with it"),
+        "{e}"
+    );
+    assert!(e.contains("IN_USE=ignore"), "{e}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.get("event").and_then(|v| v.as_str()) == Some("key_in_use")),
+        "{lines:?}"
+    );
+    assert_eq!(keys_of(user), before, "nothing changed");
+    assert_clean(&lines, &[e]);
+    // A window of 0: its last use is older than that; the rotation goes on.
+    let (done, _) = step(
+        &rotator_in_use("guard", "0", &losses),
+        &arn,
+        &t2,
+        Step::Create,
+        MINUTE,
+    );
+    assert_eq!(done.unwrap().deleted_key.as_deref(), Some(old[0].as_str()));
+}
+
+/// A first rotation of the secret `arn`, then a consumer that logs in with
+/// the key it replaced, `old`, a second after the new version was made;
+/// the function and its client, which reports that version's creation
+/// time as Secrets Manager does.
+fn first_rotation_then_use(arn: &str, old: &str, n: usize) -> (ses_smtp_rotator::Rotator, Losses) {
+    let losses = Losses::default();
+    let r = rotator(OPERATOR, &losses, None);
+    let t1 = token(n);
+    start_rotation(arn, &t1);
+    step(&r, arn, &t1, Step::Create, MINUTE).0.unwrap();
+    let made = ses_smtp_rotation::sdk::iam::Timestamp::now().secs();
+    losses.created_at(made);
+    for s in [Step::Set, Step::Test, Step::Finish] {
+        step(&r, arn, &t1, s, MINUTE).0.unwrap();
+    }
+    // IAM's times are whole seconds: the use comes a second later.
+    while ses_smtp_rotation::sdk::iam::Timestamp::now().secs() <= made {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    use_key(old);
+    (r, losses)
+}
+
+/// IN_USE=ignore: the key in use is deleted anyway.
+#[test]
+fn in_use_ignore_deletes_a_key_in_use() {
+    let user = "rotator-in-use-ignore";
+    let (arn, old) = secret_for(user, "rotator/in-use-ignore", 1);
+    let (_, losses) = first_rotation_then_use(&arn, &old[0], 880);
+    let t2 = token(881);
+    start_rotation(&arn, &t2);
+    let (done, _) = step(
+        &rotator_in_use("ignore", "", &losses),
+        &arn,
+        &t2,
+        Step::Create,
+        MINUTE,
+    );
+    assert_eq!(done.unwrap().deleted_key.as_deref(), Some(old[0].as_str()));
+}

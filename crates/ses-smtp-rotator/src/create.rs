@@ -3,7 +3,7 @@
 
 use crate::secret::username_of;
 use crate::secret::{Described, Secret};
-use crate::settings::host_allowed;
+use crate::settings::{InUse, host_allowed};
 use crate::steps::{Done, Rotator, Say, read};
 use crate::{Request, StepError};
 use ses_smtp_credentials::{Derived, SecretFields, Version, derive_v4, secret_string, user_text};
@@ -105,20 +105,14 @@ impl Rotator {
             }
             _ => None,
         };
-        let mut remaining: Vec<Key> = Vec::with_capacity(keys.len());
-        for k in keys {
-            if Some(&k.id) == lost.as_ref() {
-                // Made by an earlier try of this rotation, which ended
-                // before a version named it: never handed out.
-                iam::delete_key(aws, user, &k.id)?;
-                say(
-                    "deleted the key an earlier try of this rotation made and no version names",
-                    &|l| l.with("key", k.id.as_str()),
-                );
-            } else {
-                remaining.push(k);
-            }
-        }
+        // Decide before changing anything: the key that makes room, if the
+        // user is at IAM's limit, must be one an older version names and
+        // must not be in use.
+        let mut remaining: Vec<Key> = keys
+            .into_iter()
+            .filter(|k| Some(&k.id) != lost.as_ref())
+            .collect();
+        let mut make_room = None;
         if remaining.len() >= KEY_LIMIT {
             let other = remaining
                 .iter()
@@ -126,19 +120,8 @@ impl Rotator {
                 .cloned();
             match other {
                 Some(k) if Some(&k.id) == previous.as_ref() || secret.names_key(&k.id)? => {
-                    if k.active {
-                        iam::deactivate(aws, user, &k.id)?;
-                    }
-                    iam::delete_key(aws, user, &k.id)?;
-                    say(
-                        "deactivated and deleted the key an older version names (AWSPREVIOUS's)",
-                        &|l| {
-                            l.with("key", k.id.as_str())
-                                .with("last_used", k.last_used_text())
-                        },
-                    );
-                    remaining.retain(|r| r.id != k.id);
-                    done.deleted_key = Some(k.id);
+                    self.guard(secret, user, &k, say)?;
+                    make_room = Some(k);
                 }
                 Some(k) => return Err(unknown_key(user, &k)),
                 None => {
@@ -149,6 +132,30 @@ impl Rotator {
                     )));
                 }
             }
+        }
+        if let Some(id) = &lost {
+            // Made by an earlier try of this rotation, which ended before a
+            // version named it: never handed out.
+            iam::delete_key(aws, user, id)?;
+            say(
+                "deleted the key an earlier try of this rotation made and no version names",
+                &|l| l.with("key", id.as_str()),
+            );
+        }
+        if let Some(k) = make_room {
+            if k.active {
+                iam::deactivate(aws, user, &k.id)?;
+            }
+            iam::delete_key(aws, user, &k.id)?;
+            say(
+                "deactivated and deleted the key an older version names (AWSPREVIOUS's)",
+                &|l| {
+                    l.with("key", k.id.as_str())
+                        .with("last_used", k.last_used_text())
+                },
+            );
+            remaining.retain(|r| r.id != k.id);
+            done.deleted_key = Some(k.id);
         }
         // The claim: this try may put a version until its own deadline.
         let at = Timestamp::now().secs();
@@ -215,6 +222,55 @@ impl Rotator {
         done.outcome = "created";
         done.new_key = Some(key);
         Ok(done)
+    }
+
+    /// The guard: the key about to be deleted to make room is in use when
+    /// IAM reports a use later than both the moment the current version
+    /// was made and now less `IN_USE_WINDOW_SECONDS`. Then nothing is
+    /// changed, and the step fails naming the key and its last use, with a
+    /// log line whose `event` is `key_in_use` (`IN_USE=ignore`: deleted
+    /// anyway).
+    fn guard(
+        &self,
+        secret: &Secret<'_>,
+        user: &UserName,
+        k: &Key,
+        say: Say<'_>,
+    ) -> Result<(), StepError> {
+        let Some(used) = &k.last_used else {
+            return Ok(());
+        };
+        if self.settings.in_use == InUse::Ignore {
+            return Ok(());
+        }
+        let now = Timestamp::now().secs();
+        let window = i64::try_from(self.settings.in_use_window.as_secs()).unwrap_or(i64::MAX / 2);
+        let current_since = secret.created("AWSCURRENT")?.unwrap_or(i64::MIN);
+        let after = current_since.max(now.saturating_sub(window));
+        if used.date.secs() <= after {
+            return Ok(());
+        }
+        say(
+            "the key an older version names is still in use: nothing was changed",
+            &|l| {
+                l.with("event", "key_in_use")
+                    .with("key", k.id.as_str())
+                    .with("last_used", k.last_used_text())
+            },
+        );
+        let user = user_text(user.as_str());
+        Err(StepError::Refused(format!(
+            "key {id} of IAM user {user}, which an older version of the secret names, was last used {used} \
+             (after AWSCURRENT moved off it, within the last {secs} s): something still logs in with it, so it \
+             is not deleted, and nothing was changed\n  \
+             hint: find the consumer still on it and make it read the secret again (`ses-smtp-password keys \
+             --user-name {user} --store secretsmanager:SECRET` shows each key's last use and which key the \
+             secret names); the rotation goes on once the key's last use is older than IN_USE_WINDOW_SECONDS; \
+             or set IN_USE=ignore on the function to delete it anyway",
+            id = k.id,
+            used = k.last_used_text(),
+            secs = self.settings.in_use_window.as_secs(),
+        )))
     }
 
     /// The put of the pending version failed: if it did not land after

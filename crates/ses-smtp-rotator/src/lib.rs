@@ -30,5 +30,5 @@ mod steps;
 pub use error::StepError;
 pub use log::{Line, Log};
 pub use request::{Request, Step};
-pub use settings::{PreviousKey, Settings};
+pub use settings::{IN_USE_WINDOW, InUse, PreviousKey, Settings};
 pub use steps::{Done, Rotator};

@@ -110,6 +110,34 @@ impl<'a> Secret<'a> {
         }
     }
 
+    /// When the version holding `label` was made (seconds since 1970), as
+    /// `GetSecretValue` tells it.
+    pub fn created(&self, label: &str) -> Result<Option<i64>, StepError> {
+        let call = self
+            .client
+            .get_secret_value()
+            .secret_id(&self.id)
+            .version_stage(label);
+        match self.aws.run(call.send()) {
+            Ok(mut out) => {
+                // The value is not wanted here: wiped at once.
+                drop(out.secret_string.take().map(Zeroizing::new));
+                Ok(out.created_date.map(|d| d.secs()))
+            }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(self.aws.refused(
+                &calls::SM_GET_SECRET_VALUE,
+                format!("to read the {label} version of secret {}", self.shown),
+            )(e)
+            .into()),
+        }
+    }
+
     /// Whether any version of the secret, labelled or not (a routine edit
     /// leaves the older key on a version no label names), names `key`.
     pub fn names_key(&self, key: &str) -> Result<bool, StepError> {

@@ -16,6 +16,20 @@ pub enum PreviousKey {
     Deactivate,
 }
 
+/// Whether a key still in use may be deleted to make room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InUse {
+    /// The rotation stops while the key an older version names is in use
+    /// (the default).
+    Guard,
+    /// It is deleted anyway (`IN_USE=ignore`).
+    Ignore,
+}
+
+/// The default `IN_USE_WINDOW_SECONDS`: a day (IAM reports uses with up to
+/// about four hours' delay).
+pub const IN_USE_WINDOW: Duration = Duration::from_secs(86_400);
+
 /// The function's settings.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -30,6 +44,11 @@ pub struct Settings {
     /// endpoints of the secret's region, that the new password may be sent
     /// to (a private relay, a test server); lower case.
     pub allowed_hosts: Vec<String>,
+    /// `IN_USE`: `guard` (the default) or `ignore`.
+    pub in_use: InUse,
+    /// `IN_USE_WINDOW_SECONDS`: a key used within this long (and after
+    /// the current version was made) is in use.
+    pub in_use_window: Duration,
 }
 
 /// A CA file is a few certificates; a bundle of every public CA is about
@@ -73,11 +92,36 @@ impl Settings {
                 .filter(|h| !h.is_empty())
                 .collect(),
         };
+        let in_use = match var("IN_USE").as_deref().map(|v| v.to_str()) {
+            None | Some(Some("guard" | "")) => InUse::Guard,
+            Some(Some("ignore")) => InUse::Ignore,
+            Some(_) => {
+                return Err(StepError::Settings(
+                    "IN_USE must be guard (the default) or ignore".into(),
+                ));
+            }
+        };
+        let in_use_window = match var("IN_USE_WINDOW_SECONDS").filter(|v| !v.is_empty()) {
+            None => IN_USE_WINDOW,
+            Some(v) => v
+                .to_str()
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|s| *s <= 90 * 86_400)
+                .map(Duration::from_secs)
+                .ok_or_else(|| {
+                    StepError::Settings(
+                        "IN_USE_WINDOW_SECONDS must be a whole number of seconds, 0 to 7776000 (90 days)"
+                            .into(),
+                    )
+                })?,
+        };
         Ok(Settings {
             previous_key,
             roots,
             login_timeout: Duration::from_secs(10),
             allowed_hosts,
+            in_use,
+            in_use_window,
         })
     }
 }
@@ -156,6 +200,31 @@ mod tests {
             e.starts_with("SES_SMTP_CA_FILE /nonexistent/ca.pem: "),
             "{e}"
         );
+    }
+
+    #[test]
+    fn in_use_and_its_window() {
+        let s = Settings::from_env(|_| None).unwrap();
+        assert_eq!((s.in_use, s.in_use_window), (InUse::Guard, IN_USE_WINDOW));
+        let s = Settings::from_env(|k| match k {
+            "IN_USE" => Some("ignore".into()),
+            "IN_USE_WINDOW_SECONDS" => Some("3600".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(
+            (s.in_use, s.in_use_window),
+            (InUse::Ignore, Duration::from_secs(3600))
+        );
+        for (k, v) in [
+            ("IN_USE", "off"),
+            ("IN_USE_WINDOW_SECONDS", "-1"),
+            ("IN_USE_WINDOW_SECONDS", "1h"),
+            ("IN_USE_WINDOW_SECONDS", "7776001"),
+        ] {
+            let e = Settings::from_env(|n| (n == k).then(|| v.into())).unwrap_err();
+            assert!(e.to_string().contains(k), "{k}={v}: {e}");
+        }
     }
 
     #[test]
