@@ -25,6 +25,7 @@ impl From<Error> for CliError {
             Error::IoFrom { what, source } => CliError::IoFrom { what, source },
             Error::Interrupted => crate::terminal::interrupted_error(),
             Error::Render(e) => CliError::Render(e),
+            e @ Error::Stored { .. } => CliError::BadInput(e.to_string()),
             Error::Internal(m) => CliError::Internal(m),
             // A kind this build does not know is still AWS's refusal.
             other => CliError::Aws(other.to_string()),

@@ -44,6 +44,9 @@ pub enum CliError {
     /// rotate: the new key's SMTP login failed (exit 7, 8 or 9, as probe).
     #[cfg(feature = "aws")]
     Login { code: ExitCode, message: String },
+    /// sync: the `--then` command failed after the file changed (exit 12).
+    #[cfg(feature = "aws")]
+    Then(String),
     /// Something that cannot happen did (exit 101).
     Internal(String),
 }
@@ -76,6 +79,8 @@ impl CliError {
             CliError::Aws(_) => ExitCode::AwsRefused,
             #[cfg(feature = "aws")]
             CliError::Login { code, .. } => *code,
+            #[cfg(feature = "aws")]
+            CliError::Then(_) => ExitCode::Then,
             CliError::Render(_) | CliError::Internal(_) => ExitCode::Internal,
         }
     }
@@ -116,7 +121,9 @@ impl fmt::Display for CliError {
             | CliError::Io(m)
             | CliError::Internal(m) => f.write_str(m),
             #[cfg(feature = "aws")]
-            CliError::Aws(m) | CliError::Login { message: m, .. } => f.write_str(m),
+            CliError::Aws(m) | CliError::Login { message: m, .. } | CliError::Then(m) => {
+                f.write_str(m)
+            }
             CliError::IoFrom { what, source } => write!(f, "{what}: {source}"),
             CliError::Input { from, error } => {
                 write!(f, "{from}: {error}{}", hints::input(error))
@@ -179,6 +186,8 @@ pub enum ExitCode {
     /// rotate, retire, keys: AWS refused (an API error, access denied, no
     /// such user or key, the two-key limit).
     AwsRefused = 10,
+    /// sync: the `--then` command failed after the file changed.
+    Then = 12,
     /// A bug: an internal error or a panic.
     Internal = 101,
 }

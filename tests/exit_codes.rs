@@ -10,6 +10,56 @@ mod smtp;
 use common::{CANARY_PASSWORD as P, CANARY_SECRET as C, Case, EXAMPLE_ID as ID};
 
 /// A path to an exit code: a case whose code is the one expected.
+/// `sync` whose `--then` fails (12), against a stand-in Secrets Manager
+/// that holds well-formed credentials.
+#[cfg(feature = "aws")]
+fn sync_then_fails() -> Case {
+    let secret = serde_json::json!({
+        "username": ID,
+        "password": P,
+        "host": "relay.internal",
+        "port": 587,
+        "region": "eu-west-1",
+    })
+    .to_string();
+    let answer = serde_json::json!({
+        "ARN": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:smtp-AbCdEf",
+        "Name": "smtp",
+        "VersionId": "v1",
+        "VersionStages": ["AWSCURRENT"],
+        "SecretString": secret,
+        "CreatedDate": 1_700_000_000,
+    })
+    .to_string();
+    let sm = common::canned_http(move |_| (200, answer.clone()));
+    let dir = std::env::temp_dir().join(format!("ses-smtp-exit-codes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("smtp.env");
+    let _ = std::fs::remove_file(&out);
+    path(
+        12,
+        "sync: --then failed",
+        &[
+            "sync",
+            "--from",
+            "secretsmanager:smtp",
+            "--out",
+            out.to_str().unwrap(),
+            "--then",
+            "exit 4",
+        ],
+        "",
+    )
+    .env(
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+        format!("http://127.0.0.1:{}", sm.port),
+    )
+    .env("AWS_ACCESS_KEY_ID", "AKIAOPERATOR00000000")
+    .env("AWS_SECRET_ACCESS_KEY", C)
+    .env("AWS_REGION", "eu-west-1")
+    .env("AWS_CONFIG_FILE", "/nonexistent/config")
+}
+
 fn path(code: i32, label: &'static str, args: &[&str], stdin: &str) -> Case {
     common::case(label, args, stdin, code)
 }
@@ -289,6 +339,8 @@ fn paths() -> Vec<Case> {
         .env("AWS_ACCESS_KEY_ID", "AKIAOPERATOR00000000")
         .env("AWS_SECRET_ACCESS_KEY", C)
         .env("AWS_MAX_ATTEMPTS", "1"),
+        #[cfg(feature = "aws")]
+        sync_then_fails(),
     ];
     for k in &mut p {
         let server = match k.label.as_str() {
@@ -323,9 +375,10 @@ fn every_documented_exit_code_is_reached_by_its_paths() {
     let documented = documented_codes();
     assert!(documented.len() >= 11, "README's table: {documented:?}");
     for code in documented {
-        // 10 (AWS refused) exists only in a build with the `aws` feature;
+        // 10 (AWS refused) and 12 (sync's --then) exist only in a build
+        // with the `aws` feature;
         // `cargo test --features aws` walks it.
-        if cfg!(not(feature = "aws")) && code == 10 {
+        if cfg!(not(feature = "aws")) && (code == 10 || code == 12) {
             continue;
         }
         assert!(

@@ -18,7 +18,7 @@ pub fn format_parser() -> impl TypedValueParser<Value = Format> {
 
 /// `--tls`: the probe's modes, one table.
 #[cfg(feature = "probe")]
-fn tls_parser() -> impl TypedValueParser<Value = ses_smtp_login::TlsMode> {
+pub fn tls_parser() -> impl TypedValueParser<Value = ses_smtp_login::TlsMode> {
     use ses_smtp_login::TlsMode;
     PossibleValuesParser::new(
         TlsMode::ALL

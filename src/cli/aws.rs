@@ -1,8 +1,10 @@
 //! The arguments of `rotate`, `retire` and `keys` (the `aws` feature).
 #![cfg(feature = "aws")]
 
-use super::args::{ConnectArgs, OutputArgs, VerdictFormat};
+use super::args::{ConnectArgs, OutputArgs, VerdictFormat, format_parser, tls_parser};
 use clap::Args;
+use ses_smtp_credentials::Format;
+use std::path::PathBuf;
 
 #[cfg(feature = "aws")]
 #[derive(Args, Debug)]
@@ -101,6 +103,75 @@ pub struct KeysArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = VerdictFormat::Text)]
     pub format: VerdictFormat,
+
+    /// Seconds each AWS request may take; a call, retries included, takes
+    /// at most three times this (1 to 3600)
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub aws_timeout: u64,
+}
+
+/// `sync`: one consumer's file kept in step with a store.
+#[derive(Args, Debug)]
+pub struct SyncArgs {
+    /// The store to read: secretsmanager:NAME_OR_ARN (its AWSCURRENT
+    /// version) or ssm:/PREFIX (the parameters rotate writes)
+    #[arg(long, value_name = "STORE")]
+    pub from: String,
+
+    /// With secretsmanager: read the version with this label instead
+    #[arg(long, value_name = "STAGE")]
+    pub version_stage: Option<String>,
+
+    /// The file to keep in step (written atomically, only when it changes)
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+
+    /// Output format
+    #[arg(long, value_parser = format_parser(), default_value = "text")]
+    pub format: Format,
+
+    /// Fill this template instead of a format: {username}, {password},
+    /// {password_urlencoded}, {host}, {port}, {region}
+    #[arg(long, value_name = "FILE", conflicts_with = "format")]
+    pub template: Option<PathBuf>,
+
+    /// The file's mode: 0600 (the default), or wider for the owner's group
+    /// only (0640, 0660); never any bit for others
+    #[arg(long, value_name = "OCTAL")]
+    pub mode: Option<String>,
+
+    /// The file's group (a service's group that reads it)
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+
+    /// Log in over SMTP with the pair read before writing it (at the
+    /// store's host and port); write nothing if SES refuses it
+    #[arg(long)]
+    pub probe: bool,
+
+    /// With --probe: how TLS starts [default: by the store's port, as
+    /// probe chooses]
+    #[arg(long, value_parser = tls_parser(), requires = "probe")]
+    pub tls: Option<ses_smtp_login::TlsMode>,
+
+    /// With --probe: also trust the CA certificates in this PEM file
+    #[arg(long, value_name = "PEM", requires = "probe")]
+    pub ca_file: Option<PathBuf>,
+
+    /// With --probe: seconds allowed for connecting and for each reply
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub timeout: u64,
+
+    /// Run this with /bin/sh -c after the file changed (and again on the
+    /// next sync until it succeeds); SES_SMTP_SYNC_FILE and
+    /// SES_SMTP_SYNC_VERSION in its environment
+    #[arg(long, value_name = "COMMAND")]
+    pub then: Option<String>,
+
+    /// The region the password is for, where the store names none
+    /// (ssm:/PREFIX without PREFIX/region)
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
 
     /// Seconds each AWS request may take; a call, retries included, takes
     /// at most three times this (1 to 3600)

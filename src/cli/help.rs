@@ -20,7 +20,8 @@ Exit codes:
   5  no input: no source held a secret (or the profile has none)
   6  I/O error: reading input or writing output failed
   7, 8, 9  probe: rejected; network, TLS or protocol failure; temporary
-  10 AWS refused: an AWS API call failed (rotate, retire, keys)
+  10 AWS refused: an AWS API call failed (rotate, retire, keys, sync)
+  12 sync: the file changed and its --then command failed
 
 Examples:
   printf '%s' \"$SECRET\" | ses-smtp-password --region eu-west-1 --access-key-id AKIA...
@@ -101,3 +102,24 @@ user's; 2 refused without --force.
 Example:
   ses-smtp-password retire --user-name smtp-legacy --access-key-id AKIA...
   ses-smtp-password retire --user-name smtp-legacy --access-key-id AKIA... --delete";
+
+#[cfg(feature = "aws")]
+pub const SYNC_HELP: &str = "\
+Reads the store once (one GetSecretValue, or one GetParameters), checks the
+pair (an access key ID, a V4 password, a region SES SMTP serves), renders it
+as --format or --template would, with the store's host and port, and writes
+--out only when that differs from what the file holds (otherwise it says
+`unchanged` and leaves the file alone). After a change it runs --then; if
+that fails, the new file stays (the old key still works until the next
+rotation) and the next sync runs --then again.
+
+Exit codes: 0 written or unchanged; 12 --then failed; 10 AWS refused; 3 the
+store holds no SMTP credentials; 7, 8, 9 --probe's login failed; 2 usage;
+6 files.
+
+Examples:
+  ses-smtp-password sync --from secretsmanager:prod/smtp --format postfix \\
+      --out /etc/postfix/sasl_passwd \\
+      --then 'postmap /etc/postfix/sasl_passwd && postfix reload'
+  ses-smtp-password sync --from ssm:/prod/smtp --format env --out /srv/app/smtp.env \\
+      --mode 0640 --group app --then 'systemctl restart app'";

@@ -34,7 +34,7 @@ pub const NO_PROBE: &str = "this build of ses-smtp-password has no probe (it was
 
 /// What `rotate`, `retire` and `keys` say in a build without them.
 #[cfg(not(feature = "aws"))]
-pub const NO_AWS: &str = "this build of ses-smtp-password has no AWS commands (rotate, retire, keys): it was built without the `aws` feature\n  \
+pub const NO_AWS: &str = "this build of ses-smtp-password has no AWS commands (rotate, retire, keys, sync): it was built without the `aws` feature\n  \
      hint: install a build with it: cargo install ses-smtp-password --features aws";
 
 #[derive(Parser, Debug)]
@@ -94,12 +94,18 @@ pub enum Command {
         after_help = "Example:\n  ses-smtp-password keys --user-name smtp-legacy --store secretsmanager:prod/smtp --format json"
     )]
     Keys(aws::KeysArgs),
+    /// Keep one consumer's file in step with a store: write it when the
+    /// credentials changed, then run --then (a reload)
+    #[cfg(feature = "aws")]
+    #[command(after_help = SYNC_HELP)]
+    Sync(aws::SyncArgs),
     /// (not in this build: it was built without the `aws` feature)
     #[cfg(not(feature = "aws"))]
     #[command(
         name = "rotate",
         alias = "retire",
         alias = "keys",
+        alias = "sync",
         hide = true,
         disable_help_flag = true
     )]

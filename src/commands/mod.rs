@@ -13,6 +13,8 @@ mod recover;
 mod retire;
 #[cfg(feature = "aws")]
 mod rotate;
+#[cfg(feature = "aws")]
+mod sync;
 mod vectors;
 mod verify;
 
@@ -54,6 +56,8 @@ pub fn run(invocation: Invocation, env: &Env) -> Result<ExitCode> {
         Invocation::Retire(args) => crate::aws::ending_helpers(|| retire::run(args)),
         #[cfg(feature = "aws")]
         Invocation::Keys(args) => crate::aws::ending_helpers(|| keys::run(args)),
+        #[cfg(feature = "aws")]
+        Invocation::Sync(args) => crate::aws::ending_helpers(|| sync::run(args)),
         Invocation::Completions(shell) => info::completions(shell),
         Invocation::Man => info::man(),
     }

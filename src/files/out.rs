@@ -187,6 +187,35 @@ pub fn write(
     signals: Signals,
     inputs: &[FileId],
 ) -> Result<u32> {
+    write_as(path, force, bytes, signals, inputs, Perm::PRIVATE)
+}
+
+/// The file's mode and group, set on it before it has a name.
+#[derive(Clone, Copy, Debug)]
+pub struct Perm {
+    /// The mode (0600 unless a command widens it for the group).
+    pub mode: u32,
+    /// The group, if not the process's.
+    pub group: Option<u32>,
+}
+
+impl Perm {
+    /// 0600, the process's group.
+    pub const PRIVATE: Perm = Perm {
+        mode: 0o600,
+        group: None,
+    };
+}
+
+/// [`write`], with the file's mode and group set before it has a name.
+pub fn write_as(
+    path: &Path,
+    force: bool,
+    bytes: &[u8],
+    signals: Signals,
+    inputs: &[FileId],
+    perm: Perm,
+) -> Result<u32> {
     let context = || CliError::io(format!("could not write --out {}", user_path(path)));
     let dir = parent(path);
     let unnamed = if Path::new("/proc/self/fd").is_dir() {
@@ -217,7 +246,7 @@ pub fn write(
     };
     let mode = match unnamed {
         Some(mut file) => {
-            fill(&mut file, bytes).map_err(context())?;
+            fill(&mut file, bytes, perm).map_err(context())?;
             place.ready()?;
             // Linked by its /proc name: linkat(AT_EMPTY_PATH) would need a
             // capability.
@@ -246,7 +275,7 @@ pub fn write(
                 .mode(0o600)
                 .open(&tmp)
                 .map_err(context())?;
-            fill(&mut file, bytes).map_err(context())?;
+            fill(&mut file, bytes, perm).map_err(context())?;
             place.ready()?;
             if force {
                 std::fs::rename(&tmp, path).map_err(context())?;
@@ -324,10 +353,13 @@ impl Place<'_> {
     }
 }
 
-/// Mode 0600 (the umask may have taken bits off it at creation), the
-/// bytes, synced.
-fn fill(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+/// The group, then the mode (the umask may have taken bits off it at
+/// creation), the bytes, synced.
+fn fill(file: &mut std::fs::File, bytes: &[u8], perm: Perm) -> std::io::Result<()> {
+    if let Some(gid) = perm.group {
+        std::os::unix::fs::fchown(&*file, None, Some(gid))?;
+    }
+    file.set_permissions(std::fs::Permissions::from_mode(perm.mode))?;
     file.write_all(bytes)?;
     file.sync_all()
 }

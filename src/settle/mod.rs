@@ -20,6 +20,8 @@ mod report;
 #[cfg(feature = "aws")]
 mod rotation;
 mod secret;
+#[cfg(feature = "aws")]
+mod sync;
 mod verify;
 
 pub use env::Env;
@@ -30,6 +32,8 @@ pub use report::Report;
 #[cfg(feature = "aws")]
 pub use rotation::{Keys, Recover, Retire, Rotate};
 pub use secret::{Secret, Step};
+#[cfg(feature = "aws")]
+pub use sync::Sync;
 pub use verify::{PasswordSource, Verify};
 
 use crate::cli::{self, Cli, Command};
@@ -60,6 +64,8 @@ pub enum Invocation {
     Retire(Retire),
     #[cfg(feature = "aws")]
     Keys(Keys),
+    #[cfg(feature = "aws")]
+    Sync(Sync),
     Completions(clap_complete::Shell),
     Man,
 }
@@ -147,6 +153,8 @@ pub fn settle(cli: Cli, env: &Env) -> Result<Invocation> {
         Some(Command::Retire(args)) => Invocation::Retire(rotation::retire(args, env)?),
         #[cfg(feature = "aws")]
         Some(Command::Keys(args)) => Invocation::Keys(rotation::keys(args, env)?),
+        #[cfg(feature = "aws")]
+        Some(Command::Sync(args)) => Invocation::Sync(sync::sync(args)?),
         #[cfg(not(feature = "aws"))]
         Some(Command::NoAws { .. }) => return Err(CliError::Usage(cli::NO_AWS.into())),
         Some(Command::Completions { shell }) => Invocation::Completions(shell),

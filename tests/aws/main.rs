@@ -21,3 +21,4 @@ mod harness;
 mod policy;
 mod provable;
 mod rotation;
+mod sync;

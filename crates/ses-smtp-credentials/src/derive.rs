@@ -91,6 +91,15 @@ impl SmtpPassword {
         std::str::from_utf8(self.0.expose_secret()).expect("an SES SMTP password is base64 text")
     }
 
+    /// A password read back, already checked to be 44 base64 characters
+    /// (`parse_v4_password`).
+    pub(crate) fn from_text(text: &str) -> SmtpPassword {
+        let mut buf = SecretBox::new(Box::new([0u8; PASSWORD_LEN]));
+        buf.expose_secret_mut()
+            .copy_from_slice(&text.as_bytes()[..PASSWORD_LEN]);
+        SmtpPassword(buf)
+    }
+
     /// The password as bytes, for constant-time comparison.
     pub fn expose_bytes(&self) -> &[u8; PASSWORD_LEN] {
         self.0.expose_secret()

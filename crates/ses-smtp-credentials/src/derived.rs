@@ -20,6 +20,9 @@ pub struct Derived {
     pub region: ResolvedRegion,
     /// How it was derived.
     pub version: Version,
+    /// Where to log in, when a store names it (a VPC endpoint, a relay);
+    /// otherwise SES's endpoint of the region, on the standard ports.
+    pub endpoint: Option<(String, u16)>,
 }
 
 impl Derived {
@@ -35,6 +38,31 @@ impl Derived {
             password,
             region,
             version,
+            endpoint: None,
+        }
+    }
+
+    /// The same, to be used at `host` and `port` (what a store names).
+    pub fn at(mut self, host: String, port: u16) -> Self {
+        self.endpoint = Some((host, port));
+        self
+    }
+
+    /// The SMTP host: the endpoint's, else the region's.
+    pub fn host(&self) -> String {
+        match &self.endpoint {
+            Some((host, _)) => host.clone(),
+            None => self.region.host(),
+        }
+    }
+
+    /// The SMTP port: the endpoint's, else the first standard one
+    /// (implicit TLS, or STARTTLS).
+    pub fn port(&self, implicit_tls: bool) -> u16 {
+        match (&self.endpoint, implicit_tls) {
+            (Some((_, port)), _) => *port,
+            (None, true) => crate::region::TLS_WRAPPER_PORTS[0],
+            (None, false) => crate::region::STARTTLS_PORTS[0],
         }
     }
 }

@@ -70,7 +70,7 @@ pub use region::{
 };
 pub use secret_check::parse_raw_secret;
 pub use template::{Template, TemplateError};
-pub use verify::{Malformed, Verdict, check_shape, verify};
+pub use verify::{Malformed, Verdict, check_shape, parse_v4_password, verify};
 
 /// Internal: keeps its body only in test builds (the `test-hooks`
 /// feature, which the workspace's dev-dependencies turn on), so a release

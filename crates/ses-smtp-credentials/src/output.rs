@@ -190,28 +190,23 @@ fn write_format(
             }
         }
         Format::SmtpUrl | Format::SmtpsUrl => {
-            let (scheme, port) = if format == Format::SmtpUrl {
-                ("smtp", STARTTLS_PORTS[0])
+            let (scheme, implicit) = if format == Format::SmtpUrl {
+                ("smtp", false)
             } else {
-                ("smtps", TLS_WRAPPER_PORTS[0])
+                ("smtps", true)
             };
             for d in items {
+                let port = d.port(implicit);
                 write!(out, "{scheme}://")?;
                 write_urlencoded(out, username(d))?;
                 out.write_all(b":")?;
                 write_urlencoded(out, d.password.expose())?;
-                writeln!(out, "@{}:{port}", d.region.host())?;
+                writeln!(out, "@{}:{port}", d.host())?;
             }
         }
         Format::Postfix => {
             for d in items {
-                write!(
-                    out,
-                    "[{}]:{} {}:",
-                    d.region.host(),
-                    STARTTLS_PORTS[0],
-                    username(d)
-                )?;
+                write!(out, "[{}]:{} {}:", d.host(), d.port(false), username(d))?;
                 out.write_all(d.password.expose().as_bytes())?;
                 out.write_all(b"\n")?;
             }
@@ -253,7 +248,10 @@ fn text(out: &mut dyn Write, items: &[Derived], source: &str) -> io::Result<()> 
             write!(out, "  (version 2: deprecated, rejected by SES)")?;
         }
         writeln!(out)?;
-        writeln!(out, "  SMTP host:       {}", d.region.host())?;
+        writeln!(out, "  SMTP host:       {}", d.host())?;
+        if let Some((_, port)) = &d.endpoint {
+            writeln!(out, "  SMTP port:       {port}")?;
+        }
         if let Some(fips) = d.region.fips_host() {
             writeln!(out, "  FIPS host:       {fips}")?;
         }
@@ -292,7 +290,7 @@ fn json(out: &mut dyn Write, items: &[Derived]) -> io::Result<()> {
             username: d.username.as_ref().map(AccessKeyId::as_str),
             password: d.password.expose(),
             region: &d.region.code,
-            endpoint: d.region.host(),
+            endpoint: d.host(),
             fips_endpoint: d.region.fips_host(),
             ports: JsonPorts {
                 starttls: STARTTLS_PORTS,
@@ -323,12 +321,8 @@ fn env(out: &mut dyn Write, d: &Derived) -> io::Result<()> {
     write!(out, "SMTP_PASSWORD='")?;
     out.write_all(d.password.expose().as_bytes())?;
     writeln!(out, "'")?;
-    writeln!(out, "SMTP_HOST={}", sh_quote(&d.region.host()))?;
-    writeln!(
-        out,
-        "SMTP_PORT={}",
-        sh_quote(&STARTTLS_PORTS[0].to_string())
-    )
+    writeln!(out, "SMTP_HOST={}", sh_quote(&d.host()))?;
+    writeln!(out, "SMTP_PORT={}", sh_quote(&d.port(false).to_string()))
 }
 
 /// What a Secrets Manager secret holds besides the credentials.

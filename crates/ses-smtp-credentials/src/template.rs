@@ -3,7 +3,6 @@
 
 use crate::derived::{Derived, FixedBuf, RenderError, render_with};
 use crate::output::{username, write_urlencoded};
-use crate::region::STARTTLS_PORTS;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -158,8 +157,8 @@ impl Template {
                     Placeholder::Username => out.write_all(username(d).as_bytes())?,
                     Placeholder::Password => out.write_all(d.password.expose().as_bytes())?,
                     Placeholder::PasswordUrlencoded => write_urlencoded(out, d.password.expose())?,
-                    Placeholder::Host => out.write_all(d.region.host().as_bytes())?,
-                    Placeholder::Port => write!(out, "{}", STARTTLS_PORTS[0])?,
+                    Placeholder::Host => out.write_all(d.host().as_bytes())?,
+                    Placeholder::Port => write!(out, "{}", d.port(false))?,
                     Placeholder::Region => out.write_all(d.region.code.as_bytes())?,
                 },
             }

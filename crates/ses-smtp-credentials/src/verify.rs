@@ -119,6 +119,21 @@ pub fn check_shape(password: &[u8]) -> Result<(), Malformed> {
     }
 }
 
+/// A stored V4 password, read back (a consumer's, `sync`): shaped as
+/// [`check_shape`] requires, and of version 4 (a V2 password is refused by
+/// SES: [`Malformed::VersionByte`]). Held in its zeroizing buffer.
+///
+/// # Errors
+/// [`Malformed`], saying how the text is not a V4 password.
+pub fn parse_v4_password(text: &str) -> Result<crate::SmtpPassword, Malformed> {
+    check_shape(text.as_bytes())?;
+    if !text.starts_with('B') {
+        // base64 of a first byte 0x04 starts with "B"; of 0x02, with "A".
+        return Err(Malformed::VersionByte);
+    }
+    Ok(crate::SmtpPassword::from_text(text))
+}
+
 /// The outcome of comparing a password with a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

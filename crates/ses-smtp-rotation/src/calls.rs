@@ -18,6 +18,8 @@ pub enum Command {
     Keys,
     /// The scheduled rotation function, `ses-smtp-rotator`.
     Rotator,
+    /// `sync`: a consumer reading its store.
+    Sync,
 }
 
 /// The commands an operator runs (the operator's policy grants their calls).
@@ -31,6 +33,7 @@ impl Command {
             Command::Retire => "retire",
             Command::Keys => "keys",
             Command::Rotator => "ses-smtp-rotator",
+            Command::Sync => "sync",
         }
     }
 }
@@ -88,7 +91,7 @@ pub struct Call {
     pub step: &'static str,
 }
 
-use Command::{Keys, Retire, Rotate, Rotator};
+use Command::{Keys, Retire, Rotate, Rotator, Sync};
 
 macro_rules! calls {
     ($($name:ident = $action:literal, $target:ident, [$($cmd:ident),*], $step:literal;)*) => {
@@ -116,22 +119,22 @@ calls! {
     IAM_TAG_USER = "iam:TagUser", ClaimTag, [Rotate, Rotator], "the claim: one rotation of the user at a time, and the keys it had before this rotation's key";
     IAM_UNTAG_USER = "iam:UntagUser", ClaimTag, [Rotate, Rotator], "the claim removed, once the rotation is done (only its own)";
     SM_DESCRIBE_SECRET = "secretsmanager:DescribeSecret", Secret, [Rotate, Rotator], "the preflight: the secret's versions and labels, or that it is missing";
-    SM_GET_SECRET_VALUE = "secretsmanager:GetSecretValue", Secret, [Keys, Rotator], "which key the secret names";
+    SM_GET_SECRET_VALUE = "secretsmanager:GetSecretValue", Secret, [Keys, Rotator, Sync], "which key the secret names (sync: the credentials)";
     SM_LIST_SECRET_VERSION_IDS = "secretsmanager:ListSecretVersionIds", Secret, [Rotator], "every version's key, labelled or not (a routine edit leaves the older key on an unlabelled version)";
     SM_PUT_SECRET_VALUE = "secretsmanager:PutSecretValue", Secret, [Rotate, Rotator], "the new version";
     SM_UPDATE_SECRET_VERSION_STAGE = "secretsmanager:UpdateSecretVersionStage", SecretStage, [Rotate], "the undo: AWSCURRENT and AWSPREVIOUS back where they were";
     SM_ROTATOR_VERSION_STAGE = "secretsmanager:UpdateSecretVersionStage", RotatorStage, [Rotator], "finishSecret: AWSCURRENT to the new version, AWSPENDING off it";
     SM_CREATE_SECRET = "secretsmanager:CreateSecret", SecretCreate, [Rotate], "a secret given by name that does not exist yet";
     SM_DELETE_SECRET = "secretsmanager:DeleteSecret", SecretDelete, [Rotate], "the undo of a secret this run created";
-    SSM_GET_PARAMETERS = "ssm:GetParameters", Parameter, [Rotate, Keys], "the preflight's snapshot; which key the store names";
+    SSM_GET_PARAMETERS = "ssm:GetParameters", Parameter, [Rotate, Keys, Sync], "the preflight's snapshot; which key the store names (sync: the credentials)";
     SSM_GET_PARAMETER_HISTORY = "ssm:GetParameterHistory", Parameter, [Rotate], "each existing parameter's KMS key and tier, kept when it is overwritten";
     SSM_PUT_PARAMETER = "ssm:PutParameter", Parameter, [Rotate], "the new values; the undo of an overwritten one";
     SSM_DELETE_PARAMETER = "ssm:DeleteParameter", Parameter, [Rotate], "the undo of a parameter this run created";
     KMS_SSM_ENCRYPT = "kms:Encrypt", KeyViaParameterStore, [Rotate], "Parameter Store encrypting a standard SecureString";
     KMS_SSM_GENERATE_DATA_KEY = "kms:GenerateDataKey", KeyViaParameterStore, [Rotate], "Parameter Store encrypting an advanced SecureString";
-    KMS_SSM_DECRYPT = "kms:Decrypt", KeyViaParameterStore, [Rotate, Keys], "Parameter Store decrypting for the preflight's snapshot and for keys";
+    KMS_SSM_DECRYPT = "kms:Decrypt", KeyViaParameterStore, [Rotate, Keys, Sync], "Parameter Store decrypting for the preflight's snapshot, keys and sync";
     KMS_SM_GENERATE_DATA_KEY = "kms:GenerateDataKey", KeyViaSecretsManager, [Rotate, Rotator], "Secrets Manager encrypting the new version";
-    KMS_SM_DECRYPT = "kms:Decrypt", KeyViaSecretsManager, [Keys, Rotator], "Secrets Manager decrypting for keys and the function";
+    KMS_SM_DECRYPT = "kms:Decrypt", KeyViaSecretsManager, [Keys, Rotator, Sync], "Secrets Manager decrypting for keys, the function and sync";
     LOGS_CREATE_LOG_GROUP = "logs:CreateLogGroup", LogGroup, [Rotator], "Lambda creating the function's log group, if the deployment did not";
     LOGS_CREATE_LOG_STREAM = "logs:CreateLogStream", LogGroup, [Rotator], "Lambda writing the function's logs";
     LOGS_PUT_LOG_EVENTS = "logs:PutLogEvents", LogGroup, [Rotator], "Lambda writing the function's logs";

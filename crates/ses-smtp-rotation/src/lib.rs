@@ -49,4 +49,7 @@ pub use policy::{
     policy as sending_policy,
 };
 pub use rotator::{DEFAULT_FUNCTION_NAME, RotatorScope, rotator_policy};
-pub use stored::{StoredSecret, StoredSecretError, parse_stored_secret};
+pub use stored::{
+    SecretCredentials, StoredSecret, StoredSecretError, parse_secret_credentials,
+    parse_stored_secret,
+};

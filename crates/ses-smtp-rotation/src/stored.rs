@@ -111,53 +111,9 @@ pub fn parse_stored_secret(text: &str) -> Result<StoredSecret, StoredSecretError
 fn read(
     map: &mut serde_json::Map<String, serde_json::Value>,
 ) -> Result<StoredSecret, StoredSecretError> {
-    let invalid = |member: &'static str, why: &str| StoredSecretError::Invalid {
-        member,
-        why: why.to_string(),
-    };
-    let text = |map: &serde_json::Map<String, serde_json::Value>, member: &'static str| match map
-        .get(member)
-    {
-        None | Some(serde_json::Value::Null) => Err(StoredSecretError::Missing(member)),
-        Some(serde_json::Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(invalid(member, "is not a string")),
-    };
-    let username =
-        parse_access_key_id(&text(map, "username")?).map_err(|e| StoredSecretError::Invalid {
-            member: "username",
-            why: format!("is not an access key ID: {e}"),
-        })?;
-    let password = match map.get("password") {
-        Some(serde_json::Value::String(p)) => Zeroizing::new(p.clone()),
-        None | Some(serde_json::Value::Null) => return Err(StoredSecretError::Missing("password")),
-        Some(_) => return Err(invalid("password", "is not a string")),
-    };
-    let host = text(map, "host")?;
-    if host.is_empty()
-        || host.len() > 253
-        || !host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-    {
-        return Err(invalid(
-            "host",
-            "is not a host name (letters, digits, dots and hyphens)",
-        ));
-    }
-    let port = match map.get("port") {
-        None | Some(serde_json::Value::Null) => return Err(StoredSecretError::Missing("port")),
-        Some(serde_json::Value::Number(n)) => n.as_u64(),
-        // A port written as a string ("587") is still a port.
-        Some(serde_json::Value::String(s)) => s.parse::<u64>().ok(),
-        Some(_) => None,
-    }
-    .and_then(|p| u16::try_from(p).ok())
-    .filter(|p| *p != 0)
-    .ok_or_else(|| invalid("port", "is not a TCP port (1 to 65535)"))?;
-    let region = resolve(&text(map, "region")?, false).map_err(|e| StoredSecretError::Invalid {
-        member: "region",
-        why: format!("is not an SES SMTP region: {e}"),
-    })?;
+    let c = credentials(map)?;
+    let host = c.host.ok_or(StoredSecretError::Missing("host"))?;
+    let port = c.port.ok_or(StoredSecretError::Missing("port"))?;
     let iam_user =
         parse_user_name(&text(map, "iam_user")?).map_err(|e| StoredSecretError::Invalid {
             member: "iam_user",
@@ -169,12 +125,156 @@ fn read(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     Ok(StoredSecret {
+        username: c.username,
+        host,
+        port,
+        region: c.region,
+        iam_user,
+        others,
+        password: c.password,
+    })
+}
+
+fn invalid(member: &'static str, why: &str) -> StoredSecretError {
+    StoredSecretError::Invalid {
+        member,
+        why: why.to_string(),
+    }
+}
+
+/// A member that must be a string.
+fn text(
+    map: &serde_json::Map<String, serde_json::Value>,
+    member: &'static str,
+) -> Result<String, StoredSecretError> {
+    match map.get(member) {
+        None | Some(serde_json::Value::Null) => Err(StoredSecretError::Missing(member)),
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(invalid(member, "is not a string")),
+    }
+}
+
+/// What a consumer of the secret needs: the pair, its region, and where to
+/// log in when the secret says (`host` and `port` may be absent: then SES's
+/// endpoint of the region, on 587).
+pub struct SecretCredentials {
+    /// The SMTP user name: the access key ID the version names.
+    pub username: AccessKeyId,
+    /// The SMTP endpoint's host, if the secret names one.
+    pub host: Option<String>,
+    /// The SMTP endpoint's port, if the secret names one.
+    pub port: Option<u16>,
+    /// The SES region the password is derived for.
+    pub region: ResolvedRegion,
+    password: Zeroizing<String>,
+}
+
+impl SecretCredentials {
+    /// Credentials read elsewhere (Parameter Store's parameters).
+    pub(crate) fn new(
+        username: AccessKeyId,
+        password: Zeroizing<String>,
+        region: ResolvedRegion,
+        host: Option<String>,
+        port: Option<u16>,
+    ) -> SecretCredentials {
+        SecretCredentials {
+            username,
+            host,
+            port,
+            region,
+            password,
+        }
+    }
+
+    /// The SMTP password the secret holds.
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+}
+
+impl fmt::Debug for SecretCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretCredentials")
+            .field("username", &self.username)
+            .field("password", &"[REDACTED]")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("region", &self.region.code)
+            .finish()
+    }
+}
+
+/// Reads a SecretString as a consumer does (`sync`): `username`,
+/// `password` and `region` must be there; `host` and `port` may be. The
+/// parsed text is wiped.
+///
+/// # Errors
+/// [`StoredSecretError`] naming the member that is missing or wrong.
+pub fn parse_secret_credentials(text: &str) -> Result<SecretCredentials, StoredSecretError> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|_| StoredSecretError::NotAnObject)?;
+    let serde_json::Value::Object(mut map) = value else {
+        return Err(StoredSecretError::NotAnObject);
+    };
+    let result = credentials(&map);
+    wipe(&mut map);
+    result
+}
+
+fn credentials(
+    map: &serde_json::Map<String, serde_json::Value>,
+) -> Result<SecretCredentials, StoredSecretError> {
+    let username =
+        parse_access_key_id(&text(map, "username")?).map_err(|e| StoredSecretError::Invalid {
+            member: "username",
+            why: format!("is not an access key ID: {e}"),
+        })?;
+    let password = match map.get("password") {
+        Some(serde_json::Value::String(p)) => Zeroizing::new(p.clone()),
+        None | Some(serde_json::Value::Null) => return Err(StoredSecretError::Missing("password")),
+        Some(_) => return Err(invalid("password", "is not a string")),
+    };
+    let host = match text(map, "host") {
+        Ok(host) => Some(host),
+        Err(StoredSecretError::Missing(_)) => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(host) = &host
+        && (host.is_empty()
+            || host.len() > 253
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+    {
+        return Err(invalid(
+            "host",
+            "is not a host name (letters, digits, dots and hyphens)",
+        ));
+    }
+    let port = match map.get("port") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => Some(
+            match v {
+                serde_json::Value::Number(n) => n.as_u64(),
+                // A port written as a string ("587") is still a port.
+                serde_json::Value::String(s) => s.parse::<u64>().ok(),
+                _ => None,
+            }
+            .and_then(|p| u16::try_from(p).ok())
+            .filter(|p| *p != 0)
+            .ok_or_else(|| invalid("port", "is not a TCP port (1 to 65535)"))?,
+        ),
+    };
+    let region = resolve(&text(map, "region")?, false).map_err(|e| StoredSecretError::Invalid {
+        member: "region",
+        why: format!("is not an SES SMTP region: {e}"),
+    })?;
+    Ok(SecretCredentials {
         username,
         host,
         port,
         region,
-        iam_user,
-        others,
         password,
     })
 }

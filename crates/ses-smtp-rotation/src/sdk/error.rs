@@ -31,6 +31,14 @@ pub enum Error {
     Interrupted,
     /// The credentials could not be rendered for a store.
     Render(ses_smtp_credentials::RenderError),
+    /// A store holds what is not SMTP credentials (a member missing or
+    /// wrong, named, never quoted).
+    Stored {
+        /// The store, as messages name it.
+        store: String,
+        /// What is wrong.
+        error: crate::StoredSecretError,
+    },
     /// Something that cannot happen did.
     Internal(String),
 }
@@ -70,6 +78,7 @@ impl std::fmt::Display for Error {
             Error::IoFrom { what, source } => write!(f, "{what}: {source}"),
             Error::Interrupted => f.write_str("interrupted"),
             Error::Render(e) => e.fmt(f),
+            Error::Stored { store, error } => write!(f, "{store}: {error}"),
         }
     }
 }

@@ -24,6 +24,7 @@ pub use {
 };
 
 pub mod claim;
+pub mod consume;
 mod error;
 pub mod iam;
 pub mod journal;

@@ -1,0 +1,225 @@
+//! `sync`: makes one consumer's file match its store, and tells the
+//! consumer when it changed. One read call per store; the file is written
+//! only when its content (or mode or group) would change; `--then` runs
+//! after a change, and again on the next sync until it succeeds (a marker
+//! beside the file, holding no secret, says it is owed).
+
+use crate::aws::{self, shown};
+use crate::error::{CliError, ExitCode, Result};
+use crate::files::out::{Perm, Signals, write_as};
+use crate::login;
+use crate::output::render;
+use crate::settle::{Connect, Sync};
+use ses_smtp_credentials::{Derived, Version, parse_v4_password, user_path};
+use ses_smtp_login::{Login, Outcome, TlsMode};
+use ses_smtp_rotation::sdk::consume;
+use std::io::{Read, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+pub fn run(args: Sync) -> Result<ExitCode> {
+    let session = aws::connect(None, args.aws_timeout)?;
+    let store = shown(&args.store);
+    let fetched = consume::fetch(&session, &args.store, &args.stage, args.region.as_deref())?;
+    if fetched.region_in_store && args.region.is_some() {
+        return Err(CliError::Usage(format!(
+            "--region is for a store that names no region, and --from {store} names its own"
+        )));
+    }
+    let c = &fetched.credentials;
+    let password = parse_v4_password(c.password()).map_err(|e| {
+        CliError::BadInput(format!(
+            "--from {store}: its \"password\" is not an SES SMTP V4 password: {e}\n  \
+             hint: the store must hold what `ses-smtp-password rotate` writes; nothing was written"
+        ))
+    })?;
+    let host = c.host.clone().unwrap_or_else(|| c.region.host());
+    let port = c.port.unwrap_or(ses_smtp_credentials::STARTTLS_PORTS[0]);
+    let item = Derived::new(
+        Some(c.username.clone()),
+        password,
+        c.region.clone(),
+        Version::V4,
+    )
+    .at(host.clone(), port);
+    let rendered = render(
+        &args.shape,
+        std::slice::from_ref(&item),
+        &format!("--from {store}"),
+    )?;
+    let marker = marker(&args.out);
+    if holds(&args.out, rendered.as_bytes(), args.mode, args.group)? {
+        match &args.then {
+            Some(command) if marker.exists() => {
+                say("unchanged; --then did not succeed after the last change: running it again");
+                return then(command, &args.out, &fetched.version, &marker);
+            }
+            _ => {
+                say("unchanged");
+                return Ok(ExitCode::Success);
+            }
+        }
+    }
+    if let Some(p) = &args.probe {
+        let connect = Connect {
+            host: Some(host),
+            port,
+            tls: match p.tls.or_else(|| TlsMode::for_port(port)) {
+                Some(t) => t,
+                None => {
+                    return Err(CliError::Usage(format!(
+                        "--from {store} names port {port}, which is not an SES SMTP port\n  \
+                         hint: say how TLS starts there with --tls starttls or --tls implicit"
+                    )));
+                }
+            },
+            timeout: p.timeout,
+            ca_file: p.ca_file.clone(),
+        };
+        check_login(&connect, &item)?;
+    }
+    let mode = write_as(
+        &args.out,
+        true,
+        rendered.as_bytes(),
+        Signals::Die,
+        &[],
+        Perm {
+            mode: args.mode,
+            group: args.group,
+        },
+    )?;
+    say(&format!(
+        "wrote {} (mode {mode:04o}): the credentials of --from {store} changed (version {})",
+        user_path(&args.out),
+        ses_smtp_credentials::user_text(&fetched.version)
+    ));
+    match &args.then {
+        Some(command) => {
+            std::fs::write(&marker, b"--then is owed for this file\n").map_err(CliError::io(
+                format!("could not write the marker {}", user_path(&marker)),
+            ))?;
+            then(command, &args.out, &fetched.version, &marker)
+        }
+        None => Ok(ExitCode::Success),
+    }
+}
+
+/// `.NAME.sync-then` beside the file: `--then` is owed for it.
+fn marker(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    out.with_file_name(format!(".{name}.sync-then"))
+}
+
+/// Whether the file holds exactly `bytes`, with `mode` and `group` (read
+/// at most one byte more than `bytes`; the content is wiped after).
+fn holds(path: &Path, bytes: &[u8], mode: u32, group: Option<u32>) -> Result<bool> {
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => {
+            return Err(CliError::io(format!(
+                "could not read --out {}",
+                user_path(path)
+            ))(e));
+        }
+    };
+    let meta = file.metadata().map_err(CliError::io(format!(
+        "could not read --out {}",
+        user_path(path)
+    )))?;
+    if !meta.is_file()
+        || meta.mode() & 0o7777 != mode
+        || group.is_some_and(|g| g != meta.gid())
+        || meta.len() != bytes.len() as u64
+    {
+        return Ok(false);
+    }
+    let mut now = zeroize::Zeroizing::new(Vec::with_capacity(bytes.len() + 1));
+    (&mut file)
+        .take(bytes.len() as u64 + 1)
+        .read_to_end(&mut now)
+        .map_err(CliError::io(format!(
+            "could not read --out {}",
+            user_path(path)
+        )))?;
+    Ok(now.as_slice() == bytes)
+}
+
+/// Runs `--then` with `/bin/sh -c`, its output passing through; removes
+/// the marker once it succeeds.
+fn then(command: &str, out: &Path, version: &str, marker: &Path) -> Result<ExitCode> {
+    let status = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(command)
+        .env("SES_SMTP_SYNC_FILE", out)
+        .env("SES_SMTP_SYNC_VERSION", version)
+        .stdin(std::process::Stdio::null())
+        .status();
+    let failed = |why: String| {
+        CliError::Then(format!(
+            "--then {why}; {} holds the new credentials (the old key still works until the next rotation), \
+             and the next sync runs --then again\n  hint: fix the command, then run sync again",
+            user_path(out)
+        ))
+    };
+    match status {
+        Ok(s) if s.success() => {
+            let _ = std::fs::remove_file(marker);
+            say("--then succeeded");
+            Ok(ExitCode::Success)
+        }
+        Ok(s) => Err(failed(
+            match (s.code(), std::os::unix::process::ExitStatusExt::signal(&s)) {
+                (Some(126), _) => "could not be run (exit status 126: not executable)".into(),
+                (Some(127), _) => "could not be run (exit status 127: command not found)".into(),
+                (Some(code), _) => format!("failed with exit status {code}"),
+                (None, Some(sig)) => format!("was killed by signal {sig}"),
+                (None, None) => "failed".into(),
+            },
+        )),
+        Err(e) => Err(failed(format!("could not be started: /bin/sh: {e}"))),
+    }
+}
+
+/// One login with the pair read: SES must accept it before the file
+/// changes.
+fn check_login(connect: &Connect, item: &Derived) -> Result<()> {
+    let target = login::target(connect, &item.region, false)?;
+    let username = item.username.as_ref().map_or("", |u| u.as_str());
+    let (outcome, _) = login::probe(
+        &target,
+        &Login {
+            username,
+            password: item.password.expose(),
+        },
+    )?;
+    let place = login::place(&target);
+    let code = match &outcome {
+        Outcome::Accepted { .. } => {
+            say(&format!("--probe: {place} accepted the credentials"));
+            return Ok(());
+        }
+        Outcome::Rejected { .. } => ExitCode::Rejected,
+        Outcome::Temporary { .. } => ExitCode::Temporary,
+        _ => ExitCode::Network,
+    };
+    let what = match (outcome.code(), outcome.reply(), outcome.detail()) {
+        (Some(c), Some(r), _) => format!("answered {c} {r}"),
+        (_, _, Some(d)) => format!("failed: {d}"),
+        _ => outcome.kind().to_string(),
+    };
+    Err(CliError::Login {
+        code,
+        message: format!(
+            "--probe: the login to {place} with the credentials read {what}: nothing was written"
+        ),
+    })
+}

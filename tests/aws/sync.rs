@@ -1,0 +1,357 @@
+//! `sync` against moto: a consumer's file written when the store changed
+//! and left alone when it did not (one read call, no other), `--then` and
+//! its marker, `--mode`/`--group`, Parameter Store, and bad input.
+
+use crate::evaluator::signed_by;
+use crate::harness::*;
+use ses_smtp_rotation::sdk::aws_sdk_ssm;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+
+/// A secret as `rotate` writes it for `key`, at the test's SMTP relay.
+fn secret_json(key: &str, host: &str, port: u16) -> String {
+    let secret = moto_keys()[key].1.clone();
+    serde_json::json!({
+        "username": key,
+        "password": smtp_password(&secret, REGION),
+        "host": host,
+        "port": port,
+        "region": REGION,
+        "iam_user": "sync",
+    })
+    .to_string()
+}
+
+fn create_secret(name: &str, text: &str) {
+    block_on(sm().create_secret().name(name).secret_string(text).send()).unwrap();
+}
+
+fn sync_as(operator: &str, args: &[&str], out: &Path) -> Run {
+    let mut cmd = tool_as(operator);
+    cmd.arg("sync").args(args).arg("--out").arg(out);
+    run(&mut cmd)
+}
+
+/// The calls `operator` made, by action.
+fn calls_of(operator: &str) -> Vec<String> {
+    signed_by(operator)
+        .into_iter()
+        .map(|(_, service, headers, body)| match service.as_str() {
+            "iam" => String::from_utf8_lossy(&body)
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("Action="))
+                .unwrap_or_default()
+                .to_string(),
+            _ => headers["X-Amz-Target"]
+                .as_str()
+                .unwrap_or_default()
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        })
+        .collect()
+}
+
+/// Written once, with the store's host and port, mode 0600; run again, it
+/// says `unchanged` and leaves the file alone (same inode, same mtime),
+/// with one GetSecretValue each time and no other call; a new version is
+/// written; no password on either stream.
+#[test]
+fn sync_writes_on_change_only() {
+    let operator = "AKIASYNCCHANGE000000";
+    let keys = user_with_keys("sync-change", 2);
+    let name = "sync/change";
+    create_secret(name, &secret_json(&keys[0], "relay.internal", 2587));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("smtp.env");
+    let from = format!("secretsmanager:{name}");
+    let args = ["--from", from.as_str(), "--format", "env"];
+    let r = sync_as(operator, &args, &out);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stderr.contains("wrote"), "{}", r.stderr);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains(&format!("SMTP_USERNAME='{}'", keys[0])),
+        "{text}"
+    );
+    assert!(text.contains("SMTP_HOST='relay.internal'"), "{text}");
+    assert!(text.contains("SMTP_PORT='2587'"), "{text}");
+    let meta = std::fs::metadata(&out).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert_no_password("sync's stderr", &r.stderr);
+    assert_no_password("sync's stdout", &r.stdout);
+
+    let r = sync_as(operator, &args, &out);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stderr.trim(), "unchanged", "{}", r.stderr);
+    let again = std::fs::metadata(&out).unwrap();
+    assert_eq!(
+        (again.ino(), again.mtime_nsec()),
+        (meta.ino(), meta.mtime_nsec())
+    );
+    assert_eq!(calls_of(operator), ["GetSecretValue", "GetSecretValue"]);
+
+    block_on(
+        sm().put_secret_value()
+            .secret_id(name)
+            .secret_string(secret_json(&keys[1], "relay.internal", 2587))
+            .send(),
+    )
+    .unwrap();
+    let r = sync_as(operator, &args, &out);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(std::fs::read_to_string(&out).unwrap().contains(&keys[1]));
+}
+
+/// `--then` runs after a change with the file and the version in its
+/// environment; when it fails, exit 12, the new file stays, and the next
+/// sync (file unchanged) runs it again until it succeeds.
+#[test]
+fn then_runs_after_a_change_and_again_until_it_succeeds() {
+    let keys = user_with_keys("sync-then", 1);
+    let name = "sync/then";
+    create_secret(name, &secret_json(&keys[0], "relay.internal", 587));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sasl_passwd");
+    let log = dir.path().join("then.log");
+    let from = format!("secretsmanager:{name}");
+    let failing = "echo reload-output; exit 3".to_string();
+    let r = sync_as(
+        OPERATOR_KEY,
+        &["--from", &from, "--format", "postfix", "--then", &failing],
+        &out,
+    );
+    assert_eq!(r.code, Some(12), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("failed with exit status 3"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("reload-output"),
+        "the command's output passes through"
+    );
+    assert!(std::fs::read_to_string(&out).unwrap().contains(&keys[0]));
+    let marker = dir.path().join(".sasl_passwd.sync-then");
+    assert!(marker.exists());
+    assert_no_password("the marker", &std::fs::read_to_string(&marker).unwrap());
+    // A command that cannot run: 127, still 12.
+    let r = sync_as(
+        OPERATOR_KEY,
+        &[
+            "--from",
+            &from,
+            "--format",
+            "postfix",
+            "--then",
+            "no-such-command-here",
+        ],
+        &out,
+    );
+    assert_eq!(r.code, Some(12), "{}", r.stderr);
+    assert!(r.stderr.contains("127"), "{}", r.stderr);
+    // Fixed: unchanged, but owed: run, and the marker goes.
+    let ok = format!(
+        "printf '%s %s' \"$SES_SMTP_SYNC_FILE\" \"$SES_SMTP_SYNC_VERSION\" > {}",
+        log.display()
+    );
+    let r = sync_as(
+        OPERATOR_KEY,
+        &["--from", &from, "--format", "postfix", "--then", &ok],
+        &out,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stderr.contains("running it again"), "{}", r.stderr);
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.starts_with(&out.display().to_string()), "{logged}");
+    assert!(
+        logged.split(' ').nth(1).is_some_and(|v| !v.is_empty()),
+        "{logged}"
+    );
+    assert!(!marker.exists());
+    // Nothing owed, nothing changed: --then does not run.
+    std::fs::remove_file(&log).unwrap();
+    let r = sync_as(
+        OPERATOR_KEY,
+        &["--from", &from, "--format", "postfix", "--then", &ok],
+        &out,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(!log.exists());
+}
+
+/// `--mode 0640 --group G`; a mode with a bit for others is refused.
+#[test]
+fn mode_and_group() {
+    let keys = user_with_keys("sync-mode", 1);
+    let name = "sync/mode";
+    create_secret(name, &secret_json(&keys[0], "relay.internal", 587));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("app.env");
+    let from = format!("secretsmanager:{name}");
+    let gid = nix_group();
+    let r = sync_as(
+        OPERATOR_KEY,
+        &[
+            "--from", &from, "--format", "env", "--mode", "0640", "--group", &gid.0,
+        ],
+        &out,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let meta = std::fs::metadata(&out).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    assert_eq!(meta.gid(), gid.1);
+    let r = sync_as(
+        OPERATOR_KEY,
+        &["--from", &from, "--mode", "0644"],
+        &dir.path().join("other"),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("--mode"), "{}", r.stderr);
+    assert!(!dir.path().join("other").exists());
+}
+
+/// A group of this machine other than root's, by name and ID.
+fn nix_group() -> (String, u32) {
+    let text = std::fs::read_to_string("/etc/group").unwrap();
+    text.lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            Some((f.first()?.to_string(), f.get(2)?.parse::<u32>().ok()?))
+        })
+        .find(|(_, gid)| *gid != 0)
+        .unwrap()
+}
+
+/// The parameters `rotate` writes, read with one GetParameters; the region
+/// from --region where the prefix has none.
+#[test]
+fn sync_from_parameter_store() {
+    let operator = "AKIASYNCSSM000000000";
+    let keys = user_with_keys("sync-ssm", 1);
+    let secret = moto_keys()[&keys[0]].1.clone();
+    for (leaf, value) in [
+        ("username", keys[0].clone()),
+        ("password", smtp_password(&secret, REGION)),
+        ("host", "relay.internal".to_string()),
+        ("port", "587".to_string()),
+    ] {
+        block_on(
+            ssm()
+                .put_parameter()
+                .name(format!("/sync/ssm/{leaf}"))
+                .value(value)
+                .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+                .send(),
+        )
+        .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("smtp.url");
+    let r = sync_as(
+        operator,
+        &["--from", "ssm:/sync/ssm", "--format", "smtp-url"],
+        &out,
+    );
+    assert_eq!(r.code, Some(3), "{}", r.stderr);
+    assert!(r.stderr.contains("\"region\""), "{}", r.stderr);
+    let r = sync_as(
+        operator,
+        &[
+            "--from",
+            "ssm:/sync/ssm",
+            "--format",
+            "smtp-url",
+            "--region",
+            REGION,
+        ],
+        &out,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.ends_with("@relay.internal:587\n"), "{text}");
+    assert_eq!(calls_of(operator), ["GetParameters", "GetParameters"]);
+}
+
+/// Each bad input: a clear error, its exit code, the member or flag named
+/// (never a value), and the file untouched.
+#[test]
+fn bad_input_names_the_member_or_flag() {
+    let keys = user_with_keys("sync-bad", 1);
+    let good = secret_json(&keys[0], "relay.internal", 587);
+    let without = |member: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+        v.as_object_mut().unwrap().remove(member);
+        v.to_string()
+    };
+    let with = |member: &str, value: serde_json::Value| {
+        let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+        v[member] = value;
+        v.to_string()
+    };
+    let v2 = {
+        let mut p = smtp_password(&moto_keys()[&keys[0]].1, REGION).into_bytes();
+        p[0] = b'A';
+        String::from_utf8(p).unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("untouched");
+    std::fs::write(&out, "old\n").unwrap();
+    for (n, (text, code, says)) in [
+        (without("password"), 3, "\"password\""),
+        (without("username"), 3, "\"username\""),
+        (without("region"), 3, "\"region\""),
+        (
+            with("password", serde_json::json!(5)),
+            3,
+            "\"password\" member is not a string",
+        ),
+        (
+            with("password", serde_json::json!(v2)),
+            3,
+            "not an SES SMTP V4 password",
+        ),
+        (with("region", serde_json::json!("mars-1")), 3, "\"region\""),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let name = format!("sync/bad-{n}");
+        create_secret(&name, &text);
+        let r = sync_as(
+            OPERATOR_KEY,
+            &["--from", &format!("secretsmanager:{name}")],
+            &out,
+        );
+        assert_eq!(r.code, Some(code), "{says}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{says}: {}", r.stderr);
+        assert_no_password("the error", &r.stderr);
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "old\n");
+    }
+    // No such secret: AWS's refusal (10).
+    let r = sync_as(OPERATOR_KEY, &["--from", "secretsmanager:sync/none"], &out);
+    assert_eq!(r.code, Some(10), "{}", r.stderr);
+    // --out in a missing folder (6); a template with an unknown
+    // placeholder (2).
+    let r = sync_as(
+        OPERATOR_KEY,
+        &["--from", "secretsmanager:sync/bad-0"],
+        &dir.path().join("missing/smtp.env"),
+    );
+    assert_eq!(r.code, Some(6), "{}", r.stderr);
+    let template = dir.path().join("t.tmpl");
+    std::fs::write(&template, "{nope}").unwrap();
+    let r = sync_as(
+        OPERATOR_KEY,
+        &[
+            "--from",
+            "secretsmanager:sync/bad-0",
+            "--template",
+            template.to_str().unwrap(),
+        ],
+        &out,
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "old\n");
+}
