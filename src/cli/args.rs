@@ -154,6 +154,7 @@ pub struct ConnectArgs {
 
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("key_policy").args(["rotation", "rotator"]).multiple(false)))]
+#[command(group(clap::ArgGroup::new("reads").args(["secret", "parameter_prefix"]).multiple(false)))]
 pub struct PolicyArgs {
     /// Scope to one SES identity: its ARN, or a domain or address (then
     /// --account-id and --region are needed)
@@ -183,6 +184,14 @@ pub struct PolicyArgs {
     /// --account-id, --secret and --region)
     #[arg(long, requires_all = ["user_name", "account_id", "secret", "region"], conflicts_with_all = ["identity", "from_address", "configuration_set", "rotation", "store"])]
     pub rotator: bool,
+    /// Print instead the read-only policy of a consumer that runs `sync`
+    /// on one store (--secret or --parameter-prefix; --account-id and
+    /// --region unless an ARN gives them)
+    #[arg(long, requires = "reads", conflicts_with_all = ["identity", "from_address", "configuration_set", "rotation", "rotator", "store", "user_name", "user_path"])]
+    pub sync: bool,
+    /// With --sync: the parameter prefix the consumer reads (ssm:/PREFIX)
+    #[arg(long, value_name = "/PREFIX", requires = "sync")]
+    pub parameter_prefix: Option<String>,
     /// With --rotation or --rotator: the IAM user whose keys are rotated
     #[arg(long, value_name = "NAME", requires = "key_policy")]
     pub user_name: Option<String>,
@@ -194,16 +203,17 @@ pub struct PolicyArgs {
     /// ssm:/PREFIX); repeat for several
     #[arg(long, value_name = "STORE", requires = "rotation")]
     pub store: Vec<String>,
-    /// With --rotator: the secret the function rotates, its name or ARN
-    #[arg(long, value_name = "NAME_OR_ARN", requires = "rotator")]
+    /// With --rotator: the secret the function rotates; with --sync: the
+    /// secret the consumer reads; its name or ARN
+    #[arg(long, value_name = "NAME_OR_ARN")]
     pub secret: Option<String>,
     /// With --rotator: the function's name, which names its log group
     /// [default: ses-smtp-rotator]
     #[arg(long, value_name = "NAME", requires = "rotator")]
     pub function_name: Option<String>,
-    /// With --rotation or --rotator: the customer-managed KMS key (its ARN)
-    /// that encrypts the stores or the secret; needs --region
-    #[arg(long, value_name = "ARN", requires = "key_policy")]
+    /// With --rotation, --rotator or --sync: the customer-managed KMS key
+    /// (its ARN) that encrypts the stores or the secret; needs --region
+    #[arg(long, value_name = "ARN")]
     pub kms_key: Option<String>,
 }
 

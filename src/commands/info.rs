@@ -7,6 +7,7 @@ use crate::settle::{Operator, Policy, Report, RotatorPolicy};
 use crate::terminal::write_stdout;
 use clap::CommandFactory;
 use ses_smtp_credentials::region::{self, REGIONS, STARTTLS_PORTS, TLS_WRAPPER_PORTS};
+use ses_smtp_rotation::Store;
 
 pub fn regions(report: Report) -> Result<ExitCode> {
     let text = match report {
@@ -75,6 +76,9 @@ pub fn policy(args: Policy) -> Result<ExitCode> {
     if let Some(rotator) = &args.rotator {
         return rotator_policy(&args, rotator);
     }
+    if let Some((store, kms_key)) = &args.sync {
+        return reader_policy(&args, store, kms_key.as_deref());
+    }
     if let Some(r) = &args.region {
         region::resolve(r, true).map_err(CliError::region("--region"))?;
     }
@@ -119,6 +123,32 @@ fn rotator_policy(args: &Policy, rotator: &RotatorPolicy) -> Result<ExitCode> {
         scope.function_name = name;
     }
     let doc = rotator_policy(&scope).map_err(|e| CliError::Usage(crate::hints::rotation(&e)))?;
+    write_stdout(format!("{doc}\n").as_bytes())?;
+    Ok(ExitCode::Success)
+}
+
+/// `policy --sync`: what a consumer that reads one store needs. A secret
+/// given by ARN gives the account and region.
+fn reader_policy(args: &Policy, store: &Store, kms_key: Option<&str>) -> Result<ExitCode> {
+    use ses_smtp_rotation::{ReaderScope, reader_policy};
+    let account = args
+        .account_id
+        .as_deref()
+        .or(store.arn_account())
+        .ok_or_else(|| {
+            CliError::Usage("policy --sync needs --account-id (or a secret's ARN)".into())
+        })?;
+    let region = args
+        .region
+        .as_deref()
+        .or(store.arn_region())
+        .ok_or_else(|| {
+            CliError::Usage("policy --sync needs --region (or a secret's ARN)".into())
+        })?;
+    region::resolve(region, true).map_err(CliError::region("--region"))?;
+    let mut scope = ReaderScope::new(store, account, region);
+    scope.kms_key = kms_key;
+    let doc = reader_policy(&scope).map_err(|e| CliError::Usage(crate::hints::rotation(&e)))?;
     write_stdout(format!("{doc}\n").as_bytes())?;
     Ok(ExitCode::Success)
 }

@@ -37,9 +37,7 @@ pub use sync::Sync;
 pub use verify::{PasswordSource, Verify};
 
 use crate::cli::{self, Cli, Command};
-#[cfg(not(all(feature = "probe", feature = "aws")))]
-use crate::error::CliError;
-use crate::error::Result;
+use crate::error::{CliError, Result};
 use std::path::PathBuf;
 
 /// One run of the tool.
@@ -81,6 +79,8 @@ pub struct Policy {
     pub rotation: Option<Operator>,
     /// `--rotator`: the rotation function's policy for this user and secret.
     pub rotator: Option<RotatorPolicy>,
+    /// `--sync`: the consumer's read-only policy for this store and key.
+    pub sync: Option<(ses_smtp_rotation::Store, Option<String>)>,
 }
 
 /// `policy --rotator`: whose keys, at which path, which secret, which key,
@@ -115,6 +115,11 @@ pub fn settle(cli: Cli, env: &Env) -> Result<Invocation> {
         Some(Command::Regions(args)) => Invocation::Regions(args.format.into()),
         Some(Command::Policy(args)) => Invocation::Policy(Policy {
             rotation: match (args.rotation, &args.user_name) {
+                _ if args.kms_key.is_some() && !(args.rotation || args.rotator || args.sync) => {
+                    return Err(CliError::Usage(
+                        "--kms-key goes with --rotation, --rotator or --sync".into(),
+                    ));
+                }
                 (true, Some(name)) => Some(Operator {
                     user: names::user_name(name)?,
                     path: names::user_path(args.user_path.as_deref())?,
@@ -124,6 +129,11 @@ pub fn settle(cli: Cli, env: &Env) -> Result<Invocation> {
                 _ => None,
             },
             rotator: match (args.rotator, &args.user_name, &args.secret) {
+                (false, _, Some(_)) if !args.sync => {
+                    return Err(CliError::Usage(
+                        "--secret goes with --rotator or --sync".into(),
+                    ));
+                }
                 (true, Some(name), Some(secret)) => Some(RotatorPolicy {
                     user: names::user_name(name)?,
                     path: names::user_path(args.user_path.as_deref())?,
@@ -131,6 +141,17 @@ pub fn settle(cli: Cli, env: &Env) -> Result<Invocation> {
                     kms_key: args.kms_key.clone(),
                     function_name: args.function_name.clone(),
                 }),
+                _ => None,
+            },
+            sync: match (args.sync, &args.secret, &args.parameter_prefix) {
+                (true, Some(secret), _) => Some((
+                    names::store_as("--secret", "secretsmanager:", secret)?,
+                    args.kms_key.clone(),
+                )),
+                (true, None, Some(prefix)) => Some((
+                    names::store_as("--parameter-prefix", "ssm:", prefix)?,
+                    args.kms_key.clone(),
+                )),
                 _ => None,
             },
             identity: args.identity,

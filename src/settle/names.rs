@@ -38,3 +38,16 @@ pub fn stores(texts: &[String]) -> Result<Vec<Store>> {
         })
         .collect()
 }
+
+/// One store given by an option of its own (`--secret NAME`,
+/// `--parameter-prefix /P`, `--from STORE`): `kind` is prepended to the
+/// text, and errors name the option.
+pub fn store_as(option: &str, kind: &str, text: &str) -> Result<Store> {
+    Store::parse(&format!("{kind}{text}")).map_err(|e| {
+        CliError::Usage(format!(
+            "{option} {}: {}",
+            user_text(text),
+            hints::rotation(&e)
+        ))
+    })
+}

@@ -1,7 +1,7 @@
 //! `sync`: which store, which file, how it is written, what runs after.
 #![cfg(feature = "aws")]
 
-use super::names::stores;
+use super::names::store_as;
 use super::output::{Shape, template};
 use super::probe::seconds;
 use crate::cli::aws::SyncArgs;
@@ -65,9 +65,7 @@ fn group(name: Option<&str>) -> Result<Option<u32>> {
 }
 
 pub fn sync(args: SyncArgs) -> Result<Sync> {
-    let store = stores(std::slice::from_ref(&args.from))
-        .map_err(|e| CliError::Usage(e.to_string().replacen("--store", "--from", 1)))?
-        .remove(0);
+    let store = store_as("--from", "", &args.from)?;
     if args.version_stage.is_some() && !matches!(store, Store::SecretsManager(_)) {
         return Err(CliError::Usage(
             "--version-stage is for a secretsmanager: store (parameters have no labels)".into(),

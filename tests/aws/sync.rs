@@ -355,3 +355,88 @@ fn bad_input_names_the_member_or_flag() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "old\n");
 }
+
+/// `policy --sync` allows every call `sync` made, for a secret and for a
+/// prefix, and nothing else: another secret, a write, other parameters.
+#[test]
+fn the_sync_policy_allows_every_call_sync_makes_and_nothing_else() {
+    use crate::evaluator::{Request, assert_policy, printed_policy, recorded, secret_arns};
+    let operator = "AKIASYNCPOLICY000000";
+    let keys = user_with_keys("sync-policy", 1);
+    let name = "sync/policy";
+    create_secret(name, &secret_json(&keys[0], "relay.internal", 587));
+    let secret = moto_keys()[&keys[0]].1.clone();
+    for (leaf, value) in [
+        ("username", keys[0].clone()),
+        ("password", smtp_password(&secret, REGION)),
+        ("region", REGION.to_string()),
+    ] {
+        block_on(
+            ssm()
+                .put_parameter()
+                .name(format!("/sync/policy/{leaf}"))
+                .value(value)
+                .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+                .send(),
+        )
+        .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (from, file) in [
+        (format!("secretsmanager:{name}"), "a"),
+        ("ssm:/sync/policy".to_string(), "b"),
+    ] {
+        for _ in 0..2 {
+            let r = sync_as(operator, &["--from", &from], &dir.path().join(file));
+            assert_eq!(r.code, Some(0), "{}", r.stderr);
+        }
+    }
+    let requests = recorded(operator, "sync-policy", "/", &secret_arns());
+    let (on_secret, on_ssm): (Vec<Request>, Vec<Request>) = requests
+        .into_iter()
+        .partition(|r| r.action.starts_with("secretsmanager:"));
+    assert!(!on_secret.is_empty() && !on_ssm.is_empty());
+    let arn = secret_arns()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap()
+        .1;
+    let policy = printed_policy(&[
+        "--sync",
+        "--secret",
+        name,
+        "--account-id",
+        ACCOUNT,
+        "--region",
+        REGION,
+    ]);
+    let other = format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:sync/other-AbCdEf");
+    assert_policy(
+        &policy,
+        &on_secret,
+        &[
+            Request::new("secretsmanager:GetSecretValue", &other),
+            Request::new("secretsmanager:PutSecretValue", &arn),
+            Request::new("secretsmanager:DescribeSecret", &arn),
+        ],
+    );
+    let policy = printed_policy(&[
+        "--sync",
+        "--parameter-prefix",
+        "/sync/policy",
+        "--account-id",
+        ACCOUNT,
+        "--region",
+        REGION,
+    ]);
+    let param = |p: &str| format!("arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{p}");
+    assert_policy(
+        &policy,
+        &on_ssm,
+        &[
+            Request::new("ssm:GetParameters", &param("/prod/db/password")),
+            Request::new("ssm:PutParameter", &param("/sync/policy/password")),
+            Request::new("ssm:GetParametersByPath", &param("/sync/policy")),
+        ],
+    );
+}

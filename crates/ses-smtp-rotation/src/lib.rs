@@ -34,6 +34,7 @@ pub mod calls;
 mod names;
 mod operator;
 mod policy;
+mod reader;
 mod rotator;
 #[cfg(feature = "sdk")]
 pub mod sdk;
@@ -48,6 +49,7 @@ pub use policy::{
     PolicyDocument, PolicyError, Scope as SendingScope, dns_suffix, is_account_id, partition,
     policy as sending_policy,
 };
+pub use reader::{ReaderScope, reader_policy};
 pub use rotator::{DEFAULT_FUNCTION_NAME, RotatorScope, rotator_policy};
 pub use stored::{
     SecretCredentials, StoredSecret, StoredSecretError, parse_secret_credentials,
