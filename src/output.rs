@@ -88,6 +88,22 @@ pub fn stores_naming_previous(named: &[(Store, Named)], id: &str) -> Vec<String>
         .collect()
 }
 
+/// Whether key `k` was used after it stopped being current in one of the
+/// stores (and is current in none): a consumer may still be on it. Uses
+/// no earlier than `floor` do not count.
+#[cfg(feature = "aws")]
+pub fn in_use_after_rotation(k: &Key, named: &[(Store, Named)], floor: Timestamp) -> bool {
+    let Some(used) = &k.last_used else {
+        return false;
+    };
+    !named
+        .iter()
+        .any(|(_, n)| n.current.as_deref() == Some(k.id.as_str()))
+        && named
+            .iter()
+            .any(|(_, n)| n.used_after_rotation(&k.id, used.date, floor))
+}
+
 /// The keys as a table, one line each; with stores, which names which.
 #[cfg(feature = "aws")]
 pub fn table(keys: &[Key], named: &[(Store, Named)], now: Timestamp) -> String {
@@ -125,6 +141,9 @@ pub fn table(keys: &[Key], named: &[(Store, Named)], now: Timestamp) -> String {
             if n.previous.as_deref() == Some(k.id.as_str()) {
                 marks.push(format!("{} AWSPREVIOUS", shown(store)));
             }
+        }
+        if in_use_after_rotation(k, named, Timestamp::from_secs(0)) {
+            marks.push("used after the store moved on: a consumer may still be on it".into());
         }
         if !marks.is_empty() {
             row.push_str(&format!("  <- {}", marks.join(", ")));

@@ -74,9 +74,26 @@ pub struct RetireArgs {
     #[arg(long)]
     pub delete: bool,
 
-    /// Deactivate the user's last active key, or delete an active key
+    /// Deactivate the user's last active key, or one still in use, or
+    /// delete an active key
     #[arg(long)]
     pub force: bool,
+
+    /// A store that named the key: retire refuses while the key was used
+    /// after the store moved to another (within --in-use-window); repeat
+    /// for several
+    #[arg(long, value_name = "STORE")]
+    pub store: Vec<String>,
+
+    /// With --store: seconds within which a use counts (IAM reports uses
+    /// up to about four hours late)
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 86_400,
+        requires = "store"
+    )]
+    pub in_use_window: u64,
 
     /// Seconds each AWS request may take; a call, retries included, takes
     /// at most three times this (1 to 3600)

@@ -3,7 +3,7 @@
 
 use crate::aws::{self, shown};
 use crate::error::{CliError, ExitCode, Result};
-use crate::output::{stores_naming, stores_naming_previous, table};
+use crate::output::{in_use_after_rotation, stores_naming, stores_naming_previous, table};
 use crate::settle::{Keys, Report};
 use crate::terminal::write_stdout;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
@@ -37,6 +37,7 @@ pub fn run(args: Keys) -> Result<ExitCode> {
                         })),
                         "stores": stores_naming(&named, &k.id),
                         "previous_in": stores_naming_previous(&named, &k.id),
+                        "in_use_after_rotation": in_use_after_rotation(k, &named, Timestamp::from_secs(0)),
                     })
                 })
                 .collect();

@@ -4,9 +4,11 @@
 
 use crate::aws::{self, retire_command, shown};
 use crate::error::{CliError, ExitCode, Result};
+use crate::output::in_use_after_rotation;
 use crate::settle::Retire;
 use crate::terminal::write_stdout;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
+use ses_smtp_rotation::sdk::store;
 
 pub fn run(args: Retire) -> Result<ExitCode> {
     let session = aws::connect(None, args.aws_timeout)?;
@@ -58,6 +60,23 @@ pub fn run(args: Retire) -> Result<ExitCode> {
             retire_command(user, &key.id)
         ));
     } else {
+        let mut named = Vec::with_capacity(args.stores.len());
+        for s in &args.stores {
+            named.push((s.clone(), store::named_keys(&session, s)?));
+        }
+        let window = i64::try_from(args.in_use_window.as_secs()).unwrap_or(i64::MAX / 2);
+        let floor = Timestamp::from_secs(now.secs().saturating_sub(window));
+        if !args.force && in_use_after_rotation(key, &named, floor) {
+            return Err(CliError::Usage(format!(
+                "access key {} was last used {}, after a --store given moved to another key, within the last {} s: \
+                 something still logs in with it, so it is not deactivated\n  \
+                 hint: find the consumer still on it and make it read the store again (`ses-smtp-password sync`); \
+                 retire goes on once its last use is older than --in-use-window; or pass --force",
+                key.id,
+                key.last_used_text(),
+                args.in_use_window.as_secs()
+            )));
+        }
         if !other_active && !args.force {
             return Err(CliError::Usage(format!(
                 "access key {} is IAM user {shown_user}'s last active key: deactivating it stops all SMTP mail\n  hint: rotate first (`ses-smtp-password rotate`), or pass --force",

@@ -44,6 +44,10 @@ pub struct Retire {
     pub key: String,
     pub delete: bool,
     pub force: bool,
+    /// `--store`: the stores that named the key, for the in-use guard.
+    pub stores: Vec<Store>,
+    /// `--in-use-window`.
+    pub in_use_window: Duration,
 }
 
 pub struct Keys {
@@ -111,6 +115,15 @@ pub fn retire(args: RetireArgs, env: &Env) -> Result<Retire> {
         key: key.as_str().to_string(),
         delete: args.delete,
         force: args.force,
+        stores: stores(&args.store)?,
+        in_use_window: match args.in_use_window {
+            s if s <= 90 * 86_400 => Duration::from_secs(s),
+            _ => {
+                return Err(CliError::Usage(
+                    "--in-use-window must be 0 to 7776000 seconds (90 days)".into(),
+                ));
+            }
+        },
     })
 }
 

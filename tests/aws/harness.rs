@@ -487,6 +487,30 @@ pub(crate) fn iam_get_user(path: &str) -> String {
     )
 }
 
+/// Signs one request with `key` (its secret from moto), as a consumer
+/// still on that key would: moto then reports the key used.
+pub(crate) fn use_key(key: &str) {
+    use ses_smtp_rotation::sdk::aws_smithy_http_client::tls::{
+        Provider, rustls_provider::CryptoMode,
+    };
+    use ses_smtp_rotation::sdk::{aws_config, aws_sdk_iam, aws_smithy_http_client};
+    let secret = moto_keys()[key].1.clone();
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    let config = block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(http)
+            .region(aws_config::Region::new(REGION))
+            .endpoint_url(endpoint())
+            .credentials_provider(aws_sdk_iam::config::Credentials::new(
+                key, secret, None, None, "consumer",
+            ))
+            .load(),
+    );
+    block_on(aws_sdk_iam::Client::new(&config).list_users().send()).unwrap();
+}
+
 /// A stand-in IAM endpoint's user tags: GetUser (at `/`) answers with
 /// them, TagUser and UntagUser change them, so that a rotation's claim
 /// reads back as set.

@@ -440,3 +440,73 @@ fn the_sync_policy_allows_every_call_sync_makes_and_nothing_else() {
         ],
     );
 }
+
+/// A consumer still on the key the store named before: `keys --store`
+/// marks it (`in_use_after_rotation`), and `retire --store` refuses to
+/// deactivate it (exit 2) until its last use is older than the window.
+#[test]
+fn a_key_used_after_the_store_moved_on_is_marked_and_not_retired() {
+    let user = "sync-in-use";
+    let keys = user_with_keys(user, 2);
+    let put = |value: &str| {
+        block_on(
+            ssm()
+                .put_parameter()
+                .name("/sync/in-use/username")
+                .value(value)
+                .r#type(aws_sdk_ssm::types::ParameterType::String)
+                .overwrite(true)
+                .send(),
+        )
+        .unwrap();
+    };
+    put(&keys[1]);
+    // The consumer on the first key logs in a second later (whole seconds).
+    let moved = ses_smtp_rotation::sdk::iam::Timestamp::now().secs();
+    while ses_smtp_rotation::sdk::iam::Timestamp::now().secs() <= moved {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    use_key(&keys[0]);
+    let store = ["--store", "ssm:/sync/in-use"];
+    let mut cmd = tool();
+    cmd.args(["keys", "--user-name", user, "--format", "json"])
+        .args(store);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let marked = |id: &str| {
+        v["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["access_key_id"] == id)
+            .unwrap()["in_use_after_rotation"]
+            .clone()
+    };
+    assert_eq!(marked(&keys[0]), true, "{}", r.stdout);
+    assert_eq!(marked(&keys[1]), false, "{}", r.stdout);
+    let mut cmd = tool();
+    cmd.args(["keys", "--user-name", user]).args(store);
+    let r = run(&mut cmd);
+    assert!(
+        r.stdout.contains("a consumer may still be on it"),
+        "{}",
+        r.stdout
+    );
+
+    let retire = |extra: &[&str]| {
+        let mut cmd = tool();
+        cmd.args(["retire", "--user-name", user, "--access-key-id", &keys[0]])
+            .args(store)
+            .args(extra);
+        run(&mut cmd)
+    };
+    let r = retire(&[]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("still logs in with it"), "{}", r.stderr);
+    assert_eq!(iam_keys(user)[&keys[0]], "Active");
+    // Its last use older than a window of 0: retired.
+    let r = retire(&["--in-use-window", "0"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(iam_keys(user)[&keys[0]], "Inactive");
+}

@@ -242,6 +242,25 @@ pub struct Named {
     pub current: Option<String>,
     /// The user name a secret's `AWSPREVIOUS` version holds.
     pub previous: Option<String>,
+    /// When the store's current user name was written (the `AWSCURRENT`
+    /// version's creation, or the `username` parameter's last change):
+    /// when any other key stopped being current in it.
+    pub since: Option<super::iam::Timestamp>,
+}
+
+impl Named {
+    /// Whether key `id`, last used at `used`, was used after it stopped
+    /// being current in this store (and later than `floor`): a consumer
+    /// may still log in with it.
+    pub fn used_after_rotation(
+        &self,
+        id: &str,
+        used: super::iam::Timestamp,
+        floor: super::iam::Timestamp,
+    ) -> bool {
+        self.current.as_deref() != Some(id)
+            && self.since.is_some_and(|since| used > since.max(floor))
+    }
 }
 
 /// The keys a store names (for `keys --store`), made safe to show.
@@ -260,6 +279,7 @@ pub fn named_keys(aws: &Session, store: &Store) -> Result<Named> {
                 ("AWSPREVIOUS", &mut named.previous),
             ] {
                 let read = sm.get_secret_value().secret_id(id).version_stage(label);
+                let current = label == "AWSCURRENT";
                 let mut out = match aws.run(read.send()) {
                     Ok(out) => out,
                     // No such secret, or no version with the label.
@@ -273,6 +293,11 @@ pub fn named_keys(aws: &Session, store: &Store) -> Result<Named> {
                         return Err(aws.refused(&calls::SM_GET_SECRET_VALUE, doing.clone())(e));
                     }
                 };
+                if current {
+                    named.since = out
+                        .created_date
+                        .map(|d| super::iam::Timestamp::from_secs(d.secs()));
+                }
                 // The SecretString holds the password: parsed in place, wiped.
                 let text = Zeroizing::new(out.secret_string.take().unwrap_or_default());
                 #[derive(serde::Deserialize)]
@@ -298,13 +323,13 @@ pub fn named_keys(aws: &Session, store: &Store) -> Result<Named> {
                         .send(),
                 )
                 .map_err(aws.refused(&calls::SSM_GET_PARAMETERS, doing))?;
+            let parameter = found.parameters.unwrap_or_default().into_iter().next();
             Ok(Named {
-                current: found
-                    .parameters
-                    .unwrap_or_default()
-                    .into_iter()
-                    .find_map(|p| p.value)
-                    .map(|u| user_text(&u)),
+                since: parameter
+                    .as_ref()
+                    .and_then(|p| p.last_modified_date)
+                    .map(|d| super::iam::Timestamp::from_secs(d.secs())),
+                current: parameter.and_then(|p| p.value).map(|u| user_text(&u)),
                 previous: None,
             })
         }
