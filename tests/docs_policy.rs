@@ -26,7 +26,7 @@ fn resource_and_condition(target: Target) -> (&'static str, &'static str) {
         ),
         Target::SecretDelete => ("each store given by name, as above", "-"),
         Target::Parameter => (
-            "each `ssm:` store's `PREFIX/username`, `/host`, `/port`, `/password`",
+            "each `ssm:` store's `PREFIX/username`, `/host`, `/port`, `/region`, `/password`",
             "-",
         ),
         Target::KeyViaParameterStore => (

@@ -30,7 +30,8 @@ pub struct RotateArgs {
 
     /// Store the new credentials: secretsmanager:NAME_OR_ARN (one JSON
     /// secret, a new version) or ssm:/PREFIX (PREFIX/username, /host, /port,
-    /// and /password as a SecureString); repeat for several
+    /// /region, and /password as a SecureString); a host and port the store
+    /// already names are kept; repeat for several
     #[arg(long, value_name = "STORE")]
     pub store: Vec<String>,
 

@@ -510,3 +510,59 @@ fn a_key_used_after_the_store_moved_on_is_marked_and_not_retired() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(iam_keys(user)[&keys[0]], "Inactive");
 }
+
+/// `rotate` keeps the host and port a secret or a prefix already names (a
+/// relay, a VPC endpoint) and writes the prefix's `region`; `sync` then
+/// reads the prefix without `--region`, and refuses one.
+#[test]
+fn rotate_keeps_the_stores_endpoint_and_sync_follows() {
+    let user = "sync-rotate";
+    let keys = user_with_keys(user, 1);
+    let name = "sync/rotate";
+    create_secret(name, &secret_json(&keys[0], "relay.internal", 2587));
+    block_on(
+        ssm()
+            .put_parameter()
+            .name("/sync/rotate/host")
+            .value("relay2.internal")
+            .r#type(aws_sdk_ssm::types::ParameterType::String)
+            .send(),
+    )
+    .unwrap();
+    let mut cmd = rotate_no_probe(user);
+    cmd.args(["--store", &format!("secretsmanager:{name}")])
+        .args(["--store", "ssm:/sync/rotate"]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&secret_value(name).unwrap()).unwrap();
+    assert_eq!(
+        (v["host"].as_str(), v["port"].as_u64()),
+        (Some("relay.internal"), Some(2587))
+    );
+    assert_eq!(
+        parameter("/sync/rotate/host").as_deref(),
+        Some("relay2.internal")
+    );
+    assert_eq!(parameter("/sync/rotate/port").as_deref(), Some("587"));
+    assert_eq!(parameter("/sync/rotate/region").as_deref(), Some(REGION));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("smtp.url");
+    let r = sync_as(
+        OPERATOR_KEY,
+        &["--from", "ssm:/sync/rotate", "--format", "smtp-url"],
+        &out,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .ends_with("@relay2.internal:587\n")
+    );
+    let r = sync_as(
+        OPERATOR_KEY,
+        &["--from", "ssm:/sync/rotate", "--region", REGION],
+        &out,
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("--region"), "{}", r.stderr);
+}

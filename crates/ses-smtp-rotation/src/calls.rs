@@ -119,7 +119,7 @@ calls! {
     IAM_TAG_USER = "iam:TagUser", ClaimTag, [Rotate, Rotator], "the claim: one rotation of the user at a time, and the keys it had before this rotation's key";
     IAM_UNTAG_USER = "iam:UntagUser", ClaimTag, [Rotate, Rotator], "the claim removed, once the rotation is done (only its own)";
     SM_DESCRIBE_SECRET = "secretsmanager:DescribeSecret", Secret, [Rotate, Rotator], "the preflight: the secret's versions and labels, or that it is missing";
-    SM_GET_SECRET_VALUE = "secretsmanager:GetSecretValue", Secret, [Keys, Rotator, Sync], "which key the secret names (sync: the credentials)";
+    SM_GET_SECRET_VALUE = "secretsmanager:GetSecretValue", Secret, [Rotate, Keys, Rotator, Sync], "which key the secret names, and its host and port, kept by rotate (sync: the credentials)";
     SM_LIST_SECRET_VERSION_IDS = "secretsmanager:ListSecretVersionIds", Secret, [Rotator], "every version's key, labelled or not (a routine edit leaves the older key on an unlabelled version)";
     SM_PUT_SECRET_VALUE = "secretsmanager:PutSecretValue", Secret, [Rotate, Rotator], "the new version";
     SM_UPDATE_SECRET_VERSION_STAGE = "secretsmanager:UpdateSecretVersionStage", SecretStage, [Rotate], "the undo: AWSCURRENT and AWSPREVIOUS back where they were";
@@ -134,7 +134,7 @@ calls! {
     KMS_SSM_GENERATE_DATA_KEY = "kms:GenerateDataKey", KeyViaParameterStore, [Rotate], "Parameter Store encrypting an advanced SecureString";
     KMS_SSM_DECRYPT = "kms:Decrypt", KeyViaParameterStore, [Rotate, Keys, Sync], "Parameter Store decrypting for the preflight's snapshot, keys and sync";
     KMS_SM_GENERATE_DATA_KEY = "kms:GenerateDataKey", KeyViaSecretsManager, [Rotate, Rotator], "Secrets Manager encrypting the new version";
-    KMS_SM_DECRYPT = "kms:Decrypt", KeyViaSecretsManager, [Keys, Rotator, Sync], "Secrets Manager decrypting for keys, the function and sync";
+    KMS_SM_DECRYPT = "kms:Decrypt", KeyViaSecretsManager, [Rotate, Keys, Rotator, Sync], "Secrets Manager decrypting for rotate's preflight, keys, the function and sync";
     LOGS_CREATE_LOG_GROUP = "logs:CreateLogGroup", LogGroup, [Rotator], "Lambda creating the function's log group, if the deployment did not";
     LOGS_CREATE_LOG_STREAM = "logs:CreateLogStream", LogGroup, [Rotator], "Lambda writing the function's logs";
     LOGS_PUT_LOG_EVENTS = "logs:PutLogEvents", LogGroup, [Rotator], "Lambda writing the function's logs";

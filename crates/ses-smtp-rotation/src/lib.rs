@@ -23,7 +23,7 @@
 //! use ses_smtp_rotation::{Store, parse_user_name};
 //! assert_eq!(parse_user_name("smtp-legacy").unwrap().as_str(), "smtp-legacy");
 //! let store = Store::parse("ssm:/prod/mail/smtp").unwrap();
-//! assert_eq!(store.parameter_names()[3], "/prod/mail/smtp/password");
+//! assert_eq!(store.parameter_names()[4], "/prod/mail/smtp/password");
 //! ```
 
 #![deny(clippy::missing_errors_doc)]

@@ -301,7 +301,7 @@ mod tests {
         );
         let ssm = p.0["Statement"].as_array().unwrap().last().unwrap().clone();
         assert_eq!(
-            ssm["Resource"][3],
+            ssm["Resource"][4],
             "arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/prod/smtp/password"
         );
         assert!(

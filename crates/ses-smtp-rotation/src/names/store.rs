@@ -16,7 +16,7 @@ pub enum Store {
 }
 
 /// The leaf names under an SSM prefix, in the order they are written.
-pub const SSM_LEAVES: &[&str] = &["username", "host", "port", "password"];
+pub const SSM_LEAVES: &[&str] = &["username", "host", "port", "region", "password"];
 
 /// Secrets Manager's longest name; SSM's longest parameter name.
 const MAX_SECRET_NAME: usize = 512;

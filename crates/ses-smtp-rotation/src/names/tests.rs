@@ -93,6 +93,12 @@ fn stores() {
     ));
     assert_eq!(
         Store::parse("ssm:/p/q").unwrap().parameter_names(),
-        ["/p/q/username", "/p/q/host", "/p/q/port", "/p/q/password"]
+        [
+            "/p/q/username",
+            "/p/q/host",
+            "/p/q/port",
+            "/p/q/region",
+            "/p/q/password"
+        ]
     );
 }

@@ -26,6 +26,9 @@ pub enum Before {
         previous: Option<String>,
         /// Whether there is a secret at all.
         exists: bool,
+        /// The host and port its current version names (a VPC endpoint, a
+        /// relay): kept in the new version.
+        endpoint: Option<(String, u16)>,
     },
     /// The parameters that exist now, by name (values wiped on drop).
     Parameters(HashMap<String, Previous>),
@@ -39,6 +42,9 @@ pub struct Previous {
     pub(crate) tier: Option<ParameterTier>,
     /// Its version, for the journal (the undo after a crash restores it).
     pub(crate) version: i64,
+    /// The value of `host` or `port` (kept when rotating); none for the
+    /// others.
+    pub(crate) endpoint_part: Option<String>,
 }
 
 impl std::fmt::Debug for Previous {
@@ -101,6 +107,7 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                         current: holding("AWSCURRENT"),
                         previous: holding("AWSPREVIOUS"),
                         exists: true,
+                        endpoint: secret_endpoint(aws, store, &shown)?,
                     })
                 }
                 Err(e)
@@ -116,6 +123,7 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                         current: None,
                         previous: None,
                         exists: false,
+                        endpoint: None,
                     })
                 }
                 Err(e) => Err(aws
@@ -137,9 +145,12 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
             let mut map = HashMap::new();
             for p in found.parameters.unwrap_or_default() {
                 // Read with decryption: the preflight proves the operator
-                // may decrypt it; the value itself is dropped (wiped).
-                let _value = p.value.map(Zeroizing::new);
+                // may decrypt it; only a host's or port's value is kept.
+                let value = p.value.map(Zeroizing::new);
                 if let Some(name) = p.name {
+                    let endpoint_part = value
+                        .filter(|_| name.ends_with("/host") || name.ends_with("/port"))
+                        .map(|v| v.to_string());
                     let (key_id, tier) = key_and_tier(aws, &name, &shown, None)?;
                     let kind = p.r#type.unwrap_or(ParameterType::String);
                     map.insert(
@@ -149,12 +160,42 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                             key_id,
                             tier,
                             version: p.version,
+                            endpoint_part,
                         },
                     );
                 }
             }
             Ok(Before::Parameters(map))
         }
+    }
+}
+
+/// The host and port a secret's current version names, if it is a secret
+/// of SMTP credentials naming both (anything else: none, and the new
+/// version gets SES's endpoint of the region).
+fn secret_endpoint(aws: &Session, store: &Store, shown: &str) -> Result<Option<(String, u16)>> {
+    let sm = aws.secrets_manager(store.arn_region());
+    let read = sm
+        .get_secret_value()
+        .secret_id(secret_id(store))
+        .version_stage("AWSCURRENT");
+    match aws.run(read.send()) {
+        Ok(mut out) => {
+            let text = Zeroizing::new(out.secret_string.take().unwrap_or_default());
+            Ok(crate::parse_secret_credentials(&text)
+                .ok()
+                .and_then(|c| Some((c.host.clone()?, c.port?))))
+        }
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(aws
+            .refused(&calls::SM_GET_SECRET_VALUE, format!("to read {shown}"))(
+            e
+        )),
     }
 }
 
@@ -165,6 +206,7 @@ pub fn journal_entry(store: &Store, before: &Before) -> StoreBefore {
             current,
             previous,
             exists,
+            ..
         } => StoreBefore::SecretsManager {
             store: store.to_string(),
             exists: *exists,

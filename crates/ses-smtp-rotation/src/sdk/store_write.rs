@@ -30,10 +30,14 @@ pub(crate) fn write(
     let shown = aws.store_name(store);
     let doing = format!("to write {shown}");
     match before {
-        Before::Secret { exists, .. } => {
-            // `iam_user`: what scheduled rotation (ses-smtp-rotator) rotates.
+        Before::Secret {
+            exists, endpoint, ..
+        } => {
+            // `iam_user`: what scheduled rotation (ses-smtp-rotator)
+            // rotates; the host and port the secret named are kept.
             let fields = SecretFields {
                 iam_user: Some(user.as_str()),
+                endpoint: endpoint.as_ref().map(|(h, p)| (h.as_str(), *p)),
                 ..SecretFields::default()
             };
             let payload = secret_string(d, &fields).map_err(Error::Render)?;
@@ -79,9 +83,23 @@ pub(crate) fn write(
         }
         Before::Parameters(mut previous) => {
             let username = d.username.as_ref().map_or("", |u| u.as_str());
-            let port = ses_smtp_credentials::region::STARTTLS_PORTS[0].to_string();
-            let host = d.region.host();
-            let values = [username, host.as_str(), port.as_str(), d.password.expose()];
+            // The host and port the prefix named are kept; otherwise SES's
+            // endpoint of the region, on 587.
+            let kept = |leaf: &str| {
+                previous
+                    .get(&format!("{}/{leaf}", secret_id(store)))
+                    .and_then(|p| p.endpoint_part.clone())
+            };
+            let host = kept("host").unwrap_or_else(|| d.region.host());
+            let port = kept("port")
+                .unwrap_or_else(|| ses_smtp_credentials::region::STARTTLS_PORTS[0].to_string());
+            let values = [
+                username,
+                host.as_str(),
+                port.as_str(),
+                d.region.code.as_str(),
+                d.password.expose(),
+            ];
             for (name, value) in store.parameter_names().into_iter().zip(values) {
                 let was = previous.remove(&name);
                 // Never a downgrade: a parameter that was a SecureString
