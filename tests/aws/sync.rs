@@ -566,3 +566,43 @@ fn rotate_keeps_the_stores_endpoint_and_sync_follows() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("--region"), "{}", r.stderr);
 }
+
+/// `--probe` logs in with the pair read at the store's host and port
+/// before writing: accepted, the file is written; refused (535), exit 7
+/// and nothing written.
+#[test]
+fn probe_logs_in_before_writing() {
+    let user = "sync-probe";
+    let keys = user_with_keys(user, 1);
+    let name = "sync/probe";
+    let port = servers().port("starttls");
+    create_secret(name, &secret_json(&keys[0], "localhost", port));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("smtp.env");
+    let from = format!("secretsmanager:{name}");
+    let ca = servers().ca_file.to_str().unwrap().to_string();
+    let args = [
+        "--from",
+        &from,
+        "--probe",
+        "--tls",
+        "starttls",
+        "--ca-file",
+        &ca,
+    ];
+    refused_logins().lock().unwrap().insert(user.to_string());
+    let r = sync_as(OPERATOR_KEY, &args, &out);
+    refused_logins().lock().unwrap().remove(user);
+    assert_eq!(r.code, Some(7), "{}", r.stderr);
+    assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+    assert!(!out.exists());
+    assert_no_password("sync --probe's error", &r.stderr);
+    let r = sync_as(OPERATOR_KEY, &args, &out);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("accepted the credentials"),
+        "{}",
+        r.stderr
+    );
+    assert!(out.exists());
+}
