@@ -56,6 +56,24 @@ pub fn probe(
     ses_smtp_login::probe(target, login).map_err(|e| CliError::Internal(e.to_string()))
 }
 
+/// A failed login's exit code (as `probe`'s) and what the server said, in
+/// a few words: "answered 535 …", "failed: …" (`rotate`'s and `sync`'s).
+#[cfg(feature = "aws")]
+pub fn failure(outcome: &Outcome) -> (crate::error::ExitCode, String) {
+    use crate::error::ExitCode;
+    let code = match outcome {
+        Outcome::Rejected { .. } => ExitCode::Rejected,
+        Outcome::Temporary { .. } => ExitCode::Temporary,
+        _ => ExitCode::Network,
+    };
+    let what = match (outcome.code(), outcome.reply(), outcome.detail()) {
+        (Some(c), Some(r), _) => format!("answered {c} {r}"),
+        (_, _, Some(d)) => format!("failed: {d}"),
+        _ => outcome.kind().to_string(),
+    };
+    (code, what)
+}
+
 /// `host:port`, as messages show it.
 pub fn place(target: &Target) -> String {
     format!("{}:{}", user_text(&target.host), target.port)

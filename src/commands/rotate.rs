@@ -228,16 +228,7 @@ fn login_failed(
     item: &Derived,
     port: u16,
 ) -> CliError {
-    let code = match outcome {
-        Outcome::Rejected { .. } => ExitCode::Rejected,
-        Outcome::Temporary { .. } => ExitCode::Temporary,
-        _ => ExitCode::Network,
-    };
-    let what = match (outcome.code(), outcome.reply(), outcome.detail()) {
-        (Some(c), Some(r), _) => format!("answered {c} {r}"),
-        (_, _, Some(d)) => format!("failed: {d}"),
-        _ => outcome.kind().to_string(),
-    };
+    let (code, what) = login::failure(outcome);
     let mut message = format!(
         "the new key's SMTP login to {place} {what} (try {tries}, after {} s)",
         elapsed.as_secs()

@@ -202,20 +202,11 @@ fn check_login(connect: &Connect, item: &Derived) -> Result<()> {
         },
     )?;
     let place = login::place(&target);
-    let code = match &outcome {
-        Outcome::Accepted { .. } => {
-            say(&format!("--probe: {place} accepted the credentials"));
-            return Ok(());
-        }
-        Outcome::Rejected { .. } => ExitCode::Rejected,
-        Outcome::Temporary { .. } => ExitCode::Temporary,
-        _ => ExitCode::Network,
-    };
-    let what = match (outcome.code(), outcome.reply(), outcome.detail()) {
-        (Some(c), Some(r), _) => format!("answered {c} {r}"),
-        (_, _, Some(d)) => format!("failed: {d}"),
-        _ => outcome.kind().to_string(),
-    };
+    if let Outcome::Accepted { .. } = &outcome {
+        say(&format!("--probe: {place} accepted the credentials"));
+        return Ok(());
+    }
+    let (code, what) = login::failure(&outcome);
     Err(CliError::Login {
         code,
         message: format!(

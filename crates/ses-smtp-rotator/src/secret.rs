@@ -37,6 +37,9 @@ impl Described {
     }
 }
 
+/// A version's value (zeroizing) and when it was made (seconds since 1970).
+type Version = (Zeroizing<String>, Option<i64>);
+
 /// ListSecretVersionIds pages read at most (Secrets Manager keeps about
 /// 100 versions, 100 a page).
 const MAX_VERSION_PAGES: usize = 5;
@@ -86,6 +89,18 @@ impl<'a> Secret<'a> {
         version: Option<&str>,
         label: &str,
     ) -> Result<Option<Zeroizing<String>>, StepError> {
+        Ok(self.read(version, label)?.map(|(text, _)| text))
+    }
+
+    /// When the version holding `label` was made (seconds since 1970), as
+    /// `GetSecretValue` tells it (its value is wiped at once).
+    pub fn created(&self, label: &str) -> Result<Option<i64>, StepError> {
+        Ok(self.read(None, label)?.and_then(|(_, created)| created))
+    }
+
+    /// `GetSecretValue`: the value and when the version was made; `None`
+    /// when there is no such version.
+    fn read(&self, version: Option<&str>, label: &str) -> Result<Option<Version>, StepError> {
         let call = self
             .client
             .get_secret_value()
@@ -93,37 +108,10 @@ impl<'a> Secret<'a> {
             .set_version_id(version.map(str::to_string))
             .version_stage(label);
         match self.aws.run(call.send()) {
-            Ok(mut out) => Ok(Some(Zeroizing::new(
-                out.secret_string.take().unwrap_or_default(),
+            Ok(mut out) => Ok(Some((
+                Zeroizing::new(out.secret_string.take().unwrap_or_default()),
+                out.created_date.map(|d| d.secs()),
             ))),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(self.aws.refused(
-                &calls::SM_GET_SECRET_VALUE,
-                format!("to read the {label} version of secret {}", self.shown),
-            )(e)
-            .into()),
-        }
-    }
-
-    /// When the version holding `label` was made (seconds since 1970), as
-    /// `GetSecretValue` tells it.
-    pub fn created(&self, label: &str) -> Result<Option<i64>, StepError> {
-        let call = self
-            .client
-            .get_secret_value()
-            .secret_id(&self.id)
-            .version_stage(label);
-        match self.aws.run(call.send()) {
-            Ok(mut out) => {
-                // The value is not wanted here: wiped at once.
-                drop(out.secret_string.take().map(Zeroizing::new));
-                Ok(out.created_date.map(|d| d.secs()))
-            }
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|s| s.is_resource_not_found_exception()) =>
