@@ -41,10 +41,14 @@ cmp "$work/umask-022/$archive" "$work/umask-002/$archive" ||
   fail "the archive differs between umasks 022 and 002"
 cmp "$dist/$archive" "$work/umask-022/$archive" ||
   fail "the archive packed again is not the one dist.sh packed"
-modes=$(tar -tvzf "$dist/$archive" | awk '{ print $1, $2 }' | sort -u)
-echo "$modes" | grep -qvE '^(-rw-r--r--|-rwxr-xr-x|drwxr-xr-x) 0/0$' &&
+# (The listing is read whole first: grep -q stopping early would break
+# the pipe under pipefail.)
+listing=$(tar -tvzf "$dist/$archive")
+modes=$(awk '{ print $1, $2 }' <<<"$listing" | sort -u)
+if grep -qvE '^(-rw-r--r--|-rwxr-xr-x|drwxr-xr-x) 0/0$' <<<"$modes"; then
   fail "the archive holds other modes or owners than 0644/0755 root: $modes"
-tar -tvzf "$dist/$archive" | grep -q "^-rwxr-xr-x 0/0 .*/ses-smtp-password$" ||
+fi
+grep -qE '^-rwxr-xr-x 0/0 .*/ses-smtp-password$' <<<"$listing" ||
   fail "the archive's binary is not mode 0755"
 pass "the archive is the same bytes under umasks 022 and 002 (modes 0644/0755, owner root)"
 
