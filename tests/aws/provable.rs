@@ -429,3 +429,95 @@ fn keys_and_retire_report_a_journal_they_cannot_trust() {
     assert!(r.stderr.contains("not mode 0600"), "{}", r.stderr);
     std::fs::remove_file(&path).unwrap();
 }
+
+/// Sets the claim tag on `user` as another rotation would, lasting an hour.
+fn claim_user(user: &str, token: &str) {
+    use ses_smtp_rotation::sdk::aws_sdk_iam::types::Tag;
+    let at = now();
+    let tag = Tag::builder()
+        .key("ses-smtp-rotator")
+        .value(format!("{token} {at} {}", at + 3_600))
+        .build()
+        .unwrap();
+    block_on(iam().tag_user().user_name(user).tags(tag).send()).unwrap();
+}
+
+/// Another rotation's live claim on the user (the rotation function's, or
+/// a rotate run on another machine): rotate creates nothing and says who
+/// holds it; the claim is left as it was.
+#[test]
+fn rotate_honours_another_rotations_claim() {
+    let user = "provable-claimed";
+    let old = user_with_keys(user, 1);
+    claim_user(user, "00000000-0000-4000-8000-000000000999");
+    let r = run(&mut rotate_no_probe(user));
+    assert_eq!(r.code, Some(10), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("rotation of IAM user provable-claimed is under way"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("aws iam untag-user"), "{}", r.stderr);
+    let mut now_keys: Vec<String> = iam_keys(user).into_keys().collect();
+    now_keys.sort();
+    assert_eq!(now_keys, old, "nothing created");
+    let tags = block_on(iam().list_user_tags().user_name(user).send())
+        .unwrap()
+        .tags;
+    assert!(
+        tags.iter()
+            .any(|t| t.value.starts_with("00000000-0000-4000-8000-000000000999 ")),
+        "{tags:?}"
+    );
+    assert!(!journal_of(user).exists());
+}
+
+/// A journal whose run recorded no ARN for a secret it was to create,
+/// while a secret of that name exists now (someone else's): --recover
+/// leaves it, and names it.
+#[test]
+fn recover_leaves_a_secret_the_run_never_created() {
+    use std::os::unix::fs::PermissionsExt;
+    let user = "provable-not-created";
+    user_with_keys(user, 1);
+    let name = "provable/not-created";
+    block_on(
+        sm().create_secret()
+            .name(name)
+            .secret_string("{\"theirs\":1}")
+            .send(),
+    )
+    .unwrap();
+    let sent = now() - 600;
+    let journal = serde_json::json!({
+        "user": user,
+        "region": REGION,
+        "pid": 999_999_999u32,
+        "boot_id": "a-boot-long-gone",
+        "started": sent,
+        "keys_before": [],
+        "create": { "sent": sent, "deadline": sent + 30, "refused": true },
+        "created_key": null,
+        "stores": [{ "secrets_manager": {
+            "store": format!("secretsmanager:{name}"),
+            "exists": false, "current": null, "previous": null
+        } }],
+        "committed": false
+    });
+    let path = journal_of(user);
+    journal_dir();
+    std::fs::write(&path, journal.to_string()).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut cmd = tool();
+    cmd.args(["rotate", "--recover", "--user-name", user]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("never got an ARN back for it"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(secret_value(name).as_deref(), Some("{\"theirs\":1}"));
+    assert!(!path.exists());
+}

@@ -665,3 +665,35 @@ fn in_use_ignore_deletes_a_key_in_use() {
     );
     assert_eq!(done.unwrap().deleted_key.as_deref(), Some(old[0].as_str()));
 }
+
+/// A rotate run's live claim on the user: createSecret changes nothing and
+/// says who holds the user; Secrets Manager's retry goes on once it lapses.
+#[test]
+fn the_function_honours_a_rotate_runs_claim() {
+    let user = "rotator-claimed";
+    let (arn, old) = secret_for(user, "rotator/claimed", 1);
+    let at = ses_smtp_rotation::sdk::iam::Timestamp::now().secs();
+    let tag = ses_smtp_rotation::sdk::aws_sdk_iam::types::Tag::builder()
+        .key("ses-smtp-rotator")
+        .value(format!("rotate-4242-0badcafe {at} {}", at + 3_600))
+        .build()
+        .unwrap();
+    block_on(iam().tag_user().user_name(user).tags(tag).send()).unwrap();
+    let r = rotator(OPERATOR, &Losses::default(), None);
+    let t = token(890);
+    start_rotation(&arn, &t);
+    let (result, lines) = step(&r, &arn, &t, Step::Create, MINUTE);
+    let e = result.unwrap_err().to_string();
+    assert!(
+        e.contains("is under way") && e.contains("rotate-4242-0badcafe"),
+        "{e}"
+    );
+    assert_eq!(keys_of(user), old, "nothing changed");
+    assert_eq!(
+        claim_of(user)
+            .as_deref()
+            .map(|c| c.starts_with("rotate-4242")),
+        Some(true)
+    );
+    assert_clean(&lines, &[e]);
+}
