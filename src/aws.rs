@@ -49,6 +49,14 @@ pub fn ending_helpers(
     result
 }
 
+/// Ends what the AWS calls left (as [`ending_helpers`] does at the end)
+/// and stops adopting orphans: for a command that then starts programs of
+/// its own (`sync --then`, whose reload may leave a daemon running).
+pub fn stop_adopting() {
+    end_children();
+    let _ = nix::sys::prctl::set_child_subreaper(false);
+}
+
 /// Kills and reaps every child of this process, again as orphans arrive.
 fn end_children() {
     use nix::sys::signal::{Signal, kill, killpg};

@@ -154,8 +154,11 @@ fn holds(path: &Path, bytes: &[u8], mode: u32, group: Option<u32>) -> Result<boo
 }
 
 /// Runs `--then` with `/bin/sh -c`, its output passing through; removes
-/// the marker once it succeeds.
+/// the marker once it succeeds. What the AWS calls left is ended first, and
+/// what the command leaves running (a daemon a reload starts) is not
+/// adopted, so it is left to run.
 fn then(command: &str, out: &Path, version: &str, marker: &Path) -> Result<ExitCode> {
+    aws::stop_adopting();
     let status = std::process::Command::new("/bin/sh")
         .arg("-c")
         .arg(command)

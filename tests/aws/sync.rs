@@ -606,3 +606,35 @@ fn probe_logs_in_before_writing() {
     );
     assert!(out.exists());
 }
+
+/// A daemon `--then` starts (a reload that forks one) keeps running after
+/// `sync` ends: only what the AWS calls left is ended.
+#[test]
+fn then_may_leave_a_daemon_running() {
+    let keys = user_with_keys("sync-daemon", 1);
+    let name = "sync/daemon";
+    create_secret(name, &secret_json(&keys[0], "relay.internal", 587));
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("daemon.pid");
+    let then = format!(
+        "sleep 600 >/dev/null 2>&1 & echo $! > {}",
+        pidfile.display()
+    );
+    let r = sync_as(
+        OPERATOR_KEY,
+        &["--from", &format!("secretsmanager:{name}"), "--then", &then],
+        &dir.path().join("smtp.txt"),
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let pid: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // SAFETY: signal 0 only asks whether the process exists; SIGKILL ends
+    // the test's own daemon.
+    unsafe {
+        assert_eq!(libc::kill(pid, 0), 0, "the daemon {pid} was ended");
+        libc::kill(pid, libc::SIGKILL);
+    }
+}
