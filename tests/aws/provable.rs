@@ -150,6 +150,32 @@ fn journal_dir() {
     let _ = std::fs::DirBuilder::new().mode(0o700).create(&dir);
 }
 
+/// Writes, as a killed run would have left it, the journal of `user`'s
+/// rotation: a run that is over (a pid of no boot of this machine), with
+/// `fields` (`keys_before`, `create`, `stores`…) over the common ones.
+fn dead_run_journal(user: &str, fields: serde_json::Value) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let mut journal = serde_json::json!({
+        "user": user,
+        "region": REGION,
+        "pid": 999_999_999u32,
+        "boot_id": "a-boot-long-gone",
+        "started": now() - 600,
+        "keys_before": [],
+        "created_key": null,
+        "stores": [],
+        "committed": false
+    });
+    for (k, v) in fields.as_object().unwrap() {
+        journal[k] = v.clone();
+    }
+    let path = journal_of(user);
+    journal_dir();
+    std::fs::write(&path, journal.to_string()).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
 /// A refused CreateAccessKey made nothing: the undo deletes no key, not
 /// even one another actor made between the preflight and the create.
 #[test]
@@ -236,25 +262,15 @@ fn a_lost_answer_leaves_a_key_it_cannot_prove_and_names_it() {
 /// key, names it, and removes the journal; run again, nothing to do.
 #[test]
 fn recover_leaves_a_key_made_after_a_kill() {
-    use std::os::unix::fs::PermissionsExt;
     let user = "provable-after-kill";
     let sent = now() - 600;
-    let journal = serde_json::json!({
-        "user": user,
-        "region": REGION,
-        "pid": 999_999_999u32,
-        "boot_id": "a-boot-long-gone",
-        "started": sent,
-        "keys_before": [OLD],
-        "create": { "sent": sent, "deadline": sent + 30 },
-        "created_key": null,
-        "stores": [],
-        "committed": false
-    });
-    let path = journal_of(user);
-    journal_dir();
-    std::fs::write(&path, journal.to_string()).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let path = dead_run_journal(
+        user,
+        serde_json::json!({
+            "keys_before": [OLD],
+            "create": { "sent": sent, "deadline": sent + 30 },
+        }),
+    );
     let by_hand = "AKIAMADEBYHANDLATER1";
     let state = Arc::new(Mutex::new(FakeIam {
         keys: vec![(OLD.into(), sent - 86_400), (by_hand.into(), now())],
@@ -478,7 +494,6 @@ fn rotate_honours_another_rotations_claim() {
 /// leaves it, and names it.
 #[test]
 fn recover_leaves_a_secret_the_run_never_created() {
-    use std::os::unix::fs::PermissionsExt;
     let user = "provable-not-created";
     user_with_keys(user, 1);
     let name = "provable/not-created";
@@ -490,25 +505,16 @@ fn recover_leaves_a_secret_the_run_never_created() {
     )
     .unwrap();
     let sent = now() - 600;
-    let journal = serde_json::json!({
-        "user": user,
-        "region": REGION,
-        "pid": 999_999_999u32,
-        "boot_id": "a-boot-long-gone",
-        "started": sent,
-        "keys_before": [],
-        "create": { "sent": sent, "deadline": sent + 30, "refused": true },
-        "created_key": null,
-        "stores": [{ "secrets_manager": {
-            "store": format!("secretsmanager:{name}"),
-            "exists": false, "current": null, "previous": null
-        } }],
-        "committed": false
-    });
-    let path = journal_of(user);
-    journal_dir();
-    std::fs::write(&path, journal.to_string()).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let path = dead_run_journal(
+        user,
+        serde_json::json!({
+            "create": { "sent": sent, "deadline": sent + 30, "refused": true },
+            "stores": [{ "secrets_manager": {
+                "store": format!("secretsmanager:{name}"),
+                "exists": false, "current": null, "previous": null
+            } }],
+        }),
+    );
     let mut cmd = tool();
     cmd.args(["rotate", "--recover", "--user-name", user]);
     let r = run(&mut cmd);
