@@ -5,7 +5,6 @@
 use crate::error::{CliError, Result};
 use crate::settle::{Destination, Shape};
 use crate::terminal::write_stdout;
-use ses_smtp_credentials::region::ResolvedRegion;
 use ses_smtp_credentials::user_path;
 use ses_smtp_credentials::{Derived, FixedBuf, Format};
 use std::io::Write;
@@ -24,10 +23,15 @@ pub fn render(shape: &Shape, items: &[Derived], source: &str) -> Result<FixedBuf
         Shape::Format(format) => format.render(items, source),
     }
     .map_err(CliError::Render)?;
-    if matches!(shape, Shape::Format(Format::Postfix)) {
-        postfix_hints(&items[0].region);
-    }
     Ok(rendered)
+}
+
+/// Where `to` writes: the file, if any.
+pub fn out_path(to: &Destination) -> Option<&std::path::Path> {
+    match to {
+        Destination::File { path, .. } => Some(path),
+        Destination::Stdout => None,
+    }
 }
 
 /// Writes the output to `--out` (saying so on stderr) or standard output.
@@ -53,18 +57,26 @@ pub fn deliver(
     Ok(())
 }
 
-fn postfix_hints(region: &ResolvedRegion) {
-    let host = region.host();
+/// With `--format postfix`, the `main.cf` settings for the line on
+/// standard error: the relay at `item`'s host and port, the map at `map`
+/// (the `--out` file; else Postfix's usual place).
+pub fn postfix_hints(shape: &Shape, item: &Derived, map: Option<&std::path::Path>) {
+    if !matches!(shape, Shape::Format(Format::Postfix)) {
+        return;
+    }
+    let map = map.map_or("/etc/postfix/sasl_passwd".into(), user_path);
     let _ = writeln!(
         std::io::stderr(),
         "# /etc/postfix/main.cf settings for this sasl_passwd line:\n\
-         relayhost = [{host}]:587\n\
+         relayhost = [{host}]:{port}\n\
          smtp_sasl_auth_enable = yes\n\
          smtp_sasl_security_options = noanonymous\n\
-         smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\n\
+         smtp_sasl_password_maps = hash:{map}\n\
          smtp_tls_security_level = encrypt\n\
          smtp_tls_note_starttls_offer = yes\n\
-         # then: chmod 600 /etc/postfix/sasl_passwd && postmap hash:/etc/postfix/sasl_passwd && systemctl reload postfix"
+         # then: chmod 600 {map} && postmap hash:{map} && systemctl reload postfix",
+        host = item.host(),
+        port = item.port(false),
     );
 }
 

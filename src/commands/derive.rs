@@ -4,7 +4,7 @@
 use crate::error::{ExitCode, Result};
 use crate::files;
 use crate::files::out::Signals;
-use crate::output::{deliver, render};
+use crate::output::{deliver, out_path, postfix_hints, render};
 use crate::settle::{Derive, Destination, Env};
 use crate::source;
 use crate::terminal::warn;
@@ -53,6 +53,7 @@ pub fn run(args: Derive, env: &Env) -> Result<ExitCode> {
         })
         .collect();
     let rendered = render(&args.shape, &items, &found.describe())?;
+    postfix_hints(&args.shape, &items[0], out_path(&args.to));
     deliver(&args.to, &rendered, Signals::Die, &inputs)?;
     Ok(ExitCode::Success)
 }

@@ -11,7 +11,7 @@ use crate::aws::{self, recover_command, retire_command, shown};
 use crate::error::{CliError, ExitCode, Result};
 use crate::files::out::Signals;
 use crate::login;
-use crate::output::{deliver, render, table};
+use crate::output::{deliver, out_path, postfix_hints, render, table};
 use crate::settle::{Connect, Destination, Rotate};
 use crate::terminal::{Interrupts, write_stdout};
 use ses_smtp_credentials::{Derived, Version, derive_v4};
@@ -156,6 +156,7 @@ fn rotate(
             std::slice::from_ref(&item),
             "IAM CreateAccessKey",
         )?;
+        postfix_hints(&args.shape, &item, out_path(&args.to));
         // A signal while --out is written is this process's to answer:
         // the file is not moved into place and the rotation is undone.
         let check = || signals.check();

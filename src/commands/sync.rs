@@ -8,7 +8,7 @@ use crate::aws::{self, shown};
 use crate::error::{CliError, ExitCode, Result};
 use crate::files::out::{Perm, Signals, write_as};
 use crate::login;
-use crate::output::render;
+use crate::output::{postfix_hints, render};
 use crate::settle::{Connect, Sync};
 use ses_smtp_credentials::{Derived, Version, parse_v4_password, user_path};
 use ses_smtp_login::{Login, Outcome, TlsMode};
@@ -81,6 +81,10 @@ pub fn run(args: Sync) -> Result<ExitCode> {
             ca_file: p.ca_file.clone(),
         };
         check_login(&connect, &item)?;
+    }
+    // The main.cf settings once, when the map is first written.
+    if !args.out.exists() {
+        postfix_hints(&args.shape, &item, Some(&args.out));
     }
     let mode = write_as(
         &args.out,

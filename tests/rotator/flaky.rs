@@ -23,8 +23,8 @@ pub struct Losses {
     /// actor acting in between).
     before: Arc<std::sync::Mutex<Option<Before>>>,
     /// The creation time (seconds since 1970) every GetSecretValue answer
-    /// reports: moto 5.2.5 reports the time of the call, where Secrets
-    /// Manager reports the version's creation.
+    /// reports: pinned by the test to the second it made the version, so
+    /// that a use one second later is after it whatever moto rounds.
     created: Arc<std::sync::Mutex<Option<i64>>>,
 }
 
@@ -56,7 +56,7 @@ impl Losses {
     }
 
     /// Makes every GetSecretValue answer report `secs` as the version's
-    /// creation time, as Secrets Manager would (see `created`).
+    /// creation time (see `created`).
     pub fn created_at(&self, secs: i64) {
         *self.created.lock().unwrap() = Some(secs);
     }

@@ -22,6 +22,7 @@ mod smtp;
 mod cli;
 mod driver;
 mod flaky;
+mod lambda_api;
 mod policy;
 mod runtime_api;
 mod steps;

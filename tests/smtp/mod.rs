@@ -37,6 +37,12 @@ pub enum Event {
         matched: bool,
     },
     Mail,
+    /// A message a relay (`relay`) took, and the user its connection
+    /// logged in as.
+    Delivered {
+        user: String,
+        message: String,
+    },
 }
 
 type Log = Arc<Mutex<Vec<Event>>>;
@@ -94,10 +100,15 @@ struct Recorder {
     answer: Answer,
     check: Check,
     log: Log,
+    /// A relay: takes mail after a login (mailin asks for one first).
+    relay: bool,
+    /// The user this connection logged in as, and the message so far.
+    user: String,
+    message: Vec<u8>,
 }
 
 impl Recorder {
-    fn auth(&self, user: &str, password: &str, mechanism: &'static str) -> Response {
+    fn auth(&mut self, user: &str, password: &str, mechanism: &'static str) -> Response {
         let matched = (self.check)(user, password);
         self.log.lock().unwrap().push(Event::Auth {
             user: user.to_string(),
@@ -105,6 +116,9 @@ impl Recorder {
             tls: self.tls.load(Ordering::SeqCst),
             matched,
         });
+        if matched {
+            self.user = user.to_string();
+        }
         match &self.answer {
             Answer::Check if matched => Response::custom(235, "Authentication successful.".into()),
             Answer::Check => Response::custom(535, "Authentication Credentials Invalid".into()),
@@ -117,7 +131,22 @@ impl Handler for Recorder {
     fn mail(&mut self, _ip: IpAddr, _domain: &str, _from: &str) -> Response {
         // The probe must never get here.
         self.log.lock().unwrap().push(Event::Mail);
+        if self.relay {
+            return Response::custom(250, "OK".into());
+        }
         Response::custom(550, "the probe must not send mail".into())
+    }
+    fn data(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.message.extend_from_slice(buf);
+        Ok(())
+    }
+    fn data_end(&mut self) -> Response {
+        let message = String::from_utf8_lossy(&std::mem::take(&mut self.message)).into_owned();
+        self.log.lock().unwrap().push(Event::Delivered {
+            user: self.user.clone(),
+            message,
+        });
+        Response::custom(250, "OK: queued".into())
     }
     fn auth_plain(&mut self, _authz: &str, user: &str, password: &str) -> Response {
         self.auth(user, password, "PLAIN")
@@ -136,6 +165,8 @@ struct Setup {
     answer: Answer,
     /// Offer AUTH without TLS (a hostile or misconfigured server).
     plaintext_auth: bool,
+    /// Take mail after a login.
+    relay: bool,
 }
 
 /// A stream read line by line through our own buffer, so that after
@@ -212,6 +243,9 @@ fn serve_mailin(tcp: TcpStream, setup: &Setup, check: &Check, log: &Log) -> io::
         answer: setup.answer.clone(),
         check: check.clone(),
         log: log.clone(),
+        relay: setup.relay,
+        user: String::new(),
+        message: Vec::new(),
     };
     let mut builder = SessionBuilder::new("mailin.test");
     if setup.tls.is_some() && !setup.implicit {
@@ -522,6 +556,7 @@ pub fn start_checking(check: Check) -> Servers {
         mechanisms: both.clone(),
         answer: Answer::Check,
         plaintext_auth: false,
+        relay: false,
     };
     let mailin = |setup: Setup| {
         let (check, log) = (check.clone(), log.clone());
@@ -622,6 +657,53 @@ pub fn start_checking(check: Check) -> Servers {
         ca_file,
         log,
         _dir: dir,
+    }
+}
+
+/// One relay, `relay`: STARTTLS with the throwaway CA's certificate for
+/// localhost, AUTH PLAIN or LOGIN as `check` says, then mail taken and
+/// recorded ([`Event::Delivered`]) with the user its connection logged in
+/// as.
+pub fn relay(check: Check) -> Servers {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = certs();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &certs.ca_pem).unwrap();
+    let log: Log = Arc::default();
+    let setup = Setup {
+        tls: Some(certs.localhost),
+        implicit: false,
+        mechanisms: vec![AuthMechanism::Plain, AuthMechanism::Login],
+        answer: Answer::Check,
+        plaintext_auth: false,
+        relay: true,
+    };
+    let port = {
+        let log = log.clone();
+        listen(move |tcp| {
+            let _ = serve_mailin(tcp, &setup, &check, &log);
+        })
+    };
+    Servers {
+        ports: HashMap::from([("relay", port)]),
+        ca_file,
+        log,
+        _dir: dir,
+    }
+}
+
+impl Servers {
+    /// The messages a relay took so far: (user, message).
+    pub fn delivered(&self) -> Vec<(String, String)> {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|e| match e {
+                Event::Delivered { user, message } => Some((user.clone(), message.clone())),
+                _ => None,
+            })
+            .collect()
     }
 }
 
