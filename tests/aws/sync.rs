@@ -128,6 +128,14 @@ fn then_runs_after_a_change_and_again_until_it_succeeds() {
         "{}",
         r.stderr
     );
+    // The first write prints main.cf's settings for the store's relay and
+    // this map; later runs do not.
+    let map = format!("smtp_sasl_password_maps = hash:{}\n", out.display());
+    assert!(
+        r.stderr.contains("relayhost = [relay.internal]:587\n") && r.stderr.contains(&map),
+        "{}",
+        r.stderr
+    );
     assert!(
         r.stdout.contains("reload-output"),
         "the command's output passes through"
@@ -151,6 +159,7 @@ fn then_runs_after_a_change_and_again_until_it_succeeds() {
     );
     assert_eq!(r.code, Some(12), "{}", r.stderr);
     assert!(r.stderr.contains("127"), "{}", r.stderr);
+    assert!(!r.stderr.contains("relayhost"), "{}", r.stderr);
     // Fixed: unchanged, but owed: run, and the marker goes.
     let ok = format!(
         "printf '%s %s' \"$SES_SMTP_SYNC_FILE\" \"$SES_SMTP_SYNC_VERSION\" > {}",
