@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks deploy/systemd's units (copied to /etc/systemd/system, or, once
-# the Debian package holds the `aws` build, installed by it):
+# Checks deploy/systemd's units (copied to /etc/systemd/system, or
+# installed by the Debian package; scripts/dist-check.sh verifies them
+# there too):
 # `systemd-analyze verify` on an instance of each template (no man page
 # lookup), and the service's ExecStart line run with
 # a stand-in binary, so that the arguments of a sample

@@ -6,8 +6,9 @@
 #                 binary's glibc symbols are no newer than glibc 2.28
 #   the archive   checksum verified first (SHA256SUMS), unpacked into a
 #                 temporary folder; its man page opens with `man -l`
-#   the .deb      `dpkg -i` (root), man page and bash completion loaded,
-#                 `dpkg -r` again
+#   the .deb      `dpkg -i` (root): the `aws` build (sync), glibc 2.28 at
+#                 most, man page and bash completion loaded, the sync units
+#                 verified where it installed them, `dpkg -r` again
 #   the action    scripts/action-install.sh against the archive (file://),
 #                 then `vectors check` through the installed tool
 #   the hook      .pre-commit-hooks.yaml under pre-commit, in a temporary git
@@ -120,9 +121,29 @@ for f in /usr/bin/ses-smtp-password /usr/share/man/man1/ses-smtp-password.1.gz \
   /usr/share/bash-completion/completions/ses-smtp-password \
   /usr/share/zsh/vendor-completions/_ses-smtp-password \
   /usr/share/fish/vendor_completions.d/ses-smtp-password.fish \
-  /usr/share/doc/ses-smtp-password/copyright; do
+  /usr/share/doc/ses-smtp-password/copyright \
+  /usr/share/doc/ses-smtp-password/recipes.md \
+  /usr/lib/systemd/system/ses-smtp-password-sync@.service \
+  /usr/lib/systemd/system/ses-smtp-password-sync@.timer; do
   grep -qx "$f" <<<"$listing" || fail "the .deb lacks $f"
 done
+dpkg-deb -f "$deb" Depends | grep -q 'libc6' || fail "the .deb does not depend on libc6: $(dpkg-deb -f "$deb" Depends)"
+# The `aws` build: a mail host runs sync from it.
+/usr/bin/ses-smtp-password sync --help | grep -q -- '--then' || fail "the .deb's binary has no sync"
+glibc=$(newest_glibc /usr/bin/ses-smtp-password)
+[ "$(printf '%s\n2.28\n' "$glibc" | sort -V | tail -1)" = 2.28 ] ||
+  fail "the .deb's binary needs glibc $glibc, newer than 2.28"
+MANPAGER=cat MANWIDTH=80 man -l /usr/share/man/man1/ses-smtp-password.1.gz 2>/dev/null |
+  grep -q "sync" || fail "the .deb's man page does not document sync"
+# The units where the package put them, as an instance of each template,
+# their ExecStart's binary now installed.
+mkdir "$work/units"
+for kind in service timer; do
+  cp "/usr/lib/systemd/system/ses-smtp-password-sync@.$kind" "$work/units/ses-smtp-password-sync@postfix.$kind"
+done
+(cd "$work/units" && systemd-analyze verify --man=no \
+  ./ses-smtp-password-sync@postfix.service ./ses-smtp-password-sync@postfix.timer) ||
+  fail "systemd-analyze verify failed on the .deb's units"
 grep -q "MIT" /usr/share/doc/ses-smtp-password/copyright || fail "the .deb's copyright has no licence"
 check_first_command /usr/bin/ses-smtp-password "the .deb"
 MANPAGER=cat MANWIDTH=80 man -l /usr/share/man/man1/ses-smtp-password.1.gz 2>/dev/null |
@@ -135,7 +156,7 @@ bash -i -c 'source /usr/share/bash-completion/completions/ses-smtp-password && c
 dpkg -r ses-smtp-password >/dev/null
 [ ! -e /usr/bin/ses-smtp-password ] || fail "dpkg -r left /usr/bin/ses-smtp-password"
 trap 'rm -rf "$work"' EXIT
-pass "deb $(basename "$deb"): installed, first command as README shows, man page, bash completion, removed"
+pass "deb $(basename "$deb"): installed, the aws build (sync, glibc $glibc at most), first command as README shows, man page, bash completion, sync units verified, removed"
 
 # ---- the action's install step --------------------------------------------------
 mkdir -p "$work/releases/v$version" "$work/runner"

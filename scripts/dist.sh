@@ -7,14 +7,17 @@
 #       the release archive (binary, README, LICENSE, CHANGELOG, man page,
 #       completions), named as cargo binstall looks for it
 #   ses-smtp-password_<version>-1_amd64.deb
-#       the Debian package (cargo deb)
+#       the Debian package (cargo deb): the `aws` build (a mail host needs
+#       `sync`), its man page and completions, the sync units
+#       (deploy/systemd) and docs/recipes.md
 #   SHA256SUMS
 #       the checksums of all three
 #
-# All three hold one binary: the default build (with probe), built once by
-# maturin linking with Zig against glibc 2.28, so it runs on older systems
-# than this one (RHEL 8, Debian 10, Ubuntu 18.10 and later). It is linked
-# dynamically against glibc: see README, "Install".
+# The wheel and the archive hold the default build (with probe); the .deb
+# the `aws` build. Both are built by maturin linking with Zig against
+# glibc 2.28, so they run on older systems than this one (RHEL 8, Debian 10,
+# Ubuntu 18.10 and later), linked dynamically against glibc: see README,
+# "Install".
 #
 # Tools: maturin and ziglang in .venv-dist (.ci/dist-requirements.txt),
 # cargo-deb from crates.io (pinned below).
@@ -44,18 +47,33 @@ PATH="$PWD/$venv/bin:$PATH" "$venv/bin/maturin" build --release --locked \
   --zig --compatibility manylinux_2_28 --target "$target" --out "$dist"
 bin="${CARGO_TARGET_DIR:-target}/$target/release/$name"
 
-# 2. The man page and the completions, from the binary itself.
-"$bin" man > "$dist/assets/$name.1"
-"$bin" completions bash > "$dist/assets/complete/$name.bash"
-"$bin" completions zsh > "$dist/assets/complete/_$name"
-"$bin" completions fish > "$dist/assets/complete/$name.fish"
-"$bin" completions powershell > "$dist/assets/complete/_$name.ps1"
+# 2. The `aws` build for the .deb, the same way, in a target directory of
+# its own (the default binary stays where it is); its wheel is not shipped.
+aws_target="${CARGO_TARGET_DIR:-target}/aws"
+CARGO_TARGET_DIR="$aws_target" PATH="$PWD/$venv/bin:$PATH" "$venv/bin/maturin" build \
+  --release --locked --features aws --zig --compatibility manylinux_2_28 \
+  --target "$target" --out "$aws_target/wheel"
+mkdir -p "$dist/aws/complete"
+cp "$aws_target/$target/release/$name" "$dist/aws/$name"
 
-# 3. The archive (scripts/archive.sh, as the release workflow packs every
+# 3. The man page and the completions, from each binary itself (the `aws`
+# build's document its AWS subcommands).
+pages() { # binary, folder
+  "$1" man > "$2/$name.1"
+  "$1" completions bash > "$2/complete/$name.bash"
+  "$1" completions zsh > "$2/complete/_$name"
+  "$1" completions fish > "$2/complete/$name.fish"
+  "$1" completions powershell > "$2/complete/_$name.ps1"
+}
+pages "$bin" "$dist/assets"
+pages "$dist/aws/$name" "$dist/aws"
+
+# 4. The archive (scripts/archive.sh, as the release workflow packs every
 # target's).
 bash scripts/archive.sh "$target" "$bin" "$dist/assets" "$dist" >/dev/null
 
-# 4. The Debian package, around the same binary.
+# 5. The Debian package, around the `aws` build (Cargo.toml's
+# package.metadata.deb names target/dist/aws).
 cargo deb --no-build --target "$target" --output "$dist"
 
 (cd "$dist" && sha256sum -- *.whl *.tar.gz *.deb > SHA256SUMS)

@@ -171,6 +171,7 @@ pub struct SecretCredentials {
 
 impl SecretCredentials {
     /// Credentials read elsewhere (Parameter Store's parameters).
+    #[cfg(feature = "sdk")]
     pub(crate) fn new(
         username: AccessKeyId,
         password: Zeroizing<String>,
