@@ -64,7 +64,7 @@ Examples:
       --store secretsmanager:prod/smtp > operator-policy.json
 
 The policies are checked in CI by an IAM policy evaluator against every AWS
-request the tool's tests make (README, \"policy\").";
+request the tool's tests make (docs/usage.md, \"policy\").";
 
 #[cfg(feature = "aws")]
 pub const ROTATE_HELP: &str = "\
