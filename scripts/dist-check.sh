@@ -16,7 +16,8 @@
 #
 # The archive is packed again under umasks 022 and 002 (and another
 # clock): the same bytes each time, modes 0755/0644, owner root.
-# Then actionlint checks the release workflow and a use of the action.
+# Then actionlint checks the release workflow and a use of the action, and
+# zizmor audits the workflows and the action.
 # Tools: .venv-dist (.ci/dist-requirements.txt); man-db and
 # bash-completion from Debian (.ci/run installs them).
 set -euo pipefail
@@ -212,3 +213,11 @@ pass "pre-commit hook ses-smtp-vectors: a good file passes, a broken one fails n
 # ---- actionlint ---------------------------------------------------------------------
 "$venv/bin/actionlint" .github/workflows/release.yml .ci/action-usage.yml
 pass "actionlint: the release workflow and a use of action.yml"
+
+# ---- zizmor ---------------------------------------------------------------------------
+# No finding at its default level: actions pinned by commit, least
+# permissions, no persisted checkout credentials, no template injection.
+# (--offline: the audits that ask GitHub's API need a token and a network.)
+[ -x "$venv/bin/zizmor" ] || "$venv/bin/pip" install -q -r .ci/dist-requirements.txt
+"$venv/bin/zizmor" --offline .github/workflows/ action.yml
+pass "zizmor: the workflows and action.yml"
