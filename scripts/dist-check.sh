@@ -6,8 +6,8 @@
 #                 binary's glibc symbols are no newer than glibc 2.28
 #   the archive   checksum verified first (SHA256SUMS), unpacked into a
 #                 temporary folder; its man page opens with `man -l`
-#   the .deb      `dpkg -i` (root): the `aws` build (sync), glibc 2.28 at
-#                 most, man page and bash completion loaded, the sync units
+#   the .deb      `dpkg -i` (root): the front and the `aws` build it execs
+#                 for the AWS commands, glibc 2.28 at most, man page and bash completion loaded, the sync units
 #                 verified where it installed them, `dpkg -r` again
 #   the action    scripts/action-install.sh against the archive (file://),
 #                 then `vectors check` through the installed tool
@@ -129,11 +129,27 @@ for f in /usr/bin/ses-smtp-password /usr/share/man/man1/ses-smtp-password.1.gz \
   grep -qx "$f" <<<"$listing" || fail "the .deb lacks $f"
 done
 dpkg-deb -f "$deb" Depends | grep -q 'libc6' || fail "the .deb does not depend on libc6: $(dpkg-deb -f "$deb" Depends)"
-# The `aws` build: a mail host runs sync from it.
+grep -qx /usr/bin/ses-smtp-password-aws <<<"$listing" || fail "the .deb lacks /usr/bin/ses-smtp-password-aws"
+# The AWS commands: a mail host runs sync. The front parses them and execs
+# the `aws` build beside it, which answers (no credentials here: the SDK's
+# chain finds none, or no network; either way the helper ran: exit 10).
 /usr/bin/ses-smtp-password sync --help | grep -q -- '--then' || fail "the .deb's binary has no sync"
-glibc=$(newest_glibc /usr/bin/ses-smtp-password)
-[ "$(printf '%s\n2.28\n' "$glibc" | sort -V | tail -1)" = 2.28 ] ||
-  fail "the .deb's binary needs glibc $glibc, newer than 2.28"
+set +e
+AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
+  /usr/bin/ses-smtp-password keys --user-name smtp --aws-timeout 5 >/dev/null 2>"$work/keys.err"
+code=$?
+set -e
+[ "$code" = 10 ] || fail "the .deb's keys did not reach the aws build (exit $code): $(cat "$work/keys.err")"
+for b in /usr/bin/ses-smtp-password /usr/bin/ses-smtp-password-aws; do
+  glibc=$(newest_glibc "$b")
+  [ "$(printf '%s\n2.28\n' "$glibc" | sort -V | tail -1)" = 2.28 ] ||
+    fail "the .deb's $b needs glibc $glibc, newer than 2.28"
+done
+# The front holds no AWS SDK: less than half the aws build's size.
+front_size=$(stat -c %s /usr/bin/ses-smtp-password)
+aws_size=$(stat -c %s /usr/bin/ses-smtp-password-aws)
+[ $((front_size * 2)) -lt "$aws_size" ] ||
+  fail "the .deb's front ($front_size bytes) is not much smaller than its aws build ($aws_size bytes)"
 MANPAGER=cat MANWIDTH=80 man -l /usr/share/man/man1/ses-smtp-password.1.gz 2>/dev/null |
   grep -q "sync" || fail "the .deb's man page does not document sync"
 # The units where the package put them, as an instance of each template,
@@ -157,7 +173,7 @@ bash -i -c 'source /usr/share/bash-completion/completions/ses-smtp-password && c
 dpkg -r ses-smtp-password >/dev/null
 [ ! -e /usr/bin/ses-smtp-password ] || fail "dpkg -r left /usr/bin/ses-smtp-password"
 trap 'rm -rf "$work"' EXIT
-pass "deb $(basename "$deb"): installed, the aws build (sync, glibc $glibc at most), first command as README shows, man page, bash completion, sync units verified, removed"
+pass "deb $(basename "$deb"): installed, the front and its aws build (keys reached it; glibc $glibc at most), first command as README shows, man page, bash completion, sync units verified, removed"
 
 # ---- the action's install step --------------------------------------------------
 mkdir -p "$work/releases/v$version" "$work/runner"

@@ -7,14 +7,15 @@
 #       the release archive (binary, README, LICENSE, CHANGELOG, man page,
 #       completions), named as cargo binstall looks for it
 #   ses-smtp-password_<version>-1_amd64.deb
-#       the Debian package (cargo deb): the `aws` build (a mail host needs
-#       `sync`), its man page and completions, the sync units
+#       the Debian package (cargo deb): the AWS commands (a mail host needs
+#       `sync`) as a pair, the `aws-front` build and the `aws` build it
+#       execs for them, their man page and completions, the sync units
 #       (deploy/systemd) and docs/recipes.md
 #   SHA256SUMS
 #       the checksums of all three
 #
 # The wheel and the archive hold the default build (with probe); the .deb
-# the `aws` build. Both are built by maturin linking with Zig against
+# the pair. All are built by maturin linking with Zig against
 # glibc 2.28, so they run on older systems than this one (RHEL 8, Debian 10,
 # Ubuntu 18.10 and later), linked dynamically against glibc: see README,
 # "Install".
@@ -47,17 +48,25 @@ PATH="$PWD/$venv/bin:$PATH" "$venv/bin/maturin" build --release --locked \
   --zig --compatibility manylinux_2_28 --target "$target" --out "$dist"
 bin="${CARGO_TARGET_DIR:-target}/$target/release/$name"
 
-# 2. The `aws` build for the .deb, the same way, in a target directory of
-# its own (the default binary stays where it is); its wheel is not shipped.
-aws_target="${CARGO_TARGET_DIR:-target}/aws"
-CARGO_TARGET_DIR="$aws_target" PATH="$PWD/$venv/bin:$PATH" "$venv/bin/maturin" build \
-  --release --locked --features aws --zig --compatibility manylinux_2_28 \
-  --target "$target" --out "$aws_target/wheel"
-mkdir -p "$dist/aws/complete"
-cp "$aws_target/$target/release/$name" "$dist/aws/$name"
+# 2. The .deb's pair, the same way, each in a target directory of its own
+# (the default binary stays where it is; their wheels are not shipped):
+# `ses-smtp-password`, the `aws-front` build (the AWS commands' syntax
+# without the SDK, so a derivation starts as fast as the default build's),
+# and `ses-smtp-password-aws`, the `aws` build it execs for rotate, retire,
+# keys and sync (src/front.rs).
+deb_build() { # feature, binary name in target/dist/deb
+  local dir="${CARGO_TARGET_DIR:-target}/$1"
+  CARGO_TARGET_DIR="$dir" PATH="$PWD/$venv/bin:$PATH" "$venv/bin/maturin" build \
+    --release --locked --features "$1" --zig --compatibility manylinux_2_28 \
+    --target "$target" --out "$dir/wheel" >&2
+  cp "$dir/$target/release/$name" "$dist/deb/$2"
+}
+mkdir -p "$dist/deb/complete"
+deb_build aws-front "$name"
+deb_build aws "$name-aws"
 
-# 3. The man page and the completions, from each binary itself (the `aws`
-# build's document its AWS subcommands).
+# 3. The man page and the completions, from each binary itself (the .deb's
+# document the AWS commands).
 pages() { # binary, folder
   "$1" man > "$2/$name.1"
   "$1" completions bash > "$2/complete/$name.bash"
@@ -66,14 +75,14 @@ pages() { # binary, folder
   "$1" completions powershell > "$2/complete/_$name.ps1"
 }
 pages "$bin" "$dist/assets"
-pages "$dist/aws/$name" "$dist/aws"
+pages "$dist/deb/$name" "$dist/deb"
 
 # 4. The archive (scripts/archive.sh, as the release workflow packs every
 # target's).
 bash scripts/archive.sh "$target" "$bin" "$dist/assets" "$dist" >/dev/null
 
-# 5. The Debian package, around the `aws` build (Cargo.toml's
-# package.metadata.deb names target/dist/aws).
+# 5. The Debian package, around the pair (Cargo.toml's package.metadata.deb
+# names target/dist/deb).
 cargo deb --no-build --target "$target" --output "$dist"
 
 (cd "$dist" && sha256sum -- *.whl *.tar.gz *.deb > SHA256SUMS)

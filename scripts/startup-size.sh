@@ -2,7 +2,9 @@
 # Binary size and start-up of the release builds, side by side in one run,
 # against an empty `fn main(){}` built with the same profile and linking:
 #   default (probe), --no-default-features, both linked statically, and
-#   the `aws` build (the Debian package's: sync on a mail host).
+#   the Debian package's pair: `aws-front` (its ses-smtp-password, which
+#   derives) and `aws` (its ses-smtp-password-aws, which the front execs
+#   for the AWS commands; what `cargo install --features aws` builds).
 #   bash scripts/startup-size.sh
 # Needs hyperfine (apt-get install hyperfine). Prints the table of
 # docs/performance.md ("Size and start-up").
@@ -19,6 +21,7 @@ build() { # name, target dir, cargo args...
 }
 build default "$tmp/t-default" -p ses-smtp-password
 build minimal "$tmp/t-minimal" -p ses-smtp-password --no-default-features
+build aws-front "$tmp/t-front" -p ses-smtp-password --features aws-front
 build aws "$tmp/t-aws" -p ses-smtp-password --features aws
 build static "$tmp/t-static" -p ses-smtp-password "${static[@]}"
 build static-minimal "$tmp/t-static-min" -p ses-smtp-password --no-default-features "${static[@]}"
@@ -34,6 +37,7 @@ printf 'fn main() {}\n' > "$tmp/empty/src/main.rs"
 bins=(
   "default:$tmp/t-default/release/ses-smtp-password"
   "no-default-features:$tmp/t-minimal/release/ses-smtp-password"
+  "aws-front:$tmp/t-front/release/ses-smtp-password"
   "aws:$tmp/t-aws/release/ses-smtp-password"
   "default, static:$tmp/t-static/$target/release/ses-smtp-password"
   "no-default-features, static:$tmp/t-static-min/$target/release/ses-smtp-password"

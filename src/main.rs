@@ -15,6 +15,7 @@ mod cli;
 mod commands;
 mod error;
 mod files;
+mod front; // the `aws-front` build only (its own #![cfg])
 mod hints;
 mod login; // with `probe` only
 mod output;

@@ -20,8 +20,12 @@ fn cli_cases() {
     cases.case("tests/cmd/*/*.toml");
     // What differs with the `aws` feature: help, --version, and rotate,
     // retire and keys.
-    #[cfg(not(feature = "aws"))]
+    #[cfg(not(any(feature = "aws", feature = "aws-front")))]
     cases.case("tests/cmd-default/*/*.toml");
     #[cfg(feature = "aws")]
     cases.case("tests/cmd-aws/*/*.toml");
+    // The Debian package's front: the `aws` build's help and version (the
+    // commands themselves run in the helper: tests/front.rs).
+    #[cfg(all(feature = "aws-front", not(feature = "aws")))]
+    cases.case("tests/cmd-aws/help/*.toml");
 }

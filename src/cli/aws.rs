@@ -1,12 +1,12 @@
 //! The arguments of `rotate`, `retire` and `keys` (the `aws` feature).
-#![cfg(feature = "aws")]
+#![cfg(any(feature = "aws", feature = "aws-front"))]
 
 use super::args::{ConnectArgs, OutputArgs, VerdictFormat, format_parser, tls_parser};
 use clap::Args;
 use ses_smtp_credentials::Format;
 use std::path::PathBuf;
 
-#[cfg(feature = "aws")]
+#[cfg(any(feature = "aws", feature = "aws-front"))]
 #[derive(Args, Debug)]
 pub struct RotateArgs {
     /// The IAM user whose new access key becomes the SMTP credentials
@@ -60,7 +60,7 @@ pub struct RotateArgs {
     pub verbose: bool,
 }
 
-#[cfg(feature = "aws")]
+#[cfg(any(feature = "aws", feature = "aws-front"))]
 #[derive(Args, Debug)]
 pub struct RetireArgs {
     /// The IAM user the key belongs to
@@ -102,7 +102,7 @@ pub struct RetireArgs {
     pub aws_timeout: u64,
 }
 
-#[cfg(feature = "aws")]
+#[cfg(any(feature = "aws", feature = "aws-front"))]
 #[derive(Args, Debug)]
 pub struct KeysArgs {
     /// The IAM user

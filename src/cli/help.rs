@@ -66,7 +66,7 @@ Examples:
 The policies are checked in CI by an IAM policy evaluator against every AWS
 request the tool's tests make (docs/usage.md, \"policy\").";
 
-#[cfg(feature = "aws")]
+#[cfg(any(feature = "aws", feature = "aws-front"))]
 pub const ROTATE_HELP: &str = "\
 Steps: check the user holds fewer than two keys; create a key (its secret
 never leaves this process); derive the SMTP password; log in over SMTP until
@@ -88,7 +88,7 @@ Examples:
   ses-smtp-password rotate --user-name smtp-legacy --region eu-west-1 \\
       --store ssm:/prod/smtp --format env --out smtp.env";
 
-#[cfg(feature = "aws")]
+#[cfg(any(feature = "aws", feature = "aws-front"))]
 pub const RETIRE_HELP: &str = "\
 Without --delete: deactivates the key, after showing when and where it was
 last used (reactivate it with `aws iam update-access-key --status Active` if
@@ -103,7 +103,7 @@ Example:
   ses-smtp-password retire --user-name smtp-legacy --access-key-id AKIA...
   ses-smtp-password retire --user-name smtp-legacy --access-key-id AKIA... --delete";
 
-#[cfg(feature = "aws")]
+#[cfg(any(feature = "aws", feature = "aws-front"))]
 pub const SYNC_HELP: &str = "\
 Reads the store once (one GetSecretValue, or one GetParameters), checks the
 pair (an access key ID, a V4 password, a region SES SMTP serves), renders it

@@ -8,7 +8,7 @@
 //! - `help`: the long help texts.
 
 pub mod args;
-#[cfg(feature = "aws")]
+#[cfg(any(feature = "aws", feature = "aws-front"))]
 pub mod aws;
 mod help;
 pub mod report;
@@ -18,10 +18,10 @@ use clap::{Parser, Subcommand};
 use help::*;
 
 /// `--version`: the version and the optional features compiled in.
-#[cfg(feature = "aws")]
+#[cfg(any(feature = "aws", feature = "aws-front"))]
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: probe, aws)");
 
-#[cfg(all(feature = "probe", not(feature = "aws")))]
+#[cfg(all(feature = "probe", not(any(feature = "aws", feature = "aws-front"))))]
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: probe)");
 
 #[cfg(not(feature = "probe"))]
@@ -33,7 +33,7 @@ pub const NO_PROBE: &str = "this build of ses-smtp-password has no probe (it was
      hint: install a build with it: cargo install ses-smtp-password (probe is a default feature)";
 
 /// What `rotate`, `retire` and `keys` say in a build without them.
-#[cfg(not(feature = "aws"))]
+#[cfg(not(any(feature = "aws", feature = "aws-front")))]
 pub const NO_AWS: &str = "this build of ses-smtp-password has no AWS commands (rotate, retire, keys, sync): it was built without the `aws` feature\n  \
      hint: install a build with it: cargo install ses-smtp-password --features aws";
 
@@ -80,27 +80,27 @@ pub enum Command {
     },
     /// Rotate an IAM user's access key into new SMTP credentials: create,
     /// check over SMTP, store; undone if any step fails
-    #[cfg(feature = "aws")]
+    #[cfg(any(feature = "aws", feature = "aws-front"))]
     #[command(after_help = ROTATE_HELP)]
     Rotate(aws::RotateArgs),
     /// Deactivate (or --delete) an IAM user's old access key, after showing
     /// when and where it was last used
-    #[cfg(feature = "aws")]
+    #[cfg(any(feature = "aws", feature = "aws-front"))]
     #[command(after_help = RETIRE_HELP)]
     Retire(aws::RetireArgs),
     /// List an IAM user's access keys: status, age, last use
-    #[cfg(feature = "aws")]
+    #[cfg(any(feature = "aws", feature = "aws-front"))]
     #[command(
         after_help = "Example:\n  ses-smtp-password keys --user-name smtp-legacy --store secretsmanager:prod/smtp --format json"
     )]
     Keys(aws::KeysArgs),
     /// Keep one consumer's file in step with a store: write it when the
     /// credentials changed, then run --then (a reload)
-    #[cfg(feature = "aws")]
+    #[cfg(any(feature = "aws", feature = "aws-front"))]
     #[command(after_help = SYNC_HELP)]
     Sync(aws::SyncArgs),
     /// (not in this build: it was built without the `aws` feature)
-    #[cfg(not(feature = "aws"))]
+    #[cfg(not(any(feature = "aws", feature = "aws-front")))]
     #[command(
         name = "rotate",
         alias = "retire",

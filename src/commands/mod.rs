@@ -58,6 +58,8 @@ pub fn run(invocation: Invocation, env: &Env) -> Result<ExitCode> {
         Invocation::Keys(args) => crate::aws::ending_helpers(|| keys::run(args)),
         #[cfg(feature = "aws")]
         Invocation::Sync(args) => crate::aws::ending_helpers(|| sync::run(args)),
+        #[cfg(all(feature = "aws-front", not(feature = "aws")))]
+        Invocation::Aws => crate::front::exec_aws(),
         Invocation::Completions(shell) => info::completions(shell),
         Invocation::Man => info::man(),
     }

@@ -64,6 +64,9 @@ pub enum Invocation {
     Keys(Keys),
     #[cfg(feature = "aws")]
     Sync(Sync),
+    /// An AWS command in the `aws-front` build: run by the `aws` build.
+    #[cfg(all(feature = "aws-front", not(feature = "aws")))]
+    Aws,
     Completions(clap_complete::Shell),
     Man,
 }
@@ -176,7 +179,11 @@ pub fn settle(cli: Cli, env: &Env) -> Result<Invocation> {
         Some(Command::Keys(args)) => Invocation::Keys(rotation::keys(args, env)?),
         #[cfg(feature = "aws")]
         Some(Command::Sync(args)) => Invocation::Sync(sync::sync(args)?),
-        #[cfg(not(feature = "aws"))]
+        #[cfg(all(feature = "aws-front", not(feature = "aws")))]
+        Some(Command::Rotate(_) | Command::Retire(_) | Command::Keys(_) | Command::Sync(_)) => {
+            Invocation::Aws
+        }
+        #[cfg(not(any(feature = "aws", feature = "aws-front")))]
         Some(Command::NoAws { .. }) => return Err(CliError::Usage(cli::NO_AWS.into())),
         Some(Command::Completions { shell }) => Invocation::Completions(shell),
         Some(Command::Man) => Invocation::Man,

@@ -34,7 +34,12 @@ pub fn clean_env(cmd: &mut std::process::Command) -> &mut std::process::Command 
 
 /// The binary with a clean environment.
 pub fn tool() -> std::process::Command {
-    let mut cmd = std::process::Command::new(BIN);
+    tool_at(Path::new(BIN))
+}
+
+/// The binary at `path` (a copy of it) with a clean environment.
+pub fn tool_at(path: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(path);
     clean_env(&mut cmd);
     cmd
 }
