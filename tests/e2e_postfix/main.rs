@@ -201,15 +201,22 @@ fn wait_past(secs: i64) {
     }
 }
 
-/// The current version's creation time, as GetSecretValue reports it
-/// (moto keeps it right there; ListSecretVersionIds reports the time of the
-/// call).
+/// The current version's creation time, as GetSecretValue reports it for
+/// the AWSCURRENT label, which is what the function reads: moto keeps it
+/// right there. (ListSecretVersionIds reports the time of the call, and a
+/// GetSecretValue without a label answers with the version that was
+/// current before the last rotation moved the label.)
 fn current_created(arn: &str) -> i64 {
-    block_on(sm().get_secret_value().secret_id(arn).send())
-        .unwrap()
-        .created_date
-        .unwrap()
-        .secs()
+    block_on(
+        sm().get_secret_value()
+            .secret_id(arn)
+            .version_stage("AWSCURRENT")
+            .send(),
+    )
+    .unwrap()
+    .created_date
+    .unwrap()
+    .secs()
 }
 
 #[test]
