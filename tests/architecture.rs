@@ -241,6 +241,37 @@ fn no_source_file_is_over_400_lines() {
     );
 }
 
+/// Secrets Manager's staging labels are constants
+/// (`ses_smtp_rotation::stages`): each label's string literal is written
+/// once in the workspace's sources, tests aside.
+#[test]
+fn each_staging_label_is_written_once() {
+    for label in ["AWSCURRENT", "AWSPENDING", "AWSPREVIOUS"] {
+        let literal = format!("\"{label}\"");
+        let mut at = Vec::new();
+        for root in roots() {
+            let mut list = Vec::new();
+            rust_files(&root, &mut list);
+            for file in list {
+                let text = std::fs::read_to_string(&file).unwrap();
+                let n = non_test(&text)
+                    .iter()
+                    .map(|l| l.matches(&literal).count())
+                    .sum::<usize>();
+                if n > 0 {
+                    at.push(format!("{} ({n})", file.display()));
+                }
+            }
+        }
+        assert_eq!(
+            at.len(),
+            1,
+            "{literal} is written in {at:#?}: use ses_smtp_rotation::stages"
+        );
+        assert!(at[0].contains("stages.rs (1)"), "{at:?}");
+    }
+}
+
 #[test]
 fn no_import_cycle_between_files() {
     for root in roots() {

@@ -7,6 +7,7 @@ use super::probe::seconds;
 use crate::cli::aws::SyncArgs;
 use crate::error::{CliError, Result};
 use ses_smtp_rotation::Store;
+use ses_smtp_rotation::stages;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -83,7 +84,7 @@ pub fn sync(args: SyncArgs) -> Result<Sync> {
         aws_timeout: Duration::from_secs(seconds("--aws-timeout", args.aws_timeout, 1)?),
         stage: args
             .version_stage
-            .unwrap_or_else(|| "AWSCURRENT".to_string()),
+            .unwrap_or_else(|| stages::CURRENT.to_string()),
         store,
         region: args.region,
         shape,

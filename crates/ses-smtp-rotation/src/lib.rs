@@ -38,6 +38,7 @@ mod reader;
 mod rotator;
 #[cfg(feature = "sdk")]
 pub mod sdk;
+pub mod stages;
 mod stored;
 
 pub use names::{

@@ -5,6 +5,7 @@
 use crate::calls::{Command, OPERATOR, Target, actions};
 use crate::names::{KmsProblem, RotationError, Store, UserName, UserPath};
 use crate::policy::{PolicyDocument, dns_suffix, is_account_id, partition};
+use crate::stages;
 
 use serde_json::{Value, json};
 
@@ -127,7 +128,7 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
             Target::SecretStage,
             json!(secrets),
             Some(json!({
-                "StringEquals": { "secretsmanager:VersionStage": ["AWSCURRENT", "AWSPREVIOUS"] }
+                "StringEquals": { "secretsmanager:VersionStage": [stages::CURRENT, stages::PREVIOUS] }
             })),
         ));
     }

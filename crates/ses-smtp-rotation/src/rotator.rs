@@ -7,6 +7,7 @@ use crate::calls::{Command, Target};
 use crate::names::{RotationError, UserName, UserPath};
 use crate::operator::{check_kms_key, claim_tag_only, statement_of};
 use crate::policy::{PolicyDocument, dns_suffix, is_account_id, partition};
+use crate::stages;
 use serde_json::json;
 
 /// The function name the deployment template gives the function.
@@ -122,7 +123,7 @@ pub fn rotator_policy(scope: &RotatorScope<'_>) -> Result<PolicyDocument, Rotati
             Target::RotatorStage,
             json!(secret),
             Some(json!({
-                "StringEquals": { "secretsmanager:VersionStage": ["AWSCURRENT", "AWSPENDING"] }
+                "StringEquals": { "secretsmanager:VersionStage": [stages::CURRENT, stages::PENDING] }
             })),
         ),
     ];

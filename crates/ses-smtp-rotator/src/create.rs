@@ -9,6 +9,7 @@ use crate::{Request, StepError};
 use ses_smtp_credentials::{Derived, SecretFields, Version, derive_v4, secret_string, user_text};
 use ses_smtp_rotation::sdk::claim::{self, Claim};
 use ses_smtp_rotation::sdk::iam::{self, Created, Key, Timestamp};
+use ses_smtp_rotation::stages;
 use ses_smtp_rotation::{UserName, parse_stored_secret};
 use std::time::Instant;
 
@@ -26,11 +27,11 @@ impl Rotator {
     ) -> Result<Done, StepError> {
         let aws = &self.aws;
         let token = req.token.as_str();
-        let current = read(secret, None, "AWSCURRENT")?;
-        if let Some(text) = secret.value(Some(token), "AWSPENDING")? {
+        let current = read(secret, None, stages::CURRENT)?;
+        if let Some(text) = secret.value(Some(token), stages::PENDING)? {
             // An earlier try put the version: nothing more to make.
             let pending = parse_stored_secret(&text).map_err(|error| StepError::Secret {
-                version: "AWSPENDING",
+                version: stages::PENDING,
                 error,
             })?;
             return Ok(Done {
@@ -64,9 +65,9 @@ impl Rotator {
                 user_text(user.as_str())
             )));
         }
-        let previous = match d.holding("AWSPREVIOUS") {
-            Some(v) if d.holding("AWSCURRENT") != Some(v) => secret
-                .value(Some(v), "AWSPREVIOUS")?
+        let previous = match d.holding(stages::PREVIOUS) {
+            Some(v) if d.holding(stages::CURRENT) != Some(v) => secret
+                .value(Some(v), stages::PREVIOUS)?
                 .and_then(|t| username_of(&t)),
             _ => None,
         };
@@ -245,7 +246,7 @@ impl Rotator {
         }
         let now = Timestamp::now().secs();
         let window = i64::try_from(self.settings.in_use_window.as_secs()).unwrap_or(i64::MAX / 2);
-        let current_since = secret.created("AWSCURRENT")?.unwrap_or(i64::MIN);
+        let current_since = secret.created(stages::CURRENT)?.unwrap_or(i64::MIN);
         let after = current_since.max(now.saturating_sub(window));
         if used.date.secs() <= after {
             return Ok(());
@@ -289,7 +290,7 @@ impl Rotator {
         // The put did not land if there is no pending version, or if the
         // pending version is another try's (two tries at once): either way
         // no version names this try's key, which it made (IAM returned it).
-        let landed = match secret.value(Some(token), "AWSPENDING") {
+        let landed = match secret.value(Some(token), stages::PENDING) {
             Ok(Some(text)) => Ok(username_of(&text).as_deref() == Some(key)),
             Ok(None) => Ok(false),
             Err(e) => Err(e),

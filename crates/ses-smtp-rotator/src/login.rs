@@ -7,6 +7,7 @@ use crate::secret::Secret;
 use crate::steps::{Done, Rotator, Say, read};
 use ses_smtp_credentials::{TLS_WRAPPER_PORTS, user_text};
 use ses_smtp_login::{Login, Outcome, Retry, SESSION_TIMEOUTS, Target, TlsMode};
+use ses_smtp_rotation::stages;
 use std::time::{Duration, Instant};
 
 /// The most `testSecret` keeps back from the invocation's deadline.
@@ -20,7 +21,7 @@ impl Rotator {
         deadline: Instant,
         say: Say<'_>,
     ) -> Result<Done, StepError> {
-        let pending = read(secret, Some(token), "AWSPENDING")?;
+        let pending = read(secret, Some(token), stages::PENDING)?;
         let mut target = Target::new(
             pending.host.clone(),
             pending.port,

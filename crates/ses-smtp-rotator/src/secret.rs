@@ -6,6 +6,7 @@ use ses_smtp_credentials::FixedBuf;
 use ses_smtp_rotation::calls;
 use ses_smtp_rotation::sdk::Session;
 use ses_smtp_rotation::sdk::aws_sdk_secretsmanager::Client;
+use ses_smtp_rotation::stages;
 use std::collections::HashMap;
 use zeroize::Zeroizing;
 
@@ -196,7 +197,7 @@ impl<'a> Secret<'a> {
             .secret_id(&self.id)
             .client_request_token(token)
             .secret_string(text)
-            .version_stages("AWSPENDING")
+            .version_stages(stages::PENDING)
             .set_rotation_token(rotation_token.map(str::to_string));
         self.aws.run(call.send()).map_err(self.aws.refused(
             &calls::SM_PUT_SECRET_VALUE,

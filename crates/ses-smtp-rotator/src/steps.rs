@@ -8,6 +8,7 @@ use crate::{PreviousKey, Request, Settings, Step, StepError};
 use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::sdk::Session;
 use ses_smtp_rotation::sdk::iam;
+use ses_smtp_rotation::stages;
 use ses_smtp_rotation::{StoredSecret, parse_stored_secret};
 use std::time::Instant;
 
@@ -105,13 +106,13 @@ impl Rotator {
             )));
         }
         let line = |what: &str| Line::new("INFO", req.step.name(), &d.arn).with("action", what);
-        if d.has(token, "AWSCURRENT") && req.step != Step::Finish {
+        if d.has(token, stages::CURRENT) && req.step != Step::Finish {
             return Ok(Done {
                 outcome: "already current",
                 ..Done::default()
             });
         }
-        if !d.has(token, "AWSCURRENT") && !d.has(token, "AWSPENDING") {
+        if !d.has(token, stages::CURRENT) && !d.has(token, stages::PENDING) {
             return Err(StepError::Refused(format!(
                 "version {} of secret {shown} is not labelled AWSPENDING: it is not the rotation under way",
                 user_text(token)
@@ -126,7 +127,7 @@ impl Rotator {
     }
 
     fn set(&self, secret: &Secret<'_>, token: &str) -> Result<Done, StepError> {
-        let pending = read(secret, Some(token), "AWSPENDING")?;
+        let pending = read(secret, Some(token), stages::PENDING)?;
         let keys = iam::keys(&self.aws, &pending.iam_user)?;
         let id = pending.username.as_str();
         let abandon = format!(
@@ -161,10 +162,10 @@ impl Rotator {
         let new = read(
             secret,
             Some(token),
-            if d.has(token, "AWSCURRENT") {
-                "AWSCURRENT"
+            if d.has(token, stages::CURRENT) {
+                stages::CURRENT
             } else {
-                "AWSPENDING"
+                stages::PENDING
             },
         )?;
         let mut done = Done {
@@ -173,22 +174,22 @@ impl Rotator {
             ..Done::default()
         };
         // The version AWSPREVIOUS is on once AWSCURRENT has moved.
-        let previous = if d.has(token, "AWSCURRENT") {
-            d.holding("AWSPREVIOUS").map(str::to_string)
+        let previous = if d.has(token, stages::CURRENT) {
+            d.holding(stages::PREVIOUS).map(str::to_string)
         } else {
-            let old = d.holding("AWSCURRENT").map(str::to_string);
-            secret.move_label("AWSCURRENT", Some(token), old.as_deref())?;
+            let old = d.holding(stages::CURRENT).map(str::to_string);
+            secret.move_label(stages::CURRENT, Some(token), old.as_deref())?;
             say("moved AWSCURRENT to the new version", &|l| l);
             done.outcome = "finished";
             old
         };
-        if d.has(token, "AWSPENDING") {
-            secret.move_label("AWSPENDING", None, Some(token))?;
+        if d.has(token, stages::PENDING) {
+            secret.move_label(stages::PENDING, None, Some(token))?;
         }
         if self.settings.previous_key == PreviousKey::Deactivate
             && let Some(v) = previous.as_deref().filter(|v| *v != token)
             && let Some(old) = secret
-                .value(Some(v), "AWSPREVIOUS")?
+                .value(Some(v), stages::PREVIOUS)?
                 .and_then(|t| username_of(&t))
             && old != new.username.as_str()
         {
@@ -219,7 +220,7 @@ pub(crate) fn read(
     let text = secret.value(version, label)?.ok_or_else(|| {
         StepError::Refused(format!(
             "the secret's {label} version has no value{}",
-            if label == "AWSPENDING" {
+            if label == stages::PENDING {
                 ": createSecret did not finish (Secrets Manager runs it again when it retries the rotation)"
             } else {
                 ""

@@ -9,6 +9,7 @@ use super::journal::StoreBefore;
 use super::session::{Session, shown as shown_id};
 use crate::Store;
 use crate::calls;
+use crate::stages;
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
 use ses_smtp_credentials::user_text;
 use std::collections::HashMap;
@@ -104,8 +105,8 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                             .map(|(version, _)| version.clone())
                     };
                     Ok(Before::Secret {
-                        current: holding("AWSCURRENT"),
-                        previous: holding("AWSPREVIOUS"),
+                        current: holding(stages::CURRENT),
+                        previous: holding(stages::PREVIOUS),
                         exists: true,
                         endpoint: secret_endpoint(aws, store, &shown)?,
                     })
@@ -178,7 +179,7 @@ fn secret_endpoint(aws: &Session, store: &Store, shown: &str) -> Result<Option<(
     let read = sm
         .get_secret_value()
         .secret_id(secret_id(store))
-        .version_stage("AWSCURRENT");
+        .version_stage(stages::CURRENT);
     match aws.run(read.send()) {
         Ok(mut out) => {
             let text = Zeroizing::new(out.secret_string.take().unwrap_or_default());
@@ -317,11 +318,11 @@ pub fn named_keys(aws: &Session, store: &Store) -> Result<Named> {
             let sm = aws.secrets_manager(store.arn_region());
             let mut named = Named::default();
             for (label, into) in [
-                ("AWSCURRENT", &mut named.current),
-                ("AWSPREVIOUS", &mut named.previous),
+                (stages::CURRENT, &mut named.current),
+                (stages::PREVIOUS, &mut named.previous),
             ] {
                 let read = sm.get_secret_value().secret_id(id).version_stage(label);
-                let current = label == "AWSCURRENT";
+                let current = label == stages::CURRENT;
                 let mut out = match aws.run(read.send()) {
                     Ok(out) => out,
                     // No such secret, or no version with the label.

@@ -7,6 +7,7 @@ use crate::sdk::journal::{Journal, Made, StoreBefore};
 use crate::sdk::session::Session;
 use crate::sdk::store::{key_and_tier, secret_id};
 use crate::sdk::store_write::{Put, delete_created_secret, put_parameter};
+use crate::stages;
 use crate::{Store, calls};
 use aws_sdk_ssm::types::ParameterType;
 use ses_smtp_credentials::user_text;
@@ -73,12 +74,12 @@ pub(super) fn secret<'j>(
         ));
         return Ok(());
     };
-    let now_current = holder(&stages, "AWSCURRENT");
+    let now_current = holder(&stages, stages::CURRENT);
     let ours = match made {
         Some(Made::Version { version_id, .. }) => Some(version_id),
         _ => None,
     };
-    if now_current == *current && holder(&stages, "AWSPREVIOUS") == *previous {
+    if now_current == *current && holder(&stages, stages::PREVIOUS) == *previous {
         return Ok(());
     }
     let left = |out: &mut Out<'_>, label: &str, on: Option<String>| {
@@ -90,11 +91,11 @@ pub(super) fn secret<'j>(
         )));
     };
     let Some(ours) = ours else {
-        left(out, "AWSCURRENT", now_current);
+        left(out, stages::CURRENT, now_current);
         return Ok(());
     };
     if now_current != *current && now_current.as_ref() != Some(ours) {
-        left(out, "AWSCURRENT", now_current);
+        left(out, stages::CURRENT, now_current);
         return Ok(());
     }
     let move_label = |label: &str, to: Option<String>, from: Option<String>| {
@@ -113,18 +114,18 @@ pub(super) fn secret<'j>(
         ))
     };
     if now_current != *current {
-        move_label("AWSCURRENT", current.clone(), now_current)?;
+        move_label(stages::CURRENT, current.clone(), now_current)?;
     }
     // Moving AWSCURRENT moves AWSPREVIOUS too (onto the run's version):
     // read again, and put it back where it was, or take it off.
     let stages = read(secret_id(store))?.map(|(_, s)| s).unwrap_or_default();
-    let now_previous = holder(&stages, "AWSPREVIOUS");
+    let now_previous = holder(&stages, stages::PREVIOUS);
     if now_previous != *previous {
         if now_previous.as_ref() != Some(ours) {
-            left(out, "AWSPREVIOUS", now_previous);
+            left(out, stages::PREVIOUS, now_previous);
             return Ok(());
         }
-        move_label("AWSPREVIOUS", previous.clone(), now_previous)?;
+        move_label(stages::PREVIOUS, previous.clone(), now_previous)?;
     }
     out.done(match current {
         Some(_) => {
@@ -205,7 +206,7 @@ pub fn delivered(aws: &Session, journal: &Journal) -> Result<bool> {
                     Made::Version {
                         store: s,
                         version_id,
-                    } => s == name && holder(&stages, "AWSCURRENT").as_ref() == Some(version_id),
+                    } => s == name && holder(&stages, stages::CURRENT).as_ref() == Some(version_id),
                     Made::Secret { store: s, arn } => s == name && d.arn.as_ref() == Some(arn),
                     Made::Parameter { .. } => false,
                 });
