@@ -8,7 +8,7 @@ use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::journal::{Found, Holder, JournalFile, running, unfinished};
 use ses_smtp_rotation::sdk::recover::{Left, Step};
-use ses_smtp_rotation::sdk::{Error, Session, UserPath};
+use ses_smtp_rotation::sdk::{DeniedUserPath, Error, Session};
 use std::io::Write;
 use std::path::Path;
 
@@ -193,15 +193,15 @@ pub fn retire_command(user: &UserName, id: &str) -> String {
 
 /// The hint for a denied call: the action it needs, which `policy
 /// --rotation` grants, and `--user-path` when the user's path may be why.
-fn denied_hint(action: &str, user_path: &UserPath) -> String {
+fn denied_hint(action: &str, user_path: &DeniedUserPath) -> String {
     let mut hint = format!(
         "\n  hint: the operator needs {action}, which `ses-smtp-password policy --rotation` grants"
     );
     match user_path {
-        UserPath::Path(path) => hint.push_str(&format!(
+        DeniedUserPath::Path(path) => hint.push_str(&format!(
             "\n  hint: the user's IAM path is {path}, not /: make the policy with --user-path {path}"
         )),
-        UserPath::Unknown => hint.push_str(
+        DeniedUserPath::Unknown => hint.push_str(
             "\n  hint: for a user with an IAM path (`aws iam get-user` shows it), make the policy with --user-path PATH",
         ),
         _ => {}
@@ -217,7 +217,7 @@ mod tests {
     fn a_denied_call_names_its_action_and_the_users_path() {
         let h = denied_hint(
             "iam:ListAccessKeys",
-            &UserPath::Path("/division/mail/".into()),
+            &DeniedUserPath::Path("/division/mail/".into()),
         );
         assert!(h.contains("iam:ListAccessKeys"), "{h}");
         assert!(
@@ -226,9 +226,9 @@ mod tests {
             ),
             "{h}"
         );
-        assert!(!denied_hint("iam:ListAccessKeys", &UserPath::Root).contains("--user-path"));
-        assert!(denied_hint("iam:GetUser", &UserPath::Unknown).contains("--user-path PATH"));
-        let ssm = denied_hint("ssm:DeleteParameter", &UserPath::NotAsked);
+        assert!(!denied_hint("iam:ListAccessKeys", &DeniedUserPath::Root).contains("--user-path"));
+        assert!(denied_hint("iam:GetUser", &DeniedUserPath::Unknown).contains("--user-path PATH"));
+        let ssm = denied_hint("ssm:DeleteParameter", &DeniedUserPath::NotAsked);
         assert!(
             ssm.contains("ssm:DeleteParameter") && !ssm.contains("--user-path"),
             "{ssm}"

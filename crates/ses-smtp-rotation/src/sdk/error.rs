@@ -15,7 +15,7 @@ pub enum Error {
         /// The IAM action the call needs.
         action: &'static str,
         /// Whether the user's IAM path may be why.
-        user_path: UserPath,
+        user_path: DeniedUserPath,
     },
     /// A local file (the journal) could not be read or written.
     Io(String),
@@ -65,14 +65,14 @@ impl std::fmt::Display for Error {
                     "{message}\n  hint: the operator needs {action}, which the operator policy grants"
                 )?;
                 match user_path {
-                    UserPath::Path(path) => write!(
+                    DeniedUserPath::Path(path) => write!(
                         f,
                         "\n  hint: the user's IAM path is {path}, not /: make the operator policy for that path"
                     ),
-                    UserPath::Unknown => f.write_str(
+                    DeniedUserPath::Unknown => f.write_str(
                         "\n  hint: for a user with an IAM path (`aws iam get-user` shows it), make the operator policy for that path",
                     ),
-                    UserPath::Root | UserPath::NotAsked => Ok(()),
+                    DeniedUserPath::Root | DeniedUserPath::NotAsked => Ok(()),
                 }
             }
             Error::IoFrom { what, source } => write!(f, "{what}: {source}"),
@@ -99,7 +99,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// What is known of the IAM path of the user a denied call was about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum UserPath {
+pub enum DeniedUserPath {
     /// The call was not about the user (a store, a key).
     NotAsked,
     /// The user's path is `/`: not the cause.

@@ -34,6 +34,6 @@ mod session;
 pub mod store;
 mod store_write;
 
-pub use error::{Error, Result, UserPath};
+pub use error::{DeniedUserPath, Error, Result};
 pub use rotation::{Rotation, Undone};
 pub use session::Session;

@@ -1,6 +1,6 @@
 //! The operator's AWS session, and how a refused call is described.
 
-use super::error::{Error, UserPath};
+use super::error::{DeniedUserPath, Error};
 use crate::calls::{Call, Target};
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_iam::config::http::HttpResponse;
@@ -255,10 +255,10 @@ where
                 message,
                 action: call.action,
                 user_path: match user_path {
-                    _ if call.target != Target::User => UserPath::NotAsked,
-                    Some("/") => UserPath::Root,
-                    Some(path) => UserPath::Path(user_text(path)),
-                    None => UserPath::Unknown,
+                    _ if call.target != Target::User => DeniedUserPath::NotAsked,
+                    Some("/") => DeniedUserPath::Root,
+                    Some(path) => DeniedUserPath::Path(user_text(path)),
+                    None => DeniedUserPath::Unknown,
                 },
             };
         }
@@ -319,7 +319,7 @@ mod tests {
         let denied = Error::Denied {
             message: "AWS refused to list: AccessDenied".into(),
             action: "iam:ListAccessKeys",
-            user_path: UserPath::Path("/division/mail/".into()),
+            user_path: DeniedUserPath::Path("/division/mail/".into()),
         };
         let text = denied.to_string();
         assert!(text.contains("needs iam:ListAccessKeys"), "{text}");
