@@ -69,14 +69,22 @@ pub fn feed(cmd: &mut std::process::Command, stdin: &[u8]) -> std::process::Outp
 }
 
 /// Starts `cmd` as a shell would start it in the foreground: whoever runs
-/// the tests may ignore SIGTERM, SIGINT or SIGHUP (nohup), which children
-/// inherit and the tool rightly keeps, so a signal test could not end it.
+/// the tests may ignore SIGTERM, SIGINT or SIGHUP (nohup), or SIGQUIT and
+/// SIGINT (a background job of a non-interactive shell, some CI runners),
+/// which children inherit and the tool rightly keeps, so a signal test
+/// could not end it: every signal a test sends is reset to its default.
 pub fn in_the_foreground(cmd: &mut std::process::Command) -> &mut std::process::Command {
     use std::os::unix::process::CommandExt;
     // SAFETY: only signal(), async-signal-safe, between fork and exec.
     unsafe {
         cmd.pre_exec(|| {
-            for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+            for sig in [
+                libc::SIGTERM,
+                libc::SIGINT,
+                libc::SIGHUP,
+                libc::SIGQUIT,
+                libc::SIGUSR1,
+            ] {
                 libc::signal(sig, libc::SIG_DFL);
             }
             Ok(())
