@@ -11,6 +11,8 @@
 #                 verified where it installed them, `dpkg -r` again
 #   the action    scripts/action-install.sh against the archive (file://),
 #                 then `vectors check` through the installed tool
+#   the zip       the rotation function's: checksum, one executable
+#                 `bootstrap`
 #   the hook      .pre-commit-hooks.yaml under pre-commit, in a temporary git
 #                 repository using this checkout as its hook repository
 #
@@ -174,6 +176,21 @@ dpkg -r ses-smtp-password >/dev/null
 [ ! -e /usr/bin/ses-smtp-password ] || fail "dpkg -r left /usr/bin/ses-smtp-password"
 trap 'rm -rf "$work"' EXIT
 pass "deb $(basename "$deb"): installed, the front and its aws build (keys reached it; glibc $glibc at most), first command as README shows, man page, bash completion, sync units verified, removed"
+
+# ---- the rotation function's zip -------------------------------------------------
+zip="ses-smtp-rotator-v$version-x86_64-lambda.zip"
+(cd "$dist" && grep -E "  $zip$" SHA256SUMS | sha256sum --check --quiet) ||
+  fail "$zip does not match SHA256SUMS"
+# Lambda's provided.al2023 runs the zip's executable `bootstrap`.
+python3 - "$dist/$zip" <<'PY' || fail "$zip is not a Lambda provided.al2023 zip holding an executable bootstrap"
+import stat, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = z.namelist()
+assert names == ["bootstrap"], names
+mode = z.getinfo("bootstrap").external_attr >> 16
+assert mode & stat.S_IXUSR, oct(mode)
+PY
+pass "zip $zip: checksum, one executable bootstrap"
 
 # ---- the action's install step --------------------------------------------------
 mkdir -p "$work/releases/v$version" "$work/runner"

@@ -11,8 +11,11 @@
 #       `sync`) as a pair, the `aws-front` build and the `aws` build it
 #       execs for them, their man page and completions, the sync units
 #       (deploy/systemd) and docs/recipes.md
+#   ses-smtp-rotator-v<version>-x86_64-lambda.zip
+#       the rotation function for Lambda's provided.al2023 (x86_64), as
+#       scripts/build-rotator.sh builds it (cargo-lambda and its Zig)
 #   SHA256SUMS
-#       the checksums of all three
+#       the checksums of all four
 #
 # The wheel and the archive hold the default build (with probe); the .deb
 # the pair. All are built by maturin linking with Zig against
@@ -85,6 +88,11 @@ bash scripts/archive.sh "$target" "$bin" "$dist/assets" "$dist" >/dev/null
 # names target/dist/deb).
 cargo deb --no-build --target "$target" --output "$dist"
 
-(cd "$dist" && sha256sum -- *.whl *.tar.gz *.deb > SHA256SUMS)
+# 6. The rotation function's zip (aarch64 would need that target's
+# standard library, which this machine cannot fetch).
+bash scripts/build-rotator.sh >&2
+cp target/lambda/ses-smtp-rotator/bootstrap.zip "$dist/ses-smtp-rotator-v$version-x86_64-lambda.zip"
+
+(cd "$dist" && sha256sum -- *.whl *.tar.gz *.deb *.zip > SHA256SUMS)
 echo "built in $dist:"
-(cd "$dist" && ls -1 -- *.whl *.tar.gz *.deb SHA256SUMS)
+(cd "$dist" && ls -1 -- *.whl *.tar.gz *.deb *.zip SHA256SUMS)

@@ -105,6 +105,23 @@ fn the_template_runs_the_function_as_the_issue_and_docs_say() {
         t["Parameters"]["ScheduleExpression"]["Default"],
         "rate(30 days)"
     );
+    // The code is this release's artifact, by the name scripts/dist.sh
+    // gives it (bump it with the version: RELEASING.md).
+    let version = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/ses-smtp-rotator/Cargo.toml"
+    ))
+    .unwrap()
+    .lines()
+    .find_map(|l| l.strip_prefix("version = \"")?.strip_suffix('"').map(String::from))
+    .unwrap();
+    assert_eq!(
+        t["Parameters"]["CodeKey"]["Default"],
+        format!("ses-smtp-rotator-v{version}-x86_64-lambda.zip").as_str()
+    );
+    let dist = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/dist.sh"))
+        .unwrap();
+    assert!(dist.contains("ses-smtp-rotator-v$version-x86_64-lambda.zip"));
 }
 
 /// The characters a regex class like `[!-#%-)]` admits.
