@@ -113,14 +113,18 @@ fn the_template_runs_the_function_as_the_issue_and_docs_say() {
     ))
     .unwrap()
     .lines()
-    .find_map(|l| l.strip_prefix("version = \"")?.strip_suffix('"').map(String::from))
+    .find_map(|l| {
+        l.strip_prefix("version = \"")?
+            .strip_suffix('"')
+            .map(String::from)
+    })
     .unwrap();
     assert_eq!(
         t["Parameters"]["CodeKey"]["Default"],
         format!("ses-smtp-rotator-v{version}-x86_64-lambda.zip").as_str()
     );
-    let dist = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/dist.sh"))
-        .unwrap();
+    let dist =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/dist.sh")).unwrap();
     assert!(dist.contains("ses-smtp-rotator-v$version-x86_64-lambda.zip"));
 }
 

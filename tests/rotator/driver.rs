@@ -185,7 +185,7 @@ pub fn step(
 /// The four steps, each expected to succeed; their log lines.
 pub fn rotation(r: &Rotator, arn: &str, token: &str) -> Vec<Line> {
     let mut all = Vec::new();
-    for s in Step::ALL {
+    for &s in Step::ALL {
         let (result, lines) = step(r, arn, token, s, Duration::from_secs(30));
         if let Err(e) = &result {
             panic!("{} failed: {e}\n{lines:?}", s.name());

@@ -21,7 +21,7 @@ fn a_whole_rotation_with_each_step_run_twice() {
     start_rotation(&arn, &t);
     let mut lines = Vec::new();
     let mut outcomes = Vec::new();
-    for s in Step::ALL {
+    for &s in Step::ALL {
         for _ in 0..2 {
             let (done, l) = step(&r, &arn, &t, s, MINUTE);
             let done = done.unwrap_or_else(|e| panic!("{}: {e}", s.name()));
@@ -156,7 +156,7 @@ fn a_lost_answer_after_each_aws_call_then_the_retry_finishes() {
         losses.lose(n);
         let mut failed = None;
         let mut errors = Vec::new();
-        for s in Step::ALL {
+        for &s in Step::ALL {
             let (result, _) = step(&r, &arn, &t, s, MINUTE);
             assert!(keys_of(&user).len() <= 2, "call {n}: a third key");
             if let Err(e) = result {

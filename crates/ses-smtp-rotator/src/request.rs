@@ -28,7 +28,7 @@ impl Step {
     }
 
     /// The four steps, in the order Secrets Manager runs them.
-    pub const ALL: [Step; 4] = [Step::Create, Step::Set, Step::Test, Step::Finish];
+    pub const ALL: &'static [Step] = &[Step::Create, Step::Set, Step::Test, Step::Finish];
 }
 
 /// An invocation's request, checked.
@@ -52,7 +52,8 @@ impl Request {
     /// token.
     pub fn from_event(event: SecretsManagerSecretRotationEvent) -> Result<Request, StepError> {
         let step = Step::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|s| s.name() == event.step)
             .ok_or_else(|| {
                 StepError::Request(format!(
