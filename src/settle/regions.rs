@@ -157,6 +157,24 @@ mod tests {
                 vec![("AWS_REGION", " "), ("AWS_DEFAULT_REGION", "eu-west-2")],
                 Some(("eu-west-2", "AWS_DEFAULT_REGION")),
             ),
+            (
+                "AWS_DEFAULT_REGION alone",
+                None,
+                vec![("AWS_DEFAULT_REGION", "eu-west-2")],
+                Some(("eu-west-2", "AWS_DEFAULT_REGION")),
+            ),
+            (
+                "the flag wins over AWS_DEFAULT_REGION too",
+                Some("ap-south-1"),
+                vec![("AWS_DEFAULT_REGION", "eu-west-2")],
+                Some(("ap-south-1", "--region")),
+            ),
+            (
+                "blank everywhere is unset",
+                None,
+                vec![("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "  ")],
+                None,
+            ),
             ("nothing names one", None, vec![], None),
         ];
         for (rule, flag, vars, want) in rows {
