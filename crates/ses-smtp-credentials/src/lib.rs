@@ -33,6 +33,14 @@
 //! assert_eq!(password.expose(), "BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9");
 //! ```
 
+// Casts that could lose a value, and a function that may panic without
+// saying when, are errors in the libraries.
+#![deny(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::missing_panics_doc
+)]
 #![deny(clippy::missing_errors_doc)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

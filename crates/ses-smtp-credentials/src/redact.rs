@@ -308,7 +308,10 @@ pub fn user_text(text: &str) -> String {
             i = end;
             continue;
         }
-        let c = text[i..].chars().next().expect("i is a char boundary");
+        // `i` is always a char boundary below the end.
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         i += c.len_utf8();
         if invisible(c) {
             match c {
@@ -387,7 +390,7 @@ mod tests {
             self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
         }
         fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
+            usize::try_from(self.next() % n as u64).expect("below n, a usize")
         }
     }
 

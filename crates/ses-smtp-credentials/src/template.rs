@@ -100,7 +100,10 @@ impl Template {
             }
         };
         while at < bytes.len() {
-            let c = text[at..].chars().next().expect("at is a char boundary");
+            // `at` is always a char boundary below the end.
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
             let rest = &text[at..];
             if rest.starts_with("{{") || rest.starts_with("}}") {
                 close_literal(&mut pieces, literal_from, at + 1);

@@ -24,6 +24,14 @@
 //! No command line, no environment, no files: the caller reads a CA file
 //! and passes its bytes to [`ExtraRoots::from_pem`].
 
+// Casts that could lose a value, and a function that may panic without
+// saying when, are errors in the libraries.
+#![deny(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::missing_panics_doc
+)]
 #![deny(clippy::missing_errors_doc)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -26,6 +26,14 @@
 //! assert_eq!(store.parameter_names()[4], "/prod/mail/smtp/password");
 //! ```
 
+// Casts that could lose a value, and a function that may panic without
+// saying when, are errors in the libraries.
+#![deny(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::missing_panics_doc
+)]
 #![deny(clippy::missing_errors_doc)]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

@@ -14,6 +14,14 @@
 //! The binary (`main.rs`) reads the environment into [`Settings`] and runs
 //! [`Rotator::run`] under the Lambda runtime; tests call it in process.
 
+// Casts that could lose a value, and a function that may panic without
+// saying when, are errors in the libraries.
+#![deny(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::missing_panics_doc
+)]
 #![deny(clippy::missing_errors_doc)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

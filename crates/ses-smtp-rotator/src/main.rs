@@ -3,6 +3,12 @@
 //! the SDK's standard chain) is made beside it; the runtime hands each
 //! invocation to [`Rotator::run`] on a blocking thread (the rotation's
 //! calls are synchronous, on the session's own runtime).
+#![deny(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::missing_panics_doc
+)]
 
 use aws_lambda_events::event::secretsmanager::SecretsManagerSecretRotationEvent;
 use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
@@ -127,7 +133,7 @@ async fn handle(
 fn deadline_of(ms: u64) -> Instant {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
     Instant::now() + Duration::from_millis(ms.saturating_sub(now))
 }
 

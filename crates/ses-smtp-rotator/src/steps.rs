@@ -56,7 +56,10 @@ impl Rotator {
             &arn,
         )
         .with("token", user_text(&req.token))
-        .with("duration_ms", start.elapsed().as_millis() as u64);
+        .with(
+            "duration_ms",
+            u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
         let line = match &result {
             Ok(done) => {
                 let mut line = line.with("outcome", done.outcome);
