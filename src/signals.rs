@@ -44,6 +44,18 @@ const FATAL: &[Signal] = &[
     Signal::SIGPROF,
 ];
 
+/// Sets `sig`'s action, giving back the one it replaces: the one place the
+/// tool calls `sigaction`.
+///
+/// Private to this module, whose callers pass only `SIG_DFL`, `SIG_IGN`,
+/// an action found by an earlier call, or one of this module's handlers,
+/// each of which does only async-signal-safe work (an atomic store,
+/// `unlink`, `sigaction`, `raise`).
+fn swap(sig: Signal, action: &SigAction) -> nix::Result<SigAction> {
+    // SAFETY: every action passed is one of those above (see the doc).
+    unsafe { sigaction(sig, action) }
+}
+
 extern "C" fn note_signal(_: c_int) {
     NOTED.store(true, Ordering::SeqCst);
 }
@@ -60,8 +72,7 @@ extern "C" fn remove_and_die(sig: c_int) {
     }
     if let Ok(sig) = Signal::try_from(sig) {
         let default = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
-        // SAFETY: the default action needs no handler code.
-        let _ = unsafe { sigaction(sig, &default) };
+        let _ = swap(sig, &default);
         let _ = raise(sig);
     }
 }
@@ -76,8 +87,8 @@ pub struct Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         for (sig, previous) in self.saved.drain(..).rev() {
-            // SAFETY: puts back the action found when the guard was made.
-            let _ = unsafe { sigaction(sig, &previous) };
+            // The action found when the guard was made.
+            let _ = swap(sig, &previous);
         }
     }
 }
@@ -93,14 +104,12 @@ fn install(
     let action = SigAction::new(SigHandler::Handler(handler), flags, SigSet::empty());
     let mut saved = Vec::with_capacity(signals.len());
     for &sig in signals {
-        // SAFETY: both handlers of this module do only async-signal-safe
-        // work; the previous action is kept and put back by the guard.
-        let Ok(previous) = (unsafe { sigaction(sig, &action) }) else {
+        // The previous action is kept and put back by the guard.
+        let Ok(previous) = swap(sig, &action) else {
             continue;
         };
         if keep_ignored && matches!(previous.handler(), SigHandler::SigIgn) {
-            // SAFETY: as above: the action found is put back.
-            let _ = unsafe { sigaction(sig, &previous) };
+            let _ = swap(sig, &previous);
         }
         saved.push((sig, previous));
     }
@@ -133,8 +142,7 @@ pub fn raise_again(sig: Signal) {
 /// At start-up: SIGPIPE ignored, as std's start-up does.
 pub fn ignore_sigpipe() {
     let ignore = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
-    // SAFETY: ignoring needs no handler code.
-    let _ = unsafe { sigaction(Signal::SIGPIPE, &ignore) };
+    let _ = swap(Signal::SIGPIPE, &ignore);
 }
 
 /// While alive, every fatal signal removes `path` and then ends the
@@ -169,18 +177,16 @@ impl Drop for RemoveOnSignal {
 /// builds drop): waits for a signal.
 #[allow(dead_code)]
 pub fn pause() {
-    // SAFETY: pause only waits for a signal.
-    unsafe { libc::pause() };
+    nix::unistd::pause();
 }
 
 /// Tests: the handler `sig` has now.
 #[cfg(test)]
 pub fn handler(sig: Signal) -> SigHandler {
     let probe = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
-    // SAFETY: sets a disposition and puts the one found straight back.
-    let found = unsafe { sigaction(sig, &probe) }.expect("sigaction");
-    // SAFETY: as above.
-    unsafe { sigaction(sig, &found) }.expect("sigaction");
+    // Set, and the one found put straight back.
+    let found = swap(sig, &probe).expect("sigaction");
+    swap(sig, &found).expect("sigaction");
     found.handler()
 }
 
@@ -188,8 +194,7 @@ pub fn handler(sig: Signal) -> SigHandler {
 #[cfg(test)]
 pub fn ignore(sig: Signal) {
     let ignore = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
-    // SAFETY: ignoring needs no handler code.
-    unsafe { sigaction(sig, &ignore) }.expect("sigaction");
+    swap(sig, &ignore).expect("sigaction");
 }
 
 #[cfg(test)]
@@ -215,8 +220,7 @@ mod tests {
     #[test]
     fn an_ignored_signal_stays_ignored() {
         let ignore = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
-        // SAFETY: ignoring needs no handler code.
-        let previous = unsafe { sigaction(Signal::SIGVTALRM, &ignore) }.unwrap();
+        let previous = swap(Signal::SIGVTALRM, &ignore).unwrap();
         {
             // Two signals no other test touches (the handlers are the
             // process's, shared by the tests running beside this one).
@@ -230,7 +234,7 @@ mod tests {
             assert!(matches!(handler(Signal::SIGPROF), SigHandler::Handler(_)));
         }
         assert!(matches!(handler(Signal::SIGVTALRM), SigHandler::SigIgn));
-        // SAFETY: puts back what the test found.
-        unsafe { sigaction(Signal::SIGVTALRM, &previous) }.unwrap();
+        // What the test found, put back.
+        swap(Signal::SIGVTALRM, &previous).unwrap();
     }
 }

@@ -20,18 +20,29 @@ pub fn stdout_closed() -> bool {
 /// "standard output" must never land in the secret's own file). A closed
 /// standard output is remembered: writing output to it is an error.
 fn guard_standard_descriptors() {
+    use nix::fcntl::{FcntlArg, OFlag, fcntl, open};
+    use std::os::fd::{AsFd, IntoRawFd};
     for fd in 0..=2 {
-        // SAFETY: fcntl(F_GETFD) only asks whether the descriptor is open.
-        if unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1 {
+        // F_GETFD only asks whether the descriptor is open.
+        let open_now = match fd {
+            0 => fcntl(std::io::stdin().as_fd(), FcntlArg::F_GETFD),
+            1 => fcntl(std::io::stdout().as_fd(), FcntlArg::F_GETFD),
+            _ => fcntl(std::io::stderr().as_fd(), FcntlArg::F_GETFD),
+        }
+        .is_ok();
+        if open_now {
             continue;
         }
         let flags = if fd == 0 {
-            libc::O_RDONLY
+            OFlag::O_RDONLY
         } else {
-            libc::O_WRONLY
+            OFlag::O_WRONLY
         };
-        // SAFETY: open returns the lowest free descriptor, which is `fd`.
-        unsafe { libc::open(c"/dev/null".as_ptr(), flags) };
+        // open gives the lowest free descriptor, which is `fd`: kept open
+        // for the process's life.
+        if let Ok(null) = open(c"/dev/null", flags, nix::sys::stat::Mode::empty()) {
+            let _ = null.into_raw_fd();
+        }
         if fd == 1 {
             STDOUT_CLOSED.store(true, Ordering::Relaxed);
         }
@@ -63,17 +74,11 @@ pub fn start() {
 
 #[cfg(unix)]
 fn disable_core_dumps() {
-    let zero = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: plain system calls on values we own; failure only leaves the
-    // defaults in place, which we cannot do better than.
-    unsafe {
-        libc::setrlimit(libc::RLIMIT_CORE, &zero);
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
-    }
+    // Failure only leaves the defaults in place, which we cannot do
+    // better than.
+    let _ = nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_CORE, 0, 0);
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let _ = nix::sys::prctl::set_dumpable(false);
 }
 
 /// Asks on /dev/tty with echo off (rpassword). rpassword answers Ctrl-C by

@@ -366,24 +366,9 @@ fn fill(file: &mut std::fs::File, bytes: &[u8], perm: Perm) -> std::io::Result<(
 
 /// `linkat(from, to)`, following `from` (a /proc/self/fd link).
 fn link(from: &str, to: &Path) -> std::io::Result<()> {
-    let from = CString::new(from)?;
-    let to = CString::new(to.as_os_str().as_bytes())?;
-    // SAFETY: both are NUL-terminated strings that outlive the call, which
-    // only reads them.
-    let r = unsafe {
-        libc::linkat(
-            libc::AT_FDCWD,
-            from.as_ptr(),
-            libc::AT_FDCWD,
-            to.as_ptr(),
-            libc::AT_SYMLINK_FOLLOW,
-        )
-    };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
+    use nix::fcntl::{AT_FDCWD, AtFlags};
+    nix::unistd::linkat(AT_FDCWD, from, AT_FDCWD, to, AtFlags::AT_SYMLINK_FOLLOW)
+        .map_err(std::io::Error::from)
 }
 
 #[cfg(test)]
