@@ -17,6 +17,56 @@ struct Line {
     region: Option<String>,
     version: Option<serde_json::Value>,
     password: Option<String>,
+    name: Option<String>,
+}
+
+/// One vector line, read and checked for shape (not yet derived): the one
+/// reader of vector files, for `vectors check` and the tests' loader.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Vector {
+    /// The secret access key (test data, not zeroized).
+    pub secret: String,
+    /// The region (none for version 2).
+    pub region: Option<String>,
+    /// The version, 4 or 2.
+    pub version: u8,
+    /// The SMTP password the vector says the secret gives.
+    pub password: String,
+    /// The optional `name`, for messages.
+    pub name: Option<String>,
+}
+
+/// Reads one line. A blank line is `Ok(None)`.
+///
+/// # Errors
+/// [`LineError`] when the line is not a vector.
+pub fn parse_line(line: &str) -> Result<Option<Vector>, LineError> {
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    let v: Line =
+        serde_json::from_str(line).map_err(|e| LineError::NotJson { column: e.column() })?;
+    let secret = v.secret.ok_or(LineError::Missing("secret"))?;
+    let password = v.password.ok_or(LineError::Missing("password"))?;
+    let version = match v.version.ok_or(LineError::Missing("version"))?.as_u64() {
+        Some(4) => Version::V4,
+        Some(2) => Version::V2,
+        _ => return Err(LineError::BadVersion),
+    };
+    let region = match (version, v.region) {
+        (Version::V4, None) => return Err(LineError::Missing("region")),
+        (Version::V4, Some(r)) if !is_region_shaped(&r) => return Err(LineError::BadRegion),
+        (Version::V2, Some(_)) => return Err(LineError::RegionForV2),
+        (_, r) => r,
+    };
+    Ok(Some(Vector {
+        secret,
+        region,
+        version: version.number(),
+        password,
+        name: v.name,
+    }))
 }
 
 /// Why a line is not a vector. Never quotes the line.
@@ -69,33 +119,23 @@ pub struct Checked {
 /// # Errors
 /// [`LineError`] when the line is not a vector.
 pub fn check_line(line: &str) -> Result<Option<Checked>, LineError> {
-    if line.trim().is_empty() {
+    let Some(v) = parse_line(line)? else {
         return Ok(None);
-    }
-    let v: Line =
-        serde_json::from_str(line).map_err(|e| LineError::NotJson { column: e.column() })?;
-    let secret = v.secret.ok_or(LineError::Missing("secret"))?;
-    let password = v.password.ok_or(LineError::Missing("password"))?;
-    let version = match v.version.ok_or(LineError::Missing("version"))?.as_u64() {
-        Some(4) => Version::V4,
-        Some(2) => Version::V2,
-        _ => return Err(LineError::BadVersion),
     };
-    let region = match (version, v.region) {
-        (Version::V4, None) => return Err(LineError::Missing("region")),
-        (Version::V4, Some(r)) if !is_region_shaped(&r) => return Err(LineError::BadRegion),
-        (Version::V2, Some(_)) => return Err(LineError::RegionForV2),
-        (_, r) => r,
+    let version = if v.version == 2 {
+        Version::V2
+    } else {
+        Version::V4
     };
     let derived = derive(
-        &SecretKey::from_bytes(secret.as_bytes()),
+        &SecretKey::from_bytes(v.secret.as_bytes()),
         version,
-        region.as_deref().unwrap_or(""),
+        v.region.as_deref().unwrap_or(""),
     );
-    let ok = bool::from(derived.expose().as_bytes().ct_eq(password.as_bytes()));
+    let ok = bool::from(derived.expose().as_bytes().ct_eq(v.password.as_bytes()));
     Ok(Some(Checked {
-        version: version.number(),
-        region,
+        version: v.version,
+        region: v.region,
         ok,
     }))
 }

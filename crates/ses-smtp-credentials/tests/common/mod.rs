@@ -35,27 +35,24 @@ pub fn vector_files() -> Vec<PathBuf> {
     files
 }
 
+/// Every vector of a file, read by the library's one reader
+/// (`vectors::parse_line`, which `vectors check` uses too); a line that is
+/// not a vector fails the test, naming it.
 pub fn load(path: &Path) -> Vec<Vector> {
     let text = std::fs::read_to_string(path).unwrap();
     let file = path.file_name().unwrap().to_string_lossy().into_owned();
     text.lines()
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, line)| {
-            let v: serde_json::Value = serde_json::from_str(line)
-                .unwrap_or_else(|e| panic!("{file}:{}: not JSON: {e}", i + 1));
-            let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-            let label = format!("{file}:{} {}", i + 1, s("name").unwrap_or_default());
-            Vector {
-                secret: s("secret").unwrap_or_else(|| panic!("{label}: no secret")),
-                region: s("region"),
-                version: v["version"]
-                    .as_u64()
-                    .unwrap_or_else(|| panic!("{label}: no version"))
-                    as u8,
-                password: s("password").unwrap_or_else(|| panic!("{label}: no password")),
-                label,
-            }
+        .filter_map(|(i, line)| {
+            let v = ses_smtp_credentials::vectors::parse_line(line)
+                .unwrap_or_else(|e| panic!("{file}:{}: {e}", i + 1))?;
+            Some(Vector {
+                label: format!("{file}:{} {}", i + 1, v.name.unwrap_or_default()),
+                secret: v.secret,
+                region: v.region,
+                version: v.version,
+                password: v.password,
+            })
         })
         .collect()
 }
