@@ -66,12 +66,7 @@ pub fn failure(outcome: &Outcome) -> (crate::error::ExitCode, String) {
         Outcome::Temporary { .. } => ExitCode::Temporary,
         _ => ExitCode::Network,
     };
-    let what = match (outcome.code(), outcome.reply(), outcome.detail()) {
-        (Some(c), Some(r), _) => format!("answered {c} {r}"),
-        (_, _, Some(d)) => format!("failed: {d}"),
-        _ => outcome.kind().to_string(),
-    };
-    (code, what)
+    (code, outcome.to_string())
 }
 
 /// `host:port`, as messages show it.

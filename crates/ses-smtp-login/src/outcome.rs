@@ -47,6 +47,18 @@ pub enum Outcome {
     },
 }
 
+/// In a few words, for a message: `answered 535 Authentication Credentials
+/// Invalid`, `failed: connection refused`, or the outcome's name.
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.code(), self.reply(), self.detail()) {
+            (Some(c), Some(r), _) => write!(f, "answered {c} {r}"),
+            (_, _, Some(d)) => write!(f, "failed: {d}"),
+            _ => f.write_str(self.kind()),
+        }
+    }
+}
+
 impl Outcome {
     /// The outcome's name: `accepted`, `rejected`, `temporary`, `tls`,
     /// `timeout`, `network` or `protocol`.
@@ -232,5 +244,34 @@ pub fn diagnosis(outcome: &Outcome, port: u16) -> Vec<Cause> {
             causes
         }
         Outcome::Protocol { .. } => vec![Cause::NotSes],
+    }
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::Outcome;
+
+    #[test]
+    fn an_outcome_says_itself_in_a_few_words() {
+        let rejected = Outcome::Rejected {
+            code: 535,
+            reply: "Authentication Credentials Invalid".into(),
+        };
+        assert_eq!(
+            rejected.to_string(),
+            "answered 535 Authentication Credentials Invalid"
+        );
+        let refused = Outcome::Network {
+            detail: "connection refused".into(),
+            timed_out: false,
+        };
+        assert_eq!(refused.to_string(), "failed: connection refused");
+        let tls = Outcome::Tls {
+            detail: "the certificate is not valid for this host".into(),
+        };
+        assert_eq!(
+            tls.to_string(),
+            "failed: the certificate is not valid for this host"
+        );
     }
 }

@@ -61,11 +61,7 @@ impl Rotator {
                     ..Done::default()
                 });
             }
-            let what = match (outcome.code(), outcome.reply(), outcome.detail()) {
-                (Some(c), Some(r), _) => format!("answered {c} {r}"),
-                (_, _, Some(d)) => format!("failed: {d}"),
-                _ => outcome.kind().to_string(),
-            };
+            let what = outcome.to_string();
             let Some(wait) = wait else {
                 return Err(StepError::Login(format!(
                     "the pending key's SMTP login to {place} {what} (try {}, after {} s); AWSCURRENT stays \
