@@ -46,27 +46,28 @@ fi
 rm -rf "$dist"
 mkdir -p "$dist/assets/complete"
 
-# 1. The wheel, and with it the binary (target/<target>/release).
+# 1. The .deb's pair, the same way as the wheel below: `ses-smtp-password`,
+# the `aws-front` build (the AWS commands' syntax without the SDK, so a
+# derivation starts as fast as the default build's), and
+# `ses-smtp-password-aws`, the `aws` build it execs for rotate, retire,
+# keys and sync (src/front.rs). Their wheels are not shipped. The front is
+# built in the default build's target directory first (its dependencies
+# are the default build's, so step 2 rebuilds only this crate); the `aws`
+# build in one of its own.
+deb_build() { # feature, target directory, binary name in target/dist/deb
+  CARGO_TARGET_DIR="$2" PATH="$PWD/$venv/bin:$PATH" "$venv/bin/maturin" build \
+    --release --locked --features "$1" --zig --compatibility manylinux_2_28 \
+    --target "$target" --out "$2/deb-wheel" >&2
+  cp "$2/$target/release/$name" "$dist/deb/$3"
+}
+mkdir -p "$dist/deb/complete"
+deb_build aws-front "${CARGO_TARGET_DIR:-target}" "$name"
+deb_build aws "${CARGO_TARGET_DIR:-target}/aws" "$name-aws"
+
+# 2. The wheel, and with it the default binary (target/<target>/release).
 PATH="$PWD/$venv/bin:$PATH" "$venv/bin/maturin" build --release --locked \
   --zig --compatibility manylinux_2_28 --target "$target" --out "$dist"
 bin="${CARGO_TARGET_DIR:-target}/$target/release/$name"
-
-# 2. The .deb's pair, the same way, each in a target directory of its own
-# (the default binary stays where it is; their wheels are not shipped):
-# `ses-smtp-password`, the `aws-front` build (the AWS commands' syntax
-# without the SDK, so a derivation starts as fast as the default build's),
-# and `ses-smtp-password-aws`, the `aws` build it execs for rotate, retire,
-# keys and sync (src/front.rs).
-deb_build() { # feature, binary name in target/dist/deb
-  local dir="${CARGO_TARGET_DIR:-target}/$1"
-  CARGO_TARGET_DIR="$dir" PATH="$PWD/$venv/bin:$PATH" "$venv/bin/maturin" build \
-    --release --locked --features "$1" --zig --compatibility manylinux_2_28 \
-    --target "$target" --out "$dir/wheel" >&2
-  cp "$dir/$target/release/$name" "$dist/deb/$2"
-}
-mkdir -p "$dist/deb/complete"
-deb_build aws-front "$name"
-deb_build aws "$name-aws"
 
 # 3. The man page and the completions, from each binary itself (the .deb's
 # document the AWS commands).
