@@ -46,6 +46,14 @@ fi
 rm -rf "$dist"
 mkdir -p "$dist/assets/complete"
 
+# 0. The rotation function's zip (scripts/build-rotator.sh: cargo-lambda
+# and its Zig). First: the maturin builds below share its target
+# directory with other flags, after which cargo-lambda would build every
+# dependency again (in CI it has just built them: this is a no-op).
+# (aarch64 would need that target's standard library, which this machine
+# cannot fetch.)
+bash scripts/build-rotator.sh >&2
+
 # 1. The .deb's pair, the same way as the wheel below: `ses-smtp-password`,
 # the `aws-front` build (the AWS commands' syntax without the SDK, so a
 # derivation starts as fast as the default build's), and
@@ -89,9 +97,7 @@ bash scripts/archive.sh "$target" "$bin" "$dist/assets" "$dist" >/dev/null
 # names target/dist/deb).
 cargo deb --no-build --target "$target" --output "$dist"
 
-# 6. The rotation function's zip (aarch64 would need that target's
-# standard library, which this machine cannot fetch).
-bash scripts/build-rotator.sh >&2
+# 6. The rotation function's zip, built in step 0.
 cp target/lambda/ses-smtp-rotator/bootstrap.zip "$dist/ses-smtp-rotator-v$version-x86_64-lambda.zip"
 
 (cd "$dist" && sha256sum -- *.whl *.tar.gz *.deb *.zip > SHA256SUMS)
