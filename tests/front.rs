@@ -8,33 +8,38 @@
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// The front binary copied into a folder of its own, with a stand-in
-/// helper beside it that records its arguments, pid and one variable.
-fn front_with_helper(dir: &Path, helper: bool) -> std::path::PathBuf {
-    let front = dir.join("ses-smtp-password");
-    std::fs::copy(common::BIN, &front).unwrap();
+/// A folder holding the front binary, hard-linked (not copied), and with
+/// `helper` the stand-in helper beside it, a symbolic link to
+/// tests/front_helper.sh (which records its arguments, pid and one
+/// variable in `FRONT_TEST_DIR`). No test writes an executable: another
+/// test's fork could inherit it open for writing, and exec would then fail
+/// with ETXTBSY ("Text file busy"). The folder is under cargo's
+/// `CARGO_TARGET_TMPDIR`, on the binary's file system, so the link works;
+/// the front finds its helper beside the path it was started by
+/// (`/proc/self/exe` names the link).
+fn front_with_helper(helper: bool) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let front = dir.path().join("ses-smtp-password");
+    std::fs::hard_link(common::BIN, &front).unwrap();
     if helper {
-        let script = dir.join("ses-smtp-password-aws");
-        std::fs::write(
-            &script,
-            format!(
-                "#!/bin/sh\nprintf '%s\\n' \"$@\" > {d}/argv\necho $$ > {d}/pid\necho \"$FRONT_TEST\" > {d}/env\nexit 42\n",
-                d = dir.display()
-            ),
-        )
-        .unwrap();
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/front_helper.sh");
+        std::os::unix::fs::symlink(script, dir.path().join("ses-smtp-password-aws")).unwrap();
     }
-    front
+    (dir, front)
+}
+
+/// The front at `front`, its helper recording into `dir`.
+fn front_cmd(front: &Path, dir: &Path) -> std::process::Command {
+    let mut cmd = common::tool_at(front);
+    cmd.env("FRONT_TEST_DIR", dir);
+    cmd
 }
 
 #[test]
 fn aws_commands_run_in_the_helper_in_the_same_process() {
-    let dir = tempfile::tempdir().unwrap();
-    let front = front_with_helper(dir.path(), true);
+    let (dir, front) = front_with_helper(true);
     let args = [
         "sync",
         "--from",
@@ -44,10 +49,8 @@ fn aws_commands_run_in_the_helper_in_the_same_process() {
         "--then",
         "postmap x && postfix reload",
     ];
-    let mut cmd = std::process::Command::new(&front);
-    common::clean_env(&mut cmd)
-        .args(args)
-        .env("FRONT_TEST", "passed");
+    let mut cmd = front_cmd(&front, dir.path());
+    cmd.args(args).env("FRONT_TEST", "passed");
     let child = cmd.spawn().unwrap();
     let pid = child.id();
     let out = child.wait_with_output().unwrap();
@@ -76,7 +79,7 @@ fn aws_commands_run_in_the_helper_in_the_same_process() {
         &["keys", "--user-name", "smtp"],
     ] {
         std::fs::remove_file(dir.path().join("argv")).unwrap();
-        let out = common::tool_at(&front).args(args).output().unwrap();
+        let out = front_cmd(&front, dir.path()).args(args).output().unwrap();
         assert_eq!(
             out.status.code(),
             Some(42),
@@ -90,23 +93,25 @@ fn aws_commands_run_in_the_helper_in_the_same_process() {
 
 #[test]
 fn help_usage_errors_and_derivations_stay_in_the_front() {
-    let dir = tempfile::tempdir().unwrap();
-    let front = front_with_helper(dir.path(), true);
-    let help = common::tool_at(&front)
+    let (dir, front) = front_with_helper(true);
+    let help = front_cmd(&front, dir.path())
         .args(["sync", "--help"])
         .output()
         .unwrap();
     assert_eq!(help.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&help.stdout).contains("--then"));
-    let usage = common::tool_at(&front)
+    let usage = front_cmd(&front, dir.path())
         .args(["sync", "--from", "secretsmanager:prod/smtp"])
         .output()
         .unwrap();
     assert_eq!(usage.status.code(), Some(2), "--out is required");
-    let version = common::tool_at(&front).arg("--version").output().unwrap();
+    let version = front_cmd(&front, dir.path())
+        .arg("--version")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&version.stdout).contains("aws"));
     let derived = common::run_with_stdin(
-        common::tool_at(&front).args([
+        front_cmd(&front, dir.path()).args([
             "--region",
             "us-east-1",
             "--access-key-id",
@@ -127,9 +132,8 @@ fn help_usage_errors_and_derivations_stay_in_the_front() {
 
 #[test]
 fn a_missing_helper_is_an_error_that_says_what_to_do() {
-    let dir = tempfile::tempdir().unwrap();
-    let front = front_with_helper(dir.path(), false);
-    let out = common::tool_at(&front)
+    let (dir, front) = front_with_helper(false);
+    let out = front_cmd(&front, dir.path())
         .args(["keys", "--user-name", "smtp"])
         .output()
         .unwrap();
