@@ -7,10 +7,12 @@
 # The toolchain here is stable. cargo-fuzz builds libFuzzer targets on
 # stable with --sanitizer none (coverage instrumentation uses only stable
 # -C flags); AddressSanitizer would need nightly's -Zsanitizer, and the code
-# under test is safe Rust. Install the tool with:
-#   cargo install cargo-fuzz --locked --version 0.13.2
+# under test is safe Rust. The tool, pinned, comes from
+# scripts/cargo-tools.sh (into .tools/bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/cargo-tools.sh cargo-fuzz
+export PATH="$PWD/.tools/bin:$PATH"
 seconds=${FUZZ_SECONDS:-60}
 # A fixed seed (CI sets FUZZ_SEED=1) keeps a short run from failing on one
 # day and passing on the next; 0 lets libFuzzer pick one.
