@@ -13,6 +13,9 @@
 #                 then `vectors check` through the installed tool
 #   the zip       the rotation function's: checksum, one executable
 #                 `bootstrap`
+#   every binary  cargo auditable's dependency list in it (.dep-v0)
+#   every SBOM    in SHA256SUMS, valid CycloneDX 1.5, every crate of its
+#                 build's `cargo tree -e normal` in it
 #   the hook      .pre-commit-hooks.yaml under pre-commit, in a temporary git
 #                 repository using this checkout as its hook repository
 #
@@ -191,6 +194,51 @@ mode = z.getinfo("bootstrap").external_attr >> 16
 assert mode & stat.S_IXUSR, oct(mode)
 PY
 pass "zip $zip: checksum, one executable bootstrap"
+
+# ---- what each artifact holds: cargo auditable's list and the SBOMs --------------
+# Every binary of every artifact has its crates in its .dep-v0 section, and
+# names the derivation's crate there.
+mkdir "$work/deb-files" "$work/zip-files"
+dpkg-deb -x "$deb" "$work/deb-files"
+python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+  "$dist/$zip" "$work/zip-files"
+python3 scripts/check-auditable.py "$installed" "$unpacked/ses-smtp-password" \
+  "$work/deb-files/usr/bin/ses-smtp-password" "$work/deb-files/usr/bin/ses-smtp-password-aws" \
+  "$work/zip-files/bootstrap" >&2 || fail "a release binary lacks cargo auditable's dependency list"
+pass "cargo auditable: the wheel's, the archive's, the .deb's two and the zip's binaries list their crates"
+"$venv/bin/python" -c 'import cyclonedx.validation.json' 2>/dev/null ||
+  "$venv/bin/pip" install -q -r .ci/dist-requirements.txt
+# Each artifact's SBOM: in SHA256SUMS, valid CycloneDX 1.5, and listing every
+# crate `cargo tree -e normal` gives for the builds in the artifact.
+tree() { # package, features
+  cargo tree --locked --quiet -e normal --prefix none --format '{p}' --target "$target" \
+    -p "$1" ${2:+--features "$2"}
+}
+tree ses-smtp-password "" > "$work/tree-default"
+tree ses-smtp-password aws-front > "$work/tree-front"
+tree ses-smtp-password aws > "$work/tree-aws"
+tree ses-smtp-rotator "" > "$work/tree-rotator"
+check_sbom() { # artifact, cargo tree outputs
+  local artifact=$1
+  shift
+  (cd "$dist" && grep -E "  $artifact\.cdx\.json$" SHA256SUMS | sha256sum --check --quiet) ||
+    fail "$artifact.cdx.json is not in SHA256SUMS, or does not match it"
+  "$venv/bin/python" scripts/check-sbom.py "$dist/$artifact.cdx.json" "$@" >&2 ||
+    fail "$artifact.cdx.json is not the SBOM of its build"
+}
+check_sbom "$(basename "$wheel")" "$work/tree-default"
+check_sbom "$stem.tar.gz" "$work/tree-default"
+check_sbom "$(basename "$deb")" "$work/tree-front" "$work/tree-aws"
+check_sbom "$zip" "$work/tree-rotator"
+# The check can fail: an SBOM of another build, or not CycloneDX, is refused.
+if "$venv/bin/python" scripts/check-sbom.py "$dist/$zip.cdx.json" "$work/tree-aws" 2>/dev/null; then
+  fail "check-sbom.py passed the rotation function's SBOM for the aws build"
+fi
+sed 's/"specVersion" *: *"1.5"/"specVersion": "1.5", "components": 7/' "$dist/$zip.cdx.json" > "$work/broken.cdx.json"
+if "$venv/bin/python" scripts/check-sbom.py "$work/broken.cdx.json" "$work/tree-rotator" 2>/dev/null; then
+  fail "check-sbom.py passed an SBOM that is not valid CycloneDX"
+fi
+pass "SBOMs: one per artifact, in SHA256SUMS, valid CycloneDX 1.5, every crate of its build listed"
 
 # ---- the action's install step --------------------------------------------------
 mkdir -p "$work/releases/v$version" "$work/runner"

@@ -14,8 +14,15 @@
 #   ses-smtp-rotator-v<version>-x86_64-lambda.zip
 #       the rotation function for Lambda's provided.al2023 (x86_64), as
 #       scripts/build-rotator.sh builds it (cargo-lambda and its Zig)
+#   <each of the four>.cdx.json
+#       its CycloneDX SBOM: every crate in its binaries, with version and
+#       licence (scripts/sbom.sh)
 #   SHA256SUMS
-#       the checksums of all four
+#       the checksums of all eight
+#
+# Every binary is built with `cargo auditable`: its dependency list is in
+# its `.dep-v0` section (scripts/auditable/cargo stands in for cargo while
+# maturin and cargo-lambda build).
 #
 # The wheel and the archive hold the default build (with probe); the .deb
 # the pair. All are built by maturin linking with Zig against
@@ -24,7 +31,8 @@
 # "Install".
 #
 # Tools: maturin and ziglang in .venv-dist (.ci/dist-requirements.txt),
-# cargo-deb from crates.io (pinned below).
+# cargo-deb, cargo-auditable and cargo-cyclonedx from crates.io into .tools
+# (scripts/cargo-tools.sh pins them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,15 +41,17 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 name=ses-smtp-password
 dist=target/dist
 venv=.venv-dist
-cargo_deb_version=3.8.0
 
 if [ ! -x "$venv/bin/maturin" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q -r .ci/dist-requirements.txt
 fi
-if ! cargo deb --version 2>/dev/null | grep -q "$cargo_deb_version"; then
-  cargo install cargo-deb --locked --version "$cargo_deb_version"
-fi
+bash scripts/cargo-tools.sh cargo-deb cargo-auditable cargo-cyclonedx
+# Every cargo that maturin, cargo-lambda and cargo-zigbuild start is
+# `cargo auditable` (scripts/auditable/cargo).
+export SES_REAL_CARGO
+SES_REAL_CARGO=$(command -v cargo)
+export PATH="$PWD/scripts/auditable:$PWD/.tools/bin:$PATH"
 
 rm -rf "$dist"
 mkdir -p "$dist/assets/complete"
@@ -98,8 +108,19 @@ bash scripts/archive.sh "$target" "$bin" "$dist/assets" "$dist" >/dev/null
 cargo deb --no-build --target "$target" --output "$dist"
 
 # 6. The rotation function's zip, built in step 0.
-cp target/lambda/ses-smtp-rotator/bootstrap.zip "$dist/ses-smtp-rotator-v$version-x86_64-lambda.zip"
+zip="ses-smtp-rotator-v$version-x86_64-lambda.zip"
+cp target/lambda/ses-smtp-rotator/bootstrap.zip "$dist/$zip"
 
-(cd "$dist" && sha256sum -- *.whl *.tar.gz *.deb *.zip > SHA256SUMS)
+# 7. An SBOM per artifact, named after it. The .deb's is the `aws` build's,
+# whose crates include every crate of its front (`aws-front` adds none).
+sbom() { # package, features, artifact
+  bash scripts/sbom.sh "$1" "$target" "$2" "$dist/$3.cdx.json" >/dev/null
+}
+sbom ses-smtp-password "" "$(basename "$(ls "$dist"/*.whl)")"
+sbom ses-smtp-password "" "$name-v$version-$target.tar.gz"
+sbom ses-smtp-password aws "$(basename "$(ls "$dist"/*.deb)")"
+sbom ses-smtp-rotator "" "$zip"
+
+(cd "$dist" && sha256sum -- *.whl *.tar.gz *.deb *.zip *.cdx.json > SHA256SUMS)
 echo "built in $dist:"
-(cd "$dist" && ls -1 -- *.whl *.tar.gz *.deb *.zip SHA256SUMS)
+(cd "$dist" && ls -1 -- *.whl *.tar.gz *.deb *.zip *.cdx.json SHA256SUMS)
