@@ -3,11 +3,11 @@
 //! engine's errors as exit codes, and the commands a message suggests.
 #![cfg(feature = "aws")]
 
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::journal::{Found, Holder, JournalFile, running, unfinished};
-use ses_smtp_rotation::sdk::recover::{Left, Step};
+use ses_smtp_rotation::sdk::recover::{Left, UndoEvent};
 use ses_smtp_rotation::sdk::{DeniedUserPath, Error, Session};
 use std::io::Write;
 use std::path::Path;
@@ -41,8 +41,8 @@ impl From<Error> for CliError {
 /// and, when the command is done, kills each child left (its process
 /// group, when it has one of its own) until none is left.
 pub fn ending_helpers(
-    command: impl FnOnce() -> Result<crate::error::ExitCode>,
-) -> Result<crate::error::ExitCode> {
+    command: impl FnOnce() -> CliResult<crate::error::ExitCode>,
+) -> CliResult<crate::error::ExitCode> {
     let _ = nix::sys::prctl::set_child_subreaper(true);
     let result = command();
     end_children();
@@ -103,7 +103,7 @@ fn children_of(parent: u32) -> Vec<i32> {
 }
 
 /// The operator's session in `region` (else the SDK chain's).
-pub fn connect(region: Option<&str>, timeout: std::time::Duration) -> Result<Session> {
+pub fn connect(region: Option<&str>, timeout: std::time::Duration) -> CliResult<Session> {
     let session = Session::connect(region, timeout)?;
     // Messages name a store as the option that gave it.
     session.name_stores_as("--store ");
@@ -117,7 +117,7 @@ pub fn shown(text: &impl std::fmt::Display) -> String {
 }
 
 /// The journal file of `user`'s rotation, in the settled state directory.
-pub fn journal(user: &UserName, state_dir: Option<&Path>) -> Result<JournalFile> {
+pub fn journal(user: &UserName, state_dir: Option<&Path>) -> CliResult<JournalFile> {
     let dir = state_dir.ok_or_else(|| {
         CliError::Io(
             "neither XDG_STATE_HOME nor HOME is set: there is no state directory for the rotation journal".into(),
@@ -127,7 +127,7 @@ pub fn journal(user: &UserName, state_dir: Option<&Path>) -> Result<JournalFile>
 }
 
 /// The journal a running or unfinished rotation of `user` left, if any.
-pub fn find_journal(user: &UserName, state_dir: Option<&Path>) -> Result<Option<Found>> {
+pub fn find_journal(user: &UserName, state_dir: Option<&Path>) -> CliResult<Option<Found>> {
     Ok(journal(user, state_dir)?.find()?)
 }
 
@@ -156,11 +156,11 @@ pub fn warn_if_unfinished(user: &UserName, state_dir: Option<&Path>) {
 
 /// One outcome of an undo, as `rotate` and `rotate --recover` say it: a
 /// key left gets the commands that delete it once nothing uses it.
-pub fn undo_line(user: &UserName, step: &Step) -> String {
+pub fn undo_line(user: &UserName, step: &UndoEvent) -> String {
     match step {
-        Step::Done(d) => format!("  undone: {d}"),
-        Step::Failed(f) => format!("  NOT UNDONE: {f}"),
-        Step::Left(l) => format!("  LEFT: {}", left_text(user, l)),
+        UndoEvent::Done(d) => format!("  undone: {d}"),
+        UndoEvent::Failed(f) => format!("  NOT UNDONE: {f}"),
+        UndoEvent::Left(l) => format!("  LEFT: {}", left_text(user, l)),
     }
 }
 

@@ -160,7 +160,7 @@ impl std::error::Error for CliError {
     }
 }
 
-pub type Result<T, E = CliError> = std::result::Result<T, E>;
+pub type CliResult<T, E = CliError> = std::result::Result<T, E>;
 
 /// How the process ends. Each error decides its own code (see
 /// [`CliError::code`]); nothing is guessed afterwards. The probe's codes

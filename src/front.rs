@@ -8,7 +8,7 @@
 //! signals, its exit code).
 #![cfg(all(feature = "aws-front", not(feature = "aws")))]
 
-use crate::error::{CliError, ExitCode, Result};
+use crate::error::{CliError, CliResult, ExitCode};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 
@@ -17,7 +17,7 @@ pub const HELPER: &str = "ses-smtp-password-aws";
 
 /// Where the helper is: beside this binary (/proc/self/exe, so a symlink
 /// to this binary finds the real one's neighbour).
-fn helper() -> Result<PathBuf> {
+fn helper() -> CliResult<PathBuf> {
     let me = std::env::current_exe().map_err(|e| CliError::Io(front_error(&e.to_string())))?;
     Ok(me.with_file_name(HELPER))
 }
@@ -32,7 +32,7 @@ fn front_error(why: &str) -> String {
 
 /// Replaces this process with the helper, given this process's arguments.
 /// Returns only when that fails.
-pub fn exec_aws() -> Result<ExitCode> {
+pub fn exec_aws() -> CliResult<ExitCode> {
     let path = helper()?;
     let error = std::process::Command::new(&path)
         .arg0(HELPER)

@@ -3,7 +3,7 @@
 //! `--verbose`, and the likely causes with the commands that check them.
 #![cfg(feature = "probe")]
 
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use crate::files::{SmallFile, read_small_file};
 use crate::settle::Connect;
 use ses_smtp_credentials::ResolvedRegion;
@@ -17,7 +17,7 @@ const MAX_CA_FILE: usize = 1 << 20;
 
 /// The settled connection options, for `region` when no --endpoint names
 /// a host. `--ca-file` is read here, just before the first login.
-pub fn target(c: &Connect, region: &ResolvedRegion, verbose: bool) -> Result<Target> {
+pub fn target(c: &Connect, region: &ResolvedRegion, verbose: bool) -> CliResult<Target> {
     let roots = match &c.ca_file {
         Some(path) => {
             let label = format!("--ca-file {}", user_path(path));
@@ -52,7 +52,7 @@ fn transcript(line: &str) {
 pub fn probe(
     target: &Target,
     login: &ses_smtp_login::Login<'_>,
-) -> Result<(Outcome, ses_smtp_login::Facts)> {
+) -> CliResult<(Outcome, ses_smtp_login::Facts)> {
     ses_smtp_login::probe(target, login).map_err(|e| CliError::Internal(e.to_string()))
 }
 

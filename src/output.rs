@@ -2,8 +2,8 @@
 //! the settled shape, delivering them (`--out` or standard output), and the
 //! key table of `keys` and `rotate`.
 
-use crate::error::{CliError, Result};
-use crate::settle::{Destination, Shape};
+use crate::error::{CliError, CliResult};
+use crate::settle::{Destination, OutputShape};
 use crate::terminal::write_stdout;
 use ses_smtp_credentials::user_path;
 use ses_smtp_credentials::{Derived, FixedBuf, Format};
@@ -17,10 +17,10 @@ use {
 };
 
 /// The output for `items`, in the settled shape (format or template).
-pub fn render(shape: &Shape, items: &[Derived], source: &str) -> Result<FixedBuf> {
+pub fn render(shape: &OutputShape, items: &[Derived], source: &str) -> CliResult<FixedBuf> {
     let rendered = match shape {
-        Shape::Template { template, .. } => template.render(&items[0]),
-        Shape::Format(format) => format.render(items, source),
+        OutputShape::Template { template, .. } => template.render(&items[0]),
+        OutputShape::Format(format) => format.render(items, source),
     }
     .map_err(CliError::Render)?;
     Ok(rendered)
@@ -41,7 +41,7 @@ pub fn deliver(
     rendered: &FixedBuf,
     signals: crate::files::out::Signals,
     inputs: &[crate::files::FileId],
-) -> Result<()> {
+) -> CliResult<()> {
     match to {
         Destination::File { path, force } => {
             let mode =
@@ -60,8 +60,8 @@ pub fn deliver(
 /// With `--format postfix`, the `main.cf` settings for the line on
 /// standard error: the relay at `item`'s host and port, the map at `map`
 /// (the `--out` file; else Postfix's usual place).
-pub fn postfix_hints(shape: &Shape, item: &Derived, map: Option<&std::path::Path>) {
-    if !matches!(shape, Shape::Format(Format::Postfix)) {
+pub fn postfix_hints(shape: &OutputShape, item: &Derived, map: Option<&std::path::Path>) {
+    if !matches!(shape, OutputShape::Format(Format::Postfix)) {
         return;
     }
     let map = map.map_or("/etc/postfix/sasl_passwd".into(), user_path);

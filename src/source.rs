@@ -1,9 +1,9 @@
 //! Where the secret comes from: a file, standard input, the environment, an
 //! AWS CLI profile or a no-echo prompt. Exactly one source is used.
 
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use crate::files::{FileId, SmallFile, read_capped, read_small_file, read_stdin};
-use crate::settle::{Env, Secret, Step};
+use crate::settle::{Env, ReadFrom, Secret};
 use crate::terminal::prompt_hidden;
 use ses_smtp_credentials::{
     AccessKeyId, Credentials, SecretPolicy, Shape, parse_access_key_id, parse_input,
@@ -40,7 +40,7 @@ impl Origin {
 }
 
 /// The secret, the key ID that came with it (if any), and where from.
-pub struct Found {
+pub struct Sourced {
     pub credentials: Credentials,
     pub origin: Origin,
     /// The profile's configured region, when the secret came from a profile.
@@ -50,7 +50,7 @@ pub struct Found {
     pub input_ids: Vec<FileId>,
 }
 
-impl Found {
+impl Sourced {
     /// For the text output: where the secret came from and in what shape.
     pub fn describe(&self) -> String {
         let place = match &self.origin {
@@ -83,9 +83,9 @@ pub fn env_bytes(env: &Env, name: &str) -> Option<Zeroizing<Vec<u8>>> {
         .map(|v: OsString| Zeroizing::new(v.into_vec()))
 }
 
-fn parse(bytes: &[u8], policy: SecretPolicy, origin: Origin) -> Result<Found> {
+fn parse(bytes: &[u8], policy: SecretPolicy, origin: Origin) -> CliResult<Sourced> {
     let credentials = parse_input(bytes, policy).map_err(CliError::input(origin.label()))?;
-    Ok(Found {
+    Ok(Sourced {
         credentials,
         origin,
         profile_region: None,
@@ -93,7 +93,7 @@ fn parse(bytes: &[u8], policy: SecretPolicy, origin: Origin) -> Result<Found> {
     })
 }
 
-fn from_file(path: &Path, policy: SecretPolicy) -> Result<Found> {
+fn from_file(path: &Path, policy: SecretPolicy) -> CliResult<Sourced> {
     let shown = user_path(path);
     let file = File::open(path).map_err(CliError::io(format!(
         "could not open --secret-file {shown}"
@@ -117,7 +117,7 @@ fn from_file(path: &Path, policy: SecretPolicy) -> Result<Found> {
     Ok(found)
 }
 
-fn from_env(policy: SecretPolicy, env: &Env) -> Result<Option<Found>> {
+fn from_env(policy: SecretPolicy, env: &Env) -> CliResult<Option<Sourced>> {
     let Some(secret) = env_bytes(env, "AWS_SECRET_ACCESS_KEY") else {
         return Ok(None);
     };
@@ -152,7 +152,7 @@ fn from_env(policy: SecretPolicy, env: &Env) -> Result<Option<Found>> {
         }
         _ => None,
     };
-    Ok(Some(Found {
+    Ok(Some(Sourced {
         credentials: Credentials::raw(secret, access_key_id),
         origin: Origin::Env,
         profile_region: None,
@@ -160,12 +160,12 @@ fn from_env(policy: SecretPolicy, env: &Env) -> Result<Option<Found>> {
     }))
 }
 
-fn from_prompt(policy: SecretPolicy) -> Result<Found> {
+fn from_prompt(policy: SecretPolicy) -> CliResult<Sourced> {
     let typed = prompt_hidden("IAM secret access key (input hidden): ")
         .map_err(CliError::io("could not read the secret from the terminal"))?;
     let secret =
         parse_raw_secret(typed.as_bytes(), policy).map_err(CliError::input("the prompt"))?;
-    Ok(Found {
+    Ok(Sourced {
         credentials: Credentials::raw(secret, None),
         origin: Origin::Prompt,
         profile_region: None,
@@ -177,7 +177,7 @@ fn from_prompt(policy: SecretPolicy) -> Result<Found> {
 const MAX_PROFILE_FILE: usize = 1 << 20;
 
 /// Reads a profile file, if it exists, as UTF-8 text.
-fn read_profile_file(path: &Path) -> Result<Option<(Zeroizing<String>, FileId)>> {
+fn read_profile_file(path: &Path) -> CliResult<Option<(Zeroizing<String>, FileId)>> {
     if std::fs::metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
         return Ok(None);
     }
@@ -201,7 +201,7 @@ fn read_profile_file(path: &Path) -> Result<Option<(Zeroizing<String>, FileId)>>
     }
 }
 
-fn from_profile(name: &str, policy: SecretPolicy, env: &Env) -> Result<Found> {
+fn from_profile(name: &str, policy: SecretPolicy, env: &Env) -> CliResult<Sourced> {
     use ses_smtp_credentials::profile::{self, File as Which};
     let shown = user_text(name);
     let (creds_path, config_path) = profile::locations(|v| env.var(v).ok());
@@ -236,7 +236,7 @@ fn from_profile(name: &str, policy: SecretPolicy, env: &Env) -> Result<Found> {
     };
     // Both files hold parts of the profile: --out replaces neither.
     let input_ids = creds.iter().chain(&config).map(|(_, id)| *id).collect();
-    Ok(Found {
+    Ok(Sourced {
         credentials: Credentials::raw(got.secret, got.access_key_id),
         origin: Origin::Profile { name: shown, file },
         profile_region: got.region,
@@ -246,7 +246,7 @@ fn from_profile(name: &str, policy: SecretPolicy, env: &Env) -> Result<Found> {
 
 /// Reads the secret from the settled source: standard input first when
 /// the order says so (used unless empty), then the one step.
-pub fn find_secret(secret: &Secret, env: &Env) -> Result<Found> {
+pub fn find_secret(secret: &Secret, env: &Env) -> CliResult<Sourced> {
     let policy = secret.policy;
     if secret.stdin_first {
         let bytes = read_stdin()?;
@@ -255,10 +255,10 @@ pub fn find_secret(secret: &Secret, env: &Env) -> Result<Found> {
         }
     }
     match &secret.then {
-        Step::Profile(name) => from_profile(name, policy, env),
-        Step::File(path) => from_file(path, policy),
-        Step::Prompt => from_prompt(policy),
-        Step::Stdin => {
+        ReadFrom::Profile(name) => from_profile(name, policy, env),
+        ReadFrom::File(path) => from_file(path, policy),
+        ReadFrom::Prompt => from_prompt(policy),
+        ReadFrom::Stdin => {
             let bytes = read_stdin()?;
             if bytes.is_empty() {
                 return Err(CliError::NoInput(
@@ -267,18 +267,18 @@ pub fn find_secret(secret: &Secret, env: &Env) -> Result<Found> {
             }
             parse(&bytes, policy, Origin::Stdin)
         }
-        Step::Env => from_env(policy, env)?.ok_or_else(|| {
+        ReadFrom::Env => from_env(policy, env)?.ok_or_else(|| {
             CliError::NoInput(
                 "--from-env: AWS_SECRET_ACCESS_KEY is not set\n  hint: set it (and AWS_ACCESS_KEY_ID), or drop --from-env and pipe the secret".into(),
             )
         }),
-        Step::Nothing => Err(CliError::NoInput(NO_INPUT.into())),
+        ReadFrom::Nothing => Err(CliError::NoInput(NO_INPUT.into())),
     }
 }
 
 /// Settles the SMTP user name: the record's or the environment's ID (same
 /// source as the secret), or --access-key-id; they must agree.
-pub fn settle_username(found: &Found, flag: Option<&str>) -> Result<Option<AccessKeyId>> {
+pub fn settle_username(found: &Sourced, flag: Option<&str>) -> CliResult<Option<AccessKeyId>> {
     let flag = flag
         .map(|id| parse_access_key_id(id).map_err(CliError::input("--access-key-id")))
         .transpose()?;

@@ -1,6 +1,7 @@
 //! The workspace's shape, checked: no non-test source file over 400 lines
-//! (a file's inline `#[cfg(test)] mod tests` at its end not counted), and
-//! no import cycle between the files of a crate. Crates cannot form cycles
+//! (a file's inline `#[cfg(test)] mod tests` at its end not counted), no
+//! two types of one name anywhere in the workspace, and no import cycle
+//! between the files of a crate. Crates cannot form cycles
 //! (cargo refuses them), so files are what is checked here.
 //!
 //! An import is any `crate::…`, `super::…` or `self::…` path in a file. It
@@ -270,6 +271,100 @@ fn each_staging_label_is_written_once() {
         );
         assert!(at[0].contains("stages.rs (1)"), "{at:?}");
     }
+}
+
+/// The type a line declares at the top of its file (struct, enum, union,
+/// trait or type alias, at any visibility), if it declares one. Types
+/// inside functions, impls and inline test modules are indented: local.
+fn declared_type(line: &str) -> Option<&str> {
+    let mut rest = line;
+    if let Some(r) = rest.strip_prefix("pub") {
+        rest = match r.strip_prefix('(') {
+            Some(r) => r.split_once(')')?.1,
+            None => r,
+        };
+        rest = rest.strip_prefix(' ')?;
+    }
+    let (kind, rest) = rest.split_once(' ')?;
+    if !matches!(kind, "struct" | "enum" | "union" | "trait" | "type") {
+        return None;
+    }
+    let end = rest
+        .find(|c: char| !c.is_alphanumeric() && c != '_')
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        .then_some(name)
+}
+
+/// Every top-level type name in the given files, with the files that
+/// declare it, sorted.
+fn type_names(files: &[(String, String)]) -> BTreeMap<String, Vec<String>> {
+    let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (file, text) in files {
+        for line in non_test(text) {
+            if let Some(name) = declared_type(line) {
+                names
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(file.clone());
+            }
+        }
+    }
+    names
+}
+
+/// One name, one concept: no two types in the workspace's sources share a
+/// name (a reader seeing `Step` or `Session` knows which one is meant).
+#[test]
+fn each_type_name_means_one_thing() {
+    let mut files = Vec::new();
+    for root in roots() {
+        let mut list = Vec::new();
+        rust_files(&root, &mut list);
+        for file in list {
+            let text = std::fs::read_to_string(&file).unwrap();
+            files.push((file.display().to_string(), text));
+        }
+    }
+    let names = type_names(&files);
+    assert!(
+        names.len() > 100,
+        "the checker sees too few types: {}",
+        names.len()
+    );
+    let twice: Vec<_> = names.iter().filter(|(_, at)| at.len() > 1).collect();
+    assert!(
+        twice.is_empty(),
+        "types of the same name: {twice:#?}\nname each for what it is (ses_smtp_login's `SmtpSession`, not a second `Session`)"
+    );
+}
+
+#[test]
+fn the_type_checker_sees_declarations_and_twins() {
+    for (line, name) in [
+        ("pub struct Session {", Some("Session")),
+        ("pub(crate) enum Step {", Some("Step")),
+        ("pub(in crate::sdk) trait Store: Send {", Some("Store")),
+        ("type ReadVersion = (String, i64);", Some("ReadVersion")),
+        ("struct Interrupted;", Some("Interrupted")),
+        ("    struct Local;", None),
+        ("pub fn session() -> Session {", None),
+        ("pub const ALL: &[Step] = &[];", None),
+        ("// struct Commented", None),
+    ] {
+        assert_eq!(declared_type(line), name, "{line}");
+    }
+    let files = [
+        ("a.rs".to_string(), "pub enum Step {}\n".to_string()),
+        (
+            "b.rs".to_string(),
+            "struct Step;\n#[cfg(test)]\nmod tests {\nstruct Only;\n}\n".to_string(),
+        ),
+    ];
+    let names = type_names(&files);
+    assert_eq!(names["Step"], ["a.rs", "b.rs"]);
+    assert!(!names.contains_key("Only"), "test modules are not counted");
 }
 
 #[test]

@@ -4,48 +4,48 @@
 //! list without its row fails here.
 #![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
-use ses_smtp_rotation::calls::{ALL, Command, OPERATOR, Target};
+use ses_smtp_rotation::calls::{ALL, Caller, OPERATOR, Resource};
 
-fn resource_and_condition(target: Target) -> (&'static str, &'static str) {
+fn resource_and_condition(target: Resource) -> (&'static str, &'static str) {
     match target {
-        Target::User => (
+        Resource::User => (
             "the user: `user/NAME`, or `user/PATH/NAME` with `--user-path`",
             "-",
         ),
-        Target::Secret => (
+        Resource::Secret => (
             "each `secretsmanager:` store: its ARN, or `secret:NAME-??????` and `secret:NAME`",
             "-",
         ),
-        Target::SecretStage => (
+        Resource::SecretStage => (
             "each `secretsmanager:` store, as above",
             "`secretsmanager:VersionStage` = `AWSCURRENT` or `AWSPREVIOUS`",
         ),
-        Target::SecretCreate => (
+        Resource::SecretCreate => (
             "each store given by name: `secret:NAME-??????` and `secret:NAME`",
             "`secretsmanager:Name` = NAME",
         ),
-        Target::SecretDelete => ("each store given by name, as above", "-"),
-        Target::Parameter => (
+        Resource::SecretDelete => ("each store given by name, as above", "-"),
+        Resource::Parameter => (
             "each `ssm:` store's `PREFIX/username`, `/host`, `/port`, `/region`, `/password`",
             "-",
         ),
-        Target::KeyViaParameterStore => (
+        Resource::KeyViaParameterStore => (
             "the `--kms-key`, with an `ssm:` store",
             "`kms:ViaService` = `ssm.REGION.amazonaws.com`",
         ),
-        Target::KeyViaSecretsManager => (
+        Resource::KeyViaSecretsManager => (
             "the `--kms-key`, with a `secretsmanager:` store",
             "`kms:ViaService` = `secretsmanager.REGION.amazonaws.com`",
         ),
-        Target::RotatorStage => (
+        Resource::RotatorStage => (
             "the secret: its ARN, or `secret:NAME-??????`",
             "`secretsmanager:VersionStage` = `AWSCURRENT` or `AWSPENDING`",
         ),
-        Target::LogGroup => (
+        Resource::LogGroup => (
             "`log-group:/aws/lambda/FUNCTION` and its streams (`:*`)",
             "-",
         ),
-        Target::ClaimTag => (
+        Resource::ClaimTag => (
             "the user, as above",
             "`aws:TagKeys` = `ses-smtp-rotator` only (`ForAllValues:StringEquals`)",
         ),
@@ -54,7 +54,7 @@ fn resource_and_condition(target: Target) -> (&'static str, &'static str) {
 }
 
 /// The rows of the calls any of `by` makes, naming only those commands.
-fn table(by: &[Command]) -> String {
+fn table(by: &[Caller]) -> String {
     let mut t = String::from(
         "| action | commands | step | resource | condition |\n| --- | --- | --- | --- | --- |\n",
     );
@@ -85,7 +85,7 @@ fn the_rotation_docs_list_every_call_the_policy_grants() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rotation.md"),
     )
     .unwrap();
-    for (whose, by) in [("operator", OPERATOR), ("rotator", &[Command::Rotator][..])] {
+    for (whose, by) in [("operator", OPERATOR), ("rotator", &[Caller::Rotator][..])] {
         let table = table(by);
         assert!(
             doc.contains(&table),

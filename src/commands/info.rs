@@ -2,16 +2,16 @@
 //! least-privilege policy, shell completions and the man page.
 
 use crate::cli::Cli;
-use crate::error::{CliError, ExitCode, Result};
-use crate::settle::{Operator, Policy, Report, RotatorPolicy};
+use crate::error::{CliError, CliResult, ExitCode};
+use crate::settle::{Operator, Policy, ReportFormat, RotatorPolicy};
 use crate::terminal::write_stdout;
 use clap::CommandFactory;
 use ses_smtp_credentials::region::{self, REGIONS, STARTTLS_PORTS, TLS_WRAPPER_PORTS};
 use ses_smtp_rotation::Store;
 
-pub fn regions(report: Report) -> Result<ExitCode> {
+pub fn regions(report: ReportFormat) -> CliResult<ExitCode> {
     let text = match report {
-        Report::Json => {
+        ReportFormat::Json => {
             let rows: Vec<serde_json::Value> = REGIONS
                 .iter()
                 .map(|r| {
@@ -34,7 +34,7 @@ pub fn regions(report: Report) -> Result<ExitCode> {
                     .map_err(|e| CliError::Internal(e.to_string()))?
             )
         }
-        Report::Text => {
+        ReportFormat::Text => {
             // The name column fits the longest name.
             let w = REGIONS
                 .iter()
@@ -68,7 +68,7 @@ pub fn regions(report: Report) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-pub fn policy(args: Policy) -> Result<ExitCode> {
+pub fn policy(args: Policy) -> CliResult<ExitCode> {
     use ses_smtp_rotation::{SendingScope as Scope, sending_policy as policy};
     if let Some(operator) = &args.rotation {
         return operator_policy(&args, operator);
@@ -94,7 +94,7 @@ pub fn policy(args: Policy) -> Result<ExitCode> {
 }
 
 /// `policy --rotation`: what the operator who rotates needs.
-fn operator_policy(args: &Policy, operator: &Operator) -> Result<ExitCode> {
+fn operator_policy(args: &Policy, operator: &Operator) -> CliResult<ExitCode> {
     use ses_smtp_rotation::{OperatorScope, operator_policy};
     if let Some(r) = &args.region {
         region::resolve(r, true).map_err(CliError::region("--region"))?;
@@ -111,7 +111,7 @@ fn operator_policy(args: &Policy, operator: &Operator) -> Result<ExitCode> {
 }
 
 /// `policy --rotator`: what the scheduled rotation function needs.
-fn rotator_policy(args: &Policy, rotator: &RotatorPolicy) -> Result<ExitCode> {
+fn rotator_policy(args: &Policy, rotator: &RotatorPolicy) -> CliResult<ExitCode> {
     use ses_smtp_rotation::{RotatorScope, rotator_policy};
     let region = args.region.as_deref().unwrap_or_default();
     region::resolve(region, true).map_err(CliError::region("--region"))?;
@@ -129,7 +129,7 @@ fn rotator_policy(args: &Policy, rotator: &RotatorPolicy) -> Result<ExitCode> {
 
 /// `policy --sync`: what a consumer that reads one store needs. A secret
 /// given by ARN gives the account and region.
-fn reader_policy(args: &Policy, store: &Store, kms_key: Option<&str>) -> Result<ExitCode> {
+fn reader_policy(args: &Policy, store: &Store, kms_key: Option<&str>) -> CliResult<ExitCode> {
     use ses_smtp_rotation::{ReaderScope, reader_policy};
     let account = args
         .account_id
@@ -153,14 +153,14 @@ fn reader_policy(args: &Policy, store: &Store, kms_key: Option<&str>) -> Result<
     Ok(ExitCode::Success)
 }
 
-pub fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+pub fn completions(shell: clap_complete::Shell) -> CliResult<ExitCode> {
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "ses-smtp-password", &mut buf);
     write_stdout(&buf)?;
     Ok(ExitCode::Success)
 }
 
-pub fn man() -> Result<ExitCode> {
+pub fn man() -> CliResult<ExitCode> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut buf)

@@ -2,14 +2,14 @@
 //! which one each `--store` names.
 
 use crate::aws::{self, shown};
-use crate::error::{CliError, ExitCode, Result};
+use crate::error::{CliError, CliResult, ExitCode};
 use crate::output::{in_use_after_rotation, stores_naming, stores_naming_previous, table};
-use crate::settle::{Keys, Report};
+use crate::settle::{Keys, ReportFormat};
 use crate::terminal::write_stdout;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
 use ses_smtp_rotation::sdk::store;
 
-pub fn run(args: Keys) -> Result<ExitCode> {
+pub fn run(args: Keys) -> CliResult<ExitCode> {
     let session = aws::connect(args.region.as_deref(), args.aws_timeout)?;
     aws::warn_if_unfinished(&args.user, args.state_dir.as_deref());
     iam::check_user(&session, &args.user)?;
@@ -20,8 +20,8 @@ pub fn run(args: Keys) -> Result<ExitCode> {
     }
     let now = Timestamp::now();
     let text = match args.report {
-        Report::Text => table(&keys, &named, now),
-        Report::Json => {
+        ReportFormat::Text => table(&keys, &named, now),
+        ReportFormat::Json => {
             let rows: Vec<serde_json::Value> = keys
                 .iter()
                 .map(|k| {

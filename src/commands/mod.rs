@@ -19,7 +19,7 @@ mod vectors;
 mod verify;
 
 use crate::cli::{Cli, report};
-use crate::error::{ExitCode, Result};
+use crate::error::{CliResult, ExitCode};
 use crate::settle::{self, Env, Invocation};
 
 /// Parse, settle, run, and map the error to an exit code in one place.
@@ -36,7 +36,7 @@ pub fn main() -> ExitCode {
 }
 
 /// Runs one invocation.
-pub fn run(invocation: Invocation, env: &Env) -> Result<ExitCode> {
+pub fn run(invocation: Invocation, env: &Env) -> CliResult<ExitCode> {
     match invocation {
         Invocation::Derive(args) => derive::run(args, env),
         Invocation::Verify(args) => verify::run(args, env),

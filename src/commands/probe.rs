@@ -1,15 +1,15 @@
 //! `probe`: log in to the SES SMTP endpoint with the derived credentials and
 //! report what happened, with the likely causes when it failed.
 
-use crate::error::{CliError, ExitCode, Result};
+use crate::error::{CliError, CliResult, ExitCode};
 use crate::login;
-use crate::settle::{Env, Probe, Report};
+use crate::settle::{Env, Probe, ReportFormat};
 use crate::source;
 use crate::terminal::write_stdout;
 use ses_smtp_credentials::derive_v4;
 use ses_smtp_login::{Login, Outcome};
 
-pub fn run(args: Probe, env: &Env) -> Result<ExitCode> {
+pub fn run(args: Probe, env: &Env) -> CliResult<ExitCode> {
     let found = source::find_secret(&args.secret, env)?;
     let username = args
         .username
@@ -30,7 +30,7 @@ pub fn run(args: Probe, env: &Env) -> Result<ExitCode> {
     let (outcome, facts) = login::probe(&target, &login)?;
     let advice = login::advice(&outcome, &region.code, port);
     let text = match args.report {
-        Report::Json => {
+        ReportFormat::Json => {
             let v = serde_json::json!({
                 "accepted": matches!(outcome, Outcome::Accepted { .. }),
                 "outcome": outcome.kind(),
@@ -48,7 +48,7 @@ pub fn run(args: Probe, env: &Env) -> Result<ExitCode> {
             });
             format!("{v}\n")
         }
-        Report::Text => {
+        ReportFormat::Text => {
             let place = login::place(&target);
             let mut t = match &outcome {
                 Outcome::Accepted { code, reply } => {

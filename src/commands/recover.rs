@@ -2,7 +2,7 @@
 //! half-made, from its journal, or forgets one that had been delivered.
 
 use crate::aws::{self, shown};
-use crate::error::{CliError, ExitCode, Result};
+use crate::error::{CliError, CliResult, ExitCode};
 use crate::settle::Recover;
 use ses_smtp_credentials::user_path;
 use ses_smtp_credentials::user_text;
@@ -18,7 +18,7 @@ fn say(line: &str) {
 /// `rotate --recover`: finishes the undo of an unfinished rotation from its
 /// journal, or forgets one that had been delivered. It acts only on a
 /// journal whose run is over, and only on what that run provably made.
-pub fn run(args: Recover) -> Result<ExitCode> {
+pub fn run(args: Recover) -> CliResult<ExitCode> {
     let user = &args.user;
     let file = aws::journal(user, args.state_dir.as_deref())?;
     let Some(found) = file.find()? else {
@@ -56,7 +56,7 @@ pub fn run(args: Recover) -> Result<ExitCode> {
             shown(user)
         )));
     }
-    let delivered = |why: &str| -> Result<ExitCode> {
+    let delivered = |why: &str| -> CliResult<ExitCode> {
         file.remove()?;
         say(&format!(
             "the rotation of IAM user {} had been delivered{}{why}: nothing to undo; its journal is removed",

@@ -3,14 +3,14 @@
 //! without --force.
 
 use crate::aws::{self, retire_command, shown};
-use crate::error::{CliError, ExitCode, Result};
+use crate::error::{CliError, CliResult, ExitCode};
 use crate::output::in_use_after_rotation;
 use crate::settle::Retire;
 use crate::terminal::write_stdout;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
 use ses_smtp_rotation::sdk::store;
 
-pub fn run(args: Retire) -> Result<ExitCode> {
+pub fn run(args: Retire) -> CliResult<ExitCode> {
     let session = aws::connect(None, args.aws_timeout)?;
     let user = &args.user;
     aws::warn_if_unfinished(user, args.state_dir.as_deref());

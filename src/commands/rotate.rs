@@ -8,7 +8,7 @@
 //! nothing is undone: the stores would otherwise name a deleted key.
 
 use crate::aws::{self, recover_command, retire_command, shown};
-use crate::error::{CliError, ExitCode, Result};
+use crate::error::{CliError, CliResult, ExitCode};
 use crate::files::out::Signals;
 use crate::login;
 use crate::output::{deliver, out_path, postfix_hints, render, table};
@@ -30,7 +30,7 @@ fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
-pub fn run(args: Rotate) -> Result<ExitCode> {
+pub fn run(args: Rotate) -> CliResult<ExitCode> {
     // A rotation that a kill left half-made comes first: its key may hold
     // one of the user's two slots, and its stores may be half-written.
     let file = aws::journal(&args.user, args.state_dir.as_deref())?;
@@ -92,7 +92,7 @@ pub fn run(args: Rotate) -> Result<ExitCode> {
 }
 
 /// What the steps after creation did, for the summary.
-struct Done {
+struct Summary {
     key: String,
     login: Option<(String, u32, Duration)>,
     /// Standard output received the credentials (no store, no --out).
@@ -104,7 +104,7 @@ fn rotate(
     args: &Rotate,
     befores: Vec<store::Before>,
     signals: &Interrupts,
-) -> Result<Done> {
+) -> CliResult<Summary> {
     // The claim lasts as long as this run can: the login's propagation
     // timeout and ten minutes for the AWS calls around it.
     let new = rotation.create_key(args.propagation + Duration::from_secs(600))?;
@@ -163,7 +163,7 @@ fn rotate(
         // The secret came from AWS, not from a file.
         deliver(&args.to, &rendered, Signals::Caught { check: &check }, &[])?;
     }
-    Ok(Done {
+    Ok(Summary {
         key,
         login,
         printed: !to_file && args.stores.is_empty(),
@@ -177,7 +177,7 @@ fn check_login(
     connect: &Connect,
     item: &Derived,
     signals: &Interrupts,
-) -> Result<(String, u32, Duration)> {
+) -> CliResult<(String, u32, Duration)> {
     let target = login::target(connect, &item.region, args.verbose)?;
     let username = item.username.as_ref().map_or("", |u| u.as_str());
     let login = Login {
@@ -336,9 +336,9 @@ fn key_limit(user: &UserName, keys: &[iam::Key]) -> CliError {
 fn finish(
     args: &Rotate,
     old: &[iam::Key],
-    done: Done,
+    done: Summary,
     journal_error: Option<CliError>,
-) -> Result<ExitCode> {
+) -> CliResult<ExitCode> {
     // Delivered: never undone. A journal that could be neither marked nor
     // removed is said, with what --recover will do with it.
     if let Some(e) = journal_error {

@@ -5,7 +5,7 @@
 //! beside the file, holding no secret, says it is owed).
 
 use crate::aws::{self, shown};
-use crate::error::{CliError, ExitCode, Result};
+use crate::error::{CliError, CliResult, ExitCode};
 use crate::files::out::{Perm, Signals, write_as};
 use crate::login;
 use crate::output::{postfix_hints, render};
@@ -21,7 +21,7 @@ fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
-pub fn run(args: Sync) -> Result<ExitCode> {
+pub fn run(args: Sync) -> CliResult<ExitCode> {
     let session = aws::connect(None, args.aws_timeout)?;
     let store = shown(&args.store);
     let fetched = consume::fetch(&session, &args.store, &args.stage, args.region.as_deref())?;
@@ -124,7 +124,7 @@ fn marker(out: &Path) -> PathBuf {
 
 /// Whether the file holds exactly `bytes`, with `mode` and `group` (read
 /// at most one byte more than `bytes`; the content is wiped after).
-fn holds(path: &Path, bytes: &[u8], mode: u32, group: Option<u32>) -> Result<bool> {
+fn holds(path: &Path, bytes: &[u8], mode: u32, group: Option<u32>) -> CliResult<bool> {
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
@@ -161,7 +161,7 @@ fn holds(path: &Path, bytes: &[u8], mode: u32, group: Option<u32>) -> Result<boo
 /// the marker once it succeeds. What the AWS calls left is ended first, and
 /// what the command leaves running (a daemon a reload starts) is not
 /// adopted, so it is left to run.
-fn then(command: &str, out: &Path, version: &str, marker: &Path) -> Result<ExitCode> {
+fn then(command: &str, out: &Path, version: &str, marker: &Path) -> CliResult<ExitCode> {
     aws::stop_adopting();
     let status = std::process::Command::new("/bin/sh")
         .arg("-c")
@@ -198,7 +198,7 @@ fn then(command: &str, out: &Path, version: &str, marker: &Path) -> Result<ExitC
 
 /// One login with the pair read: SES must accept it before the file
 /// changes.
-fn check_login(connect: &Connect, item: &Derived) -> Result<()> {
+fn check_login(connect: &Connect, item: &Derived) -> CliResult<()> {
     let target = login::target(connect, &item.region, false)?;
     let username = item.username.as_ref().map_or("", |u| u.as_str());
     let (outcome, _) = login::probe(

@@ -1,7 +1,7 @@
 //! `vectors check` and `vectors generate`: known-answer vector files, so CI
 //! can pin any implementation.
 
-use crate::error::{CliError, ExitCode, Result};
+use crate::error::{CliError, CliResult, ExitCode};
 use crate::terminal::check_stdout_open;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
@@ -70,7 +70,7 @@ fn next_line(
 
 /// A vector file, read line by line so that a large file is never held
 /// whole in memory; and whether it is a regular file (of finite size).
-fn open_vector_file(path: &Path) -> Result<(Box<dyn BufRead>, bool)> {
+fn open_vector_file(path: &Path) -> CliResult<(Box<dyn BufRead>, bool)> {
     if path.as_os_str() == "-" {
         return Ok((Box::new(BufReader::new(std::io::stdin())), false));
     }
@@ -84,7 +84,7 @@ fn stdout_error(e: std::io::Error) -> CliError {
     CliError::io("could not write to standard output")(e)
 }
 
-pub fn check(files: &[PathBuf]) -> Result<ExitCode> {
+pub fn check(files: &[PathBuf]) -> CliResult<ExitCode> {
     check_stdout_open()?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -146,7 +146,7 @@ pub fn check(files: &[PathBuf]) -> Result<ExitCode> {
     })
 }
 
-pub fn generate(count: usize, seed: Option<&str>, v2: bool) -> Result<ExitCode> {
+pub fn generate(count: usize, seed: Option<&str>, v2: bool) -> CliResult<ExitCode> {
     check_stdout_open()?;
     let mut stream = match seed {
         Some(s) => Stream::from_seed(s),

@@ -1,9 +1,9 @@
 //! `verify`: is this SMTP password this key's, for this region? And if not,
 //! what is it?
 
-use crate::error::{CliError, ExitCode, Result};
+use crate::error::{CliError, CliResult, ExitCode};
 use crate::files;
-use crate::settle::{Env, PasswordSource, Report, Verify};
+use crate::settle::{Env, PasswordSource, ReportFormat, Verify};
 use crate::source;
 use crate::terminal::{prompt_hidden, write_stdout};
 use ses_smtp_credentials::MAX_INPUT;
@@ -13,7 +13,7 @@ use std::fs::File;
 use zeroize::Zeroizing;
 
 /// The password to verify: --password-file, SES_SMTP_PASSWORD, or a prompt.
-fn read_password(source: &PasswordSource, env: &Env) -> Result<Zeroizing<Vec<u8>>> {
+fn read_password(source: &PasswordSource, env: &Env) -> CliResult<Zeroizing<Vec<u8>>> {
     let mut bytes = if let PasswordSource::File(_) | PasswordSource::Stdin = source {
         let mut b = match source {
             PasswordSource::File(path) => {
@@ -56,7 +56,7 @@ fn read_password(source: &PasswordSource, env: &Env) -> Result<Zeroizing<Vec<u8>
     Ok(bytes)
 }
 
-pub fn run(args: Verify, env: &Env) -> Result<ExitCode> {
+pub fn run(args: Verify, env: &Env) -> CliResult<ExitCode> {
     let password = read_password(&args.password, env)?;
     let found = source::find_secret(&args.secret, env)?;
     source::settle_username(&found, args.secret.access_key_id.as_deref())?;
@@ -66,8 +66,8 @@ pub fn run(args: Verify, env: &Env) -> Result<ExitCode> {
         args.region.as_ref().map(|r| r.code.as_str()),
     );
     let out = match args.report {
-        Report::Text => format!("{verdict}\n"),
-        Report::Json => {
+        ReportFormat::Text => format!("{verdict}\n"),
+        ReportFormat::Json => {
             let v = serde_json::json!({
                 "match": verdict.is_match(),
                 "version": verdict.version(),

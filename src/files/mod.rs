@@ -4,7 +4,7 @@
 
 pub mod out;
 
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use ses_smtp_credentials::MAX_INPUT;
 use std::fs::File;
 use std::io::Read;
@@ -59,7 +59,7 @@ pub fn stdin_id() -> Option<FileId> {
     meta.is_file().then(|| FileId::of(&meta))
 }
 
-pub fn read_stdin() -> Result<Zeroizing<Vec<u8>>> {
+pub fn read_stdin() -> CliResult<Zeroizing<Vec<u8>>> {
     match stdin_file() {
         Ok(f) => read_capped(f).map_err(CliError::io("could not read standard input")),
         // A closed descriptor 0 is the same as no input.
@@ -80,7 +80,7 @@ pub struct SmallFile<'a> {
 /// Only a regular file is read: a FIFO, a device (`/dev/zero`) or a
 /// directory is refused before it can block or stream without end, and a
 /// file over the cap before it is read.
-pub fn read_small_file(path: &Path, f: &SmallFile<'_>) -> Result<(Zeroizing<Vec<u8>>, FileId)> {
+pub fn read_small_file(path: &Path, f: &SmallFile<'_>) -> CliResult<(Zeroizing<Vec<u8>>, FileId)> {
     use std::os::unix::fs::OpenOptionsExt;
     let label = f.label;
     let not_regular = || {

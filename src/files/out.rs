@@ -4,7 +4,7 @@
 //! behind and a reader never sees half a file. Only a regular file is ever
 //! replaced, and never the file the secret came from.
 
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use crate::files::FileId;
 use crate::signals;
 use ses_smtp_credentials::user_path;
@@ -28,7 +28,7 @@ fn usage(message: String) -> CliError {
 
 /// An existing target must be a regular file (after following symlinks):
 /// never a device such as /dev/null, a FIFO, a socket or a directory.
-fn check_regular(path: &Path) -> Result<()> {
+fn check_regular(path: &Path) -> CliResult<()> {
     match std::fs::metadata(path) {
         Ok(m) if !m.is_file() => Err(usage(format!(
             "--out {} exists and is not a regular file (a device, FIFO, socket or directory)\n  \
@@ -41,7 +41,7 @@ fn check_regular(path: &Path) -> Result<()> {
 
 /// Checks before the secret is read: a file name, an existing directory,
 /// and no existing file unless --force (and then only a regular one).
-pub fn check_target(path: &Path, force: bool) -> Result<()> {
+pub fn check_target(path: &Path, force: bool) -> CliResult<()> {
     if path.file_name().is_none() {
         return Err(usage(format!(
             "--out {} is not a file name",
@@ -67,7 +67,7 @@ pub fn check_target(path: &Path, force: bool) -> Result<()> {
 
 /// Refuses to write over a file the secret came from, compared by device
 /// and inode.
-pub fn check_not_input(out: &Path, inputs: &[FileId]) -> Result<()> {
+pub fn check_not_input(out: &Path, inputs: &[FileId]) -> CliResult<()> {
     let Ok(meta) = std::fs::metadata(out) else {
         return Ok(());
     };
@@ -90,7 +90,9 @@ pub enum Signals<'a> {
     /// undo a rotation instead of dying). `check` is asked just before the
     /// file is moved into place; an error leaves nothing behind.
     #[cfg_attr(not(feature = "aws"), allow(dead_code))] // rotate's alone
-    Caught { check: &'a dyn Fn() -> Result<()> },
+    Caught {
+        check: &'a dyn Fn() -> CliResult<()>,
+    },
 }
 
 /// While alive: the temporary file is removed on drop and, unless the
@@ -103,7 +105,7 @@ struct TempGuard {
 }
 
 impl TempGuard {
-    fn new(path: PathBuf, how: &Signals) -> Result<TempGuard> {
+    fn new(path: PathBuf, how: &Signals) -> CliResult<TempGuard> {
         let c = CString::new(path.as_os_str().as_bytes())
             .map_err(|_| usage("--out holds a NUL byte".into()))?;
         let on_signal = match how {
@@ -133,7 +135,7 @@ impl Drop for TempGuard {
     }
 }
 
-fn temp_name(dir: &Path) -> Result<PathBuf> {
+fn temp_name(dir: &Path) -> CliResult<PathBuf> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes)
         .map_err(|e| CliError::Io(format!("could not get random bytes: {e}")))?;
@@ -186,7 +188,7 @@ pub fn write(
     bytes: &[u8],
     signals: Signals,
     inputs: &[FileId],
-) -> Result<u32> {
+) -> CliResult<u32> {
     write_as(path, force, bytes, signals, inputs, Perm::PRIVATE)
 }
 
@@ -215,7 +217,7 @@ pub fn write_as(
     signals: Signals,
     inputs: &[FileId],
     perm: Perm,
-) -> Result<u32> {
+) -> CliResult<u32> {
     let context = || CliError::io(format!("could not write --out {}", user_path(path)));
     let dir = parent(path);
     let unnamed = if Path::new("/proc/self/fd").is_dir() {
@@ -315,7 +317,7 @@ fn appeared(path: &Path) -> impl FnOnce(std::io::Error) -> CliError {
 /// without following a link): its mode, from that file itself. Anything
 /// else there (the name replaced right after) is refused rather than
 /// reported as written.
-fn placed(path: &Path, file: &std::fs::File) -> Result<u32> {
+fn placed(path: &Path, file: &std::fs::File) -> CliResult<u32> {
     let ours = file.metadata().map_err(CliError::io(format!(
         "could not read --out {}",
         user_path(path)
@@ -341,7 +343,7 @@ struct Place<'a> {
 
 impl Place<'_> {
     /// The checks made again just before the file is put in place.
-    fn ready(&self) -> Result<()> {
+    fn ready(&self) -> CliResult<()> {
         pause_for_tests(self.signals);
         if let Signals::Caught { check } = self.signals {
             check()?;

@@ -2,13 +2,13 @@
 //! dotted DNS name, checked before any lookup (a secret pasted here must not
 //! travel to a DNS resolver).
 
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use ses_smtp_credentials::user_text;
 
 /// HOST, HOST:PORT or [IPv6]:PORT. The host must be an IP address,
 /// `localhost` or a dotted DNS name, checked before any lookup: a secret
 /// pasted here must not travel to a DNS resolver.
-pub fn split(endpoint: &str) -> Result<(String, Option<u16>)> {
+pub fn split(endpoint: &str) -> CliResult<(String, Option<u16>)> {
     let (host, port) = split_host_port(endpoint)?;
     if !is_host(&host) {
         return Err(CliError::Usage(format!(
@@ -37,7 +37,7 @@ fn is_host(host: &str) -> bool {
         })
 }
 
-fn split_host_port(endpoint: &str) -> Result<(String, Option<u16>)> {
+fn split_host_port(endpoint: &str) -> CliResult<(String, Option<u16>)> {
     let bad = || {
         CliError::Usage(format!(
             "--endpoint {} must be HOST or HOST:PORT",

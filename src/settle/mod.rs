@@ -25,19 +25,19 @@ mod sync;
 mod verify;
 
 pub use env::Env;
-pub use output::{Derive, Destination, Shape};
+pub use output::{Derive, Destination, OutputShape};
 #[cfg(feature = "probe")]
 pub use probe::{Connect, Probe};
-pub use report::Report;
+pub use report::ReportFormat;
 #[cfg(feature = "aws")]
 pub use rotation::{Keys, Recover, Retire, Rotate};
-pub use secret::{Secret, Step};
+pub use secret::{ReadFrom, Secret};
 #[cfg(feature = "aws")]
 pub use sync::Sync;
 pub use verify::{PasswordSource, Verify};
 
 use crate::cli::{self, Cli, Command};
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use std::path::PathBuf;
 
 /// One run of the tool.
@@ -50,7 +50,7 @@ pub enum Invocation {
         seed: Option<String>,
         v2: bool,
     },
-    Regions(Report),
+    Regions(ReportFormat),
     Policy(Policy),
     #[cfg(feature = "probe")]
     Probe(Probe),
@@ -105,7 +105,7 @@ pub struct Operator {
 }
 
 /// Settles parsed arguments into an invocation.
-pub fn settle(cli: Cli, env: &Env) -> Result<Invocation> {
+pub fn settle(cli: Cli, env: &Env) -> CliResult<Invocation> {
     Ok(match cli.command {
         None => Invocation::Derive(output::derive(cli.derive, env)?),
         Some(Command::Verify(args)) => Invocation::Verify(verify::verify(args, env)?),

@@ -1,12 +1,12 @@
 //! `--user-name`, `--user-path` and `--store`, for `policy --rotation` and
 //! the AWS commands.
 
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use crate::hints;
 use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::{Store, UserName, UserPath, parse_user_name, parse_user_path};
 
-pub fn user_name(text: &str) -> Result<UserName> {
+pub fn user_name(text: &str) -> CliResult<UserName> {
     parse_user_name(text).map_err(|e| {
         CliError::Usage(format!(
             "--user-name {}: {}",
@@ -17,7 +17,7 @@ pub fn user_name(text: &str) -> Result<UserName> {
 }
 
 /// `--user-path`: `/` when not given.
-pub fn user_path(text: Option<&str>) -> Result<UserPath> {
+pub fn user_path(text: Option<&str>) -> CliResult<UserPath> {
     let text = text.unwrap_or("/");
     parse_user_path(text).map_err(|e| {
         CliError::Usage(format!(
@@ -28,7 +28,7 @@ pub fn user_path(text: Option<&str>) -> Result<UserPath> {
     })
 }
 
-pub fn stores(texts: &[String]) -> Result<Vec<Store>> {
+pub fn stores(texts: &[String]) -> CliResult<Vec<Store>> {
     texts
         .iter()
         .map(|t| {
@@ -42,7 +42,7 @@ pub fn stores(texts: &[String]) -> Result<Vec<Store>> {
 /// One store given by an option of its own (`--secret NAME`,
 /// `--parameter-prefix /P`, `--from STORE`): `kind` is prepended to the
 /// text, and errors name the option.
-pub fn store_as(option: &str, kind: &str, text: &str) -> Result<Store> {
+pub fn store_as(option: &str, kind: &str, text: &str) -> CliResult<Store> {
     Store::parse(&format!("{kind}{text}")).map_err(|e| {
         CliError::Usage(format!(
             "{option} {}: {}",

@@ -5,13 +5,13 @@ use super::env::Env;
 use super::regions::RegionPlan;
 use super::secret::{Secret, secret};
 use crate::cli;
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use ses_smtp_credentials::user_path;
 use ses_smtp_credentials::{Format, Template, Version};
 use std::path::PathBuf;
 
 /// What the output is.
-pub enum Shape {
+pub enum OutputShape {
     Format(Format),
     /// A parsed `--template`, with its path as messages show it.
     Template {
@@ -45,20 +45,20 @@ pub enum Needs {
 
 impl Username {
     /// The rule for a settled output shape.
-    pub fn for_shape(shape: &Shape) -> Username {
+    pub fn for_shape(shape: &OutputShape) -> Username {
         match shape {
-            Shape::Format(f) if f.needs_username() => Username::Required(Needs::Format(*f)),
-            Shape::Template { shown, template } if template.needs_username() => {
+            OutputShape::Format(f) if f.needs_username() => Username::Required(Needs::Format(*f)),
+            OutputShape::Template { shown, template } if template.needs_username() => {
                 Username::Required(Needs::Template(shown.clone()))
             }
-            Shape::Format(Format::Env) => Username::Optional { env_warning: true },
+            OutputShape::Format(Format::Env) => Username::Optional { env_warning: true },
             _ => Username::Optional { env_warning: false },
         }
     }
 
     /// Applies the rule once the input is read: `known` is the user name
     /// settled from the input and `--access-key-id`.
-    pub fn apply<T>(&self, known: Option<T>) -> Result<Option<T>> {
+    pub fn apply<T>(&self, known: Option<T>) -> CliResult<Option<T>> {
         if known.is_some() {
             return Ok(known);
         }
@@ -95,14 +95,14 @@ pub struct Derive {
     pub regions: RegionPlan,
     pub username: Username,
     pub version: Version,
-    pub shape: Shape,
+    pub shape: OutputShape,
     pub to: Destination,
 }
 
 /// A template is a config snippet; anything larger is the wrong file.
 const MAX_TEMPLATE: usize = 64 * 1024;
 
-pub fn template(path: &std::path::Path) -> Result<Shape> {
+pub fn template(path: &std::path::Path) -> CliResult<OutputShape> {
     let shown = user_path(path);
     let label = format!("--template {shown}");
     let (mut bytes, _) = crate::files::read_small_file(
@@ -120,10 +120,10 @@ pub fn template(path: &std::path::Path) -> Result<Shape> {
         path: shown.clone(),
         error,
     })?;
-    Ok(Shape::Template { shown, template })
+    Ok(OutputShape::Template { shown, template })
 }
 
-pub(super) fn derive(args: cli::DeriveArgs, env: &Env) -> Result<Derive> {
+pub(super) fn derive(args: cli::DeriveArgs, env: &Env) -> CliResult<Derive> {
     let regions = super::regions::regions(args.regions, env)?;
     let several = regions.named.as_ref().is_some_and(|r| r.len() > 1);
     let what = match &args.output.template {
@@ -155,10 +155,10 @@ pub(super) fn derive(args: cli::DeriveArgs, env: &Env) -> Result<Derive> {
 
 /// The format or the parsed template, and `--out` (checked now, before
 /// any secret exists) or standard output.
-pub fn output(args: cli::OutputArgs) -> Result<(Shape, Destination)> {
+pub fn output(args: cli::OutputArgs) -> CliResult<(OutputShape, Destination)> {
     let shape = match &args.template {
         Some(path) => template(path)?,
-        None => Shape::Format(args.format),
+        None => OutputShape::Format(args.format),
     };
     let to = match args.out {
         Some(path) => {

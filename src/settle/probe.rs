@@ -5,10 +5,10 @@ use super::endpoint;
 use super::env::Env;
 use super::output::{Needs, Username};
 use super::regions::{MissingRegion, RegionPlan, one_region};
-use super::report::Report;
+use super::report::ReportFormat;
 use super::secret::{Secret, secret};
 use crate::cli;
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use std::path::PathBuf;
 
 pub struct Probe {
@@ -18,7 +18,7 @@ pub struct Probe {
     pub region: RegionPlan,
     pub connect: Connect,
     pub verbose: bool,
-    pub report: Report,
+    pub report: ReportFormat,
 }
 
 /// Where and how to log in over SMTP.
@@ -37,7 +37,7 @@ pub struct Connect {
 pub const MAX_SECONDS: u64 = 3600;
 
 /// A number of seconds from an option, range-checked when settling.
-pub fn seconds(option: &str, value: u64, min: u64) -> Result<u64> {
+pub fn seconds(option: &str, value: u64, min: u64) -> CliResult<u64> {
     if (min..=MAX_SECONDS).contains(&value) {
         Ok(value)
     } else {
@@ -47,7 +47,7 @@ pub fn seconds(option: &str, value: u64, min: u64) -> Result<u64> {
     }
 }
 
-pub(super) fn connect(args: cli::ConnectArgs) -> Result<Connect> {
+pub(super) fn connect(args: cli::ConnectArgs) -> CliResult<Connect> {
     use ses_smtp_login::TlsMode;
     let (host, endpoint_port) = match &args.endpoint {
         Some(e) => {
@@ -81,7 +81,7 @@ pub(super) fn connect(args: cli::ConnectArgs) -> Result<Connect> {
     })
 }
 
-pub(super) fn probe(args: cli::ProbeArgs, env: &Env) -> Result<Probe> {
+pub(super) fn probe(args: cli::ProbeArgs, env: &Env) -> CliResult<Probe> {
     let connect = connect(args.connect)?;
     let allow_unknown = args.allow_unknown_region;
     Ok(Probe {

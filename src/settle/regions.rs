@@ -4,7 +4,7 @@
 
 use super::env::Env;
 use crate::cli;
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use ses_smtp_credentials::region::{self, ResolvedRegion};
 use std::fmt;
 
@@ -43,7 +43,7 @@ impl fmt::Display for MissingRegion {
 
 impl RegionPlan {
     /// The regions to derive for: the named ones, else the profile's.
-    pub fn or_profile(self, profile_region: Option<&str>) -> Result<Vec<ResolvedRegion>> {
+    pub fn or_profile(self, profile_region: Option<&str>) -> CliResult<Vec<ResolvedRegion>> {
         match (self.named, profile_region) {
             (Some(r), _) => Ok(r),
             (None, Some(r)) => {
@@ -72,13 +72,13 @@ pub(super) fn one_region(
     flag: Option<String>,
     allow_unknown: bool,
     env: &Env,
-) -> Result<Option<ResolvedRegion>> {
+) -> CliResult<Option<ResolvedRegion>> {
     named_region(flag, env)
         .map(|(name, from)| region::resolve(&name, allow_unknown).map_err(CliError::region(from)))
         .transpose()
 }
 
-fn resolve_all(names: &[String], from: &str, allow: bool) -> Result<Vec<ResolvedRegion>> {
+fn resolve_all(names: &[String], from: &str, allow: bool) -> CliResult<Vec<ResolvedRegion>> {
     let mut out: Vec<ResolvedRegion> = Vec::with_capacity(names.len());
     for name in names {
         let r = region::resolve(name, allow).map_err(CliError::region(from))?;
@@ -98,7 +98,7 @@ fn resolve_all(names: &[String], from: &str, allow: bool) -> Result<Vec<Resolved
     Ok(out)
 }
 
-pub(super) fn regions(args: cli::RegionArgs, env: &Env) -> Result<RegionPlan> {
+pub(super) fn regions(args: cli::RegionArgs, env: &Env) -> CliResult<RegionPlan> {
     let allow_unknown = args.allow_unknown_region;
     let named = if args.all_regions {
         Some(

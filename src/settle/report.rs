@@ -4,16 +4,16 @@ use crate::cli::VerdictFormat;
 
 /// How a verdict or report is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Report {
+pub enum ReportFormat {
     Text,
     Json,
 }
 
-impl From<VerdictFormat> for Report {
-    fn from(f: VerdictFormat) -> Report {
+impl From<VerdictFormat> for ReportFormat {
+    fn from(f: VerdictFormat) -> ReportFormat {
         match f {
-            VerdictFormat::Text => Report::Text,
-            VerdictFormat::Json => Report::Json,
+            VerdictFormat::Text => ReportFormat::Text,
+            VerdictFormat::Json => ReportFormat::Json,
         }
     }
 }

@@ -3,11 +3,11 @@
 
 use super::env::Env;
 use super::names::{stores, user_name};
-use super::output::{Destination, Shape, output};
+use super::output::{Destination, OutputShape, output};
 use super::probe::{Connect, connect, seconds};
-use super::report::Report;
+use super::report::ReportFormat;
 use crate::cli::aws::{KeysArgs, RetireArgs, RotateArgs};
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use ses_smtp_credentials::{ResolvedRegion, region};
 use ses_smtp_rotation::{Store, UserName};
 use std::path::PathBuf;
@@ -20,7 +20,7 @@ pub struct Rotate {
     pub user: UserName,
     pub region: ResolvedRegion,
     pub stores: Vec<Store>,
-    pub shape: Shape,
+    pub shape: OutputShape,
     pub to: Destination,
     /// `None` with --no-probe.
     pub probe: Option<Connect>,
@@ -57,10 +57,10 @@ pub struct Keys {
     pub user: UserName,
     pub stores: Vec<Store>,
     pub region: Option<String>,
-    pub report: Report,
+    pub report: ReportFormat,
 }
 
-pub fn recover(args: &RotateArgs, env: &Env) -> Result<Recover> {
+pub fn recover(args: &RotateArgs, env: &Env) -> CliResult<Recover> {
     Ok(Recover {
         aws_timeout: aws_timeout(args.aws_timeout)?,
         state_dir: state_dir(env),
@@ -68,7 +68,7 @@ pub fn recover(args: &RotateArgs, env: &Env) -> Result<Recover> {
     })
 }
 
-pub fn rotate(args: RotateArgs, env: &Env) -> Result<Rotate> {
+pub fn rotate(args: RotateArgs, env: &Env) -> CliResult<Rotate> {
     let user = user_name(&args.user_name)?;
     let region = region::resolve(
         args.region.as_deref().unwrap_or_default(),
@@ -100,11 +100,11 @@ pub fn rotate(args: RotateArgs, env: &Env) -> Result<Rotate> {
 }
 
 /// `--aws-timeout`, range-checked.
-fn aws_timeout(value: u64) -> Result<Duration> {
+fn aws_timeout(value: u64) -> CliResult<Duration> {
     Ok(Duration::from_secs(seconds("--aws-timeout", value, 1)?))
 }
 
-pub fn retire(args: RetireArgs, env: &Env) -> Result<Retire> {
+pub fn retire(args: RetireArgs, env: &Env) -> CliResult<Retire> {
     let user = user_name(&args.user_name)?;
     let key = ses_smtp_credentials::parse_access_key_id(&args.access_key_id)
         .map_err(CliError::input("--access-key-id"))?;
@@ -127,7 +127,7 @@ pub fn retire(args: RetireArgs, env: &Env) -> Result<Retire> {
     })
 }
 
-pub fn keys(args: KeysArgs, env: &Env) -> Result<Keys> {
+pub fn keys(args: KeysArgs, env: &Env) -> CliResult<Keys> {
     Ok(Keys {
         aws_timeout: aws_timeout(args.aws_timeout)?,
         state_dir: state_dir(env),

@@ -24,7 +24,7 @@ enum Source {
 /// The one source the secret is read from (after standard input, when
 /// [`Secret::stdin_first`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Step {
+pub enum ReadFrom {
     /// `--secret-file PATH`.
     File(PathBuf),
     /// `--secret-file -`, or piped input: empty is an error.
@@ -46,7 +46,7 @@ pub struct Secret {
     /// documented order, when it is not a terminal and is free).
     pub stdin_first: bool,
     /// Then this.
-    pub then: Step,
+    pub then: ReadFrom,
     /// `--access-key-id`, as typed (checked once the input is read).
     pub access_key_id: Option<String>,
     pub policy: SecretPolicy,
@@ -72,26 +72,26 @@ pub(super) fn secret(args: cli::SecretArgs, env: &Env, stdin_free: bool) -> Secr
 }
 
 /// The documented order of sources (README, "Where the secret comes from").
-fn order(source: Source, env: &Env, stdin_free: bool) -> (bool, Step) {
+fn order(source: Source, env: &Env, stdin_free: bool) -> (bool, ReadFrom) {
     let step = match source {
-        Source::Profile(name) => Step::Profile(name),
-        Source::File(path) => Step::File(path),
+        Source::Profile(name) => ReadFrom::Profile(name),
+        Source::File(path) => ReadFrom::File(path),
         // A terminal on standard input is asked, not read raw.
-        Source::Stdin if env.stdin_is_tty => Step::Prompt,
-        Source::Stdin => Step::Stdin,
-        Source::Env => Step::Env,
+        Source::Stdin if env.stdin_is_tty => ReadFrom::Prompt,
+        Source::Stdin => ReadFrom::Stdin,
+        Source::Env => ReadFrom::Env,
         Source::Auto => {
             let stdin_first = stdin_free && !env.stdin_is_tty;
             let then = if env.var_os("AWS_SECRET_ACCESS_KEY").is_some() {
-                Step::Env
+                ReadFrom::Env
             } else if let Ok(name) = env.var("AWS_PROFILE")
                 && !name.trim().is_empty()
             {
-                Step::Profile(name.trim().to_string())
+                ReadFrom::Profile(name.trim().to_string())
             } else if env.stdin_is_tty || (!stdin_free && env.has_tty()) {
-                Step::Prompt
+                ReadFrom::Prompt
             } else {
-                Step::Nothing
+                ReadFrom::Nothing
             };
             return (stdin_first, then);
         }
@@ -117,7 +117,7 @@ mod tests {
             bool,
             bool,
             bool,
-            (bool, Step),
+            (bool, ReadFrom),
         );
         let rows: Vec<Row> = vec![
             (
@@ -127,7 +127,7 @@ mod tests {
                 false,
                 true,
                 true,
-                (false, Step::Profile("p".into())),
+                (false, ReadFrom::Profile("p".into())),
             ),
             (
                 "--secret-file PATH",
@@ -136,7 +136,7 @@ mod tests {
                 true,
                 true,
                 true,
-                (false, Step::File("k".into())),
+                (false, ReadFrom::File("k".into())),
             ),
             (
                 "--secret-file - on a terminal asks",
@@ -145,7 +145,7 @@ mod tests {
                 true,
                 true,
                 true,
-                (false, Step::Prompt),
+                (false, ReadFrom::Prompt),
             ),
             (
                 "--secret-file - reads the pipe",
@@ -154,7 +154,7 @@ mod tests {
                 false,
                 false,
                 true,
-                (false, Step::Stdin),
+                (false, ReadFrom::Stdin),
             ),
             (
                 "--from-env",
@@ -163,7 +163,7 @@ mod tests {
                 false,
                 false,
                 true,
-                (false, Step::Env),
+                (false, ReadFrom::Env),
             ),
             (
                 "piped input first, then the environment",
@@ -172,7 +172,7 @@ mod tests {
                 false,
                 true,
                 true,
-                (true, Step::Env),
+                (true, ReadFrom::Env),
             ),
             (
                 "set but empty still means the environment",
@@ -181,7 +181,7 @@ mod tests {
                 false,
                 false,
                 true,
-                (true, Step::Env),
+                (true, ReadFrom::Env),
             ),
             (
                 "then AWS_PROFILE, trimmed",
@@ -190,7 +190,7 @@ mod tests {
                 false,
                 false,
                 true,
-                (true, Step::Profile("smtp".into())),
+                (true, ReadFrom::Profile("smtp".into())),
             ),
             (
                 "a blank AWS_PROFILE is unset",
@@ -199,7 +199,7 @@ mod tests {
                 false,
                 false,
                 true,
-                (true, Step::Nothing),
+                (true, ReadFrom::Nothing),
             ),
             (
                 "a terminal on standard input: no pipe, a prompt",
@@ -208,7 +208,7 @@ mod tests {
                 true,
                 true,
                 true,
-                (false, Step::Prompt),
+                (false, ReadFrom::Prompt),
             ),
             (
                 "verify's password on the pipe: /dev/tty asks",
@@ -217,7 +217,7 @@ mod tests {
                 false,
                 true,
                 false,
-                (false, Step::Prompt),
+                (false, ReadFrom::Prompt),
             ),
             (
                 "verify's password on the pipe, no terminal",
@@ -226,7 +226,7 @@ mod tests {
                 false,
                 false,
                 false,
-                (false, Step::Nothing),
+                (false, ReadFrom::Nothing),
             ),
             (
                 "a pipe and no terminal: nothing after the pipe",
@@ -235,7 +235,7 @@ mod tests {
                 false,
                 true,
                 true,
-                (true, Step::Nothing),
+                (true, ReadFrom::Nothing),
             ),
         ];
         for (rule, source, vars, stdin_tty, tty, stdin_free, want) in rows {

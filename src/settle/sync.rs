@@ -2,10 +2,10 @@
 #![cfg(feature = "aws")]
 
 use super::names::store_as;
-use super::output::{Shape, template};
+use super::output::{OutputShape, template};
 use super::probe::seconds;
 use crate::cli::aws::SyncArgs;
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use ses_smtp_rotation::Store;
 use ses_smtp_rotation::stages;
 use std::path::PathBuf;
@@ -26,7 +26,7 @@ pub struct Sync {
     pub stage: String,
     /// `--region`, for a store that names none.
     pub region: Option<String>,
-    pub shape: Shape,
+    pub shape: OutputShape,
     pub out: PathBuf,
     /// The file's mode (0600 unless `--mode`).
     pub mode: u32,
@@ -39,7 +39,7 @@ pub struct Sync {
 
 /// `--mode`: octal, the owner's read and write, and at most the group's
 /// read and write besides: never a bit for others, execute, or setuid.
-fn mode(text: Option<&str>) -> Result<u32> {
+fn mode(text: Option<&str>) -> CliResult<u32> {
     let Some(text) = text else { return Ok(0o600) };
     let bad = || {
         CliError::Usage(
@@ -54,7 +54,7 @@ fn mode(text: Option<&str>) -> Result<u32> {
     Ok(m)
 }
 
-fn group(name: Option<&str>) -> Result<Option<u32>> {
+fn group(name: Option<&str>) -> CliResult<Option<u32>> {
     let Some(name) = name else { return Ok(None) };
     match nix::unistd::Group::from_name(name) {
         Ok(Some(g)) => Ok(Some(g.gid.as_raw())),
@@ -65,7 +65,7 @@ fn group(name: Option<&str>) -> Result<Option<u32>> {
     }
 }
 
-pub fn sync(args: SyncArgs) -> Result<Sync> {
+pub fn sync(args: SyncArgs) -> CliResult<Sync> {
     let store = store_as("--from", "", &args.from)?;
     if args.version_stage.is_some() && !matches!(store, Store::SecretsManager(_)) {
         return Err(CliError::Usage(
@@ -77,7 +77,7 @@ pub fn sync(args: SyncArgs) -> Result<Sync> {
     }
     let shape = match &args.template {
         Some(path) => template(path)?,
-        None => Shape::Format(args.format),
+        None => OutputShape::Format(args.format),
     };
     crate::files::out::check_target(&args.out, true)?;
     Ok(Sync {

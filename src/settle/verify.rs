@@ -2,10 +2,10 @@
 
 use super::env::Env;
 use super::regions::one_region;
-use super::report::Report;
+use super::report::ReportFormat;
 use super::secret::{Secret, secret};
 use crate::cli;
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use ses_smtp_credentials::ResolvedRegion;
 use std::path::PathBuf;
 
@@ -22,10 +22,10 @@ pub struct Verify {
     pub secret: Secret,
     pub region: Option<ResolvedRegion>,
     pub password: PasswordSource,
-    pub report: Report,
+    pub report: ReportFormat,
 }
 
-pub(super) fn verify(args: cli::VerifyArgs, env: &Env) -> Result<Verify> {
+pub(super) fn verify(args: cli::VerifyArgs, env: &Env) -> CliResult<Verify> {
     let region = one_region(args.region, args.allow_unknown_region, env)?;
     let password = match args.password_file {
         Some(p) if p.as_os_str() == "-" => PasswordSource::Stdin,

@@ -64,12 +64,12 @@ impl<'de> Visitor<'de> for ScanVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scan, A::Error> {
         let (mut found, mut token, mut expiration) = (false, false, false);
-        while let Some(key) = map.next_key::<Key>()? {
+        while let Some(key) = map.next_key::<Member>()? {
             match key {
-                Key::SessionToken => found = true,
-                Key::Token => token = true,
-                Key::Expiration => expiration = true,
-                Key::Other => {}
+                Member::SessionToken => found = true,
+                Member::Token => token = true,
+                Member::Expiration => expiration = true,
+                Member::Other => {}
             }
             let Scan(inner) = map.next_value()?;
             found |= inner;
@@ -78,31 +78,31 @@ impl<'de> Visitor<'de> for ScanVisitor {
     }
 }
 
-enum Key {
+enum Member {
     SessionToken,
     Token,
     Expiration,
     Other,
 }
 
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
+impl<'de> Deserialize<'de> for Member {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Member, D::Error> {
+        struct MemberVisitor;
+        impl Visitor<'_> for MemberVisitor {
+            type Value = Member;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a key")
             }
-            fn visit_str<E>(self, s: &str) -> Result<Key, E> {
+            fn visit_str<E>(self, s: &str) -> Result<Member, E> {
                 Ok(match s {
-                    "SessionToken" | "sessionToken" | "session_token" => Key::SessionToken,
-                    "Token" | "token" => Key::Token,
-                    "Expiration" | "expiration" => Key::Expiration,
-                    _ => Key::Other,
+                    "SessionToken" | "sessionToken" | "session_token" => Member::SessionToken,
+                    "Token" | "token" => Member::Token,
+                    "Expiration" | "expiration" => Member::Expiration,
+                    _ => Member::Other,
                 })
             }
         }
-        d.deserialize_str(KeyVisitor)
+        d.deserialize_str(MemberVisitor)
     }
 }
 

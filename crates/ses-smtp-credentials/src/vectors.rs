@@ -12,7 +12,7 @@ use std::fmt;
 use subtle::ConstantTimeEq;
 
 #[derive(Deserialize)]
-struct Line {
+struct JsonLine {
     secret: Option<String>,
     region: Option<String>,
     version: Option<serde_json::Value>,
@@ -45,7 +45,7 @@ pub fn parse_line(line: &str) -> Result<Option<Vector>, LineError> {
     if line.trim().is_empty() {
         return Ok(None);
     }
-    let v: Line =
+    let v: JsonLine =
         serde_json::from_str(line).map_err(|e| LineError::NotJson { column: e.column() })?;
     let secret = v.secret.ok_or(LineError::Missing("secret"))?;
     let password = v.password.ok_or(LineError::Missing("password"))?;

@@ -2,7 +2,7 @@
 //! outcome.
 
 use crate::outcome::{Facts, Login, Outcome};
-use crate::session::Session;
+use crate::session::SmtpSession;
 use crate::target::{Target, TlsMode};
 use crate::tls::{SetupError, tls_config};
 use crate::wire::{Conn, Reply, SESSION_TIMEOUTS, Stop, after};
@@ -97,7 +97,7 @@ pub fn probe(target: &Target, login: &Login<'_>) -> Result<(Outcome, Facts), Set
         Ok(std::net::SocketAddr::V6(a)) => format!("[IPv6:{}]", a.ip()),
         Err(_) => "[127.0.0.1]".into(),
     };
-    let mut s = Session {
+    let mut s = SmtpSession {
         conn: Conn::Plain(tcp),
         buf: Vec::new(),
         target,

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use zeroize::Zeroizing;
 
-pub(crate) struct Session<'t> {
+pub(crate) struct SmtpSession<'t> {
     pub(crate) conn: Conn,
     pub(crate) buf: Vec<u8>,
     pub(crate) target: &'t Target,
@@ -26,7 +26,7 @@ pub(crate) struct Session<'t> {
     pub(crate) session_deadline: Instant,
 }
 
-impl Session<'_> {
+impl SmtpSession<'_> {
     fn say(&self, line: &str) {
         if let Some(transcript) = self.target.transcript {
             transcript(line);

@@ -9,7 +9,7 @@
 /// A command that makes AWS calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Command {
+pub enum Caller {
     /// `rotate`.
     Rotate,
     /// `retire`.
@@ -23,17 +23,17 @@ pub enum Command {
 }
 
 /// The commands an operator runs (the operator's policy grants their calls).
-pub const OPERATOR: &[Command] = &[Command::Rotate, Command::Retire, Command::Keys];
+pub const OPERATOR: &[Caller] = &[Caller::Rotate, Caller::Retire, Caller::Keys];
 
-impl Command {
+impl Caller {
     /// The subcommand's name.
     pub fn name(self) -> &'static str {
         match self {
-            Command::Rotate => "rotate",
-            Command::Retire => "retire",
-            Command::Keys => "keys",
-            Command::Rotator => "ses-smtp-rotator",
-            Command::Sync => "sync",
+            Caller::Rotate => "rotate",
+            Caller::Retire => "retire",
+            Caller::Keys => "keys",
+            Caller::Rotator => "ses-smtp-rotator",
+            Caller::Sync => "sync",
         }
     }
 }
@@ -42,7 +42,7 @@ impl Command {
 /// against, which decides the statement that grants it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Target {
+pub enum Resource {
     /// The IAM user whose keys rotate (`user/PATH/NAME`).
     User,
     /// A Secrets Manager store (`secret:NAME-??????`, or its ARN).
@@ -84,14 +84,14 @@ pub struct Call {
     /// The IAM action, as `service:Action`.
     pub action: &'static str,
     /// What IAM authorizes it against.
-    pub target: Target,
+    pub target: Resource,
     /// The commands that make it.
-    pub commands: &'static [Command],
+    pub commands: &'static [Caller],
     /// The step that makes it, in a few words.
     pub step: &'static str,
 }
 
-use Command::{Keys, Retire, Rotate, Rotator, Sync};
+use Caller::{Keys, Retire, Rotate, Rotator, Sync};
 
 macro_rules! calls {
     ($($name:ident = $action:literal, $target:ident, [$($cmd:ident),*], $step:literal;)*) => {
@@ -99,7 +99,7 @@ macro_rules! calls {
             #[doc = concat!("`", $action, "`: ", $step, ".")]
             pub const $name: Call = Call {
                 action: $action,
-                target: Target::$target,
+                target: Resource::$target,
                 commands: &[$($cmd),*],
                 step: $step,
             };
@@ -142,7 +142,7 @@ calls! {
 
 /// The actions of the calls on `target` that any of `by` makes, in list
 /// order, each once.
-pub fn actions(target: Target, by: &[Command]) -> Vec<&'static str> {
+pub fn actions(target: Resource, by: &[Caller]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for c in ALL
         .iter()

@@ -2,7 +2,7 @@
 //! and `keys`, built from [`calls::ALL`](super::calls::ALL): each call's
 //! action on the resource it acts on, and nothing else.
 
-use crate::calls::{Command, OPERATOR, Target, actions};
+use crate::calls::{Caller, OPERATOR, Resource, actions};
 use crate::names::{KmsProblem, RotationError, Store, UserName, UserPath};
 use crate::policy::{PolicyDocument, dns_suffix, is_account_id, partition};
 use crate::stages;
@@ -80,13 +80,13 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
     let mut statements = vec![
         statement(
             "RotateSmtpUserAccessKeys",
-            Target::User,
+            Resource::User,
             json!(user_arn),
             None,
         ),
         statement(
             "ClaimSmtpUserForRotation",
-            Target::ClaimTag,
+            Resource::ClaimTag,
             json!(user_arn),
             Some(claim_tag_only()),
         ),
@@ -119,13 +119,13 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
     if !secrets.is_empty() {
         statements.push(statement(
             "ReadAndWriteSmtpSecret",
-            Target::Secret,
+            Resource::Secret,
             json!(secrets),
             None,
         ));
         statements.push(statement(
             "RestoreSmtpSecretCurrentVersion",
-            Target::SecretStage,
+            Resource::SecretStage,
             json!(secrets),
             Some(json!({
                 "StringEquals": { "secretsmanager:VersionStage": [stages::CURRENT, stages::PREVIOUS] }
@@ -144,13 +144,13 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
             .collect();
         statements.push(statement(
             "CreateSmtpSecretGivenByName",
-            Target::SecretCreate,
+            Resource::SecretCreate,
             json!(by_name),
             Some(json!({ "StringEquals": { "secretsmanager:Name": names } })),
         ));
         statements.push(statement(
             "DeleteSmtpSecretThisRunCreated",
-            Target::SecretDelete,
+            Resource::SecretDelete,
             json!(by_name),
             None,
         ));
@@ -164,7 +164,7 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
     if !parameters.is_empty() {
         statements.push(statement(
             "StoreSmtpCredentialsInParameterStore",
-            Target::Parameter,
+            Resource::Parameter,
             json!(parameters),
             None,
         ));
@@ -199,7 +199,7 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
         if has_ssm {
             statements.push(statement(
                 "UseKmsKeyThroughParameterStore",
-                Target::KeyViaParameterStore,
+                Resource::KeyViaParameterStore,
                 json!(key),
                 Some(via("ssm", vec![region])),
             ));
@@ -207,7 +207,7 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
         if !sm_regions.is_empty() {
             statements.push(statement(
                 "UseKmsKeyThroughSecretsManager",
-                Target::KeyViaSecretsManager,
+                Resource::KeyViaSecretsManager,
                 json!(key),
                 Some(via("secretsmanager", sm_regions)),
             ));
@@ -218,7 +218,7 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
     ))
 }
 
-fn statement(sid: &str, target: Target, resource: Value, condition: Option<Value>) -> Value {
+fn statement(sid: &str, target: Resource, resource: Value, condition: Option<Value>) -> Value {
     statement_of(OPERATOR, sid, target, resource, condition)
 }
 
@@ -229,9 +229,9 @@ pub(crate) fn claim_tag_only() -> Value {
 
 /// One Allow statement: the actions `by` makes on `target`.
 pub(crate) fn statement_of(
-    by: &[Command],
+    by: &[Caller],
     sid: &str,
-    target: Target,
+    target: Resource,
     resource: Value,
     condition: Option<Value>,
 ) -> Value {

@@ -2,7 +2,7 @@
 //! that one secret or prefix, and its KMS key through the service. Built
 //! from the calls list, like the operator's and the function's.
 
-use crate::calls::{Command, Target};
+use crate::calls::{Caller, Resource};
 use crate::names::{RotationError, Store};
 use crate::operator::{check_kms_key, statement_of};
 use crate::policy::{PolicyDocument, dns_suffix, is_account_id, partition};
@@ -45,7 +45,7 @@ pub fn reader_policy(scope: &ReaderScope<'_>) -> Result<PolicyDocument, Rotation
         return Err(RotationError::BadAccountId);
     }
     let partition = partition(region);
-    let by = &[Command::Sync];
+    let by = &[Caller::Sync];
     let (mut statements, service) = match scope.store {
         Store::SecretsManager(id) => {
             let arn = match (scope.store.arn_region(), scope.store.arn_account()) {
@@ -63,11 +63,11 @@ pub fn reader_policy(scope: &ReaderScope<'_>) -> Result<PolicyDocument, Rotation
                 vec![statement_of(
                     by,
                     "ReadSmtpSecret",
-                    Target::Secret,
+                    Resource::Secret,
                     arn,
                     None,
                 )],
-                ("secretsmanager", Target::KeyViaSecretsManager),
+                ("secretsmanager", Resource::KeyViaSecretsManager),
             )
         }
         Store::Ssm(prefix) => {
@@ -81,11 +81,11 @@ pub fn reader_policy(scope: &ReaderScope<'_>) -> Result<PolicyDocument, Rotation
                 vec![statement_of(
                     by,
                     "ReadSmtpParameters",
-                    Target::Parameter,
+                    Resource::Parameter,
                     json!(names),
                     None,
                 )],
-                ("ssm", Target::KeyViaParameterStore),
+                ("ssm", Resource::KeyViaParameterStore),
             )
         }
     };

@@ -3,7 +3,7 @@
 //! IAM key actions on one user, the rotation actions on one secret, its
 //! KMS key through Secrets Manager, and the function's own log group.
 
-use crate::calls::{Command, Target};
+use crate::calls::{Caller, Resource};
 use crate::names::{RotationError, UserName, UserPath};
 use crate::operator::{check_kms_key, claim_tag_only, statement_of};
 use crate::policy::{PolicyDocument, dns_suffix, is_account_id, partition};
@@ -90,7 +90,7 @@ pub fn rotator_policy(scope: &RotatorScope<'_>) -> Result<PolicyDocument, Rotati
         return Err(RotationError::FunctionName);
     }
     let path = scope.user_path.map_or("/", UserPath::as_str);
-    let by = &[Command::Rotator];
+    let by = &[Caller::Rotator];
     let user_arn = format!(
         "arn:{partition}:iam::{account}:user{path}{}",
         scope.user_name
@@ -99,28 +99,28 @@ pub fn rotator_policy(scope: &RotatorScope<'_>) -> Result<PolicyDocument, Rotati
         statement_of(
             by,
             "RotateSmtpUserAccessKeys",
-            Target::User,
+            Resource::User,
             json!(user_arn),
             None,
         ),
         statement_of(
             by,
             "ClaimSmtpUserForRotation",
-            Target::ClaimTag,
+            Resource::ClaimTag,
             json!(user_arn),
             Some(claim_tag_only()),
         ),
         statement_of(
             by,
             "ReadAndWriteSmtpSecret",
-            Target::Secret,
+            Resource::Secret,
             json!(secret),
             None,
         ),
         statement_of(
             by,
             "MoveSmtpSecretLabels",
-            Target::RotatorStage,
+            Resource::RotatorStage,
             json!(secret),
             Some(json!({
                 "StringEquals": { "secretsmanager:VersionStage": [stages::CURRENT, stages::PENDING] }
@@ -132,7 +132,7 @@ pub fn rotator_policy(scope: &RotatorScope<'_>) -> Result<PolicyDocument, Rotati
         statements.push(statement_of(
             by,
             "UseKmsKeyThroughSecretsManager",
-            Target::KeyViaSecretsManager,
+            Resource::KeyViaSecretsManager,
             json!(key),
             // Through Secrets Manager, and for this secret only: Secrets
             // Manager names the secret in the encryption context.
@@ -147,7 +147,7 @@ pub fn rotator_policy(scope: &RotatorScope<'_>) -> Result<PolicyDocument, Rotati
     statements.push(statement_of(
         by,
         "WriteFunctionLogs",
-        Target::LogGroup,
+        Resource::LogGroup,
         json!([
             format!("arn:{partition}:logs:{region}:{account}:log-group:/aws/lambda/{name}"),
             format!("arn:{partition}:logs:{region}:{account}:log-group:/aws/lambda/{name}:*"),

@@ -2,7 +2,7 @@
 //! pending version; the key deleted again when the put did not land.
 
 use crate::secret::username_of;
-use crate::secret::{Described, Secret};
+use crate::secret::{Described, SecretClient};
 use crate::settings::{InUse, host_allowed};
 use crate::steps::{Done, Rotator, Say, read};
 use crate::{Request, StepError};
@@ -19,7 +19,7 @@ const KEY_LIMIT: usize = 2;
 impl Rotator {
     pub(crate) fn create(
         &self,
-        secret: &Secret<'_>,
+        secret: &SecretClient<'_>,
         d: &Described,
         req: &Request,
         deadline: Instant,
@@ -30,7 +30,7 @@ impl Rotator {
         let current = read(secret, None, stages::CURRENT)?;
         if let Some(text) = secret.value(Some(token), stages::PENDING)? {
             // An earlier try put the version: nothing more to make.
-            let pending = parse_stored_secret(&text).map_err(|error| StepError::Secret {
+            let pending = parse_stored_secret(&text).map_err(|error| StepError::SecretClient {
                 version: stages::PENDING,
                 error,
             })?;
@@ -233,7 +233,7 @@ impl Rotator {
     /// anyway).
     fn guard(
         &self,
-        secret: &Secret<'_>,
+        secret: &SecretClient<'_>,
         user: &UserName,
         k: &Key,
         say: Say<'_>,
@@ -280,7 +280,7 @@ impl Rotator {
     /// the next try settle it.
     fn unput(
         &self,
-        secret: &Secret<'_>,
+        secret: &SecretClient<'_>,
         token: &str,
         user: &UserName,
         key: &str,

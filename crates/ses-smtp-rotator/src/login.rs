@@ -3,7 +3,7 @@
 //! until the invocation's deadline less a margin.
 
 use crate::StepError;
-use crate::secret::Secret;
+use crate::secret::SecretClient;
 use crate::steps::{Done, Rotator, Say, read};
 use ses_smtp_credentials::{TLS_WRAPPER_PORTS, user_text};
 use ses_smtp_login::{Login, Outcome, Retry, SESSION_TIMEOUTS, Target, TlsMode};
@@ -16,7 +16,7 @@ const MAX_MARGIN: Duration = Duration::from_secs(10);
 impl Rotator {
     pub(crate) fn test(
         &self,
-        secret: &Secret<'_>,
+        secret: &SecretClient<'_>,
         token: &str,
         deadline: Instant,
         say: Say<'_>,

@@ -39,27 +39,27 @@ impl Described {
 }
 
 /// A version's value (zeroizing) and when it was made (seconds since 1970).
-type Version = (Zeroizing<String>, Option<i64>);
+type ReadVersion = (Zeroizing<String>, Option<i64>);
 
 /// ListSecretVersionIds pages read at most (Secrets Manager keeps about
 /// 100 versions, 100 a page).
 const MAX_VERSION_PAGES: usize = 5;
 
 /// The secret's calls, in the secret's own region.
-pub struct Secret<'a> {
+pub struct SecretClient<'a> {
     aws: &'a Session,
     client: Client,
     id: String,
     shown: String,
 }
 
-impl<'a> Secret<'a> {
+impl<'a> SecretClient<'a> {
     /// The secret `id` (its ARN, or its name).
-    pub fn new(aws: &'a Session, id: &str) -> Secret<'a> {
+    pub fn new(aws: &'a Session, id: &str) -> SecretClient<'a> {
         let region = ses_smtp_rotation::Store::parse(&format!("secretsmanager:{id}"))
             .ok()
             .and_then(|s| s.arn_region().map(str::to_string));
-        Secret {
+        SecretClient {
             aws,
             client: aws.secrets_manager(region.as_deref()),
             id: id.to_string(),
@@ -101,7 +101,7 @@ impl<'a> Secret<'a> {
 
     /// `GetSecretValue`: the value and when the version was made; `None`
     /// when there is no such version.
-    fn read(&self, version: Option<&str>, label: &str) -> Result<Option<Version>, StepError> {
+    fn read(&self, version: Option<&str>, label: &str) -> Result<Option<ReadVersion>, StepError> {
         let call = self
             .client
             .get_secret_value()

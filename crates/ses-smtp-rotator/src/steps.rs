@@ -3,7 +3,7 @@
 //! the same token finishes or repeats nothing twice.
 
 use crate::log::{Line, Log};
-use crate::secret::{Described, Secret, username_of};
+use crate::secret::{Described, SecretClient, username_of};
 use crate::{PreviousKey, Request, Settings, Step, StepError};
 use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::sdk::Session;
@@ -90,7 +90,7 @@ impl Rotator {
         arn: &mut String,
         log: Log<'_>,
     ) -> Result<Done, StepError> {
-        let secret = Secret::new(&self.aws, &req.secret_id);
+        let secret = SecretClient::new(&self.aws, &req.secret_id);
         let d = secret.describe()?;
         arn.clone_from(&d.arn);
         let shown = user_text(&d.arn);
@@ -129,7 +129,7 @@ impl Rotator {
         }
     }
 
-    fn set(&self, secret: &Secret<'_>, token: &str) -> Result<Done, StepError> {
+    fn set(&self, secret: &SecretClient<'_>, token: &str) -> Result<Done, StepError> {
         let pending = read(secret, Some(token), stages::PENDING)?;
         let keys = iam::keys(&self.aws, &pending.iam_user)?;
         let id = pending.username.as_str();
@@ -157,7 +157,7 @@ impl Rotator {
 
     fn finish(
         &self,
-        secret: &Secret<'_>,
+        secret: &SecretClient<'_>,
         d: &Described,
         token: &str,
         say: Say<'_>,
@@ -216,7 +216,7 @@ pub(crate) type Say<'a> = &'a mut dyn FnMut(&str, &dyn Fn(Line) -> Line);
 
 /// A version's value, read as the secret this function rotates.
 pub(crate) fn read(
-    secret: &Secret<'_>,
+    secret: &SecretClient<'_>,
     version: Option<&str>,
     label: &'static str,
 ) -> Result<StoredSecret, StepError> {
@@ -230,7 +230,7 @@ pub(crate) fn read(
             }
         ))
     })?;
-    parse_stored_secret(&text).map_err(|error| StepError::Secret {
+    parse_stored_secret(&text).map_err(|error| StepError::SecretClient {
         version: label,
         error,
     })

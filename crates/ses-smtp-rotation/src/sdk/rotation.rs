@@ -274,7 +274,7 @@ impl<'s> Rotation<'s> {
     ///
     /// The journal file is removed once every step ran, and kept
     /// otherwise, for [`recover`].
-    pub fn undo(self, step: &mut dyn FnMut(&recover::Step)) -> Undone {
+    pub fn undo(self, step: &mut dyn FnMut(&recover::UndoEvent)) -> Undone {
         let key = self.created_key().map(user_text);
         let report = recover::undo(self.session, &self.user, &self.journal, step);
         recover::drop_claim(self.session, &self.user, &self.journal);

@@ -1,7 +1,7 @@
 //! The operator's AWS session, and how a refused call is described.
 
 use super::error::{DeniedUserPath, Error};
-use crate::calls::{Call, Target};
+use crate::calls::{Call, Resource};
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_iam::config::http::HttpResponse;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
@@ -255,7 +255,7 @@ where
                 message,
                 action: call.action,
                 user_path: match user_path {
-                    _ if call.target != Target::User => DeniedUserPath::NotAsked,
+                    _ if call.target != Resource::User => DeniedUserPath::NotAsked,
                     Some("/") => DeniedUserPath::Root,
                     Some(path) => DeniedUserPath::Path(user_text(path)),
                     None => DeniedUserPath::Unknown,

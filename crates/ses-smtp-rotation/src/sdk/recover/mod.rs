@@ -16,6 +16,6 @@ mod report;
 mod stores;
 mod undo;
 
-pub use report::{Left, Report, Step};
+pub use report::{Left, Report, UndoEvent};
 pub use stores::delivered;
 pub use undo::{drop_claim, undo};

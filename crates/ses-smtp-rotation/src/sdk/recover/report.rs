@@ -5,7 +5,7 @@ use crate::sdk::iam::Timestamp;
 
 /// One outcome of the undo, as it happens.
 #[derive(Debug)]
-pub enum Step {
+pub enum UndoEvent {
     /// Undone (or found already as before).
     Done(String),
     /// Deliberately left as it is: not provably this run's, or changed
@@ -58,21 +58,21 @@ pub struct Report {
 
 pub(crate) struct Out<'a> {
     pub(crate) report: Report,
-    pub(crate) step: &'a mut dyn FnMut(&Step),
+    pub(crate) step: &'a mut dyn FnMut(&UndoEvent),
 }
 
 impl Out<'_> {
     pub(crate) fn done(&mut self, s: String) {
-        (self.step)(&Step::Done(s.clone()));
+        (self.step)(&UndoEvent::Done(s.clone()));
         self.report.done.push(s);
     }
     pub(crate) fn left(&mut self, l: Left) {
-        (self.step)(&Step::Left(l.clone()));
+        (self.step)(&UndoEvent::Left(l.clone()));
         self.report.left.push(l);
     }
     pub(crate) fn failed(&mut self, e: &Error) {
         let s = e.to_string();
-        (self.step)(&Step::Failed(s.clone()));
+        (self.step)(&UndoEvent::Failed(s.clone()));
         self.report.failed.push(s);
     }
 }

@@ -1,6 +1,6 @@
 //! The undo: every store, latest first, then the key.
 
-use super::report::{Left, Out, Report, Step};
+use super::report::{Left, Out, Report, UndoEvent};
 use super::stores::{secret, ssm};
 use crate::UserName;
 use crate::sdk::claim::{self, Claim};
@@ -16,7 +16,7 @@ pub fn undo(
     aws: &Session,
     user: &UserName,
     journal: &Journal,
-    step: &mut dyn FnMut(&Step),
+    step: &mut dyn FnMut(&UndoEvent),
 ) -> Report {
     let mut out = Out {
         report: Report::default(),
