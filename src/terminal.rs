@@ -2,7 +2,7 @@
 //! dumps off, no panic payload, standard descriptors guarded, SIGPIPE), the
 //! no-echo prompt and its signals, writing to standard output and warnings.
 
-use crate::error::{CliError, Result};
+use crate::error::{CliError, CliResult};
 use crate::signals;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -114,9 +114,14 @@ pub fn warn(message: &str) {
     let _ = writeln!(std::io::stderr(), "warning: {message}");
 }
 
+/// A hint on stderr: what to do next (never with a secret in it).
+pub fn hint(message: &str) {
+    let _ = writeln!(std::io::stderr(), "hint: {message}");
+}
+
 /// A standard output closed at start (`>&-`) is an error, not output
 /// silently thrown away.
-pub fn check_stdout_open() -> Result<()> {
+pub fn check_stdout_open() -> CliResult<()> {
     if stdout_closed() {
         return Err(CliError::Io(
             "standard output is closed, so nothing was written\n  hint: redirect it to a file or a pipe, or use --out"
@@ -128,7 +133,7 @@ pub fn check_stdout_open() -> Result<()> {
 
 /// Writes and flushes explicitly: a closed pipe or a full disk is an error
 /// the user sees.
-pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+pub fn write_stdout(bytes: &[u8]) -> CliResult<()> {
     check_stdout_open()?;
     let mut out = std::io::stdout().lock();
     out.write_all(bytes)
@@ -167,7 +172,7 @@ impl Interrupts {
     }
 
     /// An error once a signal has arrived.
-    pub fn check(&self) -> Result<()> {
+    pub fn check(&self) -> CliResult<()> {
         if interrupted() {
             return Err(interrupted_error());
         }
@@ -175,7 +180,7 @@ impl Interrupts {
     }
 
     /// Sleeps `d`, waking early (with an error) on a signal.
-    pub fn sleep(&self, d: std::time::Duration) -> Result<()> {
+    pub fn sleep(&self, d: std::time::Duration) -> CliResult<()> {
         let end = std::time::Instant::now() + d;
         while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
             self.check()?;

@@ -1,7 +1,7 @@
 //! Deriving: find the secret, settle the user name and regions, derive,
 //! render, write.
 
-use crate::error::{ExitCode, Result};
+use crate::error::{CliResult, ExitCode};
 use crate::files;
 use crate::files::out::Signals;
 use crate::output::{deliver, out_path, postfix_hints, render};
@@ -13,7 +13,7 @@ use ses_smtp_credentials::{Derived, Version, derive};
 /// The AWS documentation's example key: its password works nowhere.
 const EXAMPLE_SECRET: &[u8] = b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-pub fn run(args: Derive, env: &Env) -> Result<ExitCode> {
+pub fn run(args: Derive, env: &Env) -> CliResult<ExitCode> {
     let found = source::find_secret(&args.secret, env)?;
     let username = source::settle_username(&found, args.secret.access_key_id.as_deref())?;
     // Test builds only: lets tests/pty.rs prove that a panic with a secret
@@ -52,6 +52,18 @@ pub fn run(args: Derive, env: &Env) -> Result<ExitCode> {
             Derived::new(username.clone(), password, region, args.version)
         })
         .collect();
+    if items[0].username.is_none()
+        && matches!(
+            args.shape,
+            crate::settle::OutputShape::Format(ses_smtp_credentials::Format::Text)
+        )
+    {
+        // The library's text says the user name is unknown; the flag that
+        // gives it is the command line's to name.
+        crate::terminal::hint(
+            "give the key's ID with --access-key-id AKIA…, and it is printed as the SMTP username",
+        );
+    }
     let rendered = render(&args.shape, &items, &found.describe())?;
     postfix_hints(&args.shape, &items[0], out_path(&args.to));
     deliver(&args.to, &rendered, Signals::Die, &inputs)?;

@@ -239,7 +239,7 @@ fn text(out: &mut dyn Write, items: &[Derived], source: &str) -> io::Result<()> 
             Some(id) => writeln!(out, "  SMTP username:   {id}")?,
             None => writeln!(
                 out,
-                "  SMTP username:   unknown: the input carried no access key ID; use the AKIA… ID of this secret's key (--access-key-id)"
+                "  SMTP username:   unknown: the input carried no access key ID; use the AKIA… ID of this secret's key"
             )?,
         }
         write!(out, "  SMTP password:   ")?;
