@@ -26,5 +26,7 @@ for tool in "$@"; do
   if grep -q "^\"$tool $version " "$root/.crates.toml" 2>/dev/null; then
     continue
   fi
-  cargo install --quiet --locked --root "$root" --version "$version" "$tool"
+  # Built in a folder of their own: never in (nor waiting for) the
+  # project's target directory, which CI builds in at the same time.
+  CARGO_TARGET_DIR="$root/build" cargo install --quiet --locked --root "$root" --version "$version" "$tool"
 done
