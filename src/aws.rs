@@ -104,10 +104,8 @@ fn children_of(parent: u32) -> Vec<i32> {
 
 /// The operator's session in `region` (else the SDK chain's).
 pub fn connect(region: Option<&str>, timeout: std::time::Duration) -> CliResult<Session> {
-    let session = Session::connect(region, timeout)?;
     // Messages name a store as the option that gave it.
-    session.name_stores_as("--store ");
-    Ok(session)
+    Ok(Session::connect(region, timeout)?.naming_stores_as("--store "))
 }
 
 /// A user name or store as messages show it: through `redact`, since a

@@ -54,8 +54,12 @@ pub fn run(args: Rotate) -> CliResult<ExitCode> {
     // The journal, before anything is made: what a kill -9 leaves for
     // `rotate --recover`.
     let found: Vec<_> = args.stores.iter().zip(&befores).collect();
+    // A signal ends the AWS call under way while the rotation makes
+    // things (then everything is undone, with the calls left to finish:
+    // a second signal does not stop the undo, nor a commit).
+    let stopping = session.stopping_when(crate::terminal::interrupted);
     let mut rotation = Rotation::begin(
-        &session,
+        &stopping,
         &args.user,
         &args.region.code,
         &old,
@@ -65,9 +69,6 @@ pub fn run(args: Rotate) -> CliResult<ExitCode> {
     // 2. Create. From here on, a failure (a signal included) undoes what
     // was done.
     let signals = Interrupts::catch();
-    // A signal now ends the AWS call under way (then everything is undone,
-    // with the calls left to finish: a second signal does not stop the undo).
-    session.abort_when(Some(crate::terminal::interrupted));
     // A panic in a step (a bug) must not skip the undo: it is caught here,
     // everything done so far is undone, and it ends as the bug it is (101).
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -79,7 +80,6 @@ pub fn run(args: Rotate) -> CliResult<ExitCode> {
                 .into(),
         ))
     });
-    session.abort_when(None);
     match result {
         // Delivered: marked so, then forgotten (a journal left marked
         // committed is only forgotten by --recover, never undone).

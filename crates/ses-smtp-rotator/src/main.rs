@@ -15,7 +15,7 @@ use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
 use ses_smtp_rotation::sdk::Session;
 use ses_smtp_rotator::{Line, Request, Rotator, Settings, StepError};
 use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// What each AWS request (attempt) may take.
@@ -53,11 +53,11 @@ fn start() -> Result<(), String> {
     // while the runtime starts and waits for the first event; the first
     // invocation waits for it. A session that cannot be made fails each
     // invocation with the reason.
-    let rotator: Arc<OnceLock<Result<Mutex<Rotator>, String>>> = Arc::default();
+    let rotator: Arc<OnceLock<Result<Rotator, String>>> = Arc::default();
     let made = rotator.clone();
     std::thread::spawn(move || {
         let session = Session::connect(None, AWS_TIMEOUT).map_err(|e| e.to_string());
-        let _ = made.set(session.map(|s| Mutex::new(Rotator::new(s, settings))));
+        let _ = made.set(session.map(|s| Rotator::new(s, settings)));
     });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -88,7 +88,7 @@ impl From<Failed> for Diagnostic {
 }
 
 async fn handle(
-    rotator: Arc<OnceLock<Result<Mutex<Rotator>, String>>>,
+    rotator: Arc<OnceLock<Result<Rotator, String>>>,
     event: LambdaEvent<SecretsManagerSecretRotationEvent>,
 ) -> Result<serde_json::Value, Failed> {
     let deadline = deadline_of(event.context.deadline);
@@ -113,10 +113,7 @@ async fn handle(
             );
             e
         })?;
-        // A step that panicked left nothing half-held that matters here:
-        // the lock is taken again.
-        let r = rotator.lock().unwrap_or_else(|p| p.into_inner());
-        r.run(&req, deadline, &mut |line| write_line(line))
+        rotator.run(&req, deadline, &mut |line| write_line(line))
     })
     .await;
     match ran {

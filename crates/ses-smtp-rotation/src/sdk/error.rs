@@ -27,7 +27,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The caller's interruption check said stop (see
-    /// [`Session::abort_when`](super::Session::abort_when)).
+    /// [`Session::stopping_when`](super::Session::stopping_when)).
     Interrupted,
     /// The credentials could not be rendered for a store.
     Render(ses_smtp_credentials::RenderError),

@@ -257,7 +257,7 @@ impl<'s> Rotation<'s> {
         }
         self.journal.committed = true;
         let marked = self.save();
-        recover::drop_claim(self.session, &self.user, &self.journal);
+        recover::drop_claim(&self.session.to_completion(), &self.user, &self.journal);
         let Some((f, _held)) = &self.file else {
             return Ok(());
         };
@@ -269,15 +269,16 @@ impl<'s> Rotation<'s> {
 
     /// Undoes what this run provably made, latest first, the new key last
     /// (see [`recover::undo`]), calling `step` with each outcome as it
-    /// happens. Calls run to completion: set no [`Session::abort_when`]
-    /// for the undo.
+    /// happens. Its calls run to completion, whatever the session's
+    /// `stop` says ([`Session::to_completion`]).
     ///
     /// The journal file is removed once every step ran, and kept
     /// otherwise, for [`recover`].
     pub fn undo(self, step: &mut dyn FnMut(&recover::UndoEvent)) -> Undone {
         let key = self.created_key().map(user_text);
-        let report = recover::undo(self.session, &self.user, &self.journal, step);
-        recover::drop_claim(self.session, &self.user, &self.journal);
+        let session = self.session.to_completion();
+        let report = recover::undo(&session, &self.user, &self.journal, step);
+        recover::drop_claim(&session, &self.user, &self.journal);
         let mut undone = Undone {
             report,
             key,

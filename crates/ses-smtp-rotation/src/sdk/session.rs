@@ -12,24 +12,37 @@ use std::future::Future;
 /// is the region used when neither the command nor the SDK chain names one.
 const FALLBACK_REGION: &str = "us-east-1";
 
-/// The operator's AWS session: a runtime and the loaded configuration.
+/// The operator's AWS session: a runtime and the loaded configuration,
+/// with the options given when it was made (what ends a call early, how
+/// messages name a store). A session is a value: [`Session::stopping_when`]
+/// and [`Session::to_completion`] make another one over the same runtime
+/// and configuration, and nothing changes one once made, so it is shared
+/// between threads as it is (`Send + Sync`).
+#[derive(Clone)]
 pub struct Session {
+    shared: std::sync::Arc<Shared>,
+    /// What ends the call under way early (a signal the caller noted), if
+    /// anything does: a rotation's making, not its undo.
+    stop: Option<fn() -> bool>,
+    /// How messages name a store (see [`Session::naming_stores_as`]).
+    store_prefix: &'static str,
+}
+
+/// What the sessions made from one [`Session::connect`] share.
+struct Shared {
     runtime: tokio::runtime::Runtime,
     config: aws_config::SdkConfig,
-    /// The IAM path of the user whose keys are handled, once `GetUser`
-    /// told it (for the hint when AWS denies a call).
-    user_path: std::cell::RefCell<Option<String>>,
-    /// What ends the call under way early (a signal the caller noted):
-    /// set while a rotation makes things, not while it undoes them.
-    abort_when: std::cell::Cell<Option<fn() -> bool>>,
-    /// How messages name a store (see [`Session::name_stores_as`]).
-    store_prefix: std::cell::Cell<&'static str>,
+    /// The IAM path of the user whose keys are handled, as the first
+    /// `GetUser` told it (for the hint when AWS denies a call): written
+    /// once, never changed.
+    user_path: std::sync::OnceLock<String>,
 }
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
-            .field("region", &self.config.region())
+            .field("region", &self.shared.config.region())
+            .field("stops_early", &self.stop.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -95,11 +108,44 @@ impl Session {
 
     fn on(runtime: tokio::runtime::Runtime, config: aws_config::SdkConfig) -> Session {
         Session {
-            runtime,
-            config,
-            user_path: Default::default(),
-            abort_when: Default::default(),
-            store_prefix: std::cell::Cell::new("store "),
+            shared: std::sync::Arc::new(Shared {
+                runtime,
+                config,
+                user_path: std::sync::OnceLock::new(),
+            }),
+            stop: None,
+            store_prefix: "store ",
+        }
+    }
+
+    /// This session, its messages naming a store as `prefix` followed by
+    /// the store (`store NAME` otherwise; the command line names its
+    /// option: `--store NAME`).
+    #[must_use]
+    pub fn naming_stores_as(self, prefix: &'static str) -> Session {
+        Session {
+            store_prefix: prefix,
+            ..self
+        }
+    }
+
+    /// A session over the same runtime and configuration whose calls end
+    /// early when `stop` says so (see [`Session::run`]).
+    #[must_use]
+    pub fn stopping_when(&self, stop: fn() -> bool) -> Session {
+        Session {
+            stop: Some(stop),
+            ..self.clone()
+        }
+    }
+
+    /// A session over the same runtime and configuration whose calls run
+    /// to completion (an undo's).
+    #[must_use]
+    pub fn to_completion(&self) -> Session {
+        Session {
+            stop: None,
+            ..self.clone()
         }
     }
 
@@ -119,13 +165,13 @@ impl Session {
 
     /// The loaded configuration (its region, credentials and endpoint).
     pub fn config(&self) -> &aws_config::SdkConfig {
-        &self.config
+        &self.shared.config
     }
 
-    /// Runs one call to completion, or, while [`Session::abort_when`] is
-    /// set, until it says stop: the call is then dropped (its request
-    /// abandoned) and fails as interrupted, which [`Session::refused`] turns
-    /// into [`Error::Interrupted`].
+    /// Runs one call to completion, or, on a session made by
+    /// [`Session::stopping_when`], until its `stop` says stop: the call is
+    /// then dropped (its request abandoned) and fails as interrupted, which
+    /// [`Session::refused`] turns into [`Error::Interrupted`].
     ///
     /// # Errors
     /// the call's own error, or a timeout error when it was ended early.
@@ -133,8 +179,8 @@ impl Session {
         &self,
         call: impl Future<Output = std::result::Result<T, SdkError<E, R>>>,
     ) -> std::result::Result<T, SdkError<E, R>> {
-        let abort = self.abort_when.get();
-        self.runtime.block_on(async {
+        let abort = self.stop;
+        self.shared.runtime.block_on(async {
             let mut call = std::pin::pin!(call);
             let Some(stop) = abort else {
                 return call.await;
@@ -151,32 +197,20 @@ impl Session {
         })
     }
 
-    /// What ends a call under way early (see [`Session::run`]); `None`:
-    /// calls run to completion.
-    pub fn abort_when(&self, stop: Option<fn() -> bool>) {
-        self.abort_when.set(stop);
-    }
-
-    /// How messages name a store: `store NAME` unless the caller chooses its
-    /// own words (the command line names the option: `--store NAME`).
-    pub fn name_stores_as(&self, prefix: &'static str) {
-        self.store_prefix.set(prefix);
-    }
-
     /// A store as messages name it, made safe to show.
     pub fn store_name(&self, store: &crate::Store) -> String {
-        format!("{}{}", self.store_prefix.get(), shown(store))
+        format!("{}{}", self.store_prefix, shown(store))
     }
 
     /// An IAM client.
     pub fn iam(&self) -> aws_sdk_iam::Client {
-        aws_sdk_iam::Client::new(&self.config)
+        aws_sdk_iam::Client::new(&self.shared.config)
     }
 
     /// A Secrets Manager client in `region` (a store's ARN may name one),
     /// else the configured one.
     pub fn secrets_manager(&self, region: Option<&str>) -> aws_sdk_secretsmanager::Client {
-        let mut b = aws_sdk_secretsmanager::config::Builder::from(&self.config);
+        let mut b = aws_sdk_secretsmanager::config::Builder::from(&self.shared.config);
         if let Some(r) = region {
             b = b.region(Region::new(r.to_string()));
         }
@@ -185,12 +219,13 @@ impl Session {
 
     /// A Parameter Store client in the session's region.
     pub fn ssm(&self) -> aws_sdk_ssm::Client {
-        aws_sdk_ssm::Client::new(&self.config)
+        aws_sdk_ssm::Client::new(&self.shared.config)
     }
 
-    /// Remembers the user's IAM path, as `GetUser` returned it.
-    pub fn set_user_path(&self, path: &str) {
-        *self.user_path.borrow_mut() = Some(path.to_string());
+    /// Remembers the user's IAM path, as the first `GetUser` returned it
+    /// (a user's path does not change while it has keys).
+    pub(crate) fn remember_user_path(&self, path: &str) {
+        let _ = self.shared.user_path.set(path.to_string());
     }
 
     /// An AWS call failed: see `refused_with`; a denied call on a user whose
@@ -205,8 +240,8 @@ impl Session {
     {
         let doing = doing.into();
         move |err| {
-            let path = self.user_path.borrow().clone();
-            refused_with(call, doing, path.as_deref(), err)
+            let path = self.shared.user_path.get().map(String::as_str);
+            refused_with(call, doing, path, err)
         }
     }
 }
@@ -313,6 +348,12 @@ fn without_code<E>(err: &SdkError<E, HttpResponse>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_is_shared_between_threads_as_it_is() {
+        fn shared<T: Send + Sync + 'static>() {}
+        shared::<Session>();
+    }
 
     #[test]
     fn a_denied_call_says_its_action_and_the_users_path_in_the_librarys_words() {

@@ -26,7 +26,7 @@ fn get_user(aws: &Session, user: &UserName) -> Result<Option<aws_sdk_iam::types:
             format!("to find IAM user {}", shown(user)),
         ))?;
     if let Some(u) = &out.user {
-        aws.set_user_path(&u.path);
+        aws.remember_user_path(&u.path);
     }
     Ok(out.user)
 }
