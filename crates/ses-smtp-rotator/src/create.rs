@@ -23,14 +23,14 @@ impl Rotator {
         d: &Described,
         req: &Request,
         deadline: Instant,
-        say: Say<'_>,
+        say: Say<'_, '_>,
     ) -> Result<Done, StepError> {
         let aws = &self.aws;
         let token = req.token.as_str();
         let current = read(secret, None, stages::CURRENT)?;
         if let Some(text) = secret.value(Some(token), stages::PENDING)? {
             // An earlier try put the version: nothing more to make.
-            let pending = parse_stored_secret(&text).map_err(|error| StepError::SecretClient {
+            let pending = parse_stored_secret(&text).map_err(|error| StepError::Secret {
                 version: stages::PENDING,
                 error,
             })?;
@@ -138,9 +138,9 @@ impl Rotator {
             // Made by an earlier try of this rotation, which ended before a
             // version named it: never handed out.
             iam::delete_key(aws, user, id)?;
-            say(
+            say.action(
                 "deleted the key an earlier try of this rotation made and no version names",
-                &|l| l.with("key", id.as_str()),
+                |l| l.with("key", id.as_str()),
             );
         }
         if let Some(k) = make_room {
@@ -148,9 +148,9 @@ impl Rotator {
                 iam::deactivate(aws, user, &k.id)?;
             }
             iam::delete_key(aws, user, &k.id)?;
-            say(
+            say.action(
                 "deactivated and deleted the key an older version names (AWSPREVIOUS's)",
-                &|l| {
+                |l| {
                     l.with("key", k.id.as_str())
                         .with("last_used", k.last_used_text())
                 },
@@ -193,16 +193,16 @@ impl Rotator {
                 // may have made; this try ends now, and says so.
                 let over = claim.ended_at(ended.secs());
                 if let Err(e) = iam::tag_user(aws, user, claim::TAG, &over.render()) {
-                    say(
+                    say.action(
                         "could not mark the claim's try as over (the next try waits until its deadline)",
-                        &|l| l.with("error", e.to_string()),
+                        |l| l.with("error", e.to_string()),
                     );
                 }
                 return Err(error.into());
             }
         };
         let key = new.id.as_str().to_string();
-        say("created a key", &|l| l.with("key", key.as_str()));
+        say.action("created a key", |l| l.with("key", key.as_str()));
         let password = derive_v4(&new.secret, &current.region.code);
         drop(new.secret);
         let item = Derived::new(Some(new.id), password, current.region.clone(), Version::V4);
@@ -216,7 +216,7 @@ impl Rotator {
         if let Err(e) = secret.put_pending(token, req.rotation_token.as_deref(), &payload) {
             return Err(self.unput(secret, token, user, &key, e, say));
         }
-        say("put the new version as AWSPENDING", &|l| {
+        say.action("put the new version as AWSPENDING", |l| {
             l.with("key", key.as_str())
         });
         self.drop_claim(user, token, say);
@@ -236,7 +236,7 @@ impl Rotator {
         secret: &SecretClient<'_>,
         user: &UserName,
         k: &Key,
-        say: Say<'_>,
+        say: Say<'_, '_>,
     ) -> Result<(), StepError> {
         let Some(used) = &k.last_used else {
             return Ok(());
@@ -251,9 +251,9 @@ impl Rotator {
         if used.date.secs() <= after {
             return Ok(());
         }
-        say(
+        say.action(
             "the key an older version names is still in use: nothing was changed",
-            &|l| {
+            |l| {
                 l.with("event", "key_in_use")
                     .with("key", k.id.as_str())
                     .with("last_used", k.last_used_text())
@@ -285,7 +285,7 @@ impl Rotator {
         user: &UserName,
         key: &str,
         error: StepError,
-        say: Say<'_>,
+        say: Say<'_, '_>,
     ) -> StepError {
         // The put did not land if there is no pending version, or if the
         // pending version is another try's (two tries at once): either way
@@ -299,9 +299,9 @@ impl Rotator {
             Ok(true) => error,
             Ok(false) => match iam::delete_key(&self.aws, user, key) {
                 Ok(()) => {
-                    say(
+                    say.action(
                         "deleted the new key: the version naming it could not be put",
-                        &|l| l.with("key", key),
+                        |l| l.with("key", key),
                     );
                     self.drop_claim(user, token, say);
                     error
@@ -319,14 +319,14 @@ impl Rotator {
     /// The claim is not needed once a version names the key (or IAM made
     /// none): removed if it is still this rotation's (`token`), never
     /// another's; a failure is only logged (`finishSecret` tries again).
-    pub(crate) fn drop_claim(&self, user: &UserName, token: &str, say: Say<'_>) {
+    pub(crate) fn drop_claim(&self, user: &UserName, token: &str, say: Say<'_, '_>) {
         let ours = match iam::user_tag(&self.aws, user, claim::TAG) {
             Ok(Some(v)) => Claim::parse(&v).is_some_and(|c| c.is_of(token)),
             Ok(None) => false,
             Err(e) => {
-                say(
+                say.action(
                     "could not read the claim tag (harmless; finishSecret tries again)",
-                    &|l| l.with("error", e.to_string()),
+                    |l| l.with("error", e.to_string()),
                 );
                 false
             }
@@ -335,9 +335,9 @@ impl Rotator {
             return;
         }
         if let Err(e) = iam::untag_user(&self.aws, user, claim::TAG) {
-            say(
+            say.action(
                 "could not remove the claim tag (harmless; finishSecret tries again)",
-                &|l| l.with("error", e.to_string()),
+                |l| l.with("error", e.to_string()),
             );
         }
     }

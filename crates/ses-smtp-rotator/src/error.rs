@@ -14,7 +14,7 @@ pub enum StepError {
     /// The function's environment is wrong.
     Settings(String),
     /// A version of the secret is not what the function rotates.
-    SecretClient {
+    Secret {
         /// Which version (`AWSCURRENT`, `AWSPENDING`).
         version: &'static str,
         /// What is wrong with it.
@@ -36,7 +36,7 @@ impl fmt::Display for StepError {
             | StepError::Settings(m)
             | StepError::Refused(m)
             | StepError::Login(m) => f.write_str(m),
-            StepError::SecretClient { version, error } => {
+            StepError::Secret { version, error } => {
                 write!(f, "the secret's {version} version: {error}")
             }
             StepError::Aws(AwsError::Denied {

@@ -19,7 +19,7 @@ impl Rotator {
         secret: &SecretClient<'_>,
         token: &str,
         deadline: Instant,
-        say: Say<'_>,
+        say: Say<'_, '_>,
     ) -> Result<Done, StepError> {
         let pending = read(secret, Some(token), stages::PENDING)?;
         let mut target = Target::new(
@@ -77,7 +77,7 @@ impl Rotator {
                     }
                 )));
             };
-            say("login not accepted yet; trying again", &|l| {
+            say.action("login not accepted yet; trying again", |l| {
                 l.with("try", retry.tries())
                     .with("answer", what.as_str())
                     .with("wait_s", wait.as_secs())

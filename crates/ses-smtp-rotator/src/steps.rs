@@ -48,8 +48,14 @@ impl Rotator {
     /// the rotation, and `AWSCURRENT` stays where it is.
     pub fn run(&self, req: &Request, deadline: Instant, log: Log<'_>) -> Result<Done, StepError> {
         let start = Instant::now();
-        let mut arn = req.secret_id.clone();
-        let result = self.step(req, deadline, &mut arn, log);
+        let secret = SecretClient::new(&self.aws, &req.secret_id);
+        let described = secret.describe();
+        // The secret as its ARN names it, once Secrets Manager said it.
+        let arn = described
+            .as_ref()
+            .map_or(req.secret_id.as_str(), |d| d.arn.as_str())
+            .to_string();
+        let result = described.and_then(|d| self.step(req, deadline, &secret, &d, &mut *log));
         let line = Line::new(
             if result.is_ok() { "INFO" } else { "ERROR" },
             req.step.name(),
@@ -87,12 +93,10 @@ impl Rotator {
         &self,
         req: &Request,
         deadline: Instant,
-        arn: &mut String,
+        secret: &SecretClient<'_>,
+        d: &Described,
         log: Log<'_>,
     ) -> Result<Done, StepError> {
-        let secret = SecretClient::new(&self.aws, &req.secret_id);
-        let d = secret.describe()?;
-        arn.clone_from(&d.arn);
         let shown = user_text(&d.arn);
         let token = req.token.as_str();
         if !d.rotation_enabled {
@@ -108,7 +112,6 @@ impl Rotator {
                 user_text(token)
             )));
         }
-        let line = |what: &str| Line::new("INFO", req.step.name(), &d.arn).with("action", what);
         if d.has(token, stages::CURRENT) && req.step != Step::Finish {
             return Ok(Done {
                 outcome: "already current",
@@ -121,11 +124,16 @@ impl Rotator {
                 user_text(token)
             )));
         }
+        let mut say = StepLog {
+            log,
+            step: req.step.name(),
+            secret: &d.arn,
+        };
         match req.step {
-            Step::Create => self.create(&secret, &d, req, deadline, &mut |a, l| log(&l(line(a)))),
-            Step::Set => self.set(&secret, token),
-            Step::Test => self.test(&secret, token, deadline, &mut |a, l| log(&l(line(a)))),
-            Step::Finish => self.finish(&secret, &d, token, &mut |a, l| log(&l(line(a)))),
+            Step::Create => self.create(secret, d, req, deadline, &mut say),
+            Step::Set => self.set(secret, token),
+            Step::Test => self.test(secret, token, deadline, &mut say),
+            Step::Finish => self.finish(secret, d, token, &mut say),
         }
     }
 
@@ -160,7 +168,7 @@ impl Rotator {
         secret: &SecretClient<'_>,
         d: &Described,
         token: &str,
-        say: Say<'_>,
+        say: Say<'_, '_>,
     ) -> Result<Done, StepError> {
         let new = read(
             secret,
@@ -182,7 +190,7 @@ impl Rotator {
         } else {
             let old = d.holding(stages::CURRENT).map(str::to_string);
             secret.move_label(stages::CURRENT, Some(token), old.as_deref())?;
-            say("moved AWSCURRENT to the new version", &|l| l);
+            say.action("moved AWSCURRENT to the new version", |l| l);
             done.outcome = "finished";
             old
         };
@@ -199,9 +207,9 @@ impl Rotator {
             let keys = iam::keys(&self.aws, &new.iam_user)?;
             if keys.iter().any(|k| k.id == old && k.active) {
                 iam::deactivate(&self.aws, &new.iam_user, &old)?;
-                say(
+                say.action(
                     "deactivated the key AWSPREVIOUS names (PREVIOUS_KEY=deactivate)",
-                    &|l| l.with("key", old.as_str()),
+                    |l| l.with("key", old.as_str()),
                 );
                 done.deactivated_key = Some(old);
             }
@@ -211,8 +219,25 @@ impl Rotator {
     }
 }
 
-/// Writes one action's log line: its words, and the members it adds.
-pub(crate) type Say<'a> = &'a mut dyn FnMut(&str, &dyn Fn(Line) -> Line);
+/// A step's log of what it does: one line per action, naming the step and
+/// the secret (by its ARN).
+pub(crate) struct StepLog<'a> {
+    log: Log<'a>,
+    step: &'static str,
+    secret: &'a str,
+}
+
+/// The log a step writes its actions to.
+pub(crate) type Say<'a, 'b> = &'a mut StepLog<'b>;
+
+impl StepLog<'_> {
+    /// Logs one action: its words, and the members `add` puts on its line
+    /// (key IDs, tries; never a secret).
+    pub(crate) fn action(&mut self, what: &str, add: impl FnOnce(Line) -> Line) {
+        let line = Line::new("INFO", self.step, self.secret).with("action", what);
+        (self.log)(&add(line));
+    }
+}
 
 /// A version's value, read as the secret this function rotates.
 pub(crate) fn read(
@@ -230,7 +255,7 @@ pub(crate) fn read(
             }
         ))
     })?;
-    parse_stored_secret(&text).map_err(|error| StepError::SecretClient {
+    parse_stored_secret(&text).map_err(|error| StepError::Secret {
         version: label,
         error,
     })
