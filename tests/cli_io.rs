@@ -52,7 +52,12 @@ fn full_disk_is_an_error() {
         .unwrap();
     let out = common::feed(
         common::tool()
-            .args(["--region", "us-east-1"])
+            .args([
+                "--region",
+                "us-east-1",
+                "--access-key-id",
+                "AKIAIOSFODNN7EXAMPLE",
+            ])
             .stdout(full)
             .stderr(Stdio::piped()),
         CANARY.as_bytes(),
