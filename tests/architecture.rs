@@ -38,6 +38,20 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Every source file of every crate, with its text.
+fn sources() -> Vec<(PathBuf, String)> {
+    let mut list = Vec::new();
+    for root in roots() {
+        rust_files(&root, &mut list);
+    }
+    list.into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(&file).unwrap();
+            (file, text)
+        })
+        .collect()
+}
+
 /// The lines before the inline test module.
 fn non_test(text: &str) -> Vec<&str> {
     let lines: Vec<&str> = text.lines().collect();
@@ -226,14 +240,10 @@ fn target(krate: &Crate, from: &[String], path: &[String]) -> Option<PathBuf> {
 #[test]
 fn no_source_file_is_over_400_lines() {
     let mut over = Vec::new();
-    for root in roots() {
-        let mut list = Vec::new();
-        rust_files(&root, &mut list);
-        for file in list {
-            let n = non_test(&std::fs::read_to_string(&file).unwrap()).len();
-            if n > MAX_LINES {
-                over.push(format!("{} ({n} lines)", file.display()));
-            }
+    for (file, text) in sources() {
+        let n = non_test(&text).len();
+        if n > MAX_LINES {
+            over.push(format!("{} ({n} lines)", file.display()));
         }
     }
     assert!(
@@ -250,18 +260,13 @@ fn each_staging_label_is_written_once() {
     for label in ["AWSCURRENT", "AWSPENDING", "AWSPREVIOUS"] {
         let literal = format!("\"{label}\"");
         let mut at = Vec::new();
-        for root in roots() {
-            let mut list = Vec::new();
-            rust_files(&root, &mut list);
-            for file in list {
-                let text = std::fs::read_to_string(&file).unwrap();
-                let n = non_test(&text)
-                    .iter()
-                    .map(|l| l.matches(&literal).count())
-                    .sum::<usize>();
-                if n > 0 {
-                    at.push(format!("{} ({n})", file.display()));
-                }
+        for (file, text) in sources() {
+            let n = non_test(&text)
+                .iter()
+                .map(|l| l.matches(&literal).count())
+                .sum::<usize>();
+            if n > 0 {
+                at.push(format!("{} ({n})", file.display()));
             }
         }
         assert_eq!(
@@ -318,15 +323,10 @@ fn type_names(files: &[(String, String)]) -> BTreeMap<String, Vec<String>> {
 /// name (a reader seeing `Step` or `Session` knows which one is meant).
 #[test]
 fn each_type_name_means_one_thing() {
-    let mut files = Vec::new();
-    for root in roots() {
-        let mut list = Vec::new();
-        rust_files(&root, &mut list);
-        for file in list {
-            let text = std::fs::read_to_string(&file).unwrap();
-            files.push((file.display().to_string(), text));
-        }
-    }
+    let files: Vec<(String, String)> = sources()
+        .into_iter()
+        .map(|(file, text)| (file.display().to_string(), text))
+        .collect();
     let names = type_names(&files);
     assert!(
         names.len() > 100,
