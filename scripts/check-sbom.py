@@ -5,9 +5,9 @@
 
 SBOM must be valid against the CycloneDX 1.5 JSON schema (the validator
 of cyclonedx-python-lib, PyPI, in .venv-dist), every component must have a
-version and a licence, and every crate of each TREE (the output of
-`cargo tree -e normal --prefix none --format '{p}'` for one binary in the
-artifact) must be a component with that version. Exit 1, naming what is
+version and a licence, and the components must be exactly the crates of
+the TREEs (the output of `cargo tree -e normal --prefix none --format '{p}'`
+for each binary in the artifact), each with its version. Exit 1, naming what is
 wrong, otherwise.
 """
 import json
@@ -62,8 +62,12 @@ def main(argv):
     if missing:
         shown = ", ".join(f"{n} {v}" for n, v in missing)
         fail(f"{path}: {len(missing)} crate(s) of the build are not in it: {shown}")
+    extra = sorted(listed - wanted)
+    if extra:
+        shown = ", ".join(f"{n} {v}" for n, v in extra)
+        fail(f"{path}: {len(extra)} crate(s) it lists are not in the build: {shown}")
     print(f"{path}: valid CycloneDX 1.5, {len(components)} components, "
-          f"every one of the build's {len(wanted)} crates listed")
+          f"exactly the build's {len(wanted)} crates")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@
 #   the zip       the rotation function's: checksum, one executable
 #                 `bootstrap`
 #   every binary  cargo auditable's dependency list in it (.dep-v0)
-#   every SBOM    in SHA256SUMS, valid CycloneDX 1.5, every crate of its
-#                 build's `cargo tree -e normal` in it
+#   every SBOM    in SHA256SUMS, valid CycloneDX 1.5, exactly the crates
+#                 of its build's `cargo tree -e normal`
 #   the hook      .pre-commit-hooks.yaml under pre-commit, in a temporary git
 #                 repository using this checkout as its hook repository
 #
@@ -208,8 +208,9 @@ python3 scripts/check-auditable.py "$installed" "$unpacked/ses-smtp-password" \
 pass "cargo auditable: the wheel's, the archive's, the .deb's two and the zip's binaries list their crates"
 "$venv/bin/python" -c 'import cyclonedx.validation.json' 2>/dev/null ||
   "$venv/bin/pip" install -q -r .ci/dist-requirements.txt
-# Each artifact's SBOM: in SHA256SUMS, valid CycloneDX 1.5, and listing every
-# crate `cargo tree -e normal` gives for the builds in the artifact.
+# Each artifact's SBOM: in SHA256SUMS, valid CycloneDX 1.5, and listing
+# exactly the crates `cargo tree -e normal` gives for the builds in the
+# artifact.
 tree() { # package, features
   cargo tree --locked --quiet -e normal --prefix none --format '{p}' --target "$target" \
     -p "$1" ${2:+--features "$2"}
@@ -238,7 +239,7 @@ sed 's/"specVersion" *: *"1.5"/"specVersion": "1.5", "components": 7/' "$dist/$z
 if "$venv/bin/python" scripts/check-sbom.py "$work/broken.cdx.json" "$work/tree-rotator" 2>/dev/null; then
   fail "check-sbom.py passed an SBOM that is not valid CycloneDX"
 fi
-pass "SBOMs: one per artifact, in SHA256SUMS, valid CycloneDX 1.5, every crate of its build listed"
+pass "SBOMs: one per artifact, in SHA256SUMS, valid CycloneDX 1.5, exactly the crates of its build"
 
 # ---- the action's install step --------------------------------------------------
 mkdir -p "$work/releases/v$version" "$work/runner"

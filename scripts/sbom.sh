@@ -9,7 +9,9 @@
 # cargo features, comma-separated ("" for the default ones); OUT the file to
 # write, named after its artifact (`….tar.gz.cdx.json`). Build-time
 # dependencies (build scripts, proc macros) are left out: they are not in
-# the binary. scripts/check-sbom.py checks the result against `cargo tree`.
+# the binary, and so are crates of other builds of the workspace
+# (scripts/sbom-prune.py). scripts/check-sbom.py checks the result against
+# `cargo tree`.
 set -euo pipefail
 [ $# -eq 4 ] || { echo "usage: $0 PACKAGE TARGET FEATURES OUT" >&2; exit 2; }
 package=$1 target=$2 features=$3 out=$4
@@ -31,4 +33,12 @@ args=(--format json --spec-version 1.5 --describe binaries --no-build-deps --tar
 cargo cyclonedx "${args[@]}"
 mkdir -p "$(dirname "$out")"
 mv "$written" "$out"
+# cargo cyclonedx resolves the workspace's features together (the rotation
+# function turns the AWS SDK on): only the crates this build holds stay
+# (scripts/sbom-prune.py), as `cargo tree` resolves it for this package.
+tree=$(mktemp)
+trap 'rm -f "${others[@]}" "$tree"' EXIT
+cargo tree --locked --quiet -e normal --prefix none --format '{p}' --target "$target" \
+  -p "$package" ${features:+--features "$features"} >"$tree"
+python3 scripts/sbom-prune.py "$out" "$tree"
 echo "$out"
