@@ -35,6 +35,14 @@
 # (scripts/cargo-tools.sh pins them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# --no-sboms: no SBOMs (CI: cargo-cyclonedx takes longer to build than CI
+# has; the release workflow always writes them).
+sboms=yes
+case "${1:-}" in
+  "") ;;
+  --no-sboms) sboms=no ;;
+  *) echo "usage: $0 [--no-sboms]" >&2; exit 2 ;;
+esac
 
 target=x86_64-unknown-linux-gnu
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
@@ -46,7 +54,8 @@ if [ ! -x "$venv/bin/maturin" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q -r .ci/dist-requirements.txt
 fi
-bash scripts/cargo-tools.sh cargo-deb cargo-auditable cargo-cyclonedx
+bash scripts/cargo-tools.sh cargo-deb cargo-auditable
+[ "$sboms" = no ] || bash scripts/cargo-tools.sh cargo-cyclonedx
 # Every cargo that maturin, cargo-lambda and cargo-zigbuild start is
 # `cargo auditable` (scripts/auditable/cargo).
 export SES_REAL_CARGO
@@ -116,11 +125,18 @@ cp target/lambda/ses-smtp-rotator/bootstrap.zip "$dist/$zip"
 sbom() { # package, features, artifact
   bash scripts/sbom.sh "$1" "$target" "$2" "$dist/$3.cdx.json" >/dev/null
 }
-sbom ses-smtp-password "" "$(basename "$(ls "$dist"/*.whl)")"
-sbom ses-smtp-password "" "$name-v$version-$target.tar.gz"
-sbom ses-smtp-password aws "$(basename "$(ls "$dist"/*.deb)")"
-sbom ses-smtp-rotator "" "$zip"
+if [ "$sboms" = yes ]; then
+  sbom ses-smtp-password "" "$(basename "$(ls "$dist"/*.whl)")"
+  sbom ses-smtp-password "" "$name-v$version-$target.tar.gz"
+  sbom ses-smtp-password aws "$(basename "$(ls "$dist"/*.deb)")"
+  sbom ses-smtp-rotator "" "$zip"
+fi
 
-(cd "$dist" && sha256sum -- *.whl *.tar.gz *.deb *.zip *.cdx.json > SHA256SUMS)
+(
+  cd "$dist"
+  files=(*.whl *.tar.gz *.deb *.zip)
+  [ "$sboms" = no ] || files+=(*.cdx.json)
+  sha256sum -- "${files[@]}" > SHA256SUMS
+)
 echo "built in $dist:"
-(cd "$dist" && ls -1 -- *.whl *.tar.gz *.deb *.zip *.cdx.json SHA256SUMS)
+(cd "$dist" && ls -1 -- *.whl *.tar.gz *.deb *.zip SHA256SUMS)
