@@ -40,5 +40,6 @@ tree=$(mktemp)
 trap 'rm -f "${others[@]}" "$tree"' EXIT
 cargo tree --locked --quiet -e normal --prefix none --format '{p}' --target "$target" \
   -p "$package" ${features:+--features "$features"} >"$tree"
-python3 scripts/sbom-prune.py "$out" "$tree"
+# (Windows' runners name their Python `python`.)
+"$(command -v python3 || command -v python)" scripts/sbom-prune.py "$out" "$tree"
 echo "$out"
