@@ -46,18 +46,14 @@
 #![deny(missing_docs)]
 
 mod derive;
-mod derived;
+mod credential;
 mod error;
-mod error_text;
 mod input;
 mod output;
 pub mod profile;
-mod profile_credentials;
-mod profile_syntax;
 mod records;
 mod redact;
 pub mod region;
-mod region_table;
 mod secret_check;
 mod template;
 mod temporary;
@@ -65,7 +61,7 @@ pub mod vectors;
 mod verify;
 
 pub use derive::{PASSWORD_LEN, SecretKey, SmtpPassword, Version, derive, derive_v2, derive_v4};
-pub use derived::{Derived, FixedBuf, RenderError};
+pub use credential::{Derived, FixedBuf, RenderError};
 pub use error::{ErrorKind, InputError, KeyIdProblem, SecretProblem, TemporaryEvidence};
 pub use input::{
     AccessKeyId, Credentials, MAX_INPUT, SECRET_LEN, SecretPolicy, Shape, parse_access_key_id,

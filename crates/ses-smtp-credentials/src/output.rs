@@ -16,7 +16,7 @@
 //! ```
 
 use crate::derive::Version;
-use crate::derived::{Derived, FixedBuf, RenderError, render_with};
+use crate::credential::{Derived, FixedBuf, RenderError, render_with};
 use crate::input::AccessKeyId;
 use crate::region::{STARTTLS_PORTS, TLS_WRAPPER_PORTS};
 use serde::Serialize;

@@ -1,7 +1,7 @@
 //! User templates: text with `{placeholder}`s, checked when parsed (before
 //! any secret is read) and rendered into a fixed, zeroizing buffer.
 
-use crate::derived::{Derived, FixedBuf, RenderError, render_with};
+use crate::credential::{Derived, FixedBuf, RenderError, render_with};
 use crate::output::{username, write_urlencoded};
 use std::fmt;
 use std::io::{self, Write};

@@ -40,10 +40,7 @@
 
 pub mod calls;
 mod names;
-mod operator;
 mod policy;
-mod reader;
-mod rotator;
 #[cfg(feature = "sdk")]
 pub mod sdk;
 pub mod stages;
@@ -53,13 +50,11 @@ pub use names::{
     KmsProblem, MAX_USER_NAME, RotationError, SSM_LEAVES, Store, UserName, UserPath,
     parse_user_name, parse_user_path,
 };
-pub use operator::{OperatorScope, operator_policy};
-pub use policy::{
-    PolicyDocument, PolicyError, Scope as SendingScope, dns_suffix, is_account_id, partition,
-    policy as sending_policy,
-};
-pub use reader::{ReaderScope, reader_policy};
-pub use rotator::{DEFAULT_FUNCTION_NAME, RotatorScope, rotator_policy};
+pub use policy::operator::{OperatorScope, operator_policy};
+pub use policy::reader::{ReaderScope, reader_policy};
+pub use policy::rotator::{DEFAULT_FUNCTION_NAME, RotatorScope, rotator_policy};
+pub use policy::sending::{PolicyError, SendingScope, sending_policy};
+pub use policy::{PolicyDocument, dns_suffix, is_account_id, partition};
 pub use stored::{
     SecretCredentials, StoredSecret, StoredSecretError, parse_secret_credentials,
     parse_stored_secret,

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import json
 
-# The SMTP regions of src/region.rs, typed out again here on purpose.
+# The SMTP regions of src/region/table.rs, typed out again here on purpose.
 REGIONS = [
     "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
     "sa-east-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",

@@ -32,7 +32,6 @@ pub mod recover;
 mod rotation;
 mod session;
 pub mod store;
-mod store_write;
 
 pub use error::{DeniedUserPath, Error, Result};
 pub use rotation::{Rotation, Undone};

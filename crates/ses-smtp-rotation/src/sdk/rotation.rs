@@ -20,7 +20,6 @@ use super::journal::{CreateCall, Held, Journal, JournalFile, boot_id, now};
 use super::recover::{self, Report};
 use super::session::Session;
 use super::store::{self, Before};
-use super::store_write;
 use crate::{Store, UserName};
 use ses_smtp_credentials::Derived;
 use ses_smtp_credentials::user_text;
@@ -217,7 +216,7 @@ impl<'s> Rotation<'s> {
             journal,
             file,
         } = self;
-        store_write::write(session, store, before, item, user, &mut |made| {
+        store::write::write(session, store, before, item, user, &mut |made| {
             journal.made.push(made);
             match file {
                 Some((f, held)) => f.save(held, journal),

@@ -6,7 +6,7 @@ use crate::sdk::error::{Error, Result};
 use crate::sdk::journal::{Journal, Made, StoreBefore};
 use crate::sdk::session::Session;
 use crate::sdk::store::{key_and_tier, secret_id};
-use crate::sdk::store_write::{Put, delete_created_secret, put_parameter};
+use crate::sdk::store::write::{Put, delete_created_secret, put_parameter};
 use crate::stages;
 use crate::{Store, calls};
 use aws_sdk_ssm::types::ParameterType;

@@ -5,8 +5,8 @@
 
 use crate::calls::{Caller, Resource};
 use crate::names::{RotationError, UserName, UserPath};
-use crate::operator::{check_kms_key, claim_tag_only, statement_of};
-use crate::policy::{PolicyDocument, dns_suffix, is_account_id, partition};
+use super::operator::{check_kms_key, claim_tag_only, statement_of};
+use super::{PolicyDocument, dns_suffix, is_account_id, partition};
 use crate::stages;
 use serde_json::json;
 

@@ -4,8 +4,8 @@
 
 use crate::calls::{Caller, Resource};
 use crate::names::{RotationError, Store};
-use crate::operator::{check_kms_key, statement_of};
-use crate::policy::{PolicyDocument, dns_suffix, is_account_id, partition};
+use super::operator::{check_kms_key, statement_of};
+use super::{PolicyDocument, dns_suffix, is_account_id, partition};
 use serde_json::json;
 
 /// What one consumer reads.

@@ -13,11 +13,14 @@
 //! Pure: the caller reads the files and passes their text. Values are
 //! copied once, into zeroizing strings sized exactly, and never grow.
 //!
-//! This file: the types and the entry point; `profile_syntax`: the files'
-//! syntax; `profile_credentials`: which profile's key the SDKs would use.
+//! This file: the types and the entry point; `syntax`: the files' syntax;
+//! `credentials`: which profile's key the SDKs would use.
 
 use crate::derive::SecretKey;
 use crate::error::InputError;
+
+mod credentials;
+mod syntax;
 use crate::input::{AccessKeyId, SecretPolicy};
 use std::collections::HashMap;
 use std::fmt;

@@ -1,27 +1,9 @@
 //! The least-privilege IAM policy for an SMTP user: `ses:SendRawEmail`
 //! only, optionally scoped to an identity, a region and sender addresses.
 
+use super::{PolicyDocument, is_account_id, partition};
 use serde_json::{Value, json};
-pub use ses_smtp_credentials::region::{dns_suffix, partition};
 use std::fmt;
-
-/// An IAM policy document, as IAM reads it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PolicyDocument(pub(crate) Value);
-
-impl PolicyDocument {
-    /// The document as JSON, indented two spaces, without a final newline.
-    pub fn to_json(&self) -> String {
-        // A `Value` of maps, arrays and strings always serializes.
-        serde_json::to_string_pretty(&self.0).unwrap_or_default()
-    }
-}
-
-impl fmt::Display for PolicyDocument {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_json())
-    }
-}
 
 /// Why the scope given cannot make a policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,16 +86,11 @@ impl fmt::Display for PolicyError {
 
 impl std::error::Error for PolicyError {}
 
-/// Whether `text` is 12 digits.
-pub fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// What to scope the policy to; the default scopes to nothing (any identity,
 /// any region, any sender).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
-pub struct Scope<'a> {
+pub struct SendingScope<'a> {
     /// An SES identity ARN, or a domain or address (then `account_id` and
     /// `region` build the ARN).
     pub identity: Option<&'a str>,
@@ -142,7 +119,7 @@ fn check_configuration_set(index: usize, name: &str) -> Result<(), PolicyError> 
     }
 }
 
-fn identity_arn(scope: &Scope<'_>) -> Result<Option<String>, PolicyError> {
+fn identity_arn(scope: &SendingScope<'_>) -> Result<Option<String>, PolicyError> {
     let Some(identity) = scope.identity else {
         return Ok(None);
     };
@@ -194,7 +171,7 @@ fn identity_arn(scope: &Scope<'_>) -> Result<Option<String>, PolicyError> {
 /// # Errors
 /// [`PolicyError`] for an identity, account, region, address or
 /// configuration set that cannot be scoped to.
-pub fn policy(scope: &Scope<'_>) -> Result<PolicyDocument, PolicyError> {
+pub fn sending_policy(scope: &SendingScope<'_>) -> Result<PolicyDocument, PolicyError> {
     for (i, a) in scope.from_addresses.iter().enumerate() {
         let ok = a
             .split_once('@')
@@ -263,12 +240,12 @@ mod tests {
     #[test]
     fn configuration_sets_and_partitions() {
         let sets = vec!["marketing".to_string(), "tx_2".to_string()];
-        let p = policy(&Scope {
+        let p = sending_policy(&SendingScope {
             identity: Some("example.com"),
             account_id: Some("123456789012"),
             region: Some("eusc-de-east-1"),
             configuration_sets: &sets,
-            ..Scope::default()
+            ..SendingScope::default()
         })
         .unwrap();
         assert_eq!(
@@ -280,21 +257,21 @@ mod tests {
             ])
         );
         assert_eq!(
-            policy(&Scope {
+            sending_policy(&SendingScope {
                 configuration_sets: &sets,
-                ..Scope::default()
+                ..SendingScope::default()
             })
             .unwrap_err(),
             PolicyError::ConfigurationSetNeedsIdentity
         );
         let bad = vec!["ok".to_string(), "no.dots".to_string()];
         assert_eq!(
-            policy(&Scope {
+            sending_policy(&SendingScope {
                 identity: Some("example.com"),
                 account_id: Some("123456789012"),
                 region: Some("eu-west-1"),
                 configuration_sets: &bad,
-                ..Scope::default()
+                ..SendingScope::default()
             })
             .unwrap_err(),
             PolicyError::BadConfigurationSet {
@@ -315,23 +292,23 @@ mod tests {
             "arn:aws:ses:eu-west-1:123456789012:identity/example.co?",
             "arn:aws:ses:eu-west-1:123456789012:identity/*",
         ] {
-            let scope = Scope {
+            let scope = SendingScope {
                 identity: Some(identity),
                 account_id: Some("123456789012"),
                 region: Some("eu-west-1"),
-                ..Scope::default()
+                ..SendingScope::default()
             };
             assert_eq!(
-                policy(&scope).unwrap_err(),
+                sending_policy(&scope).unwrap_err(),
                 PolicyError::BadArn,
                 "{identity}"
             );
         }
-        let p = policy(&Scope::default()).unwrap();
+        let p = sending_policy(&SendingScope::default()).unwrap();
         assert_eq!(p.0["Statement"][0]["Resource"], "*");
         assert_eq!(p.0["Statement"][0]["Action"], "ses:SendRawEmail");
         let from = vec!["noreply@example.com".to_string()];
-        let p = policy(&Scope {
+        let p = sending_policy(&SendingScope {
             identity: Some("example.com"),
             account_id: Some("123456789012"),
             region: Some("us-gov-west-1"),
@@ -348,10 +325,10 @@ mod tests {
             "noreply@example.com"
         );
         assert_eq!(
-            policy(&Scope {
+            sending_policy(&SendingScope {
                 identity: Some("arn:aws:ses:eu-west-1:123456789012:identity/example.com"),
                 region: Some("eu-west-2"),
-                ..Scope::default()
+                ..SendingScope::default()
             })
             .unwrap_err(),
             PolicyError::RegionMismatch {

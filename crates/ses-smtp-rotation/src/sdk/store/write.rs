@@ -1,10 +1,10 @@
 //! Writing the credentials into a store, each write recorded (in the
 //! journal) with what AWS returned for it: the proof an undo needs.
 
-use super::error::{Error, Result};
-use super::journal::Made;
-use super::session::Session;
-use super::store::{Before, secret_id};
+use crate::sdk::error::{Error, Result};
+use crate::sdk::journal::Made;
+use crate::sdk::session::Session;
+use super::{Before, secret_id};
 use crate::Store;
 use crate::UserName;
 use crate::calls;

@@ -4,7 +4,7 @@
 
 use crate::calls::{Caller, OPERATOR, Resource, actions};
 use crate::names::{KmsProblem, RotationError, Store, UserName, UserPath};
-use crate::policy::{PolicyDocument, dns_suffix, is_account_id, partition};
+use super::{PolicyDocument, dns_suffix, is_account_id, partition};
 use crate::stages;
 
 use serde_json::{Value, json};
@@ -57,7 +57,7 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
         .region
         .or_else(|| scope.stores.iter().find_map(Store::arn_region))
         .unwrap_or("us-east-1");
-    let part = crate::policy::partition;
+    let part = super::partition;
     let partition = part(region_for_partition);
     for store in scope.stores {
         if let (Some(p), Some(r)) = (store.arn_partition(), store.arn_region()) {
@@ -276,7 +276,7 @@ pub(crate) fn check_kms_key(key: &str, region: &str) -> Result<(), RotationError
 
 #[cfg(test)]
 mod tests {
-    use super::super::{parse_user_name, parse_user_path};
+    use crate::{parse_user_name, parse_user_path};
     use super::*;
 
     #[test]
@@ -408,7 +408,7 @@ mod tests {
         scope.region = Some("eu-west-1");
         scope.kms_key = Some("arn:aws:kms:eu-west-1:123456789012:key/k");
         let p = operator_policy(&scope).unwrap().to_string();
-        for call in super::super::calls::ALL
+        for call in crate::calls::ALL
             .iter()
             .filter(|c| c.commands.iter().any(|m| OPERATOR.contains(m)))
         {

@@ -1,7 +1,9 @@
-//! The SES SMTP regions: the table (see `region_table`), and resolving what
+//! The SES SMTP regions: the table (see `table`), and resolving what
 //! a user typed against it, with a reason for every refusal.
 
-pub use crate::region_table::{
+mod table;
+
+pub use table::{
     REGIONS, Region, STARTTLS_PORTS, TABLE_DATE, TABLE_SOURCE, TLS_WRAPPER_PORTS, dns_suffix,
     is_aws_region, lookup, partition, smtp_host, smtp_regions,
 };

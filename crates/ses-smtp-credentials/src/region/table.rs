@@ -61,10 +61,10 @@ pub fn smtp_host(code: &str) -> String {
 /// Every AWS region code, SES or not (botocore's partition data; the first
 /// line of the file names its version). A real code is never told "did you
 /// mean" another region.
-const AWS_REGIONS: &str = include_str!("aws_regions.txt");
+const AWS_REGIONS: &str = include_str!("../aws_regions.txt");
 
 /// Whether `code` is a real AWS region (botocore's partition data; see
-/// `aws_regions.txt` beside this file).
+/// `aws_regions.txt` in `src/`).
 pub fn is_aws_region(code: &str) -> bool {
     AWS_REGIONS
         .lines()

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+mod text;
+
 /// The broad class of a failure; the command line maps each to an exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -4,9 +4,9 @@
 //! returns how to undo it, read before anything was created, so a failed
 //! rotation leaves every store as it found it.
 
-use super::error::{Error, Result};
-use super::journal::StoreBefore;
-use super::session::{Session, shown as shown_id};
+use crate::sdk::error::{Error, Result};
+use crate::sdk::journal::StoreBefore;
+use crate::sdk::session::{Session, shown as shown_id};
 use crate::Store;
 use crate::calls;
 use crate::stages;
@@ -14,6 +14,8 @@ use aws_sdk_ssm::types::{ParameterTier, ParameterType};
 use ses_smtp_credentials::user_text;
 use std::collections::HashMap;
 use zeroize::Zeroizing;
+
+pub(crate) mod write;
 
 /// A store as found before the rotation: what undoing a write restores.
 #[derive(Debug)]
@@ -288,7 +290,7 @@ pub struct Named {
     /// When the store's current user name was written (the `AWSCURRENT`
     /// version's creation, or the `username` parameter's last change):
     /// when any other key stopped being current in it.
-    pub since: Option<super::iam::Timestamp>,
+    pub since: Option<crate::sdk::iam::Timestamp>,
 }
 
 impl Named {
@@ -298,8 +300,8 @@ impl Named {
     pub fn used_after_rotation(
         &self,
         id: &str,
-        used: super::iam::Timestamp,
-        floor: super::iam::Timestamp,
+        used: crate::sdk::iam::Timestamp,
+        floor: crate::sdk::iam::Timestamp,
     ) -> bool {
         self.current.as_deref() != Some(id)
             && self.since.is_some_and(|since| used > since.max(floor))
@@ -339,7 +341,7 @@ pub fn named_keys(aws: &Session, store: &Store) -> Result<Named> {
                 if current {
                     named.since = out
                         .created_date
-                        .map(|d| super::iam::Timestamp::from_secs(d.secs()));
+                        .map(|d| crate::sdk::iam::Timestamp::from_secs(d.secs()));
                 }
                 // The SecretString holds the password: parsed in place, wiped.
                 let text = Zeroizing::new(out.secret_string.take().unwrap_or_default());
@@ -371,7 +373,7 @@ pub fn named_keys(aws: &Session, store: &Store) -> Result<Named> {
                 since: parameter
                     .as_ref()
                     .and_then(|p| p.last_modified_date)
-                    .map(|d| super::iam::Timestamp::from_secs(d.secs())),
+                    .map(|d| crate::sdk::iam::Timestamp::from_secs(d.secs())),
                 current: parameter.and_then(|p| p.value).map(|u| user_text(&u)),
                 previous: None,
             })
