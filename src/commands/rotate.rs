@@ -23,9 +23,6 @@ use ses_smtp_rotation::sdk::{Rotation, store};
 use std::io::Write;
 use std::time::Duration;
 
-/// IAM allows two access keys per user.
-const KEY_LIMIT: usize = 2;
-
 fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
@@ -48,7 +45,7 @@ pub fn run(args: Rotate) -> CliResult<ExitCode> {
         befores.push(store::before(&session, s)?);
     }
     let old = iam::keys(&session, &args.user)?;
-    if old.len() >= KEY_LIMIT {
+    if old.len() >= iam::KEY_LIMIT {
         return Err(key_limit(&args.user, &old));
     }
     // The journal, before anything is made: what a kill -9 leaves for

@@ -13,9 +13,6 @@ use ses_smtp_rotation::stages;
 use ses_smtp_rotation::{UserName, parse_stored_secret};
 use std::time::Instant;
 
-/// IAM allows two access keys per user.
-const KEY_LIMIT: usize = 2;
-
 impl Rotator {
     pub(crate) fn create(
         &self,
@@ -114,7 +111,7 @@ impl Rotator {
             .filter(|k| Some(&k.id) != lost.as_ref())
             .collect();
         let mut make_room = None;
-        if remaining.len() >= KEY_LIMIT {
+        if remaining.len() >= iam::KEY_LIMIT {
             let other = remaining
                 .iter()
                 .find(|k| k.id != current.username.as_str())

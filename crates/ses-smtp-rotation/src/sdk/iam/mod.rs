@@ -12,3 +12,7 @@ pub use calls::{
 };
 pub use create::{CLOCK_SKEW_SECS, Created, LostKey, NewKey, create_key, lost_key};
 pub use key::{Key, LastUsed, Timestamp};
+
+/// How many access keys IAM allows a user: a rotation needs room for one
+/// more than the user has.
+pub const KEY_LIMIT: usize = 2;
