@@ -224,9 +224,7 @@ fn generated_vectors_are_right_reproducible_and_round_trip() {
 fn profile_files_that_are_not_regular_files_are_refused_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo");
-    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: a plain system call on a path we own.
-    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
     let shown = |p: &std::path::Path| p.display().to_string();
     for path in [shown(dir.path()), shown(&fifo), "/dev/zero".to_string()] {
         let out = cmd()

@@ -62,9 +62,7 @@ fn out_writes_mode_0600_whatever_the_umask() {
 fn out_replaces_only_a_regular_file() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: a plain system call on a path we own.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
     let to_null = dir.path().join("to-null");
     std::os::unix::fs::symlink("/dev/null", &to_null).unwrap();
     let targets = [
@@ -208,9 +206,10 @@ fn out_leaves_nothing_behind_when_interrupted() {
             let mut line = String::new();
             stderr.read_line(&mut line).unwrap();
             let names = common::file_names(dir.path());
-            // SAFETY: signals our own child (before any assertion, so a
-            // failing one leaves no paused child behind).
-            assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+            // Signals our own child before any assertion, so a failing
+            // one leaves no paused child behind.
+            let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
+            nix::sys::signal::kill(pid, nix::sys::signal::Signal::try_from(sig).unwrap()).unwrap();
             let status = child.wait().unwrap();
             assert_eq!(line, "paused with the temporary file written\n");
             let expected: &[&str] = if force { &["smtp.txt"] } else { &[] };

@@ -599,8 +599,8 @@ pub(crate) fn signal_and_wait(
     sig: libc::c_int,
     seen: &mut String,
 ) -> Option<i32> {
-    // SAFETY: kill on our own child.
-    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, sig) }, 0);
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::try_from(sig).unwrap()).unwrap();
     err.read_to_string(seen).unwrap();
     child.wait().unwrap().code()
 }
