@@ -206,21 +206,24 @@ python3 scripts/check-auditable.py "$installed" "$unpacked/ses-smtp-password" \
   "$work/deb-files/usr/bin/ses-smtp-password" "$work/deb-files/usr/bin/ses-smtp-password-aws" \
   "$work/zip-files/bootstrap" >&2 || fail "a release binary lacks cargo auditable's dependency list"
 pass "cargo auditable: the wheel's, the archive's, the .deb's two and the zip's binaries list their crates"
-# (Not when dist.sh ran with --no-sboms, as CI runs it.)
-sbom_checks() {
 "$venv/bin/python" -c 'import cyclonedx.validation.json' 2>/dev/null ||
   "$venv/bin/pip" install -q -r .ci/dist-requirements.txt
 # Each artifact's SBOM: in SHA256SUMS, valid CycloneDX 1.5, and listing
 # exactly the crates `cargo tree -e normal` gives for the builds in the
-# artifact.
-tree() { # package, features
-  cargo tree --locked --quiet -e normal --prefix none --format '{p}' --target "$target" \
-    -p "$1" ${2:+--features "$2"}
+# artifact (scripts/build-tree.sh: the rotation function and the .deb's
+# `aws` build come from one cargo run, scripts/build-rotator.sh).
+mapfile -t lambda_build < <(bash scripts/build-rotator.sh --with-aws-helper --cargo-args)
+tree() { # package, cargo run's packages and features
+  bash scripts/build-tree.sh "$1" "$target" "${@:2}"
 }
-tree ses-smtp-password "" > "$work/tree-default"
-tree ses-smtp-password aws-front > "$work/tree-front"
-tree ses-smtp-password aws > "$work/tree-aws"
-tree ses-smtp-rotator "" > "$work/tree-rotator"
+tree ses-smtp-password > "$work/tree-default"
+tree ses-smtp-password -p ses-smtp-password --features aws-front > "$work/tree-front"
+tree ses-smtp-password "${lambda_build[@]}" > "$work/tree-aws"
+tree ses-smtp-rotator "${lambda_build[@]}" > "$work/tree-rotator"
+# Each tree is its binary's whole: the function's names the SDK it calls
+# through (reached by way of crates the `aws` build's tree shows too).
+grep -q '^aws-sdk-secretsmanager ' "$work/tree-rotator" ||
+  fail "scripts/build-tree.sh left the AWS SDK out of the rotation function's crates"
 check_sbom() { # artifact, cargo tree outputs
   local artifact=$1
   shift
@@ -245,12 +248,6 @@ if "$venv/bin/python" scripts/check-sbom.py "$work/broken.cdx.json" "$work/tree-
   fail "check-sbom.py passed an SBOM that is not valid CycloneDX"
 fi
 pass "SBOMs: one per artifact, in SHA256SUMS, valid CycloneDX 1.5, exactly the crates of its build"
-}
-if compgen -G "$dist/*.cdx.json" >/dev/null; then
-  sbom_checks
-else
-  pass "SBOMs: none here (scripts/dist.sh --no-sboms, as CI builds)"
-fi
 
 # ---- the action's install step --------------------------------------------------
 mkdir -p "$work/releases/v$version" "$work/runner"

@@ -25,8 +25,8 @@
 # maturin and cargo-lambda build).
 #
 # The wheel and the archive hold the default build (with probe); the .deb
-# the pair. All are built by maturin linking with Zig against
-# glibc 2.28, so they run on older systems than this one (RHEL 8, Debian 10,
+# the pair. All are linked with Zig against glibc 2.28 (maturin's, and
+# cargo-lambda's for the rotation function and the .deb's `aws` build), so they run on older systems than this one (RHEL 8, Debian 10,
 # Ubuntu 18.10 and later), linked dynamically against glibc: see README,
 # "Install".
 #
@@ -35,14 +35,7 @@
 # (scripts/cargo-tools.sh pins them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# --no-sboms: no SBOMs (CI: cargo-cyclonedx takes longer to build than CI
-# has; the release workflow always writes them).
-sboms=yes
-case "${1:-}" in
-  "") ;;
-  --no-sboms) sboms=no ;;
-  *) echo "usage: $0 [--no-sboms]" >&2; exit 2 ;;
-esac
+[ $# -eq 0 ] || { echo "usage: $0" >&2; exit 2; }
 
 target=x86_64-unknown-linux-gnu
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
@@ -54,8 +47,7 @@ if [ ! -x "$venv/bin/maturin" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q -r .ci/dist-requirements.txt
 fi
-bash scripts/cargo-tools.sh cargo-deb cargo-auditable
-[ "$sboms" = no ] || bash scripts/cargo-tools.sh cargo-cyclonedx
+bash scripts/cargo-tools.sh cargo-deb cargo-auditable cargo-cyclonedx
 # Every cargo that maturin, cargo-lambda and cargo-zigbuild start is
 # `cargo auditable` (scripts/auditable/cargo).
 export SES_REAL_CARGO
@@ -65,31 +57,30 @@ export PATH="$PWD/scripts/auditable:$PWD/.tools/bin:$PATH"
 rm -rf "$dist"
 mkdir -p "$dist/assets/complete"
 
-# 0. The rotation function's zip (scripts/build-rotator.sh: cargo-lambda
-# and its Zig). First: the maturin builds below share its target
-# directory with other flags, after which cargo-lambda would build every
-# dependency again (in CI it has just built them: this is a no-op).
+# 0. The rotation function's zip and the .deb's `aws` build, in one cargo
+# run (scripts/build-rotator.sh --with-aws-helper: cargo-lambda and its
+# Zig, glibc 2.28), so the AWS SDK is compiled once. First: the maturin
+# builds below share its target directory with other flags.
 # (aarch64 would need that target's standard library, which this machine
 # cannot fetch.)
-bash scripts/build-rotator.sh >&2
+bash scripts/build-rotator.sh --with-aws-helper >&2
+# The cargo packages and features of that run, as `cargo tree` takes them:
+# the SBOMs of its two binaries list what it resolved (step 7).
+mapfile -t lambda_build < <(bash scripts/build-rotator.sh --with-aws-helper --cargo-args)
 
-# 1. The .deb's pair, the same way as the wheel below: `ses-smtp-password`,
-# the `aws-front` build (the AWS commands' syntax without the SDK, so a
-# derivation starts as fast as the default build's), and
-# `ses-smtp-password-aws`, the `aws` build it execs for rotate, retire,
-# keys and sync (src/front.rs). Their wheels are not shipped. The front is
-# built in the default build's target directory first (its dependencies
-# are the default build's, so step 2 rebuilds only this crate); the `aws`
-# build in one of its own.
-deb_build() { # feature, target directory, binary name in target/dist/deb
-  CARGO_TARGET_DIR="$2" PATH="$PWD/$venv/bin:$PATH" "$venv/bin/maturin" build \
-    --release --locked --features "$1" --zig --compatibility manylinux_2_28 \
-    --target "$target" --out "$2/deb-wheel" >&2
-  cp "$2/$target/release/$name" "$dist/deb/$3"
-}
+# 1. The .deb's pair: `ses-smtp-password`, the `aws-front` build (the AWS
+# commands' syntax without the SDK, so a derivation starts as fast as the
+# default build's), and `ses-smtp-password-aws`, the `aws` build it execs
+# for rotate, retire, keys and sync (src/front.rs), from step 0. The front
+# is built the same way as the wheel below (its wheel is not shipped), in
+# the default build's target directory first (its dependencies are the
+# default build's, so step 2 rebuilds only this crate).
 mkdir -p "$dist/deb/complete"
-deb_build aws-front "${CARGO_TARGET_DIR:-target}" "$name"
-deb_build aws "${CARGO_TARGET_DIR:-target}/aws" "$name-aws"
+PATH="$PWD/$venv/bin:$PATH" "$venv/bin/maturin" build --release --locked \
+  --features aws-front --zig --compatibility manylinux_2_28 --target "$target" \
+  --out "${CARGO_TARGET_DIR:-target}/deb-wheel" >&2
+cp "${CARGO_TARGET_DIR:-target}/$target/release/$name" "$dist/deb/$name"
+cp target/lambda/ses-smtp-password/bootstrap "$dist/deb/$name-aws"
 
 # 2. The wheel, and with it the default binary (target/<target>/release).
 PATH="$PWD/$venv/bin:$PATH" "$venv/bin/maturin" build --release --locked \
@@ -120,23 +111,20 @@ cargo deb --no-build --target "$target" --output "$dist"
 zip="ses-smtp-rotator-v$version-x86_64-lambda.zip"
 cp target/lambda/ses-smtp-rotator/bootstrap.zip "$dist/$zip"
 
-# 7. An SBOM per artifact, named after it. The .deb's is the `aws` build's,
-# whose crates include every crate of its front (`aws-front` adds none).
-sbom() { # package, features, artifact
-  bash scripts/sbom.sh "$1" "$target" "$2" "$dist/$3.cdx.json" >/dev/null
+# 7. An SBOM per artifact, named after it. The .deb's is the `aws` build's
+# (built in step 0's run), whose crates include every crate of its front
+# (`aws-front` adds none).
+sbom() { # package, features, artifact, [the cargo run's packages and features]
+  bash scripts/sbom.sh "$1" "$target" "$2" "$dist/$3.cdx.json" "${@:4}" >/dev/null
 }
-if [ "$sboms" = yes ]; then
-  sbom ses-smtp-password "" "$(basename "$(ls "$dist"/*.whl)")"
-  sbom ses-smtp-password "" "$name-v$version-$target.tar.gz"
-  sbom ses-smtp-password aws "$(basename "$(ls "$dist"/*.deb)")"
-  sbom ses-smtp-rotator "" "$zip"
-fi
+sbom ses-smtp-password "" "$(basename "$(ls "$dist"/*.whl)")"
+sbom ses-smtp-password "" "$name-v$version-$target.tar.gz"
+sbom ses-smtp-password aws "$(basename "$(ls "$dist"/*.deb)")" "${lambda_build[@]}"
+sbom ses-smtp-rotator "" "$zip" "${lambda_build[@]}"
 
 (
   cd "$dist"
-  files=(*.whl *.tar.gz *.deb *.zip)
-  [ "$sboms" = no ] || files+=(*.cdx.json)
-  sha256sum -- "${files[@]}" > SHA256SUMS
+  sha256sum -- *.whl *.tar.gz *.deb *.zip *.cdx.json > SHA256SUMS
 )
 echo "built in $dist:"
-(cd "$dist" && ls -1 -- *.whl *.tar.gz *.deb *.zip SHA256SUMS)
+(cd "$dist" && ls -1 -- *.whl *.tar.gz *.deb *.zip *.cdx.json SHA256SUMS)

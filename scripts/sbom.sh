@@ -3,18 +3,22 @@
 # its version and licence, as CycloneDX 1.5 JSON (cargo cyclonedx,
 # crates.io, pinned in scripts/cargo-tools.sh).
 #
-#   scripts/sbom.sh PACKAGE TARGET FEATURES OUT
+#   scripts/sbom.sh PACKAGE TARGET FEATURES OUT [CARGO-ARGS...]
 #
 # PACKAGE is ses-smtp-password or ses-smtp-rotator; FEATURES the build's
 # cargo features, comma-separated ("" for the default ones); OUT the file to
-# write, named after its artifact (`….tar.gz.cdx.json`). Build-time
+# write, named after its artifact (`….tar.gz.cdx.json`); CARGO-ARGS the
+# packages and features of the cargo run that built it, when that run built
+# more than PACKAGE (scripts/build-tree.sh). Build-time
 # dependencies (build scripts, proc macros) are left out: they are not in
 # the binary, and so are crates of other builds of the workspace
 # (scripts/sbom-prune.py). scripts/check-sbom.py checks the result against
 # `cargo tree`.
 set -euo pipefail
-[ $# -eq 4 ] || { echo "usage: $0 PACKAGE TARGET FEATURES OUT" >&2; exit 2; }
+[ $# -ge 4 ] || { echo "usage: $0 PACKAGE TARGET FEATURES OUT [CARGO-ARGS...]" >&2; exit 2; }
 package=$1 target=$2 features=$3 out=$4
+shift 4
+[ $# -gt 0 ] || set -- -p "$package" ${features:+--features "$features"}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
 cd "$(dirname "$0")/.."
 case $package in
@@ -35,11 +39,10 @@ mkdir -p "$(dirname "$out")"
 mv "$written" "$out"
 # cargo cyclonedx resolves the workspace's features together (the rotation
 # function turns the AWS SDK on): only the crates this build holds stay
-# (scripts/sbom-prune.py), as `cargo tree` resolves it for this package.
+# (scripts/sbom-prune.py), as `cargo tree` resolves its cargo run.
 tree=$(mktemp)
 trap 'rm -f "${others[@]}" "$tree"' EXIT
-cargo tree --locked --quiet -e normal --prefix none --format '{p}' --target "$target" \
-  -p "$package" ${features:+--features "$features"} >"$tree"
+bash scripts/build-tree.sh "$package" "$target" "$@" >"$tree"
 # (Windows' runners name their Python `python`.)
 "$(command -v python3 || command -v python)" scripts/sbom-prune.py "$out" "$tree"
 echo "$out"
