@@ -340,6 +340,51 @@ fn each_type_name_means_one_thing() {
     );
 }
 
+/// The `pub use` statements of `text` that export a name under another
+/// (`X as Y`; `as _` names nothing).
+fn renamed_exports(text: &str) -> Vec<String> {
+    let code = non_test(text).join("\n");
+    let mut found = Vec::new();
+    let mut rest = code.as_str();
+    while let Some(start) = rest.find("pub use ") {
+        let statement = &rest[start..];
+        let end = statement.find(';').unwrap_or(statement.len());
+        let statement = &statement[..end];
+        let words: Vec<&str> = statement
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '{' | '}'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.windows(2).any(|w| w[0] == "as" && w[1] != "_") {
+            found.push(statement.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        rest = &rest[start + end..];
+    }
+    found
+}
+
+/// A public item is exported under its own name: a reader who meets
+/// `SendingScope` finds `struct SendingScope`, not `Scope` re-exported
+/// `as` something else.
+#[test]
+fn each_export_keeps_its_name() {
+    let renamed: Vec<String> = sources()
+        .iter()
+        .flat_map(|(file, text)| {
+            renamed_exports(text)
+                .into_iter()
+                .map(move |s| format!("{}: {s}", file.display()))
+        })
+        .collect();
+    assert!(
+        renamed.is_empty(),
+        "exported under another name: {renamed:#?}\nname the item what it is exported as"
+    );
+    assert_eq!(
+        renamed_exports("pub use a::{b as c, D};\npub use e::F as _;\nuse g::H as I;\n"),
+        ["pub use a::{b as c, D}"]
+    );
+}
+
 #[test]
 fn the_type_checker_sees_declarations_and_twins() {
     for (line, name) in [

@@ -69,7 +69,7 @@ pub fn regions(report: ReportFormat) -> CliResult<ExitCode> {
 }
 
 pub fn policy(args: Policy) -> CliResult<ExitCode> {
-    use ses_smtp_rotation::{SendingScope as Scope, sending_policy as policy};
+    use ses_smtp_rotation::{SendingScope, sending_policy};
     if let Some(operator) = &args.rotation {
         return operator_policy(&args, operator);
     }
@@ -82,13 +82,13 @@ pub fn policy(args: Policy) -> CliResult<ExitCode> {
     if let Some(r) = &args.region {
         region::resolve(r, true).map_err(CliError::region("--region"))?;
     }
-    let mut scope = Scope::default();
+    let mut scope = SendingScope::default();
     scope.identity = args.identity.as_deref();
     scope.account_id = args.account_id.as_deref();
     scope.region = args.region.as_deref();
     scope.from_addresses = &args.from_addresses;
     scope.configuration_sets = &args.configuration_sets;
-    let doc = policy(&scope).map_err(CliError::Policy)?;
+    let doc = sending_policy(&scope).map_err(CliError::Policy)?;
     write_stdout(format!("{doc}\n").as_bytes())?;
     Ok(ExitCode::Success)
 }

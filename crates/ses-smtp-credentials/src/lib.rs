@@ -45,8 +45,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod derive;
 mod credential;
+mod derive;
 mod error;
 mod input;
 mod output;
@@ -60,8 +60,8 @@ mod temporary;
 pub mod vectors;
 mod verify;
 
-pub use derive::{PASSWORD_LEN, SecretKey, SmtpPassword, Version, derive, derive_v2, derive_v4};
 pub use credential::{Derived, FixedBuf, RenderError};
+pub use derive::{PASSWORD_LEN, SecretKey, SmtpPassword, Version, derive, derive_v2, derive_v4};
 pub use error::{ErrorKind, InputError, KeyIdProblem, SecretProblem, TemporaryEvidence};
 pub use input::{
     AccessKeyId, Credentials, MAX_INPUT, SECRET_LEN, SecretPolicy, Shape, parse_access_key_id,

@@ -15,8 +15,8 @@
 //! assert_eq!(out.as_bytes(), b"BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9\n");
 //! ```
 
-use crate::derive::Version;
 use crate::credential::{Derived, FixedBuf, RenderError, render_with};
+use crate::derive::Version;
 use crate::input::AccessKeyId;
 use crate::region::{STARTTLS_PORTS, TLS_WRAPPER_PORTS};
 use serde::Serialize;

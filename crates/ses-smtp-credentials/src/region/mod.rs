@@ -3,11 +3,11 @@
 
 mod table;
 
+use std::fmt;
 pub use table::{
     REGIONS, Region, STARTTLS_PORTS, TABLE_DATE, TABLE_SOURCE, TLS_WRAPPER_PORTS, dns_suffix,
     is_aws_region, lookup, partition, smtp_host, smtp_regions,
 };
-use std::fmt;
 
 /// A region the command line accepted: from the table, or (with the explicit
 /// override) a well-formed name the table does not know.

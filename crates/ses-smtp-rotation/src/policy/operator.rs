@@ -2,9 +2,9 @@
 //! and `keys`, built from [`calls::ALL`](super::calls::ALL): each call's
 //! action on the resource it acts on, and nothing else.
 
+use super::{PolicyDocument, dns_suffix, is_account_id, partition};
 use crate::calls::{Caller, OPERATOR, Resource, actions};
 use crate::names::{KmsProblem, RotationError, Store, UserName, UserPath};
-use super::{PolicyDocument, dns_suffix, is_account_id, partition};
 use crate::stages;
 
 use serde_json::{Value, json};
@@ -276,8 +276,8 @@ pub(crate) fn check_kms_key(key: &str, region: &str) -> Result<(), RotationError
 
 #[cfg(test)]
 mod tests {
-    use crate::{parse_user_name, parse_user_path};
     use super::*;
+    use crate::{parse_user_name, parse_user_path};
 
     #[test]
     fn scopes_to_the_user_its_path_and_the_stores() {

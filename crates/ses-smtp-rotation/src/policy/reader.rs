@@ -2,10 +2,10 @@
 //! that one secret or prefix, and its KMS key through the service. Built
 //! from the calls list, like the operator's and the function's.
 
-use crate::calls::{Caller, Resource};
-use crate::names::{RotationError, Store};
 use super::operator::{check_kms_key, statement_of};
 use super::{PolicyDocument, dns_suffix, is_account_id, partition};
+use crate::calls::{Caller, Resource};
+use crate::names::{RotationError, Store};
 use serde_json::json;
 
 /// What one consumer reads.

@@ -3,10 +3,10 @@
 //! IAM key actions on one user, the rotation actions on one secret, its
 //! KMS key through Secrets Manager, and the function's own log group.
 
-use crate::calls::{Caller, Resource};
-use crate::names::{RotationError, UserName, UserPath};
 use super::operator::{check_kms_key, claim_tag_only, statement_of};
 use super::{PolicyDocument, dns_suffix, is_account_id, partition};
+use crate::calls::{Caller, Resource};
+use crate::names::{RotationError, UserName, UserPath};
 use crate::stages;
 use serde_json::json;
 

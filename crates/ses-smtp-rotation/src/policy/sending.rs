@@ -236,6 +236,7 @@ pub fn sending_policy(scope: &SendingScope<'_>) -> Result<PolicyDocument, Policy
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::dns_suffix;
 
     #[test]
     fn configuration_sets_and_partitions() {

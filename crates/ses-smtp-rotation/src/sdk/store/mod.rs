@@ -4,11 +4,11 @@
 //! returns how to undo it, read before anything was created, so a failed
 //! rotation leaves every store as it found it.
 
+use crate::Store;
+use crate::calls;
 use crate::sdk::error::{Error, Result};
 use crate::sdk::journal::StoreBefore;
 use crate::sdk::session::{Session, shown as shown_id};
-use crate::Store;
-use crate::calls;
 use crate::stages;
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
 use ses_smtp_credentials::user_text;

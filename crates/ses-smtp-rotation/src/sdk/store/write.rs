@@ -1,13 +1,13 @@
 //! Writing the credentials into a store, each write recorded (in the
 //! journal) with what AWS returned for it: the proof an undo needs.
 
-use crate::sdk::error::{Error, Result};
-use crate::sdk::journal::Made;
-use crate::sdk::session::Session;
 use super::{Before, secret_id};
 use crate::Store;
 use crate::UserName;
 use crate::calls;
+use crate::sdk::error::{Error, Result};
+use crate::sdk::journal::Made;
+use crate::sdk::session::Session;
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
 use ses_smtp_credentials::{Derived, FixedBuf, SecretFields, secret_string};
 
@@ -154,16 +154,16 @@ fn pause_for_tests(name: &str) {
 /// How a parameter is written: its type, and the KMS key and tier it keeps
 /// (without `KeyId`, PutParameter would encrypt under the account's
 /// default `aws/ssm` key).
-pub(super) struct Put {
-    pub(super) kind: ParameterType,
-    pub(super) key_id: Option<String>,
-    pub(super) tier: Option<ParameterTier>,
+pub(crate) struct Put {
+    pub(crate) kind: ParameterType,
+    pub(crate) key_id: Option<String>,
+    pub(crate) tier: Option<ParameterTier>,
 }
 
 /// One parameter, overwritten; returns the version SSM gave it. The SDK
 /// takes its own copy of the value (an owned String, freed unwiped: see
 /// docs/security.md).
-pub(super) fn put_parameter(
+pub(crate) fn put_parameter(
     aws: &Session,
     name: &str,
     value: &str,
@@ -188,7 +188,7 @@ pub(super) fn put_parameter(
 /// Deletes a secret a rotation created, by the ARN `CreateSecret` returned
 /// (never by name: another secret may have that name since), without a
 /// recovery window (it held only that rotation's key).
-pub(super) fn delete_created_secret(aws: &Session, store: &Store, arn: &str) -> Result<()> {
+pub(crate) fn delete_created_secret(aws: &Session, store: &Store, arn: &str) -> Result<()> {
     let sm = aws.secrets_manager(store.arn_region());
     aws.run(
         sm.delete_secret()
