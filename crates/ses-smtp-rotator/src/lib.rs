@@ -26,10 +26,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod create;
 mod error;
 mod log;
-mod login;
 mod request;
 mod secret;
 mod settings;

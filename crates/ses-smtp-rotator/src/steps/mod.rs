@@ -1,13 +1,20 @@
-//! The four steps. Each starts from what Secrets Manager and IAM say now,
-//! never from what an earlier try believed, so running a step again with
-//! the same token finishes or repeats nothing twice.
+//! The four steps, one file each (`create`, `set`, `test`, `finish`), and
+//! what they share: the function's value, the checks every step makes
+//! first, its log and the reading of a version. Each step starts from what
+//! Secrets Manager and IAM say now, never from what an earlier try
+//! believed, so running a step again with the same token finishes or
+//! repeats nothing twice.
+
+mod create;
+mod finish;
+mod set;
+mod test;
 
 use crate::log::{Line, Log};
-use crate::secret::{Described, SecretClient, username_of};
-use crate::{PreviousKey, Request, Settings, Step, StepError};
+use crate::secret::{Described, SecretClient};
+use crate::{Request, Settings, Step, StepError};
 use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::sdk::Session;
-use ses_smtp_rotation::sdk::iam;
 use ses_smtp_rotation::stages;
 use ses_smtp_rotation::{StoredSecret, parse_stored_secret};
 use std::time::Instant;
@@ -15,8 +22,8 @@ use std::time::Instant;
 /// The function: an AWS session and its settings, made once per process.
 #[derive(Debug)]
 pub struct Rotator {
-    pub(crate) aws: Session,
-    pub(crate) settings: Settings,
+    aws: Session,
+    settings: Settings,
 }
 
 /// What a step did.
@@ -136,111 +143,30 @@ impl Rotator {
             Step::Finish => self.finish(secret, d, token, &mut say),
         }
     }
-
-    fn set(&self, secret: &SecretClient<'_>, token: &str) -> Result<Done, StepError> {
-        let pending = read(secret, Some(token), stages::PENDING)?;
-        let keys = iam::keys(&self.aws, &pending.iam_user)?;
-        let id = pending.username.as_str();
-        let abandon = format!(
-            "\n  hint: this rotation cannot finish: cancel it (aws secretsmanager cancel-rotate-secret --secret-id SECRET, \
-             then aws secretsmanager update-secret-version-stage --secret-id SECRET --version-stage AWSPENDING \
-             --remove-from-version-id {}) and rotate again",
-            user_text(token)
-        );
-        match keys.iter().find(|k| k.id == id) {
-            Some(k) if k.active => Ok(Done {
-                outcome: "pending key active",
-                new_key: Some(id.to_string()),
-                ..Done::default()
-            }),
-            Some(_) => Err(StepError::Refused(format!(
-                "the pending version's key {id} is inactive: someone deactivated it{abandon}"
-            ))),
-            None => Err(StepError::Refused(format!(
-                "the pending version names key {id}, which IAM user {} does not have (deleted){abandon}",
-                user_text(pending.iam_user.as_str())
-            ))),
-        }
-    }
-
-    fn finish(
-        &self,
-        secret: &SecretClient<'_>,
-        d: &Described,
-        token: &str,
-        say: Say<'_, '_>,
-    ) -> Result<Done, StepError> {
-        let new = read(
-            secret,
-            Some(token),
-            if d.has(token, stages::CURRENT) {
-                stages::CURRENT
-            } else {
-                stages::PENDING
-            },
-        )?;
-        let mut done = Done {
-            outcome: "already current",
-            new_key: Some(new.username.as_str().to_string()),
-            ..Done::default()
-        };
-        // The version AWSPREVIOUS is on once AWSCURRENT has moved.
-        let previous = if d.has(token, stages::CURRENT) {
-            d.holding(stages::PREVIOUS).map(str::to_string)
-        } else {
-            let old = d.holding(stages::CURRENT).map(str::to_string);
-            secret.move_label(stages::CURRENT, Some(token), old.as_deref())?;
-            say.action("moved AWSCURRENT to the new version", |l| l);
-            done.outcome = "finished";
-            old
-        };
-        if d.has(token, stages::PENDING) {
-            secret.move_label(stages::PENDING, None, Some(token))?;
-        }
-        if self.settings.previous_key == PreviousKey::Deactivate
-            && let Some(v) = previous.as_deref().filter(|v| *v != token)
-            && let Some(old) = secret
-                .value(Some(v), stages::PREVIOUS)?
-                .and_then(|t| username_of(&t))
-            && old != new.username.as_str()
-        {
-            let keys = iam::keys(&self.aws, &new.iam_user)?;
-            if keys.iter().any(|k| k.id == old && k.active) {
-                iam::deactivate(&self.aws, &new.iam_user, &old)?;
-                say.action(
-                    "deactivated the key AWSPREVIOUS names (PREVIOUS_KEY=deactivate)",
-                    |l| l.with("key", old.as_str()),
-                );
-                done.deactivated_key = Some(old);
-            }
-        }
-        self.drop_claim(&new.iam_user, token, say);
-        Ok(done)
-    }
 }
 
 /// A step's log of what it does: one line per action, naming the step and
 /// the secret (by its ARN).
-pub(crate) struct StepLog<'a> {
+struct StepLog<'a> {
     log: Log<'a>,
     step: &'static str,
     secret: &'a str,
 }
 
 /// The log a step writes its actions to.
-pub(crate) type Say<'a, 'b> = &'a mut StepLog<'b>;
+type Say<'a, 'b> = &'a mut StepLog<'b>;
 
 impl StepLog<'_> {
     /// Logs one action: its words, and the members `add` puts on its line
     /// (key IDs, tries; never a secret).
-    pub(crate) fn action(&mut self, what: &str, add: impl FnOnce(Line) -> Line) {
+    fn action(&mut self, what: &str, add: impl FnOnce(Line) -> Line) {
         let line = Line::new("INFO", self.step, self.secret).with("action", what);
         (self.log)(&add(line));
     }
 }
 
 /// A version's value, read as the secret this function rotates.
-pub(crate) fn read(
+fn read(
     secret: &SecretClient<'_>,
     version: Option<&str>,
     label: &'static str,

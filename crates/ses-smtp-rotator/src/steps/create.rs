@@ -1,10 +1,10 @@
 //! `createSecret`: make room, claim the slot, create the key, put the
 //! pending version; the key deleted again when the put did not land.
 
+use super::{Done, Rotator, Say, read};
 use crate::secret::username_of;
 use crate::secret::{Described, SecretClient};
 use crate::settings::{InUse, host_allowed};
-use crate::steps::{Done, Rotator, Say, read};
 use crate::{Request, StepError};
 use ses_smtp_credentials::{Derived, SecretFields, Version, derive_v4, secret_string, user_text};
 use ses_smtp_rotation::sdk::claim::{self, Claim};
@@ -14,7 +14,7 @@ use ses_smtp_rotation::{UserName, parse_stored_secret};
 use std::time::Instant;
 
 impl Rotator {
-    pub(crate) fn create(
+    pub(super) fn create(
         &self,
         secret: &SecretClient<'_>,
         d: &Described,
@@ -316,7 +316,7 @@ impl Rotator {
     /// The claim is not needed once a version names the key (or IAM made
     /// none): removed if it is still this rotation's (`token`), never
     /// another's; a failure is only logged (`finishSecret` tries again).
-    pub(crate) fn drop_claim(&self, user: &UserName, token: &str, say: Say<'_, '_>) {
+    pub(super) fn drop_claim(&self, user: &UserName, token: &str, say: Say<'_, '_>) {
         let ours = match iam::user_tag(&self.aws, user, claim::TAG) {
             Ok(Some(v)) => Claim::parse(&v).is_some_and(|c| c.is_of(token)),
             Ok(None) => false,

@@ -2,9 +2,9 @@
 //! while SES answers as it does to a key that has not reached it yet,
 //! until the invocation's deadline less a margin.
 
+use super::{Done, Rotator, Say, read};
 use crate::StepError;
 use crate::secret::SecretClient;
-use crate::steps::{Done, Rotator, Say, read};
 use ses_smtp_credentials::{TLS_WRAPPER_PORTS, user_text};
 use ses_smtp_login::{Login, Outcome, Retry, SESSION_TIMEOUTS, Target, TlsMode};
 use ses_smtp_rotation::stages;
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 const MAX_MARGIN: Duration = Duration::from_secs(10);
 
 impl Rotator {
-    pub(crate) fn test(
+    pub(super) fn test(
         &self,
         secret: &SecretClient<'_>,
         token: &str,
