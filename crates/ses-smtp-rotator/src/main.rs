@@ -48,25 +48,14 @@ fn start() -> Result<(), String> {
         );
     }));
     let settings = Settings::from_env(|k| std::env::var_os(k)).map_err(|e| e.to_string())?;
-    // The AWS session (the SDK's configuration, and an HTTPS client that
-    // loads the system's CA certificates) is made on a thread of its own
-    // while the runtime starts and waits for the first event; the first
-    // invocation waits for it. A session that cannot be made fails each
-    // invocation with the reason.
-    let rotator: Arc<OnceLock<Result<Rotator, String>>> = Arc::default();
-    let made = rotator.clone();
-    std::thread::spawn(move || {
-        let session = Session::connect(None, AWS_TIMEOUT).map_err(|e| e.to_string());
-        let _ = made.set(session.map(|s| Rotator::new(s, settings)));
-    });
+    let function = Function::start(settings);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("could not start the Lambda runtime: {e}"))?;
     let handler = service_fn(
         move |event: LambdaEvent<SecretsManagerSecretRotationEvent>| {
-            let rotator = rotator.clone();
-            async move { handle(rotator, event).await }
+            Function::handle(function.clone(), event)
         },
     );
     runtime
@@ -74,7 +63,74 @@ fn start() -> Result<(), String> {
         .map_err(|e| format!("the Lambda runtime stopped: {e}"))
 }
 
-/// A failed step, as the Lambda runtime reports it to Secrets Manager.
+/// The function as the runtime calls it: one value for the process,
+/// shared by every invocation and never changed after it is made.
+///
+/// The AWS session (the SDK's configuration, and an HTTPS client that
+/// loads the system's CA certificates) is made on a thread of its own while
+/// the runtime starts and waits for the first event (start-up is measured:
+/// docs/performance.md); the first invocation waits for it. A session that
+/// cannot be made fails each invocation with the reason.
+#[derive(Debug, Default)]
+struct Function {
+    rotator: OnceLock<Result<Rotator, String>>,
+}
+
+impl Function {
+    fn start(settings: Settings) -> Arc<Function> {
+        let function = Arc::new(Function::default());
+        let made = function.clone();
+        std::thread::spawn(move || {
+            let session = Session::connect(None, AWS_TIMEOUT).map_err(|e| e.to_string());
+            let _ = made.rotator.set(session.map(|s| Rotator::new(s, settings)));
+        });
+        function
+    }
+
+    /// One invocation: the event read, the step run on a blocking thread
+    /// (the rotation's calls are synchronous, on the session's own
+    /// runtime).
+    async fn handle(
+        self: Arc<Function>,
+        event: LambdaEvent<SecretsManagerSecretRotationEvent>,
+    ) -> Result<serde_json::Value, Failed> {
+        let deadline = deadline_of(event.context.deadline);
+        let secret = event.payload.secret_id.clone();
+        let req = Request::from_event(event.payload).map_err(|e| {
+            let text = e.to_string();
+            write_line(
+                &Line::new("ERROR", "request", &secret)
+                    .with("outcome", "failed")
+                    .with("error", text.as_str()),
+            );
+            Failed(text)
+        })?;
+        let ran = tokio::task::spawn_blocking(move || {
+            let rotator = self.rotator.wait().as_ref().map_err(|e| {
+                let e = StepError::Settings(format!(
+                    "the function could not start its AWS session: {e}"
+                ));
+                write_line(
+                    &Line::new("ERROR", req.step.name(), &req.secret_id)
+                        .with("outcome", "failed")
+                        .with("error", e.to_string()),
+                );
+                e
+            })?;
+            rotator.run(&req, deadline, &mut |line| write_line(line))
+        })
+        .await;
+        match ran {
+            Ok(Ok(done)) => Ok(serde_json::json!({ "outcome": done.outcome })),
+            Ok(Err(e)) => Err(Failed(e.to_string())),
+            Err(_) => Err(Failed(
+                "a bug stopped the step (a panic; its message is not shown, it may hold a secret)"
+                    .into(),
+            )),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Failed(String);
 
@@ -84,45 +140,6 @@ impl From<Failed> for Diagnostic {
             error_type: "SesSmtpRotatorError".into(),
             error_message: f.0,
         }
-    }
-}
-
-async fn handle(
-    rotator: Arc<OnceLock<Result<Rotator, String>>>,
-    event: LambdaEvent<SecretsManagerSecretRotationEvent>,
-) -> Result<serde_json::Value, Failed> {
-    let deadline = deadline_of(event.context.deadline);
-    let secret = event.payload.secret_id.clone();
-    let req = Request::from_event(event.payload).map_err(|e| {
-        let text = e.to_string();
-        write_line(
-            &Line::new("ERROR", "request", &secret)
-                .with("outcome", "failed")
-                .with("error", text.as_str()),
-        );
-        Failed(text)
-    })?;
-    let ran = tokio::task::spawn_blocking(move || {
-        let rotator = rotator.wait().as_ref().map_err(|e| {
-            let e =
-                StepError::Settings(format!("the function could not start its AWS session: {e}"));
-            write_line(
-                &Line::new("ERROR", req.step.name(), &req.secret_id)
-                    .with("outcome", "failed")
-                    .with("error", e.to_string()),
-            );
-            e
-        })?;
-        rotator.run(&req, deadline, &mut |line| write_line(line))
-    })
-    .await;
-    match ran {
-        Ok(Ok(done)) => Ok(serde_json::json!({ "outcome": done.outcome })),
-        Ok(Err(e)) => Err(Failed(e.to_string())),
-        Err(_) => Err(Failed(
-            "a bug stopped the step (a panic; its message is not shown, it may hold a secret)"
-                .into(),
-        )),
     }
 }
 
