@@ -351,3 +351,50 @@ fn out_onto_a_dangling_symlink_is_a_usage_error() {
     assert!(!dir.path().join("nowhere").exists());
     assert_eq!(common::file_names(dir.path()), ["smtp.env"]);
 }
+
+/// The harness's deadline: a child that outlives it is killed with its
+/// process group (here a shell and the sleep it started, which holds the
+/// pipe), and the test that waited fails instead of hanging.
+#[test]
+fn a_child_past_its_deadline_is_killed_with_its_group() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("sleep.pid");
+    let child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("sleep 600 & echo $! > \"$1\"; wait")
+        .arg("sh")
+        .arg(&pidfile)
+        .stdout(std::process::Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let waited =
+        std::panic::catch_unwind(|| common::wait_within(child, std::time::Duration::from_secs(1)));
+    let message = waited.expect_err("the wait ended past its deadline");
+    let message = message
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .unwrap_or_default();
+    assert!(message.contains("did not end within 1 s"), "{message}");
+    let pid: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // The sleep was killed with its group: it ends (a zombie until init
+    // reaps it, then gone) as soon as the signal is delivered.
+    let runs = || {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        state
+            .rsplit(')')
+            .next()
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|s| s != "Z")
+    };
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while runs() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(!runs(), "the grandchild {pid} still runs");
+}

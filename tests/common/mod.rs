@@ -51,11 +51,20 @@ pub fn run_with_stdin(cmd: &mut std::process::Command, stdin: &[u8]) -> std::pro
     feed(cmd.stdout(Stdio::piped()).stderr(Stdio::piped()), stdin)
 }
 
-/// Like [`run_with_stdin`], but stdout and stderr go where `cmd` says.
+/// The longest a child a test starts may run: one still running then is
+/// killed, with its process group, and the test fails naming it. No test
+/// waits forever on a tool that hangs.
+pub const CHILD_DEADLINE: Duration = Duration::from_secs(300);
+
+/// Like [`run_with_stdin`], but stdout and stderr go where `cmd` says. The
+/// child leads a process group of its own and is waited on within
+/// [`CHILD_DEADLINE`] ([`wait_within`]).
 pub fn feed(cmd: &mut std::process::Command, stdin: &[u8]) -> std::process::Output {
     use std::io::Write;
+    use std::os::unix::process::CommandExt;
     let mut child = cmd
         .stdin(std::process::Stdio::piped())
+        .process_group(0)
         .spawn()
         .unwrap_or_else(|e| {
             panic!(
@@ -65,7 +74,47 @@ pub fn feed(cmd: &mut std::process::Command, stdin: &[u8]) -> std::process::Outp
         });
     // A tool that fails early may close its stdin first; that is fine.
     let _ = child.stdin.take().expect("stdin").write_all(stdin);
-    child.wait_with_output().expect("wait")
+    wait_within(child, CHILD_DEADLINE)
+}
+
+/// Waits for `child` and reads what it writes to the pipes it was given,
+/// for at most `deadline`: past it, kills the child's process group (the
+/// child must lead one: `process_group(0)`) and the child, and panics.
+pub fn wait_within(mut child: std::process::Child, deadline: Duration) -> std::process::Output {
+    use nix::sys::signal::{Signal, kill, killpg};
+    use nix::unistd::Pid;
+    use std::io::Read;
+    fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let pid = Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
+    let (out, err) = (drain(child.stdout.take()), drain(child.stderr.take()));
+    let (ended, wait) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let status = child.wait();
+        let _ = ended.send(status);
+    });
+    match wait.recv_timeout(deadline) {
+        Ok(status) => std::process::Output {
+            status: status.expect("wait"),
+            stdout: out.join().expect("stdout"),
+            stderr: err.join().expect("stderr"),
+        },
+        Err(_) => {
+            let _ = killpg(pid, Signal::SIGKILL);
+            let _ = kill(pid, Signal::SIGKILL);
+            panic!(
+                "child {pid} did not end within {} s: killed with its process group",
+                deadline.as_secs()
+            );
+        }
+    }
 }
 
 /// Starts `cmd` as a shell would start it in the foreground: whoever runs
