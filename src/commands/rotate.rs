@@ -16,12 +16,12 @@ use crate::settle::{Connect, Destination, Rotate};
 use crate::terminal::{Interrupts, write_stdout};
 use ses_smtp_credentials::{Derived, Version, derive_v4};
 use ses_smtp_credentials::{user_path, user_text};
-use ses_smtp_login::{Login, Outcome, Retry};
+use ses_smtp_login::{Ended, Login, Outcome, Stopped, until_accepted};
 use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
 use ses_smtp_rotation::sdk::{Rotation, store};
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
@@ -182,39 +182,51 @@ fn check_login(
         password: item.password.expose(),
     };
     let place = login::place(&target);
-    let mut retry = Retry::new(args.propagation);
-    loop {
-        let (outcome, _) = login::probe(&target, &login)?;
+    let started = Instant::now();
+    let deadline = started + args.propagation;
+    let tries = until_accepted(&target, &login, deadline, |outcome, tries, wait| {
         signals.check()?;
-        let wait = retry.after(&outcome);
-        let (tries, elapsed) = (retry.tries(), retry.elapsed());
-        if let Outcome::Accepted { code, .. } = outcome {
-            say(&format!(
-                "SES accepted the new key: {place} answered {code} on try {tries}, after {} s",
-                elapsed.as_secs()
-            ));
-            return Ok((place, tries, elapsed));
-        }
-        let Some(wait) = wait else {
-            return Err(login_failed(
-                &outcome,
-                &place,
-                tries,
-                elapsed,
-                item,
-                target.port,
-            ));
-        };
         if args.verbose {
             say(&format!(
                 "try {tries}: {place} answered {}; a new key takes up to a minute to reach SES: trying again in {} s ({} s of {} s)",
                 outcome.code().unwrap_or_default(),
                 wait.as_secs(),
-                elapsed.as_secs(),
+                started.elapsed().as_secs(),
                 args.propagation.as_secs()
             ));
         }
-        signals.sleep(wait)?;
+        signals.sleep(wait)
+    })
+    .map_err(|stopped| match stopped {
+        Stopped::Setup(e) => CliError::Internal(e.to_string()),
+        Stopped::Caller(e) => e,
+    })?;
+    signals.check()?;
+    let (count, elapsed) = (tries.tries, tries.elapsed);
+    match tries.ended {
+        Ended::Accepted(outcome) => {
+            say(&format!(
+                "SES accepted the new key: {place} answered {} on try {count}, after {} s",
+                outcome.code().unwrap_or_default(),
+                elapsed.as_secs()
+            ));
+            Ok((place, count, elapsed))
+        }
+        Ended::Refused(outcome) | Ended::NoTimeLeft(Some(outcome)) => Err(login_failed(
+            &outcome,
+            &place,
+            count,
+            elapsed,
+            item,
+            target.port,
+        )),
+        // No try could be made in the time given.
+        _ => Err(CliError::Login {
+            code: crate::error::ExitCode::Network,
+            message: format!(
+                "no time left to log in to {place}: raise --propagation-timeout"
+            ),
+        }),
     }
 }
 

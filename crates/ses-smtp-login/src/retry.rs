@@ -1,8 +1,10 @@
 //! When to log in again: a new IAM key takes a while to reach SES, and
-//! until it has, SES answers 535 (or a 4xx). The schedule `rotate` and the
-//! rotation function share.
+//! until it has, SES answers 535 (or a 4xx). The schedule, and the loop
+//! that follows it ([`until_accepted`]), that `rotate` and the rotation
+//! function share.
 
-use crate::Outcome;
+use crate::wire::SESSION_TIMEOUTS;
+use crate::{Login, Outcome, SetupError, Target, probe};
 use std::time::{Duration, Instant};
 
 /// The first wait, doubled after each try up to [`MAX_WAIT`].
@@ -71,6 +73,104 @@ impl Retry {
     }
 }
 
+/// The shortest reply timeout a try is made with: with less time left
+/// before the deadline, no try is made.
+pub const MIN_TRY: Duration = Duration::from_millis(100);
+
+/// How [`until_accepted`] ended.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Ended {
+    /// The server accepted the login.
+    Accepted(Outcome),
+    /// The last try's outcome is not one a propagating key gets, or the
+    /// next wait would have ended past the deadline.
+    Refused(Outcome),
+    /// Too little time was left for another try ([`MIN_TRY`]); the last
+    /// try's outcome, if one was made.
+    NoTimeLeft(Option<Outcome>),
+}
+
+/// What [`until_accepted`] came to: how it ended, after how many tries and
+/// how long.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tries {
+    /// How it ended.
+    pub ended: Ended,
+    /// The tries made.
+    pub tries: u32,
+    /// The time from the first try to the end.
+    pub elapsed: Duration,
+}
+
+/// Why [`until_accepted`] stopped before an outcome decided.
+#[derive(Debug)]
+pub enum Stopped<E> {
+    /// A try could not start (TLS could not be set up).
+    Setup(SetupError),
+    /// The caller's `wait` returned an error (an interrupt, for example).
+    Caller(E),
+}
+
+/// Logs in to `target` as `login`, again while the answers are those of a
+/// key that has not reached SES yet ([`Retry`]), until the server accepts,
+/// answers otherwise, or `deadline` comes. Each try's timeout is
+/// `target.timeout`, shortened so that its whole session
+/// ([`SESSION_TIMEOUTS`]) ends by the deadline. Between two tries, `wait`
+/// is given the last outcome, the tries so far and how long to wait: it
+/// waits (and says so), or returns an error to stop.
+///
+/// # Errors
+/// [`Stopped::Setup`] when a try could not start; [`Stopped::Caller`] with
+/// the error `wait` returned.
+pub fn until_accepted<E>(
+    target: &Target,
+    login: &Login<'_>,
+    deadline: Instant,
+    wait: impl FnMut(&Outcome, u32, Duration) -> Result<(), E>,
+) -> Result<Tries, Stopped<E>> {
+    tries_with(
+        target,
+        deadline,
+        |attempt| probe(attempt, login).map(|(outcome, _)| outcome),
+        wait,
+    )
+}
+
+/// [`until_accepted`], with the one try given (tests give canned ones).
+fn tries_with<E>(
+    target: &Target,
+    deadline: Instant,
+    mut try_once: impl FnMut(&Target) -> Result<Outcome, SetupError>,
+    mut wait: impl FnMut(&Outcome, u32, Duration) -> Result<(), E>,
+) -> Result<Tries, Stopped<E>> {
+    let mut retry = Retry::new(deadline.saturating_duration_since(Instant::now()));
+    let mut attempt = target.clone();
+    let mut last = None;
+    let ended = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        attempt.timeout = target.timeout.min(left / SESSION_TIMEOUTS);
+        if attempt.timeout < MIN_TRY {
+            break Ended::NoTimeLeft(last);
+        }
+        let outcome = try_once(&attempt).map_err(Stopped::Setup)?;
+        let pause = retry.after(&outcome);
+        if matches!(outcome, Outcome::Accepted { .. }) {
+            break Ended::Accepted(outcome);
+        }
+        let Some(pause) = pause else {
+            break Ended::Refused(outcome);
+        };
+        wait(&outcome, retry.tries(), pause).map_err(Stopped::Caller)?;
+        last = Some(outcome);
+    };
+    Ok(Tries {
+        ended,
+        tries: retry.tries(),
+        elapsed: retry.elapsed(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +222,99 @@ mod tests {
         assert!(retry.after(&temporary).is_some());
         assert_eq!(retry.after(&network), None);
         assert_eq!(retry.after(&tls), None);
+    }
+
+    fn accepted() -> Outcome {
+        Outcome::Accepted {
+            code: 235,
+            reply: String::new(),
+        }
+    }
+
+    fn target() -> Target {
+        Target::new("smtp.test", 587, crate::TlsMode::Starttls)
+    }
+
+    #[test]
+    fn tries_until_accepted_waiting_the_schedule() {
+        let mut answers = vec![rejected(), rejected(), accepted()].into_iter();
+        let mut waits = Vec::new();
+        let tries = tries_with(
+            &target(),
+            Instant::now() + Duration::from_secs(3600),
+            |_| Ok(answers.next().unwrap()),
+            |outcome, tries, wait| {
+                waits.push((outcome.code(), tries, wait.as_secs()));
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(tries.ended, Ended::Accepted(accepted()));
+        assert_eq!(tries.tries, 3);
+        assert_eq!(waits, [(Some(535), 1, 1), (Some(535), 2, 2)]);
+    }
+
+    #[test]
+    fn an_answer_no_propagating_key_gets_ends_at_once() {
+        let tls = Outcome::Tls {
+            detail: "bad certificate".into(),
+        };
+        let tries = tries_with(
+            &target(),
+            Instant::now() + Duration::from_secs(3600),
+            |_| Ok(tls.clone()),
+            |_, _, _| -> Result<(), ()> { panic!("no wait after a TLS failure") },
+        )
+        .unwrap();
+        assert_eq!((tries.ended, tries.tries), (Ended::Refused(tls), 1));
+    }
+
+    #[test]
+    fn each_try_ends_by_the_deadline_and_none_starts_too_late() {
+        let mut timeouts = Vec::new();
+        let network = Outcome::Network {
+            detail: String::new(),
+            timed_out: true,
+        };
+        let mut answers = vec![rejected(), rejected(), network.clone()].into_iter();
+        let tries = tries_with(
+            &target(),
+            Instant::now() + Duration::from_secs(20),
+            |attempt| {
+                timeouts.push(attempt.timeout);
+                Ok(answers.next().unwrap())
+            },
+            |_, _, _| Ok::<(), ()>(()),
+        )
+        .unwrap();
+        // 20 s left: a whole session (10 timeouts) gets at most 2 s each,
+        // less than the target's 10 s.
+        assert_eq!(timeouts.len(), 3);
+        assert!(
+            timeouts
+                .iter()
+                .all(|t| *t <= Duration::from_secs(2) && *t > Duration::from_secs(1)),
+            "{timeouts:?}"
+        );
+        assert_eq!((tries.ended, tries.tries), (Ended::Refused(network), 3));
+        let none = tries_with(
+            &target(),
+            Instant::now(),
+            |_| -> Result<Outcome, SetupError> { panic!("no try without time") },
+            |_, _, _| Ok::<(), ()>(()),
+        )
+        .unwrap();
+        assert_eq!((none.ended, none.tries), (Ended::NoTimeLeft(None), 0));
+    }
+
+    #[test]
+    fn the_caller_stops_the_tries() {
+        let stopped = tries_with(
+            &target(),
+            Instant::now() + Duration::from_secs(3600),
+            |_| Ok(rejected()),
+            |_, _, _| Err("interrupted"),
+        );
+        assert!(matches!(stopped, Err(Stopped::Caller("interrupted"))));
     }
 }

@@ -6,7 +6,7 @@ use super::{Done, Rotator, Say, read};
 use crate::StepError;
 use crate::secret::SecretClient;
 use ses_smtp_credentials::{TLS_WRAPPER_PORTS, user_text};
-use ses_smtp_login::{Login, Outcome, Retry, SESSION_TIMEOUTS, Target, TlsMode};
+use ses_smtp_login::{Ended, Login, Outcome, Stopped, Target, TlsMode, until_accepted};
 use ses_smtp_rotation::stages;
 use std::time::{Duration, Instant};
 
@@ -39,50 +39,51 @@ impl Rotator {
         let place = format!("{}:{}", user_text(&pending.host), pending.port);
         let left = deadline.saturating_duration_since(Instant::now());
         let cutoff = deadline - (left / 10).min(MAX_MARGIN);
-        let mut retry = Retry::new(cutoff.saturating_duration_since(Instant::now()));
-        loop {
-            let left = cutoff.saturating_duration_since(Instant::now());
-            target.timeout = self.settings.login_timeout.min(left / SESSION_TIMEOUTS);
-            if target.timeout < Duration::from_millis(100) {
-                return Err(StepError::Login(format!(
-                    "no time left before the invocation's deadline to log in to {place} (try {}); \
-                     AWSCURRENT stays where it is and Secrets Manager retries the rotation",
-                    retry.tries() + 1
-                )));
-            }
-            let (outcome, _) = ses_smtp_login::probe(&target, &login)
-                .map_err(|e| StepError::Login(format!("the SMTP login could not start: {e}")))?;
-            let wait = retry.after(&outcome);
-            if let Outcome::Accepted { .. } = outcome {
-                return Ok(Done {
-                    outcome: "login accepted",
-                    new_key: Some(pending.username.as_str().to_string()),
-                    tries: Some(retry.tries()),
-                    ..Done::default()
-                });
-            }
-            let what = outcome.to_string();
-            let Some(wait) = wait else {
-                return Err(StepError::Login(format!(
-                    "the pending key's SMTP login to {place} {what} (try {}, after {} s); AWSCURRENT stays \
-                     where it is and Secrets Manager retries the rotation{}",
-                    retry.tries(),
-                    retry.elapsed().as_secs(),
-                    match outcome {
-                        Outcome::Rejected { .. } => {
-                            "\n  hint: a new key takes up to a minute to reach SES; if it keeps failing, \
-                             check that the user may send (ses-smtp-password policy --user-name USER)"
-                        }
-                        _ => "",
-                    }
-                )));
-            };
+        target.timeout = self.settings.login_timeout;
+        let tries = until_accepted(&target, &login, cutoff, |outcome, tries, wait| {
             say.action("login not accepted yet; trying again", |l| {
-                l.with("try", retry.tries())
-                    .with("answer", what.as_str())
+                l.with("try", tries)
+                    .with("answer", outcome.to_string())
                     .with("wait_s", wait.as_secs())
             });
             std::thread::sleep(wait);
-        }
+            Ok::<(), StepError>(())
+        })
+        .map_err(|stopped| match stopped {
+            Stopped::Setup(e) => StepError::Login(format!("the SMTP login could not start: {e}")),
+            Stopped::Caller(e) => e,
+        })?;
+        let outcome = match tries.ended {
+            Ended::Accepted(_) => {
+                return Ok(Done {
+                    outcome: "login accepted",
+                    new_key: Some(pending.username.as_str().to_string()),
+                    tries: Some(tries.tries),
+                    ..Done::default()
+                });
+            }
+            Ended::Refused(outcome) => outcome,
+            // No time for another try.
+            _ => {
+                return Err(StepError::Login(format!(
+                    "no time left before the invocation's deadline to log in to {place} (try {}); \
+                     AWSCURRENT stays where it is and Secrets Manager retries the rotation",
+                    tries.tries + 1
+                )));
+            }
+        };
+        Err(StepError::Login(format!(
+            "the pending key's SMTP login to {place} {outcome} (try {}, after {} s); AWSCURRENT stays \
+             where it is and Secrets Manager retries the rotation{}",
+            tries.tries,
+            tries.elapsed.as_secs(),
+            match outcome {
+                Outcome::Rejected { .. } => {
+                    "\n  hint: a new key takes up to a minute to reach SES; if it keeps failing, \
+                     check that the user may send (ses-smtp-password policy --user-name USER)"
+                }
+                _ => "",
+            }
+        )))
     }
 }
