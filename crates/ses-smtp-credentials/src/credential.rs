@@ -114,6 +114,21 @@ impl FixedBuf {
         FixedBuf(Zeroizing::new(Vec::with_capacity(capacity)))
     }
 
+    /// Renders what `write` writes into a buffer sized up front: `write`
+    /// runs twice, once to count, once into a buffer of exactly that size,
+    /// so the buffer never grows (growing would leave a copy unwiped).
+    ///
+    /// # Errors
+    /// [`RenderError::Overflow`] when `write` fails, or writes more the
+    /// second time than the first.
+    pub fn render(write: impl Fn(&mut dyn Write) -> io::Result<()>) -> Result<FixedBuf, RenderError> {
+        let mut count = Counter(0);
+        write(&mut count).map_err(|_| RenderError::Overflow)?;
+        let mut out = FixedBuf::with_capacity(count.0);
+        write(&mut out).map_err(|_| RenderError::Overflow)?;
+        Ok(out)
+    }
+
     /// What was rendered. Keep the borrow short: it holds the password.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
@@ -141,14 +156,3 @@ impl Write for FixedBuf {
     }
 }
 
-/// Runs `write` twice: once to count, once into a buffer of exactly that
-/// size, so the buffer never grows (growing would leave a copy unwiped).
-pub(crate) fn render_with(
-    write: impl Fn(&mut dyn Write) -> io::Result<()>,
-) -> Result<FixedBuf, RenderError> {
-    let mut count = Counter(0);
-    write(&mut count).map_err(|_| RenderError::Overflow)?;
-    let mut out = FixedBuf::with_capacity(count.0);
-    write(&mut out).map_err(|_| RenderError::Overflow)?;
-    Ok(out)
-}

@@ -66,7 +66,7 @@ pub use error::{ErrorKind, InputError, KeyIdProblem, SecretProblem, TemporaryEvi
 pub use input::{
     AccessKeyId, Credentials, MAX_INPUT, SECRET_LEN, SecretPolicy, Shape, parse_access_key_id,
 };
-pub use output::{Format, SECRET_MEMBERS, SecretFields, secret_string};
+pub use output::Format;
 pub use records::parse_input;
 pub use redact::{user_path, user_text};
 pub use region::{

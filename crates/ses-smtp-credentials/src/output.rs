@@ -15,7 +15,7 @@
 //! assert_eq!(out.as_bytes(), b"BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9\n");
 //! ```
 
-use crate::credential::{Derived, FixedBuf, RenderError, render_with};
+use crate::credential::{Derived, FixedBuf, RenderError};
 use crate::derive::Version;
 use crate::input::AccessKeyId;
 use crate::region::{STARTTLS_PORTS, TLS_WRAPPER_PORTS};
@@ -137,7 +137,7 @@ impl Format {
         if self.needs_username() && items.iter().any(|d| d.username.is_none()) {
             return Err(RenderError::NeedsUsername);
         }
-        render_with(|out| write_format(self, out, items, source))
+        FixedBuf::render(|out| write_format(self, out, items, source))
     }
 }
 
@@ -323,63 +323,6 @@ fn env(out: &mut dyn Write, d: &Derived) -> io::Result<()> {
     writeln!(out, "'")?;
     writeln!(out, "SMTP_HOST={}", sh_quote(&d.host()))?;
     writeln!(out, "SMTP_PORT={}", sh_quote(&d.port(false).to_string()))
-}
-
-/// What a Secrets Manager secret holds besides the credentials.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SecretFields<'a> {
-    /// The IAM user whose key it is (`iam_user`): what scheduled rotation
-    /// rotates.
-    pub iam_user: Option<&'a str>,
-    /// The SMTP endpoint, when not the region's own on port 587 (a VPC
-    /// endpoint, a TLS-wrapper port): kept from the secret's earlier version.
-    pub endpoint: Option<(&'a str, u16)>,
-    /// Other members the secret held, kept as they were (never `username`,
-    /// `password`, `host`, `port`, `region` or `iam_user`: those are
-    /// written from the fields above).
-    pub others: Option<&'a serde_json::Map<String, serde_json::Value>>,
-}
-
-/// The members [`secret_string`] writes itself, in order.
-pub const SECRET_MEMBERS: &[&str] = &["username", "password", "host", "port", "region", "iam_user"];
-
-/// What a Secrets Manager store receives: one JSON object
-/// `{"username","password","host","port","region","iam_user"}` (by default
-/// the region's host on port 587, STARTTLS; `iam_user` when known), then
-/// any other members `fields` keeps, in a fixed, zeroizing buffer.
-///
-/// # Errors
-/// [`RenderError::NeedsUsername`] when the item has no user name.
-pub fn secret_string(d: &Derived, fields: &SecretFields<'_>) -> Result<FixedBuf, RenderError> {
-    use serde::ser::{SerializeMap, Serializer};
-    let Some(username) = &d.username else {
-        return Err(RenderError::NeedsUsername);
-    };
-    let default_host = d.region.host();
-    let (host, port) = fields
-        .endpoint
-        .unwrap_or((default_host.as_str(), STARTTLS_PORTS[0]));
-    render_with(|out| {
-        let io = std::io::Error::other;
-        let mut json = serde_json::Serializer::new(out);
-        let mut map = json.serialize_map(None).map_err(io)?;
-        map.serialize_entry("username", username.as_str())
-            .map_err(io)?;
-        map.serialize_entry("password", d.password.expose())
-            .map_err(io)?;
-        map.serialize_entry("host", host).map_err(io)?;
-        map.serialize_entry("port", &port).map_err(io)?;
-        map.serialize_entry("region", &d.region.code).map_err(io)?;
-        if let Some(user) = fields.iam_user {
-            map.serialize_entry("iam_user", user).map_err(io)?;
-        }
-        for (k, v) in fields.others.into_iter().flatten() {
-            if !SECRET_MEMBERS.contains(&k.as_str()) {
-                map.serialize_entry(k, v).map_err(io)?;
-            }
-        }
-        map.end().map_err(io)
-    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! User templates: text with `{placeholder}`s, checked when parsed (before
 //! any secret is read) and rendered into a fixed, zeroizing buffer.
 
-use crate::credential::{Derived, FixedBuf, RenderError, render_with};
+use crate::credential::{Derived, FixedBuf, RenderError};
 use crate::output::{username, write_urlencoded};
 use std::fmt;
 use std::io::{self, Write};
@@ -179,6 +179,6 @@ impl Template {
         if self.needs_username() && d.username.is_none() {
             return Err(RenderError::NeedsUsername);
         }
-        render_with(|out| self.write(out, d))
+        FixedBuf::render(|out| self.write(out, d))
     }
 }

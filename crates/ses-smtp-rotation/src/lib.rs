@@ -56,6 +56,6 @@ pub use policy::rotator::{DEFAULT_FUNCTION_NAME, RotatorScope, rotator_policy};
 pub use policy::sending::{PolicyError, SendingScope, sending_policy};
 pub use policy::{PolicyDocument, dns_suffix, is_account_id, partition};
 pub use stored::{
-    SecretCredentials, StoredSecret, StoredSecretError, parse_secret_credentials,
-    parse_stored_secret,
+    SECRET_MEMBERS, SecretCredentials, SecretFields, StoredSecret, StoredSecretError,
+    parse_secret_credentials, parse_stored_secret, secret_string,
 };

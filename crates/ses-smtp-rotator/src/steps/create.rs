@@ -6,11 +6,11 @@ use crate::secret::username_of;
 use crate::secret::{Described, SecretClient};
 use crate::settings::{InUse, host_allowed};
 use crate::{Request, StepError};
-use ses_smtp_credentials::{Derived, SecretFields, Version, derive_v4, secret_string, user_text};
+use ses_smtp_credentials::{Derived, Version, derive_v4, user_text};
 use ses_smtp_rotation::sdk::claim::{self, Claim};
 use ses_smtp_rotation::sdk::iam::{self, Created, Key, Timestamp};
 use ses_smtp_rotation::stages;
-use ses_smtp_rotation::{UserName, parse_stored_secret};
+use ses_smtp_rotation::{SecretFields, UserName, parse_stored_secret, secret_string};
 use std::time::Instant;
 
 impl Rotator {

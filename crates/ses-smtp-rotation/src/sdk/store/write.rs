@@ -9,7 +9,8 @@ use crate::sdk::error::{Error, Result};
 use crate::sdk::journal::Made;
 use crate::sdk::session::Session;
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
-use ses_smtp_credentials::{Derived, FixedBuf, SecretFields, secret_string};
+use crate::{SecretFields, secret_string};
+use ses_smtp_credentials::{Derived, FixedBuf};
 
 /// An owned copy for the SDK, which takes the request's strings by value
 /// (and frees them unwiped: see docs/security.md).

@@ -1,13 +1,18 @@
 //! The Secrets Manager secret that `rotate` writes and scheduled rotation
-//! rotates, read back: one JSON object with `username`, `password`, `host`,
-//! `port`, `region` and `iam_user`. The password is kept in a zeroizing
-//! buffer, and `Debug` never shows it.
+//! rotates: its one format, written (`write`: [`secret_string`]) and read
+//! back here: one JSON object with `username`, `password`, `host`, `port`,
+//! `region` and `iam_user`. The password is kept in a zeroizing buffer, and
+//! `Debug` never shows it.
 
 use crate::names::{UserName, parse_user_name};
 use ses_smtp_credentials::region::resolve;
 use ses_smtp_credentials::{AccessKeyId, ResolvedRegion, parse_access_key_id};
 use std::fmt;
 use zeroize::{Zeroize, Zeroizing};
+
+mod write;
+
+pub use write::{SECRET_MEMBERS, SecretFields, secret_string};
 
 /// What a secret holds.
 pub struct StoredSecret {
@@ -121,7 +126,7 @@ fn read(
         })?;
     let others = map
         .iter()
-        .filter(|(k, _)| !ses_smtp_credentials::SECRET_MEMBERS.contains(&k.as_str()))
+        .filter(|(k, _)| !SECRET_MEMBERS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     Ok(StoredSecret {
