@@ -223,9 +223,7 @@ fn check_login(
         // No try could be made in the time given.
         _ => Err(CliError::Login {
             code: crate::error::ExitCode::Network,
-            message: format!(
-                "no time left to log in to {place}: raise --propagation-timeout"
-            ),
+            message: format!("no time left to log in to {place}: raise --propagation-timeout"),
         }),
     }
 }

@@ -121,7 +121,9 @@ impl FixedBuf {
     /// # Errors
     /// [`RenderError::Overflow`] when `write` fails, or writes more the
     /// second time than the first.
-    pub fn render(write: impl Fn(&mut dyn Write) -> io::Result<()>) -> Result<FixedBuf, RenderError> {
+    pub fn render(
+        write: impl Fn(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<FixedBuf, RenderError> {
         let mut count = Counter(0);
         write(&mut count).map_err(|_| RenderError::Overflow)?;
         let mut out = FixedBuf::with_capacity(count.0);
@@ -155,4 +157,3 @@ impl Write for FixedBuf {
         Ok(())
     }
 }
-

@@ -8,8 +8,8 @@ use crate::calls;
 use crate::sdk::error::{Error, Result};
 use crate::sdk::journal::Made;
 use crate::sdk::session::Session;
-use aws_sdk_ssm::types::{ParameterTier, ParameterType};
 use crate::{SecretFields, secret_string};
+use aws_sdk_ssm::types::{ParameterTier, ParameterType};
 use ses_smtp_credentials::{Derived, FixedBuf};
 
 /// An owned copy for the SDK, which takes the request's strings by value
