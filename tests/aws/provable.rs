@@ -527,3 +527,23 @@ fn recover_leaves_a_secret_the_run_never_created() {
     assert_eq!(secret_value(name).as_deref(), Some("{\"theirs\":1}"));
     assert!(!path.exists());
 }
+
+/// Without credentials nothing reaches AWS, and the error says so: no call
+/// got an answer (not "AWS refused"), with the hint to check them; exit 10.
+#[test]
+fn without_credentials_no_call_is_said_to_be_refused() {
+    let mut cmd = tool();
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["keys", "--user-name", "no-credentials"]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(10), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("got no answer from AWS")
+            && r.stderr.contains("no usable AWS credentials")
+            && r.stderr.contains("aws sts get-caller-identity"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("AWS refused"), "{}", r.stderr);
+}

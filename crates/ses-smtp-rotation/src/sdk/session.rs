@@ -274,16 +274,20 @@ where
     {
         return Error::Interrupted;
     }
-    let detail = match (err.code(), err.message()) {
-        (Some(code), Some(message)) => format!(
-            "{}: {}",
+    let mut message = match (err.code(), err.message(), unanswered(&err)) {
+        (Some(code), Some(message), _) => format!(
+            "AWS refused {doing}: {}: {}",
             cut(&user_text(code), MAX_AWS_CODE),
             cut(&user_text(message), MAX_AWS_MESSAGE)
         ),
-        (Some(code), None) => cut(&user_text(code), MAX_AWS_CODE),
-        _ => without_code(&err),
+        (Some(code), None, _) => format!(
+            "AWS refused {doing}: {}",
+            cut(&user_text(code), MAX_AWS_CODE)
+        ),
+        // Never sent, or never answered: AWS refused nothing.
+        (None, _, Some(why)) => format!("the call {doing} got no answer from AWS: {why}"),
+        (None, _, None) => format!("AWS refused {doing}: {}", unreadable(&err)),
     };
-    let mut message = format!("AWS refused {doing}: {detail}");
     match err.code() {
         Some(c) if c.contains("AccessDenied") || c == "UnauthorizedOperation" => {
             return Error::Denied {
@@ -324,24 +328,32 @@ fn cut(text: &str, max: usize) -> String {
     }
 }
 
-/// What came back, when it carried no error code: described, not quoted.
-fn without_code<E>(err: &SdkError<E, HttpResponse>) -> String {
+/// Why a call got no answer at all, if it got none: it was never built or
+/// sent, or nothing came back in time.
+fn unanswered<E>(err: &SdkError<E, HttpResponse>) -> Option<&'static str> {
     match err {
-        SdkError::ConstructionFailure(_) => "the request could not be built".into(),
-        SdkError::TimeoutError(_) => "no answer in time".into(),
-        SdkError::DispatchFailure(d) if d.is_timeout() => "no answer in time".into(),
+        SdkError::ConstructionFailure(_) => Some("the request could not be built"),
+        SdkError::TimeoutError(_) => Some("none came in time"),
+        SdkError::DispatchFailure(d) if d.is_timeout() => Some("none came in time"),
         SdkError::DispatchFailure(d) if d.is_io() => {
-            "could not connect, or the connection broke".into()
+            Some("it could not connect, or the connection broke")
         }
-        SdkError::DispatchFailure(_) => "the request could not be sent".into(),
-        _ => match err.raw_response() {
-            Some(r) => format!(
-                "an answer it could not read (HTTP {}, {} bytes; not shown)",
-                r.status().as_u16(),
-                r.body().bytes().map_or(0, <[u8]>::len)
-            ),
-            None => "an answer it could not read".into(),
-        },
+        SdkError::DispatchFailure(_) => Some(
+            "the request could not be sent (no usable AWS credentials were found, or it could not be signed)",
+        ),
+        _ => None,
+    }
+}
+
+/// What came back, when it carried no error code: described, not quoted.
+fn unreadable<E>(err: &SdkError<E, HttpResponse>) -> String {
+    match err.raw_response() {
+        Some(r) => format!(
+            "an answer it could not read (HTTP {}, {} bytes; not shown)",
+            r.status().as_u16(),
+            r.body().bytes().map_or(0, <[u8]>::len)
+        ),
+        None => "an answer it could not read".into(),
     }
 }
 
