@@ -16,7 +16,7 @@ use crate::settle::{Connect, Destination, Rotate};
 use crate::terminal::{Interrupts, write_stdout};
 use ses_smtp_credentials::{Derived, Version, derive_v4};
 use ses_smtp_credentials::{user_path, user_text};
-use ses_smtp_login::{Ended, Login, Outcome, Stopped, until_accepted};
+use ses_smtp_login::{Ended, Login, Outcome, Stopped, Until, until_accepted};
 use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
 use ses_smtp_rotation::sdk::{Rotation, store};
@@ -183,8 +183,8 @@ fn check_login(
     };
     let place = login::place(&target);
     let started = Instant::now();
-    let deadline = started + args.propagation;
-    let tries = until_accepted(&target, &login, deadline, |outcome, tries, wait| {
+    let until = Until::RetriesEnd(started + args.propagation);
+    let tries = until_accepted(&target, &login, until, |outcome, tries, wait| {
         signals.check()?;
         if args.verbose {
             say(&format!(
@@ -212,7 +212,7 @@ fn check_login(
             ));
             Ok((place, count, elapsed))
         }
-        Ended::Refused(outcome) | Ended::NoTimeLeft(Some(outcome)) => Err(login_failed(
+        Ended::Refused(outcome) => Err(login_failed(
             &outcome,
             &place,
             count,
@@ -220,11 +220,11 @@ fn check_login(
             item,
             target.port,
         )),
-        // No try could be made in the time given.
-        _ => Err(CliError::Login {
-            code: crate::error::ExitCode::Network,
-            message: format!("no time left to log in to {place}: raise --propagation-timeout"),
-        }),
+        // A retry bound always makes a try and never runs out of time for
+        // one (only a hard deadline does).
+        _ => Err(CliError::Internal(format!(
+            "the SMTP login to {place} ended without an outcome"
+        ))),
     }
 }
 

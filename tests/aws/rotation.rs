@@ -1177,3 +1177,20 @@ fn a_refused_create_leaves_no_journal() {
         );
     }
 }
+
+/// `--propagation-timeout 0` bounds the retrying, not the login: one whole
+/// try is made (here refused: 535), then the rotation is undone.
+#[test]
+fn a_propagation_timeout_of_zero_still_makes_one_try() {
+    let user = "rotate-zero-propagation";
+    let old = user_with_keys(user, 1);
+    let r = rotate(
+        user,
+        "rejecting",
+        &["--store", "ssm:/test/zero", "--propagation-timeout", "0"],
+    );
+    assert_eq!(r.code, Some(7), "{}", r.stderr);
+    assert!(r.stderr.contains("answered 535"), "{}", r.stderr);
+    assert!(r.stderr.contains("(try 1, after 0 s)"), "{}", r.stderr);
+    assert_rolled_back(user, &old, &r.stderr);
+}

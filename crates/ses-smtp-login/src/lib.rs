@@ -46,7 +46,9 @@ mod wire;
 
 pub use outcome::{Cause, Facts, Login, Outcome, diagnosis};
 pub use probe::probe;
-pub use retry::{Ended, FIRST_WAIT, MAX_WAIT, MIN_TRY, Retry, Stopped, Tries, until_accepted};
+pub use retry::{
+    Ended, FIRST_WAIT, MAX_WAIT, MIN_TRY, Retry, Stopped, Tries, Until, until_accepted,
+};
 pub use target::{Target, TlsMode};
 pub use tls::{ExtraRoots, RootsError, SetupError};
 pub use wire::SESSION_TIMEOUTS;

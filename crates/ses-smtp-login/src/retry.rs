@@ -103,6 +103,19 @@ pub struct Tries {
     pub elapsed: Duration,
 }
 
+/// When [`until_accepted`] stops trying again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Until {
+    /// No new wait past this instant; a try runs its whole session with the
+    /// target's timeout, and the first is always made (`rotate`'s
+    /// `--propagation-timeout`, 0 meaning one try).
+    RetriesEnd(Instant),
+    /// A hard deadline (a Lambda invocation's): each try's timeouts are
+    /// shortened so that its whole session ([`SESSION_TIMEOUTS`]) ends by
+    /// it, and no try starts with less than [`MIN_TRY`] of reply timeout.
+    Hard(Instant),
+}
+
 /// Why [`until_accepted`] stopped before an outcome decided.
 #[derive(Debug)]
 pub enum Stopped<E> {
@@ -114,11 +127,10 @@ pub enum Stopped<E> {
 
 /// Logs in to `target` as `login`, again while the answers are those of a
 /// key that has not reached SES yet ([`Retry`]), until the server accepts,
-/// answers otherwise, or `deadline` comes. Each try's timeout is
-/// `target.timeout`, shortened so that its whole session
-/// ([`SESSION_TIMEOUTS`]) ends by the deadline. Between two tries, `wait`
-/// is given the last outcome, the tries so far and how long to wait: it
-/// waits (and says so), or returns an error to stop.
+/// answers otherwise, or `until` comes (see [`Until`] for what it bounds).
+/// Between two tries, `wait` is given the last outcome, the tries so far
+/// and how long to wait: it waits (and says so), or returns an error to
+/// stop.
 ///
 /// # Errors
 /// [`Stopped::Setup`] when a try could not start; [`Stopped::Caller`] with
@@ -126,12 +138,12 @@ pub enum Stopped<E> {
 pub fn until_accepted<E>(
     target: &Target,
     login: &Login<'_>,
-    deadline: Instant,
+    until: Until,
     wait: impl FnMut(&Outcome, u32, Duration) -> Result<(), E>,
 ) -> Result<Tries, Stopped<E>> {
     tries_with(
         target,
-        deadline,
+        until,
         |attempt| probe(attempt, login).map(|(outcome, _)| outcome),
         wait,
     )
@@ -140,18 +152,21 @@ pub fn until_accepted<E>(
 /// [`until_accepted`], with the one try given (tests give canned ones).
 fn tries_with<E>(
     target: &Target,
-    deadline: Instant,
+    until: Until,
     mut try_once: impl FnMut(&Target) -> Result<Outcome, SetupError>,
     mut wait: impl FnMut(&Outcome, u32, Duration) -> Result<(), E>,
 ) -> Result<Tries, Stopped<E>> {
+    let (Until::RetriesEnd(deadline) | Until::Hard(deadline)) = until;
     let mut retry = Retry::new(deadline.saturating_duration_since(Instant::now()));
     let mut attempt = target.clone();
     let mut last = None;
     let ended = loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        attempt.timeout = target.timeout.min(left / SESSION_TIMEOUTS);
-        if attempt.timeout < MIN_TRY {
-            break Ended::NoTimeLeft(last);
+        if let Until::Hard(_) = until {
+            let left = deadline.saturating_duration_since(Instant::now());
+            attempt.timeout = target.timeout.min(left / SESSION_TIMEOUTS);
+            if attempt.timeout < MIN_TRY {
+                break Ended::NoTimeLeft(last);
+            }
         }
         let outcome = try_once(&attempt).map_err(Stopped::Setup)?;
         let pause = retry.after(&outcome);
@@ -241,7 +256,7 @@ mod tests {
         let mut waits = Vec::new();
         let tries = tries_with(
             &target(),
-            Instant::now() + Duration::from_secs(3600),
+            Until::RetriesEnd(Instant::now() + Duration::from_secs(3600)),
             |_| Ok(answers.next().unwrap()),
             |outcome, tries, wait| {
                 waits.push((outcome.code(), tries, wait.as_secs()));
@@ -261,7 +276,7 @@ mod tests {
         };
         let tries = tries_with(
             &target(),
-            Instant::now() + Duration::from_secs(3600),
+            Until::RetriesEnd(Instant::now() + Duration::from_secs(3600)),
             |_| Ok(tls.clone()),
             |_, _, _| -> Result<(), ()> { panic!("no wait after a TLS failure") },
         )
@@ -279,7 +294,7 @@ mod tests {
         let mut answers = vec![rejected(), rejected(), network.clone()].into_iter();
         let tries = tries_with(
             &target(),
-            Instant::now() + Duration::from_secs(20),
+            Until::Hard(Instant::now() + Duration::from_secs(20)),
             |attempt| {
                 timeouts.push(attempt.timeout);
                 Ok(answers.next().unwrap())
@@ -299,7 +314,7 @@ mod tests {
         assert_eq!((tries.ended, tries.tries), (Ended::Refused(network), 3));
         let none = tries_with(
             &target(),
-            Instant::now(),
+            Until::Hard(Instant::now()),
             |_| -> Result<Outcome, SetupError> { panic!("no try without time") },
             |_, _, _| Ok::<(), ()>(()),
         )
@@ -308,10 +323,27 @@ mod tests {
     }
 
     #[test]
+    fn a_retry_bound_never_shortens_a_try_and_always_makes_one() {
+        let mut timeouts = Vec::new();
+        let tries = tries_with(
+            &target(),
+            Until::RetriesEnd(Instant::now()),
+            |attempt| {
+                timeouts.push(attempt.timeout);
+                Ok(rejected())
+            },
+            |_, _, _| -> Result<(), ()> { panic!("no wait past the bound") },
+        )
+        .unwrap();
+        assert_eq!(timeouts, [Duration::from_secs(10)]);
+        assert_eq!((tries.ended, tries.tries), (Ended::Refused(rejected()), 1));
+    }
+
+    #[test]
     fn the_caller_stops_the_tries() {
         let stopped = tries_with(
             &target(),
-            Instant::now() + Duration::from_secs(3600),
+            Until::RetriesEnd(Instant::now() + Duration::from_secs(3600)),
             |_| Ok(rejected()),
             |_, _, _| Err("interrupted"),
         );

@@ -6,7 +6,7 @@ use super::{Done, Rotator, Say, read};
 use crate::StepError;
 use crate::secret::SecretClient;
 use ses_smtp_credentials::{TLS_WRAPPER_PORTS, user_text};
-use ses_smtp_login::{Ended, Login, Outcome, Stopped, Target, TlsMode, until_accepted};
+use ses_smtp_login::{Ended, Login, Outcome, Stopped, Target, TlsMode, Until, until_accepted};
 use ses_smtp_rotation::stages;
 use std::time::{Duration, Instant};
 
@@ -40,15 +40,20 @@ impl Rotator {
         let left = deadline.saturating_duration_since(Instant::now());
         let cutoff = deadline - (left / 10).min(MAX_MARGIN);
         target.timeout = self.settings.login_timeout;
-        let tries = until_accepted(&target, &login, cutoff, |outcome, tries, wait| {
-            say.action("login not accepted yet; trying again", |l| {
-                l.with("try", tries)
-                    .with("answer", outcome.to_string())
-                    .with("wait_s", wait.as_secs())
-            });
-            std::thread::sleep(wait);
-            Ok::<(), StepError>(())
-        })
+        let tries = until_accepted(
+            &target,
+            &login,
+            Until::Hard(cutoff),
+            |outcome, tries, wait| {
+                say.action("login not accepted yet; trying again", |l| {
+                    l.with("try", tries)
+                        .with("answer", outcome.to_string())
+                        .with("wait_s", wait.as_secs())
+                });
+                std::thread::sleep(wait);
+                Ok::<(), StepError>(())
+            },
+        )
         .map_err(|stopped| match stopped {
             Stopped::Setup(e) => StepError::Login(format!("the SMTP login could not start: {e}")),
             Stopped::Caller(e) => e,
