@@ -75,6 +75,9 @@ pub enum RenderError {
     NeedsUsername,
     /// The output did not fit the buffer sized for it: a bug.
     Overflow,
+    /// Items that must be one key's passwords for several regions are not
+    /// (user names that differ, a region twice, none at all): a bug.
+    NotOneKey,
 }
 
 impl fmt::Display for RenderError {
@@ -86,6 +89,9 @@ impl fmt::Display for RenderError {
             RenderError::Overflow => {
                 f.write_str("the output outgrew its buffer (a bug; please report it)")
             }
+            RenderError::NotOneKey => f.write_str(
+                "the passwords to write are not one access key's, one per region (a bug; please report it)",
+            ),
         }
     }
 }

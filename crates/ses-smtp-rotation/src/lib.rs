@@ -47,7 +47,7 @@ pub mod stages;
 mod stored;
 
 pub use names::{
-    KmsProblem, MAX_USER_NAME, RotationError, SSM_LEAVES, Store, UserName, UserPath,
+    KmsProblem, MAX_USER_NAME, REGION_LEAVES, RotationError, SSM_LEAVES, Store, UserName, UserPath,
     parse_user_name, parse_user_path,
 };
 pub use policy::operator::{OperatorScope, operator_policy};
@@ -56,6 +56,6 @@ pub use policy::rotator::{DEFAULT_FUNCTION_NAME, RotatorScope, rotator_policy};
 pub use policy::sending::{PolicyError, SendingScope, sending_policy};
 pub use policy::{PolicyDocument, dns_suffix, is_account_id, partition};
 pub use stored::{
-    SECRET_MEMBERS, SecretCredentials, SecretFields, StoredSecret, StoredSecretError,
-    parse_secret_credentials, parse_stored_secret, secret_string,
+    MAX_REGIONS, RegionEntry, SECRET_MEMBERS, SecretCredentials, SecretFields, StoredSecret,
+    StoredSecretError, parse_secret_credentials, parse_stored_secret, secret_string,
 };

@@ -1,8 +1,11 @@
 //! The Secrets Manager secret that `rotate` writes and scheduled rotation
 //! rotates: its one format, written (`write`: [`secret_string`]) and read
 //! back here: one JSON object with `username`, `password`, `host`, `port`,
-//! `region` and `iam_user`. The password is kept in a zeroizing buffer, and
-//! `Debug` never shows it.
+//! `region` and `iam_user` for the first (or only) region, and, for a key
+//! that sends from several regions, `regions`: an object keyed by region
+//! code, in order, each `{"password", "host", "port"}`, the first region's
+//! entry equal to the top-level members. Passwords are kept in zeroizing
+//! buffers, and `Debug` never shows them.
 
 use crate::names::{UserName, parse_user_name};
 use ses_smtp_credentials::region::resolve;
@@ -10,9 +13,13 @@ use ses_smtp_credentials::{AccessKeyId, ResolvedRegion, parse_access_key_id};
 use std::fmt;
 use zeroize::{Zeroize, Zeroizing};
 
+mod regions;
 mod write;
 
-pub use write::{SECRET_MEMBERS, SecretFields, secret_string};
+pub use regions::RegionEntry;
+use regions::{check_host, port_of, regions};
+
+pub use write::{MAX_REGIONS, SECRET_MEMBERS, SecretFields, secret_string};
 
 /// What a secret holds.
 pub struct StoredSecret {
@@ -26,6 +33,11 @@ pub struct StoredSecret {
     pub region: ResolvedRegion,
     /// The IAM user whose key it is.
     pub iam_user: UserName,
+    /// Every region's credentials, the first region's first (one entry for
+    /// a secret without `regions`).
+    pub regions: Vec<RegionEntry>,
+    /// Whether the secret has a `regions` member.
+    pub lists_regions: bool,
     /// Any other members, kept as they were (a new version carries them).
     pub others: serde_json::Map<String, serde_json::Value>,
     password: Zeroizing<String>,
@@ -47,6 +59,7 @@ impl fmt::Debug for StoredSecret {
             .field("port", &self.port)
             .field("region", &self.region.code)
             .field("iam_user", &self.iam_user)
+            .field("regions", &self.regions)
             .finish_non_exhaustive()
     }
 }
@@ -70,8 +83,8 @@ pub enum StoredSecretError {
 
 impl fmt::Display for StoredSecretError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const SHAPE: &str =
-            "{\"username\", \"password\", \"host\", \"port\", \"region\", \"iam_user\"}";
+        const SHAPE: &str = "{\"username\", \"password\", \"host\", \"port\", \"region\", \"iam_user\"} \
+             (and, for several regions, \"regions\")";
         match self {
             StoredSecretError::NotAnObject => write!(
                 f,
@@ -135,6 +148,8 @@ fn read(
         port,
         region: c.region,
         iam_user,
+        regions: c.regions,
+        lists_regions: c.lists_regions,
         others,
         password: c.password,
     })
@@ -171,11 +186,18 @@ pub struct SecretCredentials {
     pub port: Option<u16>,
     /// The SES region the password is derived for.
     pub region: ResolvedRegion,
+    /// Every region's credentials, the first region's first (one entry
+    /// when the store lists no other region).
+    pub regions: Vec<RegionEntry>,
+    /// Whether the store lists its regions (a secret's `regions` member,
+    /// Parameter Store's per-region parameters).
+    pub lists_regions: bool,
     password: Zeroizing<String>,
 }
 
 impl SecretCredentials {
-    /// Credentials read elsewhere (Parameter Store's parameters).
+    /// Credentials read elsewhere (Parameter Store's parameters): `others`
+    /// are the regions after the first, as `(region, host, password)`.
     #[cfg(feature = "sdk")]
     pub(crate) fn new(
         username: AccessKeyId,
@@ -183,12 +205,32 @@ impl SecretCredentials {
         region: ResolvedRegion,
         host: Option<String>,
         port: Option<u16>,
+        others: Vec<(ResolvedRegion, Option<String>, Zeroizing<String>)>,
     ) -> SecretCredentials {
+        let lists_regions = !others.is_empty();
+        let mut regions = vec![RegionEntry {
+            region: region.clone(),
+            host: host.clone(),
+            port,
+            password: password.clone(),
+        }];
+        regions.extend(
+            others
+                .into_iter()
+                .map(|(region, host, password)| RegionEntry {
+                    region,
+                    host,
+                    port,
+                    password,
+                }),
+        );
         SecretCredentials {
             username,
             host,
             port,
             region,
+            regions,
+            lists_regions,
             password,
         }
     }
@@ -196,6 +238,11 @@ impl SecretCredentials {
     /// The SMTP password the secret holds.
     pub fn password(&self) -> &str {
         &self.password
+    }
+
+    /// The entry of region `code`, if the store holds one.
+    pub fn region_entry(&self, code: &str) -> Option<&RegionEntry> {
+        self.regions.iter().find(|e| e.region.code == code)
     }
 }
 
@@ -207,6 +254,7 @@ impl fmt::Debug for SecretCredentials {
             .field("host", &self.host)
             .field("port", &self.port)
             .field("region", &self.region.code)
+            .field("regions", &self.regions)
             .finish()
     }
 }
@@ -247,11 +295,7 @@ fn credentials(
         Err(e) => return Err(e),
     };
     if let Some(host) = &host
-        && (host.is_empty()
-            || host.len() > 253
-            || !host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+        && !check_host(host)
     {
         return Err(invalid(
             "host",
@@ -260,104 +304,55 @@ fn credentials(
     }
     let port = match map.get("port") {
         None | Some(serde_json::Value::Null) => None,
-        Some(v) => Some(
-            match v {
-                serde_json::Value::Number(n) => n.as_u64(),
-                // A port written as a string ("587") is still a port.
-                serde_json::Value::String(s) => s.parse::<u64>().ok(),
-                _ => None,
-            }
-            .and_then(|p| u16::try_from(p).ok())
-            .filter(|p| *p != 0)
-            .ok_or_else(|| invalid("port", "is not a TCP port (1 to 65535)"))?,
-        ),
+        Some(v) => {
+            Some(port_of(v).ok_or_else(|| invalid("port", "is not a TCP port (1 to 65535)"))?)
+        }
     };
     let region = resolve(&text(map, "region")?, false).map_err(|e| StoredSecretError::Invalid {
         member: "region",
         why: format!("is not an SES SMTP region: {e}"),
     })?;
+    let top = RegionEntry {
+        region: region.clone(),
+        host: host.clone(),
+        port,
+        password: password.clone(),
+    };
+    let (regions, lists_regions) = match map.get("regions") {
+        None | Some(serde_json::Value::Null) => (vec![top], false),
+        Some(listed) => (
+            regions(listed, &top).map_err(|why| StoredSecretError::Invalid {
+                member: "regions",
+                why,
+            })?,
+            true,
+        ),
+    };
     Ok(SecretCredentials {
         username,
         host,
         port,
         region,
+        regions,
+        lists_regions,
         password,
     })
 }
 
-/// Wipes the password (the one secret member) before the map is freed.
+/// Wipes the passwords (the top-level one and each region's) before the
+/// map is freed.
 fn wipe(map: &mut serde_json::Map<String, serde_json::Value>) {
     if let Some(serde_json::Value::String(p)) = map.get_mut("password") {
         p.zeroize();
     }
+    if let Some(serde_json::Value::Object(regions)) = map.get_mut("regions") {
+        for entry in regions.values_mut() {
+            if let Some(serde_json::Value::String(p)) = entry.get_mut("password") {
+                p.zeroize();
+            }
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const GOOD: &str = r#"{"username":"AKIAIOSFODNN7EXAMPLE","password":"BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9","host":"vpce-0123-abcd.email-smtp.eu-west-1.vpce.amazonaws.com","port":2465,"region":"eu-west-1","iam_user":"smtp-legacy","team":"mail"}"#;
-
-    #[test]
-    fn reads_every_member_but_the_password() {
-        let s = parse_stored_secret(GOOD).unwrap();
-        assert_eq!(s.username.as_str(), "AKIAIOSFODNN7EXAMPLE");
-        assert_eq!(s.port, 2465);
-        assert_eq!(s.region.code, "eu-west-1");
-        assert_eq!(s.iam_user.as_str(), "smtp-legacy");
-        assert_eq!(s.others.len(), 1);
-        assert_eq!(s.others["team"], "mail");
-        assert!(!format!("{s:?}").contains("BLBM"));
-        assert!(s.password().starts_with("BLBM"));
-    }
-
-    #[test]
-    fn a_secret_without_iam_user_says_how_to_add_it() {
-        let text = GOOD.replace(r#","iam_user":"smtp-legacy""#, "");
-        let e = parse_stored_secret(&text).unwrap_err();
-        assert_eq!(e, StoredSecretError::Missing("iam_user"));
-        assert!(e.to_string().contains("add it"), "{e}");
-    }
-
-    #[test]
-    fn bad_members_are_named_never_quoted() {
-        for (from, to, member) in [
-            ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG", "username"),
-            (r#""port":2465"#, r#""port":70000"#, "port"),
-            (r#""port":2465"#, r#""port":"x2465""#, "port"),
-            ("eu-west-1\"", "eu-wset-1\"", "region"),
-            ("smtp-legacy", "smtp legacy!", "iam_user"),
-            ("vpce-0123", "vpce 0123", "host"),
-        ] {
-            let text = GOOD.replacen(from, to, 1);
-            let e = parse_stored_secret(&text).unwrap_err();
-            assert!(
-                matches!(&e, StoredSecretError::Invalid { member: m, .. } if *m == member),
-                "{member}: {e:?}"
-            );
-            assert!(!e.to_string().contains("wJalr"), "{e}");
-        }
-        assert_eq!(
-            parse_stored_secret("AKIAIOSFODNN7EXAMPLE:secret").unwrap_err(),
-            StoredSecretError::NotAnObject
-        );
-        assert_eq!(
-            parse_stored_secret("[1]").unwrap_err(),
-            StoredSecretError::NotAnObject
-        );
-        let text = GOOD.replace(
-            r#""password":"BLBM/9hSUELfq8Gw+rU1YcBjkOxGbhT2XG763xVLGWL9","#,
-            "",
-        );
-        assert_eq!(
-            parse_stored_secret(&text).unwrap_err(),
-            StoredSecretError::Missing("password")
-        );
-    }
-
-    #[test]
-    fn a_port_written_as_text_is_a_port() {
-        let s = parse_stored_secret(&GOOD.replace("2465", "\"587\"")).unwrap();
-        assert_eq!(s.port, 587);
-    }
-}
+mod tests;
