@@ -8,7 +8,7 @@ mod error;
 mod store;
 
 pub use error::{KmsProblem, MAX_USER_NAME, RotationError};
-pub use store::{SSM_LEAVES, Store};
+pub use store::{REGION_LEAVES, SSM_LEAVES, Store};
 
 /// An IAM user name: 1 to 64 of `A-Z a-z 0-9 + = , . @ _ -`.
 #[derive(Clone, Debug, PartialEq, Eq)]

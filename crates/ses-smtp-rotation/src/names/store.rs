@@ -18,6 +18,10 @@ pub enum Store {
 /// The leaf names under an SSM prefix, in the order they are written.
 pub const SSM_LEAVES: &[&str] = &["username", "host", "port", "region", "password"];
 
+/// The leaf names under `/PREFIX/REGION` for each region of a key that
+/// sends from several, in the order they are written.
+pub const REGION_LEAVES: &[&str] = &["password", "host"];
+
 /// Secrets Manager's longest name; SSM's longest parameter name.
 const MAX_SECRET_NAME: usize = 512;
 const MAX_PARAMETER_NAME: usize = 1011;
@@ -46,6 +50,24 @@ impl Store {
             Store::Ssm(prefix) => SSM_LEAVES.iter().map(|l| format!("{prefix}/{l}")).collect(),
             Store::SecretsManager(_) => Vec::new(),
         }
+    }
+
+    /// The parameter names an SSM store writes for a key that sends from
+    /// `regions` (first first): [`Store::parameter_names`], then, with
+    /// several regions, `/PREFIX/REGION/password` and `/PREFIX/REGION/host`
+    /// for each (empty for other stores).
+    pub fn parameter_names_for(&self, regions: &[String]) -> Vec<String> {
+        let mut names = self.parameter_names();
+        if let Store::Ssm(prefix) = self
+            && regions.len() > 1
+        {
+            for r in regions {
+                for leaf in REGION_LEAVES {
+                    names.push(format!("{prefix}/{r}/{leaf}"));
+                }
+            }
+        }
+        names
     }
 
     /// The partition an ARN names, if the store is given by ARN.

@@ -155,10 +155,23 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
             None,
         ));
     }
+    // Each prefix's own parameters, and a password and host per region
+    // under it (/PREFIX/REGION/password, /PREFIX/REGION/host: a key that
+    // sends from several regions).
     let parameters: Vec<String> = scope
         .stores
         .iter()
-        .flat_map(Store::parameter_names)
+        .flat_map(|s| {
+            let mut names = s.parameter_names();
+            if let Store::Ssm(prefix) = s {
+                names.extend(
+                    crate::names::REGION_LEAVES
+                        .iter()
+                        .map(|leaf| format!("{prefix}/*/{leaf}")),
+                );
+            }
+            names
+        })
         .map(|name| format!("arn:{partition}:ssm:{region}:{account}:parameter{name}"))
         .collect();
     if !parameters.is_empty() {

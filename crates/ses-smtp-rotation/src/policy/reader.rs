@@ -71,8 +71,13 @@ pub fn reader_policy(scope: &ReaderScope<'_>) -> Result<PolicyDocument, Rotation
             )
         }
         Store::Ssm(prefix) => {
+            // The prefix's own parameters, and each region's password and
+            // host under it (`sync --region` of a key for several regions).
+            let per_region = crate::names::REGION_LEAVES.iter().map(|l| format!("*/{l}"));
             let names: Vec<String> = ["username", "password", "host", "port", "region"]
                 .iter()
+                .map(|l| (*l).to_string())
+                .chain(per_region)
                 .map(|leaf| {
                     format!("arn:{partition}:ssm:{region}:{account}:parameter{prefix}/{leaf}")
                 })

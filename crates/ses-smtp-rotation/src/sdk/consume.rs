@@ -25,7 +25,9 @@ pub struct Fetched {
 /// Reads `store` with one call: a secret's version labelled `stage`
 /// (`GetSecretValue`), or the parameters under a prefix (`GetParameters`,
 /// decrypted). `region` stands in where the store names none (parameters
-/// without `/PREFIX/region`).
+/// without `/PREFIX/region`); under a prefix that names another region,
+/// `/PREFIX/REGION/password` and `/PREFIX/REGION/host` are read too (a key
+/// that sends from several regions).
 ///
 /// # Errors
 /// [`Error::Refused`] when AWS refuses (a store that does not exist
@@ -59,13 +61,21 @@ pub fn fetch(aws: &Session, store: &Store, stage: &str, region: Option<&str>) ->
             })
         }
         Store::Ssm(prefix) => {
+            let asked = region;
             let leaf = |l: &str| format!("{prefix}/{l}");
-            let names = ["username", "password", "host", "port", "region"].map(leaf);
+            let mut names = ["username", "password", "host", "port", "region"]
+                .map(leaf)
+                .to_vec();
+            if let Some(r) = asked {
+                for l in crate::names::REGION_LEAVES {
+                    names.push(leaf(&format!("{r}/{l}")));
+                }
+            }
             let found = aws
                 .run(
                     aws.ssm()
                         .get_parameters()
-                        .set_names(Some(names.to_vec()))
+                        .set_names(Some(names))
                         .with_decryption(true)
                         .send(),
                 )
@@ -106,8 +116,19 @@ pub fn fetch(aws: &Session, store: &Store, stage: &str, region: Option<&str>) ->
                     })?)
                 }
             };
+            // The asked region's own parameters, when the prefix holds them
+            // and it is not the prefix's (first) region.
+            let mut others = Vec::new();
+            if let Some(r) = asked.filter(|r| region_in_store && *r != region_text)
+                && let Some((_, password, _)) = take(&format!("{r}/password"))
+            {
+                let code = resolve(r, false)
+                    .map_err(|e| invalid("region", format!("is not an SES SMTP region: {e}")))?;
+                let host = take(&format!("{r}/host")).map(|(_, h, _)| h.to_string());
+                others.push((code, host, password));
+            }
             Ok(Fetched {
-                credentials: SecretCredentials::new(username, password, region, host, port),
+                credentials: SecretCredentials::new(username, password, region, host, port, others),
                 version: version.to_string(),
                 region_in_store,
             })

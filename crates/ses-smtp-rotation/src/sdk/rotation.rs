@@ -57,7 +57,8 @@ impl Undone {
 const CALL_LIMIT_SECS: i64 = 300;
 
 impl<'s> Rotation<'s> {
-    /// Starts a rotation of `user` in `region`: records the keys it has and
+    /// Starts a rotation of `user` for `regions` (the first is where the
+    /// stores are written; never empty): records the keys it has and
     /// every store as found, and creates the journal in `file` (if any),
     /// taking its lock, before anything is made.
     ///
@@ -67,14 +68,19 @@ impl<'s> Rotation<'s> {
     pub fn begin(
         session: &'s Session,
         user: &UserName,
-        region: &str,
+        regions: &[String],
         keys_before: &[iam::Key],
         stores: &[(&Store, &Before)],
         file: Option<JournalFile>,
     ) -> Result<Rotation<'s>> {
         let journal = Journal {
             user: user.to_string(),
-            region: region.to_string(),
+            region: regions.first().cloned().unwrap_or_default(),
+            regions: if regions.len() > 1 {
+                regions.to_vec()
+            } else {
+                Vec::new()
+            },
             pid: std::process::id(),
             boot_id: boot_id(),
             started: now(),
@@ -202,21 +208,21 @@ impl<'s> Rotation<'s> {
         self.journal.created_key.as_deref()
     }
 
-    /// Writes the credentials into a store, found as `before` when the
-    /// rotation began. What each write made is journaled as AWS returns
+    /// Writes the credentials (one per region, the first region's first)
+    /// into a store, found as `before` when the rotation began. What each write made is journaled as AWS returns
     /// it, so a failure half-way is undone too.
     ///
     /// # Errors
     /// [`Error::Refused`] when AWS refuses a write; [`Error::IoFrom`] when
     /// the journal cannot be written.
-    pub fn store(&mut self, store: &Store, before: Before, item: &Derived) -> Result<()> {
+    pub fn store(&mut self, store: &Store, before: Before, items: &[Derived]) -> Result<()> {
         let Rotation {
             session,
             user,
             journal,
             file,
         } = self;
-        store::write::write(session, store, before, item, user, &mut |made| {
+        store::write::write(session, store, before, items, user, &mut |made| {
             journal.made.push(made);
             match file {
                 Some((f, held)) => f.save(held, journal),

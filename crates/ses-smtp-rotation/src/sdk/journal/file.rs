@@ -311,6 +311,7 @@ mod tests {
 
     fn journal(user: &str) -> Journal {
         Journal {
+            regions: Vec::new(),
             user: user.into(),
             region: "eu-west-1".into(),
             pid: std::process::id(),

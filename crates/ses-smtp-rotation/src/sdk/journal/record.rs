@@ -9,8 +9,12 @@ use crate::sdk::iam::Timestamp;
 pub struct Journal {
     /// The IAM user.
     pub user: String,
-    /// The region the stores were written in.
+    /// The region the stores were written in (the first region).
     pub region: String,
+    /// Every region the new key sends from, first first, when it is more
+    /// than one (their parameters are the stores' too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
     /// The process that wrote it.
     pub pid: u32,
     /// The machine's boot ID when it was written: the pid names the
@@ -57,7 +61,7 @@ impl Journal {
                 .map_err(|_| "names a store that is not one")?;
             match (before, &store) {
                 (StoreBefore::Ssm { parameters: ps, .. }, Store::Ssm(_)) => {
-                    let own = store.parameter_names();
+                    let own = store.parameter_names_for(&self.regions);
                     if ps.iter().any(|(n, _)| !own.contains(n)) {
                         return Err("names a parameter outside its store's prefix");
                     }

@@ -4,18 +4,21 @@
 //! returns how to undo it, read before anything was created, so a failed
 //! rotation leaves every store as it found it.
 
-use crate::Store;
 use crate::calls;
 use crate::sdk::error::{Error, Result};
 use crate::sdk::journal::StoreBefore;
 use crate::sdk::session::{Session, shown as shown_id};
 use crate::stages;
+use crate::{Store, StoredSecretError};
 use aws_sdk_ssm::types::{ParameterTier, ParameterType};
 use ses_smtp_credentials::user_text;
 use std::collections::HashMap;
 use zeroize::Zeroizing;
 
+mod named;
 pub(crate) mod write;
+
+pub use named::{Named, named_keys};
 
 /// A store as found before the rotation: what undoing a write restores.
 #[derive(Debug)]
@@ -29,12 +32,33 @@ pub enum Before {
         previous: Option<String>,
         /// Whether there is a secret at all.
         exists: bool,
-        /// The host and port its current version names (a VPC endpoint, a
-        /// relay): kept in the new version.
-        endpoint: Option<(String, u16)>,
+        /// The host and port its current version names for each region (a
+        /// VPC endpoint, a relay), as `(region, host, port)`: kept in the
+        /// new version.
+        endpoints: Vec<(String, String, u16)>,
+        /// The regions its current version lists in `regions`, in order
+        /// (`None`: it has no `regions` member).
+        regions: Option<Vec<String>>,
     },
-    /// The parameters that exist now, by name (values wiped on drop).
-    Parameters(HashMap<String, Previous>),
+    /// The parameters the rotation writes, each as it is now if it exists,
+    /// by name.
+    Parameters {
+        /// Every parameter the rotation writes, in order.
+        names: Vec<String>,
+        /// Those that exist now.
+        found: HashMap<String, Previous>,
+    },
+}
+
+impl Before {
+    /// The regions the store lists now (a secret's `regions` member), in
+    /// order; `None` when it lists none.
+    pub fn listed_regions(&self) -> Option<&[String]> {
+        match self {
+            Before::Secret { regions, .. } => regions.as_deref(),
+            Before::Parameters { .. } => None,
+        }
+    }
 }
 
 /// A parameter as it was: its type, KMS key and tier, kept when it is
@@ -71,13 +95,14 @@ pub(super) fn secret_id(store: &Store) -> &str {
     }
 }
 
-/// Reads a store's state before the key is made; also proves the operator
-/// may read it.
+/// Reads a store's state before the key is made, for a key that sends from
+/// `regions` (first first); also proves the operator may read it.
 ///
 /// # Errors
 /// [`Error::Refused`] when AWS refuses a read, or the store cannot be
-/// written as it is (a deleted secret, a parameter of another type).
-pub fn before(aws: &Session, store: &Store) -> Result<Before> {
+/// written as it is (a deleted secret, a parameter of another type);
+/// [`Error::Stored`] when a secret's `regions` member is malformed.
+pub fn before(aws: &Session, store: &Store, regions: &[String]) -> Result<Before> {
     let shown = aws.store_name(store);
     match store {
         Store::SecretsManager(id) => {
@@ -106,11 +131,13 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                             .find(|(_, s)| s.iter().any(|s| s == label))
                             .map(|(version, _)| version.clone())
                     };
+                    let (endpoints, regions) = secret_endpoints(aws, store, &shown)?;
                     Ok(Before::Secret {
                         current: holding(stages::CURRENT),
                         previous: holding(stages::PREVIOUS),
                         exists: true,
-                        endpoint: secret_endpoint(aws, store, &shown)?,
+                        endpoints,
+                        regions,
                     })
                 }
                 Err(e)
@@ -126,7 +153,8 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                         current: None,
                         previous: None,
                         exists: false,
-                        endpoint: None,
+                        endpoints: Vec::new(),
+                        regions: None,
                     })
                 }
                 Err(e) => Err(aws
@@ -136,17 +164,37 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
             }
         }
         Store::Ssm(_) => {
-            let found = aws
-                .run(
-                    aws.ssm()
-                        .get_parameters()
-                        .set_names(Some(store.parameter_names()))
-                        .with_decryption(true)
-                        .send(),
-                )
-                .map_err(aws.refused(&calls::SSM_GET_PARAMETERS, format!("to read {shown}")))?;
+            let names = store.parameter_names_for(regions);
             let mut map = HashMap::new();
-            for p in found.parameters.unwrap_or_default() {
+            // GetParameters takes at most ten names a call.
+            for chunk in names.chunks(10) {
+                let found = aws
+                    .run(
+                        aws.ssm()
+                            .get_parameters()
+                            .set_names(Some(chunk.to_vec()))
+                            .with_decryption(true)
+                            .send(),
+                    )
+                    .map_err(aws.refused(&calls::SSM_GET_PARAMETERS, format!("to read {shown}")))?;
+                read_previous(aws, &shown, found.parameters.unwrap_or_default(), &mut map)?;
+            }
+            Ok(Before::Parameters { names, found: map })
+        }
+    }
+}
+
+/// Keeps what a rotation needs of each parameter found: its type, KMS key
+/// and tier, version, and a host's or port's value.
+fn read_previous(
+    aws: &Session,
+    shown: &str,
+    found: Vec<aws_sdk_ssm::types::Parameter>,
+    map: &mut HashMap<String, Previous>,
+) -> Result<()> {
+    {
+        {
+            for p in found {
                 // Read with decryption: the preflight proves the operator
                 // may decrypt it; only a host's or port's value is kept.
                 let value = p.value.map(Zeroizing::new);
@@ -154,7 +202,7 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                     let endpoint_part = value
                         .filter(|_| name.ends_with("/host") || name.ends_with("/port"))
                         .map(|v| v.to_string());
-                    let (key_id, tier) = key_and_tier(aws, &name, &shown, None)?;
+                    let (key_id, tier) = key_and_tier(aws, &name, shown, None)?;
                     let kind = p.r#type.unwrap_or(ParameterType::String);
                     map.insert(
                         name,
@@ -168,15 +216,25 @@ pub fn before(aws: &Session, store: &Store) -> Result<Before> {
                     );
                 }
             }
-            Ok(Before::Parameters(map))
+            Ok(())
         }
     }
 }
 
-/// The host and port a secret's current version names, if it is a secret
-/// of SMTP credentials naming both (anything else: none, and the new
-/// version gets SES's endpoint of the region).
-fn secret_endpoint(aws: &Session, store: &Store, shown: &str) -> Result<Option<(String, u16)>> {
+/// What a secret's current version lists: the host and port it names for
+/// each region, if it is a secret of SMTP credentials (anything else:
+/// none, and the new version gets SES's endpoint of each region), and its
+/// `regions`, if it has that member.
+///
+/// A secret of SMTP credentials whose `regions` member is malformed is
+/// refused ([`Error::Stored`]): which region's entry is stale could not be
+/// told, and a rotation would write over the evidence.
+#[allow(clippy::type_complexity)]
+fn secret_endpoints(
+    aws: &Session,
+    store: &Store,
+    shown: &str,
+) -> Result<(Vec<(String, String, u16)>, Option<Vec<String>>)> {
     let sm = aws.secrets_manager(store.arn_region());
     let read = sm
         .get_secret_value()
@@ -185,15 +243,31 @@ fn secret_endpoint(aws: &Session, store: &Store, shown: &str) -> Result<Option<(
     match aws.run(read.send()) {
         Ok(mut out) => {
             let text = Zeroizing::new(out.secret_string.take().unwrap_or_default());
-            Ok(crate::parse_secret_credentials(&text)
-                .ok()
-                .and_then(|c| Some((c.host.clone()?, c.port?))))
+            match crate::parse_secret_credentials(&text) {
+                Ok(c) => Ok((
+                    c.regions
+                        .iter()
+                        .filter_map(|e| Some((e.region.code.clone(), e.host.clone()?, e.port?)))
+                        .collect(),
+                    c.lists_regions
+                        .then(|| c.regions.iter().map(|e| e.region.code.clone()).collect()),
+                )),
+                Err(
+                    error @ StoredSecretError::Invalid {
+                        member: "regions", ..
+                    },
+                ) => Err(Error::Stored {
+                    store: shown.to_string(),
+                    error,
+                }),
+                Err(_) => Ok((Vec::new(), None)),
+            }
         }
         Err(e)
             if e.as_service_error()
                 .is_some_and(|s| s.is_resource_not_found_exception()) =>
         {
-            Ok(None)
+            Ok((Vec::new(), None))
         }
         Err(e) => Err(aws
             .refused(&calls::SM_GET_SECRET_VALUE, format!("to read {shown}"))(
@@ -216,14 +290,13 @@ pub fn journal_entry(store: &Store, before: &Before) -> StoreBefore {
             current: current.clone(),
             previous: previous.clone(),
         },
-        Before::Parameters(map) => StoreBefore::Ssm {
+        Before::Parameters { names, found } => StoreBefore::Ssm {
             store: store.to_string(),
-            parameters: store
-                .parameter_names()
-                .into_iter()
+            parameters: names
+                .iter()
                 .map(|n| {
-                    let version = map.get(&n).map(|p| p.version);
-                    (n, version)
+                    let version = found.get(n).map(|p| p.version);
+                    (n.clone(), version)
                 })
                 .collect(),
         },
@@ -276,107 +349,4 @@ pub(super) fn key_and_tier(
         "{shown}: the history of parameter {} did not end after {HISTORY_PAGES} pages",
         user_text(name)
     )))
-}
-
-/// The keys a store names: the SMTP user name it holds now and, for a
-/// Secrets Manager secret, the one its `AWSPREVIOUS` version holds (the
-/// key scheduled rotation keeps active for one more period).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Named {
-    /// The user name the store holds now (a secret's `AWSCURRENT`).
-    pub current: Option<String>,
-    /// The user name a secret's `AWSPREVIOUS` version holds.
-    pub previous: Option<String>,
-    /// When the store's current user name was written (the `AWSCURRENT`
-    /// version's creation, or the `username` parameter's last change):
-    /// when any other key stopped being current in it.
-    pub since: Option<crate::sdk::iam::Timestamp>,
-}
-
-impl Named {
-    /// Whether key `id`, last used at `used`, was used after it stopped
-    /// being current in this store (and later than `floor`): a consumer
-    /// may still log in with it.
-    pub fn used_after_rotation(
-        &self,
-        id: &str,
-        used: crate::sdk::iam::Timestamp,
-        floor: crate::sdk::iam::Timestamp,
-    ) -> bool {
-        self.current.as_deref() != Some(id)
-            && self.since.is_some_and(|since| used > since.max(floor))
-    }
-}
-
-/// The keys a store names (for `keys --store`), made safe to show.
-///
-/// # Errors
-/// [`Error::Refused`] when AWS refuses the read.
-pub fn named_keys(aws: &Session, store: &Store) -> Result<Named> {
-    let shown = aws.store_name(store);
-    let doing = format!("to read {shown}");
-    match store {
-        Store::SecretsManager(id) => {
-            let sm = aws.secrets_manager(store.arn_region());
-            let mut named = Named::default();
-            for (label, into) in [
-                (stages::CURRENT, &mut named.current),
-                (stages::PREVIOUS, &mut named.previous),
-            ] {
-                let read = sm.get_secret_value().secret_id(id).version_stage(label);
-                let current = label == stages::CURRENT;
-                let mut out = match aws.run(read.send()) {
-                    Ok(out) => out,
-                    // No such secret, or no version with the label.
-                    Err(e)
-                        if e.as_service_error()
-                            .is_some_and(|s| s.is_resource_not_found_exception()) =>
-                    {
-                        continue;
-                    }
-                    Err(e) => {
-                        return Err(aws.refused(&calls::SM_GET_SECRET_VALUE, doing.clone())(e));
-                    }
-                };
-                if current {
-                    named.since = out
-                        .created_date
-                        .map(|d| crate::sdk::iam::Timestamp::from_secs(d.secs()));
-                }
-                // The SecretString holds the password: parsed in place, wiped.
-                let text = Zeroizing::new(out.secret_string.take().unwrap_or_default());
-                #[derive(serde::Deserialize)]
-                struct Stored {
-                    username: Option<String>,
-                }
-                *into = serde_json::from_str::<Stored>(&text)
-                    .ok()
-                    .and_then(|s| s.username)
-                    .map(|u| user_text(&u));
-            }
-            Ok(named)
-        }
-        Store::Ssm(_) => {
-            let name = store.parameter_names().swap_remove(0);
-            // Decrypted: a username kept as a SecureString reads as itself.
-            let found = aws
-                .run(
-                    aws.ssm()
-                        .get_parameters()
-                        .names(name)
-                        .with_decryption(true)
-                        .send(),
-                )
-                .map_err(aws.refused(&calls::SSM_GET_PARAMETERS, doing))?;
-            let parameter = found.parameters.unwrap_or_default().into_iter().next();
-            Ok(Named {
-                since: parameter
-                    .as_ref()
-                    .and_then(|p| p.last_modified_date)
-                    .map(|d| crate::sdk::iam::Timestamp::from_secs(d.secs())),
-                current: parameter.and_then(|p| p.value).map(|u| user_text(&u)),
-                previous: None,
-            })
-        }
-    }
 }

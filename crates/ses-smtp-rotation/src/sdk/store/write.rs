@@ -18,30 +18,43 @@ fn owned(buf: &FixedBuf) -> String {
     String::from_utf8_lossy(buf.as_bytes()).into_owned()
 }
 
-/// Writes `d` into the store. What each write made is given to `record`
-/// as soon as AWS returned it, so a failure half-way is undone too.
+/// Writes `items` (one key's passwords, one per region, the first region's
+/// first) into the store. What each write made is given to `record` as
+/// soon as AWS returned it, so a failure half-way is undone too.
 pub(crate) fn write(
     aws: &Session,
     store: &Store,
     before: Before,
-    d: &Derived,
+    items: &[Derived],
     user: &UserName,
     record: &mut dyn FnMut(Made) -> Result<()>,
 ) -> Result<()> {
     let shown = aws.store_name(store);
     let doing = format!("to write {shown}");
+    let Some(d) = items.first() else {
+        return Err(Error::Internal(format!("{shown}: no credentials to write")));
+    };
     match before {
         Before::Secret {
-            exists, endpoint, ..
+            exists,
+            endpoints,
+            regions,
+            ..
         } => {
             // `iam_user`: what scheduled rotation (ses-smtp-rotator)
-            // rotates; the host and port the secret named are kept.
+            // rotates; the host and port the secret named for each region
+            // are kept.
+            let endpoints: Vec<(&str, &str, u16)> = endpoints
+                .iter()
+                .map(|(r, h, p)| (r.as_str(), h.as_str(), *p))
+                .collect();
             let fields = SecretFields {
                 iam_user: Some(user.as_str()),
-                endpoint: endpoint.as_ref().map(|(h, p)| (h.as_str(), *p)),
-                ..SecretFields::default()
+                endpoints: &endpoints,
+                list_regions: regions.is_some(),
+                others: None,
             };
-            let payload = secret_string(d, &fields).map_err(Error::Render)?;
+            let payload = secret_string(items, &fields).map_err(Error::Render)?;
             let sm = aws.secrets_manager(store.arn_region());
             if exists {
                 let out = aws
@@ -82,7 +95,10 @@ pub(crate) fn write(
                 })?;
             }
         }
-        Before::Parameters(mut previous) => {
+        Before::Parameters {
+            names,
+            found: mut previous,
+        } => {
             let username = d.username.as_ref().map_or("", |u| u.as_str());
             // The host and port the prefix named are kept; otherwise SES's
             // endpoint of the region, on 587.
@@ -94,14 +110,34 @@ pub(crate) fn write(
             let host = kept("host").unwrap_or_else(|| d.region.host());
             let port = kept("port")
                 .unwrap_or_else(|| ses_smtp_credentials::region::STARTTLS_PORTS[0].to_string());
-            let values = [
-                username,
-                host.as_str(),
-                port.as_str(),
-                d.region.code.as_str(),
-                d.password.expose(),
+            let mut values = vec![
+                username.to_string(),
+                host,
+                port,
+                d.region.code.clone(),
+                d.password.expose().to_string(),
             ];
-            for (name, value) in store.parameter_names().into_iter().zip(values) {
+            // With several regions, each region's password and host under
+            // /PREFIX/REGION (the host kept when the prefix named one).
+            if items.len() > 1 {
+                for item in items {
+                    let region = &item.region.code;
+                    values.push(item.password.expose().to_string());
+                    values.push(
+                        kept(&format!("{region}/host")).unwrap_or_else(|| item.region.host()),
+                    );
+                }
+            }
+            let values: Vec<zeroize::Zeroizing<String>> =
+                values.into_iter().map(zeroize::Zeroizing::new).collect();
+            if names.len() != values.len() {
+                return Err(Error::Internal(format!(
+                    "{shown}: {} parameters to write and {} values",
+                    names.len(),
+                    values.len()
+                )));
+            }
+            for (name, value) in names.into_iter().zip(&values) {
                 let was = previous.remove(&name);
                 // Never a downgrade: a parameter that was a SecureString
                 // stays one, under the same KMS key and in the same tier.
