@@ -38,18 +38,21 @@ impl Rotator {
             });
         }
         let user = &current.iam_user;
-        // The password goes to SES of the secret's region, or to a host the
+        // Each password goes to SES of its region, or to a host the
         // deployment lists: never to a host an edit of the secret chose.
-        if !host_allowed(
-            &current.host,
-            &current.region.code,
-            &self.settings.allowed_hosts,
-        ) {
-            return Err(StepError::Refused(format!(
-                "the secret's \"host\" member is not an SES SMTP endpoint of its region ({}) nor listed in \
-                 SES_SMTP_ALLOWED_HOSTS: the new password is never sent there; nothing was changed",
-                current.region.code
-            )));
+        for (n, entry) in current.regions.iter().enumerate() {
+            let (host, _) = entry.endpoint();
+            if !host_allowed(&host, &entry.region.code, &self.settings.allowed_hosts) {
+                let which = match n {
+                    0 => "\"host\" member".to_string(),
+                    _ => format!("\"regions\" entry's host for {}", entry.region.code),
+                };
+                return Err(StepError::Refused(format!(
+                    "the secret's {which} is not an SES SMTP endpoint of its region ({}) nor listed in \
+                     SES_SMTP_ALLOWED_HOSTS: the new password is never sent there; nothing was changed",
+                    entry.region.code
+                )));
+            }
         }
         let keys = iam::keys(aws, user)?;
         // Confused deputy: the secret must hold a key of the user it names,
@@ -200,16 +203,41 @@ impl Rotator {
         };
         let key = new.id.as_str().to_string();
         say.action("created a key", |l| l.with("key", key.as_str()));
-        let password = derive_v4(&new.secret, &current.region.code);
+        // One password per region the secret lists, the first region's first.
+        let items: Vec<Derived> = current
+            .regions
+            .iter()
+            .map(|entry| {
+                let password = derive_v4(&new.secret, &entry.region.code);
+                Derived::new(
+                    Some(new.id.clone()),
+                    password,
+                    entry.region.clone(),
+                    Version::V4,
+                )
+            })
+            .collect();
         drop(new.secret);
-        let item = Derived::new(Some(new.id), password, current.region.clone(), Version::V4);
+        let endpoints: Vec<(String, String, u16)> = current
+            .regions
+            .iter()
+            .map(|e| {
+                let (host, port) = e.endpoint();
+                (e.region.code.clone(), host, port)
+            })
+            .collect();
+        let endpoints: Vec<(&str, &str, u16)> = endpoints
+            .iter()
+            .map(|(r, h, p)| (r.as_str(), h.as_str(), *p))
+            .collect();
         let fields = SecretFields {
             iam_user: Some(user.as_str()),
-            endpoint: Some((current.host.as_str(), current.port)),
+            endpoints: &endpoints,
+            list_regions: current.lists_regions,
             others: Some(&current.others),
         };
         let payload =
-            secret_string(&item, &fields).map_err(|e| StepError::Refused(e.to_string()))?;
+            secret_string(&items, &fields).map_err(|e| StepError::Refused(e.to_string()))?;
         if let Err(e) = secret.put_pending(token, req.rotation_token.as_deref(), &payload) {
             return Err(self.unput(secret, token, user, &key, e, say));
         }
