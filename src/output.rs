@@ -163,6 +163,13 @@ pub fn table(keys: &[Key], named: &[(Store, Named)], now: Timestamp) -> String {
         s.push_str(&row);
         s.push('\n');
     }
+    for (store, n) in named.iter().filter(|(_, n)| n.regions.len() > 1) {
+        s.push_str(&format!(
+            "{} holds passwords for {}\n",
+            shown(store),
+            n.regions.join(", ")
+        ));
+    }
     for (store, Named { current: user, .. }) in named {
         if user
             .as_deref()

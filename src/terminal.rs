@@ -114,6 +114,12 @@ pub fn warn(message: &str) {
     let _ = writeln!(std::io::stderr(), "warning: {message}");
 }
 
+/// A progress line on stderr, as it is (never with a secret in it).
+#[cfg(feature = "aws")]
+pub fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 /// A hint on stderr: what to do next (never with a secret in it).
 pub fn hint(message: &str) {
     let _ = writeln!(std::io::stderr(), "hint: {message}");

@@ -129,9 +129,10 @@ pub struct ProbeArgs {
 #[derive(Args, Debug)]
 pub struct ConnectArgs {
     /// Connect here instead of email-smtp.REGION.amazonaws.com (a VPC
-    /// endpoint, a relay); HOST or HOST:PORT
+    /// endpoint, a relay); HOST or HOST:PORT (`rotate` with several
+    /// regions: REGION=HOST[:PORT], repeated)
     #[arg(long, value_name = "HOST[:PORT]")]
-    pub endpoint: Option<String>,
+    pub endpoint: Vec<String>,
 
     /// The port [default: 587]
     #[arg(long, value_name = "PORT")]

@@ -13,15 +13,30 @@ pub struct RotateArgs {
     #[arg(long, value_name = "NAME")]
     pub user_name: String,
 
-    /// The SES region the password is for; the stores are written there too
-    /// (a secret given by ARN: in the ARN's region)
-    #[arg(long, value_name = "REGION", required_unless_present = "recover")]
-    pub region: Option<String>,
+    /// The SES region the password is for; repeat for a key that sends from
+    /// several (one password each; the first region's is the store's
+    /// top-level one); the stores are written in the first (a secret given
+    /// by ARN: in the ARN's region)
+    #[arg(
+        long,
+        value_name = "REGION",
+        required_unless_present_any = ["recover", "regions"]
+    )]
+    pub region: Vec<String>,
+
+    /// The regions, comma-separated, as --region repeated
+    #[arg(
+        long,
+        value_name = "REGION,…",
+        value_delimiter = ',',
+        conflicts_with = "region"
+    )]
+    pub regions: Vec<String>,
 
     /// Finish a rotation that a kill left half-made: undo what its journal
     /// records (or forget a rotation that had been delivered); needs only
     /// --user-name
-    #[arg(long, conflicts_with_all = ["region", "store", "no_probe", "out", "template"])]
+    #[arg(long, conflicts_with_all = ["region", "regions", "store", "no_probe", "out", "template"])]
     pub recover: bool,
 
     /// Accept a well-formed region that the table does not list

@@ -48,6 +48,7 @@ pub fn run(args: Keys) -> CliResult<ExitCode> {
                     "store": shown(s),
                     "username": n.current,
                     "previous_username": n.previous,
+                    "regions": n.regions,
                 })).collect::<Vec<_>>(),
             });
             let pretty = serde_json::to_string_pretty(&doc)

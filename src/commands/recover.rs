@@ -4,16 +4,12 @@
 use crate::aws::{self, shown};
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::settle::Recover;
+use crate::terminal::say;
 use ses_smtp_credentials::user_path;
 use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::sdk::iam;
 use ses_smtp_rotation::sdk::journal::{Holder, running, unfinished};
 use ses_smtp_rotation::sdk::recover;
-use std::io::Write;
-
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
 
 /// `rotate --recover`: finishes the undo of an unfinished rotation from its
 /// journal, or forgets one that had been delivered. It acts only on a

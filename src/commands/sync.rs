@@ -10,39 +10,48 @@ use crate::files::out::{Perm, Signals, write_as};
 use crate::login;
 use crate::output::{postfix_hints, render};
 use crate::settle::{Connect, Sync};
+use crate::terminal::say;
 use ses_smtp_credentials::{Derived, Version, parse_v4_password, user_path};
 use ses_smtp_login::{Login, Outcome, TlsMode};
 use ses_smtp_rotation::sdk::consume;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
 
 pub fn run(args: Sync) -> CliResult<ExitCode> {
     let session = aws::connect(None, args.aws_timeout)?;
     let store = shown(&args.store);
     let fetched = consume::fetch(&session, &args.store, &args.stage, args.region.as_deref())?;
-    if fetched.region_in_store && args.region.is_some() {
-        return Err(CliError::Usage(format!(
-            "--region is for a store that names no region, and --from {store} names its own"
-        )));
-    }
     let c = &fetched.credentials;
-    let password = parse_v4_password(c.password()).map_err(|e| {
+    // `--region` picks a region's entry of a store that names its regions;
+    // without it, the first region's. Where the store names none, it
+    // stands in.
+    let entry = match &args.region {
+        Some(r) if fetched.region_in_store => c.region_entry(r).ok_or_else(|| {
+            CliError::Usage(format!(
+                "--from {store} holds no password for {r}: it holds {}\n  \
+                 hint: name one of those with --region, or rotate with --region {r} added",
+                c.regions
+                    .iter()
+                    .map(|e| e.region.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?,
+        _ => &c.regions[0],
+    };
+    let password = parse_v4_password(entry.password()).map_err(|e| {
         CliError::BadInput(format!(
-            "--from {store}: its \"password\" is not an SES SMTP V4 password: {e}\n  \
-             hint: the store must hold what `ses-smtp-password rotate` writes; nothing was written"
+            "--from {store}: its password for {} is not an SES SMTP V4 password: {e}\n  \
+             hint: the store must hold what `ses-smtp-password rotate` writes; nothing was written",
+            entry.region.code
         ))
     })?;
-    let host = c.host.clone().unwrap_or_else(|| c.region.host());
-    let port = c.port.unwrap_or(ses_smtp_credentials::STARTTLS_PORTS[0]);
+    let (host, port) = entry.endpoint();
     let item = Derived::new(
         Some(c.username.clone()),
         password,
-        c.region.clone(),
+        entry.region.clone(),
         Version::V4,
     )
     .at(host.clone(), port);

@@ -47,9 +47,80 @@ pub fn seconds(option: &str, value: u64, min: u64) -> CliResult<u64> {
     }
 }
 
+/// Where and how to log in to one region: `--endpoint HOST[:PORT]`, given
+/// at most once.
 pub(super) fn connect(args: cli::ConnectArgs) -> CliResult<Connect> {
+    let endpoint = match &args.endpoint[..] {
+        [] => None,
+        [one] => Some(one.clone()),
+        _ => {
+            return Err(CliError::Usage(
+                "--endpoint is given more than once; one login takes one endpoint".into(),
+            ));
+        }
+    };
+    connect_to(&args, endpoint.as_deref())
+}
+
+/// Where and how to log in to each of `regions` (in that order): `--endpoint
+/// REGION=HOST[:PORT]` points one region's login elsewhere; a plain
+/// `--endpoint HOST[:PORT]` only with one region. `--port`, `--tls`,
+/// `--ca-file` and `--timeout` apply to every region.
+#[cfg(feature = "aws")]
+pub(super) fn connect_regions(
+    args: cli::ConnectArgs,
+    regions: &[ses_smtp_credentials::ResolvedRegion],
+) -> CliResult<Vec<Connect>> {
+    use ses_smtp_credentials::user_text;
+    let mut named: Vec<(String, String)> = Vec::new();
+    for e in &args.endpoint {
+        let (region, hostport) = match e.split_once('=') {
+            Some((r, h)) => (r.to_string(), h.to_string()),
+            None if regions.len() == 1 && args.endpoint.len() == 1 => {
+                (regions[0].code.clone(), e.clone())
+            }
+            None => {
+                return Err(CliError::Usage(format!(
+                    "--endpoint {} names no region, and the key sends from {} regions
+                       hint: say whose login goes there: --endpoint REGION=HOST[:PORT]",
+                    user_text(e),
+                    regions.len()
+                )));
+            }
+        };
+        if !regions.iter().any(|r| r.code == region) {
+            return Err(CliError::Usage(format!(
+                "--endpoint names region {}, which is not one of the regions rotated ({})",
+                user_text(&region),
+                regions
+                    .iter()
+                    .map(|r| r.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        if named.iter().any(|(r, _)| *r == region) {
+            return Err(CliError::Usage(format!(
+                "--endpoint names region {region} twice"
+            )));
+        }
+        named.push((region, hostport));
+    }
+    regions
+        .iter()
+        .map(|r| {
+            let endpoint = named
+                .iter()
+                .find(|(n, _)| *n == r.code)
+                .map(|(_, h)| h.as_str());
+            connect_to(&args, endpoint)
+        })
+        .collect()
+}
+
+fn connect_to(args: &cli::ConnectArgs, endpoint: Option<&str>) -> CliResult<Connect> {
     use ses_smtp_login::TlsMode;
-    let (host, endpoint_port) = match &args.endpoint {
+    let (host, endpoint_port) = match endpoint {
         Some(e) => {
             let (h, p) = endpoint::split(e)?;
             (Some(h), p)
@@ -77,7 +148,7 @@ pub(super) fn connect(args: cli::ConnectArgs) -> CliResult<Connect> {
         port,
         tls,
         timeout: std::time::Duration::from_secs(seconds("--timeout", args.timeout, 1)?),
-        ca_file: args.ca_file,
+        ca_file: args.ca_file.clone(),
     })
 }
 

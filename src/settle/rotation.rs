@@ -4,12 +4,12 @@
 use super::env::Env;
 use super::names::{stores, user_name};
 use super::output::{Destination, OutputShape, output};
-use super::probe::{Connect, connect, seconds};
+use super::probe::{Connect, connect_regions, seconds};
 use super::report::ReportFormat;
 use crate::cli::aws::{KeysArgs, RetireArgs, RotateArgs};
 use crate::error::{CliError, CliResult};
 use ses_smtp_credentials::{ResolvedRegion, region};
-use ses_smtp_rotation::{Store, UserName};
+use ses_smtp_rotation::{MAX_REGIONS, Store, UserName};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -18,12 +18,15 @@ pub struct Rotate {
     /// Where the rotation journal lives (`None`: no state directory).
     pub state_dir: Option<PathBuf>,
     pub user: UserName,
-    pub region: ResolvedRegion,
+    /// Every region the key sends from, the first first (never empty, no
+    /// region twice, at most `MAX_REGIONS`).
+    pub regions: Vec<ResolvedRegion>,
     pub stores: Vec<Store>,
     pub shape: OutputShape,
     pub to: Destination,
-    /// `None` with --no-probe.
-    pub probe: Option<Connect>,
+    /// Where to log in, one per region, in the regions' order; `None` with
+    /// --no-probe.
+    pub probe: Option<Vec<Connect>>,
     pub propagation: Duration,
     pub verbose: bool,
 }
@@ -70,22 +73,36 @@ pub fn recover(args: &RotateArgs, env: &Env) -> CliResult<Recover> {
 
 pub fn rotate(args: RotateArgs, env: &Env) -> CliResult<Rotate> {
     let user = user_name(&args.user_name)?;
-    let region = region::resolve(
-        args.region.as_deref().unwrap_or_default(),
-        args.allow_unknown_region,
-    )
-    .map_err(CliError::region("--region"))?;
+    let (names, from) = match args.regions.is_empty() {
+        true => (&args.region, "--region"),
+        false => (&args.regions, "--regions"),
+    };
+    let regions = rotate_regions(names, from, args.allow_unknown_region)?;
     let stores = stores(&args.store)?;
+    let what = match &args.output.template {
+        Some(_) => Some("--template".to_string()),
+        None if !args.output.format.holds_several() => {
+            Some(format!("--format {}", args.output.format))
+        }
+        None => None,
+    };
+    if let (true, Some(what)) = (regions.len() > 1, what) {
+        return Err(CliError::Usage(format!(
+            "{what} holds one region, and the key sends from {} regions\n  \
+             hint: use --format json, text or postfix for several regions",
+            regions.len()
+        )));
+    }
     let (shape, to) = output(args.output)?;
     let probe = match args.no_probe {
         true => None,
-        false => Some(connect(args.connect)?),
+        false => Some(connect_regions(args.connect, &regions)?),
     };
     Ok(Rotate {
         aws_timeout: aws_timeout(args.aws_timeout)?,
         state_dir: state_dir(env),
         user,
-        region,
+        regions,
         stores,
         shape,
         to,
@@ -97,6 +114,38 @@ pub fn rotate(args: RotateArgs, env: &Env) -> CliResult<Rotate> {
         )?),
         verbose: args.verbose,
     })
+}
+
+/// The regions `rotate` derives for, in the order given: each an SES SMTP
+/// region (or a well-formed one with --allow-unknown-region), none twice,
+/// at most [`MAX_REGIONS`].
+fn rotate_regions(names: &[String], from: &str, allow: bool) -> CliResult<Vec<ResolvedRegion>> {
+    if names.len() > MAX_REGIONS {
+        return Err(CliError::Usage(format!(
+            "{from} names {} regions; one key sends from at most {MAX_REGIONS}",
+            names.len()
+        )));
+    }
+    let mut out: Vec<ResolvedRegion> = Vec::with_capacity(names.len());
+    for name in names {
+        let r = region::resolve(name, allow).map_err(CliError::region(from))?;
+        if out.iter().any(|o| o.code == r.code) {
+            return Err(CliError::Usage(format!(
+                "{from} names {} twice
+  hint: name each region once",
+                r.code
+            )));
+        }
+        out.push(r);
+    }
+    if out.is_empty() {
+        return Err(CliError::Usage(
+            "no region given
+  hint: pass --region REGION (repeat it for several)"
+                .into(),
+        ));
+    }
+    Ok(out)
 }
 
 /// `--aws-timeout`, range-checked.

@@ -1,31 +1,29 @@
-//! `rotate`: preflight, create a key, derive, log in over SMTP until SES
-//! accepts the new key, store, write; and if any step after the key was
-//! created fails, undo every step done, the key last.
+//! `rotate`: preflight, create a key, derive a password per region, log in
+//! over SMTP in every region at once until SES accepts the new key, store,
+//! write; and if any step after the key was created fails, undo every step
+//! done, the key last.
 //!
 //! The rotation is committed once the password has been delivered (to the
 //! stores and `--out`, or to standard output when there is neither). A
 //! failure after that (the summary cannot be written) is reported, and
 //! nothing is undone: the stores would otherwise name a deleted key.
 
+mod login;
+
 use crate::aws::{self, recover_command, retire_command, shown};
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::files::out::Signals;
-use crate::login;
 use crate::output::{deliver, out_path, postfix_hints, render, table};
-use crate::settle::{Connect, Destination, Rotate};
+use crate::settle::{Destination, Rotate};
+use crate::terminal::say;
 use crate::terminal::{Interrupts, write_stdout};
+use login::{AcceptedLogin, check_logins};
 use ses_smtp_credentials::{Derived, Version, derive_v4};
 use ses_smtp_credentials::{user_path, user_text};
-use ses_smtp_login::{Ended, Login, Outcome, Stopped, Until, until_accepted};
 use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
 use ses_smtp_rotation::sdk::{Rotation, store};
-use std::io::Write;
-use std::time::{Duration, Instant};
-
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
+use std::time::Duration;
 
 pub fn run(args: Rotate) -> CliResult<ExitCode> {
     // A rotation that a kill left half-made comes first: its key may hold
@@ -34,7 +32,9 @@ pub fn run(args: Rotate) -> CliResult<ExitCode> {
     if let Some(found) = file.find()? {
         return Err(CliError::Aws(aws::journal_in_the_way(&args.user, &found)));
     }
-    let session = aws::connect(Some(&args.region.code), args.aws_timeout)?;
+    // The stores are written in the first region.
+    let session = aws::connect(Some(&args.regions[0].code), args.aws_timeout)?;
+    let codes: Vec<String> = args.regions.iter().map(|r| r.code.clone()).collect();
     // 1. Preflight: nothing is created until the user, its key count and
     // every store check out.
     iam::check_user(&session, &args.user)?;
@@ -42,7 +42,9 @@ pub fn run(args: Rotate) -> CliResult<ExitCode> {
     // as such, not as a user with two keys (which such a user has).
     let mut befores = Vec::with_capacity(args.stores.len());
     for s in &args.stores {
-        befores.push(store::before(&session, s)?);
+        let before = store::before(&session, s, &codes)?;
+        check_regions(s, &before, &codes)?;
+        befores.push(before);
     }
     let old = iam::keys(&session, &args.user)?;
     if old.len() >= iam::KEY_LIMIT {
@@ -55,14 +57,7 @@ pub fn run(args: Rotate) -> CliResult<ExitCode> {
     // things (then everything is undone, with the calls left to finish:
     // a second signal does not stop the undo, nor a commit).
     let stopping = session.stopping_when(crate::terminal::interrupted);
-    let mut rotation = Rotation::begin(
-        &stopping,
-        &args.user,
-        &args.region.code,
-        &old,
-        &found,
-        Some(file),
-    )?;
+    let mut rotation = Rotation::begin(&stopping, &args.user, &codes, &old, &found, Some(file))?;
     // 2. Create. From here on, a failure (a signal included) undoes what
     // was done.
     let signals = Interrupts::catch();
@@ -88,10 +83,44 @@ pub fn run(args: Rotate) -> CliResult<ExitCode> {
     }
 }
 
+/// A store that lists its regions must keep every one: a rotation for
+/// fewer would leave the others' passwords on the old key, and their mail
+/// would stop once it is retired.
+fn check_regions(
+    store: &ses_smtp_rotation::Store,
+    before: &store::Before,
+    codes: &[String],
+) -> CliResult<()> {
+    let Some(listed) = before.listed_regions() else {
+        return Ok(());
+    };
+    let missing: Vec<&str> = listed
+        .iter()
+        .filter(|r| !codes.contains(r))
+        .map(String::as_str)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "--store {} lists regions {}, and this rotation leaves out {}: their passwords would stay on the old key\n  \
+         hint: rotate for every region it lists: {}; nothing was created",
+        shown(store),
+        listed.join(", "),
+        missing.join(", "),
+        listed
+            .iter()
+            .map(|r| format!("--region {r}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    )))
+}
+
 /// What the steps after creation did, for the summary.
 struct Summary {
     key: String,
-    login: Option<(String, u32, Duration)>,
+    /// Every region's login, in the regions' order (`None`: --no-probe).
+    login: Option<Vec<AcceptedLogin>>,
     /// Standard output received the credentials (no store, no --out).
     printed: bool,
 }
@@ -124,13 +153,19 @@ fn rotate(
         "created access key {key} for IAM user {} (its secret stays in this process)",
         shown(&args.user)
     ));
-    // 3. Derive.
-    let password = derive_v4(&new.secret, &args.region.code);
+    // 3. Derive, a password per region.
+    let items: Vec<Derived> = args
+        .regions
+        .iter()
+        .map(|region| {
+            let password = derive_v4(&new.secret, &region.code);
+            Derived::new(Some(new.id.clone()), password, region.clone(), Version::V4)
+        })
+        .collect();
     drop(new.secret);
-    let item = Derived::new(Some(new.id), password, args.region.clone(), Version::V4);
-    // 4. Log in until SES knows the key.
+    // 4. Log in until SES knows the key, in every region at once.
     let login = match &args.probe {
-        Some(connect) => Some(check_login(args, connect, &item, signals)?),
+        Some(connects) => Some(check_logins(args, connects, &items, signals)?),
         None => {
             say("not checking the SMTP login (--no-probe)");
             None
@@ -139,7 +174,7 @@ fn rotate(
     // 5. Store, then write.
     for (s, before) in args.stores.iter().zip(befores) {
         signals.check()?;
-        rotation.store(s, before, &item)?;
+        rotation.store(s, before, &items)?;
         say(&format!("stored the credentials in --store {}", shown(s)));
     }
     rotation.stored()?;
@@ -148,12 +183,8 @@ fn rotate(
     // output gets only the summary.
     if to_file || args.stores.is_empty() {
         signals.check()?;
-        let rendered = render(
-            &args.shape,
-            std::slice::from_ref(&item),
-            "IAM CreateAccessKey",
-        )?;
-        postfix_hints(&args.shape, &item, out_path(&args.to));
+        let rendered = render(&args.shape, &items, "IAM CreateAccessKey")?;
+        postfix_hints(&args.shape, &items[0], out_path(&args.to));
         // A signal while --out is written is this process's to answer:
         // the file is not moved into place and the rotation is undone.
         let check = || signals.check();
@@ -165,95 +196,6 @@ fn rotate(
         login,
         printed: !to_file && args.stores.is_empty(),
     })
-}
-
-/// Logs in over SMTP, again and again while SES answers 535 or 4xx (the
-/// key has not reached it yet), until 235 or the propagation timeout.
-fn check_login(
-    args: &Rotate,
-    connect: &Connect,
-    item: &Derived,
-    signals: &Interrupts,
-) -> CliResult<(String, u32, Duration)> {
-    let target = login::target(connect, &item.region, args.verbose)?;
-    let username = item.username.as_ref().map_or("", |u| u.as_str());
-    let login = Login {
-        username,
-        password: item.password.expose(),
-    };
-    let place = login::place(&target);
-    let started = Instant::now();
-    let until = Until::RetriesEnd(started + args.propagation);
-    let tries = until_accepted(&target, &login, until, |outcome, tries, wait| {
-        signals.check()?;
-        if args.verbose {
-            say(&format!(
-                "try {tries}: {place} answered {}; a new key takes up to a minute to reach SES: trying again in {} s ({} s of {} s)",
-                outcome.code().unwrap_or_default(),
-                wait.as_secs(),
-                started.elapsed().as_secs(),
-                args.propagation.as_secs()
-            ));
-        }
-        signals.sleep(wait)
-    })
-    .map_err(|stopped| match stopped {
-        Stopped::Setup(e) => CliError::Internal(e.to_string()),
-        Stopped::Caller(e) => e,
-    })?;
-    signals.check()?;
-    let (count, elapsed) = (tries.tries, tries.elapsed);
-    match tries.ended {
-        Ended::Accepted(outcome) => {
-            say(&format!(
-                "SES accepted the new key: {place} answered {} on try {count}, after {} s",
-                outcome.code().unwrap_or_default(),
-                elapsed.as_secs()
-            ));
-            Ok((place, count, elapsed))
-        }
-        Ended::Refused(outcome) => Err(login_failed(
-            &outcome,
-            &place,
-            count,
-            elapsed,
-            item,
-            target.port,
-        )),
-        // A retry bound always makes a try and never runs out of time for
-        // one (only a hard deadline does).
-        _ => Err(CliError::Internal(format!(
-            "the SMTP login to {place} ended without an outcome"
-        ))),
-    }
-}
-
-fn login_failed(
-    outcome: &Outcome,
-    place: &str,
-    tries: u32,
-    elapsed: Duration,
-    item: &Derived,
-    port: u16,
-) -> CliError {
-    let (code, what) = login::failure(outcome);
-    let mut message = format!(
-        "the new key's SMTP login to {place} {what} (try {tries}, after {} s)",
-        elapsed.as_secs()
-    );
-    if matches!(outcome, Outcome::Rejected { .. }) {
-        message.push_str(
-            "\n  hint: if the user lacks ses:SendRawEmail, grant it (`ses-smtp-password policy`); \
-             if the key is only slow to reach SES, raise --propagation-timeout",
-        );
-    }
-    for cause in login::advice(outcome, &item.region.code, port)
-        .iter()
-        .take(2)
-    {
-        message.push_str(&format!("\n  likely: {cause}"));
-    }
-    CliError::Login { code, message }
 }
 
 /// Undoes what the rotation did (the stores latest first, the key last),
@@ -356,17 +298,24 @@ fn finish(
             recover_command(&args.user)
         ));
     }
+    let codes: Vec<&str> = args.regions.iter().map(|r| r.code.as_str()).collect();
     let mut s = format!(
         "rotated: IAM user {} has a new access key {} (the SMTP user name) for {}\n",
         shown(&args.user),
         done.key,
-        args.region.code
+        codes.join(", ")
     );
     match &done.login {
-        Some((place, tries, elapsed)) => s.push_str(&format!(
-            "  login checked: {place} accepted it (try {tries}, after {} s)\n",
-            elapsed.as_secs()
-        )),
+        Some(checked) => {
+            for c in checked {
+                s.push_str(&format!(
+                    "  login checked: {} accepted it (try {}, after {} s)\n",
+                    c.place,
+                    c.tries,
+                    c.elapsed.as_secs()
+                ));
+            }
+        }
         None => s.push_str("  login not checked (--no-probe)\n"),
     }
     for st in &args.stores {
