@@ -325,6 +325,34 @@ pub(crate) fn servers() -> &'static smtp::Servers {
     })
 }
 
+/// SMTP test servers that accept a moto key only with its password for
+/// `region` (one set per region, started once): where a test points that
+/// region's login, to prove each region's password goes to its own server.
+pub(crate) fn region_servers(region: &'static str) -> &'static smtp::Servers {
+    static S: OnceLock<Mutex<HashMap<&'static str, &'static smtp::Servers>>> = OnceLock::new();
+    let mut started = S.get_or_init(Mutex::default).lock().unwrap();
+    started.entry(region).or_insert_with(|| {
+        Box::leak(Box::new(smtp::start_checking(Arc::new(
+            move |user, password| {
+                moto_keys().remove(user).is_some_and(|(_, secret, status)| {
+                    status == "Active" && password == smtp_password(&secret, region)
+                })
+            },
+        ))))
+    })
+}
+
+/// One PEM file trusting every CA of `servers`, in `dir`.
+pub(crate) fn ca_file_for(dir: &Path, servers: &[&smtp::Servers]) -> PathBuf {
+    let path = dir.join("cas.pem");
+    let pem: String = servers
+        .iter()
+        .map(|s| std::fs::read_to_string(&s.ca_file).unwrap())
+        .collect();
+    std::fs::write(&path, pem).unwrap();
+    path
+}
+
 // ---- running the tool -------------------------------------------------
 
 pub(crate) use crate::common::Ran as Run;

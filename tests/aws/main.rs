@@ -20,5 +20,6 @@ mod evaluator;
 mod harness;
 mod policy;
 mod provable;
+mod regions;
 mod rotation;
 mod sync;

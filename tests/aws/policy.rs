@@ -425,3 +425,72 @@ fn the_sending_policy_allows_its_identity_sender_and_configuration_set_only() {
         ],
     );
 }
+
+/// A key for two regions: the per-region parameters
+/// (`/PREFIX/REGION/password`, `/PREFIX/REGION/host`) are read and written
+/// under the same printed policy, and nothing outside the prefix is
+/// allowed.
+#[test]
+fn the_operator_policy_allows_a_rotation_for_two_regions() {
+    let operator = "AKIAPOLICYREGIONS000";
+    let user = "policy-regions";
+    user_with_keys(user, 1);
+    let second = "us-east-1";
+    let dir = tempfile::tempdir().unwrap();
+    let (first_servers, second_servers) = (region_servers(REGION), region_servers(second));
+    let ca = ca_file_for(dir.path(), &[first_servers, second_servers]);
+    let mut cmd = tool_as(operator);
+    cmd.args(["rotate", "--user-name", user, "--regions"])
+        .arg(format!("{REGION},{second}"))
+        .arg("--endpoint")
+        .arg(format!(
+            "{REGION}=localhost:{}",
+            first_servers.port("starttls")
+        ))
+        .arg("--endpoint")
+        .arg(format!(
+            "{second}=localhost:{}",
+            second_servers.port("starttls")
+        ))
+        .args(["--tls", "starttls", "--ca-file"])
+        .arg(&ca)
+        .args([
+            "--store",
+            "ssm:/policy/regions",
+            "--store",
+            "secretsmanager:policy/regions",
+        ]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let requests = recorded(operator, user, "/", &secret_arns());
+    let written: Vec<&str> = requests
+        .iter()
+        .filter(|q| q.action == "ssm:PutParameter")
+        .map(|q| q.resource.as_str())
+        .collect();
+    assert!(
+        written
+            .iter()
+            .any(|r| r.ends_with(&format!("parameter/policy/regions/{second}/password"))),
+        "{written:?}"
+    );
+    let policy = printed_policy(&[
+        "--rotation",
+        "--user-name",
+        user,
+        "--account-id",
+        ACCOUNT,
+        "--region",
+        REGION,
+        "--store",
+        "ssm:/policy/regions",
+        "--store",
+        "secretsmanager:policy/regions",
+    ]);
+    let mut denied = never(&format!("arn:aws:iam::{ACCOUNT}:user/{user}"));
+    denied.push(Request::new(
+        "ssm:PutParameter",
+        &format!("arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/policy/regionsX/{second}/password"),
+    ));
+    assert_policy(&policy, &requests, &denied);
+}

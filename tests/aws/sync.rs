@@ -383,6 +383,7 @@ fn the_sync_policy_allows_every_call_sync_makes_and_nothing_else() {
         ("username", keys[0].clone()),
         ("password", smtp_password(&secret, REGION)),
         ("region", REGION.to_string()),
+        ("us-east-1/password", smtp_password(&secret, "us-east-1")),
     ] {
         block_on(
             ssm()
@@ -404,6 +405,13 @@ fn the_sync_policy_allows_every_call_sync_makes_and_nothing_else() {
             assert_eq!(r.code, Some(0), "{}", r.stderr);
         }
     }
+    // Another region's password under the prefix (a key for several).
+    let r = sync_as(
+        operator,
+        &["--from", "ssm:/sync/policy", "--region", "us-east-1"],
+        &dir.path().join("c"),
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
     let requests = recorded(operator, "sync-policy", "/", &secret_arns());
     let (on_secret, on_ssm): (Vec<Request>, Vec<Request>) = requests
         .into_iter()
@@ -526,7 +534,8 @@ fn a_key_used_after_the_store_moved_on_is_marked_and_not_retired() {
 
 /// `rotate` keeps the host and port a secret or a prefix already names (a
 /// relay, a VPC endpoint) and writes the prefix's `region`; `sync` then
-/// reads the prefix without `--region`, and refuses one.
+/// reads the prefix without `--region`, and refuses a region it holds no
+/// password for.
 #[test]
 fn rotate_keeps_the_stores_endpoint_and_sync_follows() {
     let user = "sync-rotate";
@@ -576,8 +585,20 @@ fn rotate_keeps_the_stores_endpoint_and_sync_follows() {
         &["--from", "ssm:/sync/rotate", "--region", REGION],
         &out,
     );
+    assert_eq!(r.code, Some(0), "its own region: {}", r.stderr);
+    let r = sync_as(
+        OPERATOR_KEY,
+        &["--from", "ssm:/sync/rotate", "--region", "us-west-2"],
+        &out,
+    );
     assert_eq!(r.code, Some(2), "{}", r.stderr);
-    assert!(r.stderr.contains("--region"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "holds no password for us-west-2: it holds {REGION}"
+        )),
+        "{}",
+        r.stderr
+    );
 }
 
 /// `--probe` logs in with the pair read at the store's host and port

@@ -24,5 +24,6 @@ mod driver;
 mod flaky;
 mod lambda_api;
 mod policy;
+mod regions;
 mod runtime_api;
 mod steps;
