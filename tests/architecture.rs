@@ -278,6 +278,47 @@ fn each_staging_label_is_written_once() {
     }
 }
 
+/// The files whose code (tests aside) holds `needle`, with a count each.
+fn written_in(needle: &str) -> Vec<String> {
+    sources()
+        .into_iter()
+        .filter_map(|(file, text)| {
+            let n = non_test(&text)
+                .iter()
+                .map(|l| l.matches(needle).count())
+                .sum::<usize>();
+            (n > 0).then(|| format!("{} ({n})", file.display()))
+        })
+        .collect()
+}
+
+/// The login-until-accepted loop is one function (`ses_smtp_login`'s
+/// `until_accepted`), and the stored secret's format one module
+/// (`ses_smtp_rotation`'s `stored`): its reader and writer, and the only
+/// place a member that only the rotation writes is named as a JSON key.
+#[test]
+fn the_login_loop_and_the_stored_format_each_live_once() {
+    let at = written_in("fn until_accepted");
+    assert_eq!(at.len(), 1, "{at:?}");
+    assert!(at[0].contains("ses-smtp-login/src/retry.rs (1)"), "{at:?}");
+    for (needle, home) in [
+        ("fn secret_string", "src/stored/write.rs (1)"),
+        ("fn parse_stored_secret", "src/stored/mod.rs (1)"),
+        ("fn parse_secret_credentials", "src/stored/mod.rs (1)"),
+        ("\"iam_user\"", "src/stored/"),
+    ] {
+        let at = written_in(needle);
+        assert!(
+            !at.is_empty()
+                && at
+                    .iter()
+                    .all(|f| f.contains("ses-smtp-rotation/src/stored/")),
+            "{needle} is written in {at:#?}: the stored format lives in ses_smtp_rotation::stored"
+        );
+        assert!(at.iter().any(|f| f.contains(home)), "{needle}: {at:?}");
+    }
+}
+
 /// The type a line declares at the top of its file (struct, enum, union,
 /// trait or type alias, at any visibility), if it declares one. Types
 /// inside functions, impls and inline test modules are indented: local.

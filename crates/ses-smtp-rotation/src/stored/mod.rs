@@ -110,6 +110,21 @@ impl fmt::Display for StoredSecretError {
 
 impl std::error::Error for StoredSecretError {}
 
+impl StoredSecretError {
+    /// Whether it is the `regions` member that is malformed (a secret of
+    /// SMTP credentials whose regions cannot be told apart: refused, where
+    /// another shape may only be something else the secret holds).
+    pub fn in_regions(&self) -> bool {
+        matches!(
+            self,
+            StoredSecretError::Invalid {
+                member: "regions",
+                ..
+            }
+        )
+    }
+}
+
 /// Reads a SecretString. The password is checked to be there, then wiped
 /// with the rest of the parsed text.
 ///
