@@ -176,6 +176,11 @@ pub struct PolicyArgs {
     /// well as the identity); needs --identity; repeat for several
     #[arg(long, value_name = "NAME")]
     pub configuration_set: Vec<String>,
+    /// Grant the sending policy to this IAM group (as the SES console's SMTP
+    /// flow does): the policy alone on stdout, the `aws iam
+    /// put-group-policy` and `add-user-to-group` commands on stderr
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["rotation", "rotator", "sync"])]
+    pub group: Option<String>,
     /// Print instead the policy of the operator who runs rotate, retire and
     /// keys for one user (needs --user-name and --account-id)
     #[arg(long, requires_all = ["user_name", "account_id"], conflicts_with_all = ["identity", "from_address", "configuration_set"])]

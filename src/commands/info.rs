@@ -90,6 +90,15 @@ pub fn policy(args: Policy) -> CliResult<ExitCode> {
     scope.configuration_sets = &args.configuration_sets;
     let doc = sending_policy(&scope).map_err(CliError::Policy)?;
     write_stdout(format!("{doc}\n").as_bytes())?;
+    if let Some(group) = &args.group {
+        // The policy alone on stdout (to be saved); how to grant it, on
+        // stderr. The name is checked: [\w+=,.@-] needs no quoting.
+        crate::terminal::hint(&format!(
+            "save the policy above as ses-send.json, then grant it to group {group} and put the SMTP user in it:\n  \
+             aws iam put-group-policy --group-name {group} --policy-name ses-smtp-send --policy-document file://ses-send.json\n  \
+             aws iam add-user-to-group --group-name {group} --user-name USER"
+        ));
+    }
     Ok(ExitCode::Success)
 }
 

@@ -78,6 +78,8 @@ pub struct Policy {
     pub region: Option<String>,
     pub from_addresses: Vec<String>,
     pub configuration_sets: Vec<String>,
+    /// `--group`: the IAM group the sending policy is for.
+    pub group: Option<ses_smtp_rotation::GroupName>,
     /// `--rotation`: the operator's policy for this user and these stores.
     pub rotation: Option<Operator>,
     /// `--rotator`: the rotation function's policy for this user and secret.
@@ -157,6 +159,7 @@ pub fn settle(cli: Cli, env: &Env) -> CliResult<Invocation> {
                 )),
                 _ => None,
             },
+            group: args.group.as_deref().map(names::group_name).transpose()?,
             identity: args.identity,
             account_id: args.account_id,
             region: args.region,

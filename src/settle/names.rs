@@ -4,12 +4,25 @@
 use crate::error::{CliError, CliResult};
 use crate::hints;
 use ses_smtp_credentials::user_text;
-use ses_smtp_rotation::{Store, UserName, UserPath, parse_user_name, parse_user_path};
+use ses_smtp_rotation::{
+    GroupName, Store, UserName, UserPath, parse_group_name, parse_user_name, parse_user_path,
+};
 
 pub fn user_name(text: &str) -> CliResult<UserName> {
     parse_user_name(text).map_err(|e| {
         CliError::Usage(format!(
             "--user-name {}: {}",
+            user_text(text),
+            hints::rotation(&e)
+        ))
+    })
+}
+
+/// `--group`: an IAM group name.
+pub fn group_name(text: &str) -> CliResult<GroupName> {
+    parse_group_name(text).map_err(|e| {
+        CliError::Usage(format!(
+            "--group {}: {}",
             user_text(text),
             hints::rotation(&e)
         ))

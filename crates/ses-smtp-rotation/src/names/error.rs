@@ -5,6 +5,9 @@ use std::fmt;
 /// The longest IAM user name.
 pub const MAX_USER_NAME: usize = 64;
 
+/// The longest IAM group name.
+pub const MAX_GROUP_NAME: usize = 128;
+
 /// Why a user name or a `--store` was refused. Positions count characters
 /// from 1; the text itself is never repeated (it may be a pasted secret).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +64,13 @@ pub enum RotationError {
     SecretElsewhere,
     /// A Lambda function name Lambda would refuse.
     FunctionName,
+    /// An IAM group name IAM would refuse (`[\w+=,.@-]{1,128}`).
+    GroupName {
+        /// What is wrong with it.
+        problem: &'static str,
+        /// Where, from 1, when one character is to blame.
+        position: Option<usize>,
+    },
 }
 
 /// Why a KMS key cannot scope the operator's policy.
@@ -141,6 +151,9 @@ impl fmt::Display for RotationError {
             RotationError::FunctionName => f.write_str(
                 "the function name must be 1 to 64 letters, digits, hyphens and underscores",
             ),
+            RotationError::GroupName { problem, position } => {
+                write!(f, "the IAM group name {problem}{}", at(position))
+            }
         }
     }
 }

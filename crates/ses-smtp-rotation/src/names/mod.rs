@@ -7,7 +7,7 @@ use std::fmt;
 mod error;
 mod store;
 
-pub use error::{KmsProblem, MAX_USER_NAME, RotationError};
+pub use error::{KmsProblem, MAX_GROUP_NAME, MAX_USER_NAME, RotationError};
 pub use store::{REGION_LEAVES, SSM_LEAVES, Store};
 
 /// An IAM user name: 1 to 64 of `A-Z a-z 0-9 + = , . @ _ -`.
@@ -46,6 +46,48 @@ pub fn parse_user_name(text: &str) -> Result<UserName, RotationError> {
         return Err(RotationError::UserNameTooLong { len: text.len() });
     }
     Ok(UserName(text.to_string()))
+}
+
+/// A checked IAM group name (`[\w+=,.@-]{1,128}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupName(String);
+
+impl GroupName {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for GroupName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks an IAM group name.
+///
+/// # Errors
+/// [`RotationError::GroupName`] naming the position of a character IAM
+/// does not allow, or the length.
+pub fn parse_group_name(text: &str) -> Result<GroupName, RotationError> {
+    let problem = |problem, position| RotationError::GroupName { problem, position };
+    if text.is_empty() {
+        return Err(problem("is empty", None));
+    }
+    if let Some(i) = text
+        .chars()
+        .position(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
+    {
+        return Err(problem(
+            "has a character IAM does not allow (A-Z a-z 0-9 + = , . @ _ -)",
+            Some(i + 1),
+        ));
+    }
+    if text.len() > MAX_GROUP_NAME {
+        return Err(problem("is longer than IAM allows (128 characters)", None));
+    }
+    Ok(GroupName(text.to_string()))
 }
 
 /// An IAM user's path: `/`, or `/` and levels each ending in `/` (as in

@@ -102,3 +102,49 @@ fn stores() {
         ]
     );
 }
+
+#[test]
+fn group_names() {
+    assert!(parse_group_name("smtp.senders+eu=1,@_-").is_ok());
+    assert!(parse_group_name(&"g".repeat(MAX_GROUP_NAME)).is_ok());
+    for (text, position) in [
+        ("", None),
+        ("smtp senders", Some(5)),
+        ("smtp/senders", Some(5)),
+        ("é", Some(1)),
+    ] {
+        assert!(
+            matches!(parse_group_name(text), Err(RotationError::GroupName { position: p, .. }) if p == position),
+            "{text:?}"
+        );
+    }
+    assert!(matches!(
+        parse_group_name(&"g".repeat(MAX_GROUP_NAME + 1)),
+        Err(RotationError::GroupName { position: None, .. })
+    ));
+}
+
+#[test]
+fn each_region_has_its_parameters_under_the_prefix() {
+    let store = Store::parse("ssm:/p").unwrap();
+    assert_eq!(
+        store.parameter_names_for(&["eu-west-1".into()]),
+        store.parameter_names()
+    );
+    let names = store.parameter_names_for(&["eu-west-1".into(), "us-east-1".into()]);
+    assert_eq!(
+        names[5..],
+        [
+            "/p/eu-west-1/password",
+            "/p/eu-west-1/host",
+            "/p/us-east-1/password",
+            "/p/us-east-1/host"
+        ]
+    );
+    let secret = Store::parse("secretsmanager:s").unwrap();
+    assert!(
+        secret
+            .parameter_names_for(&["a".into(), "b".into()])
+            .is_empty()
+    );
+}
