@@ -26,7 +26,7 @@ fn resource_and_condition(target: Resource) -> (&'static str, &'static str) {
         ),
         Resource::SecretDelete => ("each store given by name, as above", "-"),
         Resource::Parameter => (
-            "each `ssm:` store's `PREFIX/username`, `/host`, `/port`, `/region`, `/password`",
+            "each `ssm:` store's `PREFIX/username`, `/host`, `/port`, `/region`, `/password`, and `PREFIX/*/password`, `PREFIX/*/host` (a key for several regions)",
             "-",
         ),
         Resource::KeyViaParameterStore => (
@@ -48,6 +48,11 @@ fn resource_and_condition(target: Resource) -> (&'static str, &'static str) {
         Resource::ClaimTag => (
             "the user, as above",
             "`aws:TagKeys` = `ses-smtp-rotator` only (`ForAllValues:StringEquals`)",
+        ),
+        Resource::Group => ("the account's groups: `group/*`", "-"),
+        Resource::ManagedPolicy => (
+            "managed policies, the account's and AWS's: `policy/*`, `iam::aws:policy/*`",
+            "-",
         ),
         _ => panic!("a target without a row: {target:?}"),
     }

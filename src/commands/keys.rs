@@ -18,9 +18,11 @@ pub fn run(args: Keys) -> CliResult<ExitCode> {
     for s in &args.stores {
         named.push((s.clone(), store::named_keys(&session, s)?));
     }
+    // Which policies grant sending: optional, said when it cannot be told.
+    let grants = iam::sending_grants(&session, &args.user);
     let now = Timestamp::now();
     let text = match args.report {
-        ReportFormat::Text => table(&keys, &named, now),
+        ReportFormat::Text => format!("{}{}", table(&keys, &named, now), grants_text(&grants)),
         ReportFormat::Json => {
             let rows: Vec<serde_json::Value> = keys
                 .iter()
@@ -50,6 +52,12 @@ pub fn run(args: Keys) -> CliResult<ExitCode> {
                     "previous_username": n.previous,
                     "regions": n.regions,
                 })).collect::<Vec<_>>(),
+                "sending_granted_by": grants.by.iter().map(|g| serde_json::json!({
+                    "policy": g.policy,
+                    "kind": if g.managed { "managed" } else { "inline" },
+                    "group": g.group,
+                })).collect::<Vec<_>>(),
+                "sending_could_not_tell": grants.could_not_tell,
             });
             let pretty = serde_json::to_string_pretty(&doc)
                 .map_err(|e| CliError::Internal(e.to_string()))?;
@@ -58,4 +66,40 @@ pub fn run(args: Keys) -> CliResult<ExitCode> {
     };
     write_stdout(text.as_bytes())?;
     Ok(ExitCode::Success)
+}
+
+/// Which of the user's policies, and its groups', grant it ses:SendRawEmail.
+fn grants_text(grants: &iam::Grants) -> String {
+    let mut s = String::new();
+    if grants.by.is_empty() && grants.could_not_tell.is_none() {
+        s.push_str(
+            "sending (ses:SendRawEmail): no policy of the user or of its groups grants it: \
+             SES refuses its SMTP logins (535)\n  hint: `ses-smtp-password policy` prints one\n",
+        );
+    }
+    if !grants.by.is_empty() {
+        s.push_str("sending (ses:SendRawEmail) is granted by:\n");
+    }
+    for g in &grants.by {
+        let kind = if g.managed {
+            "managed policy"
+        } else {
+            "inline policy"
+        };
+        match &g.group {
+            Some(group) => s.push_str(&format!("  {kind} {} of group {group}\n", g.policy)),
+            None => s.push_str(&format!("  {kind} {} of the user\n", g.policy)),
+        }
+    }
+    if let Some(why) = &grants.could_not_tell {
+        s.push_str(&format!(
+            "sending (ses:SendRawEmail): could not tell which policies grant it{}: {why}\n",
+            if grants.by.is_empty() {
+                ""
+            } else {
+                " (the list above may be short)"
+            }
+        ));
+    }
+    s
 }

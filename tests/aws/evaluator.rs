@@ -243,7 +243,14 @@ pub(crate) fn as_iam_sees_it(
             let action = format!("iam:{}", get("Action").unwrap());
             // GetAccessKeyLastUsed names only the key; IAM authorizes it on
             // the key's user (this test's user owns every key it touches).
-            let mut r = Request::new(&action, &user_arn(get("UserName").unwrap_or(user)));
+            // A group's calls are authorized on the group (at `/`), a
+            // managed policy's on the policy.
+            let resource = match (get("GroupName"), get("PolicyArn")) {
+                (Some(group), _) => format!("arn:aws:iam::{ACCOUNT}:group/{group}"),
+                (None, Some(policy)) => policy.to_string(),
+                (None, None) => user_arn(get("UserName").unwrap_or(user)),
+            };
+            let mut r = Request::new(&action, &resource);
             // Tagging: the tag keys the request names.
             for (k, v) in &form {
                 let tag_key = (k.starts_with("Tags.member.") && k.ends_with(".Key"))

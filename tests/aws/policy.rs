@@ -462,7 +462,77 @@ fn the_operator_policy_allows_a_rotation_for_two_regions() {
         ]);
     let r = run(&mut cmd);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
+    // keys reads the user's group and the policies that grant it sending.
+    let send = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*"}]}"#;
+    let iam = iam();
+    let group = "policy-regions-senders";
+    block_on(iam.create_group().group_name(group).send()).unwrap();
+    block_on(
+        iam.add_user_to_group()
+            .group_name(group)
+            .user_name(user)
+            .send(),
+    )
+    .unwrap();
+    block_on(
+        iam.put_group_policy()
+            .group_name(group)
+            .policy_name("send")
+            .policy_document(send)
+            .send(),
+    )
+    .unwrap();
+    let arn = block_on(
+        iam.create_policy()
+            .policy_name("policy-regions-send")
+            .policy_document(send)
+            .send(),
+    )
+    .unwrap()
+    .policy
+    .unwrap()
+    .arn
+    .unwrap();
+    block_on(
+        iam.attach_group_policy()
+            .group_name(group)
+            .policy_arn(&arn)
+            .send(),
+    )
+    .unwrap();
+    block_on(
+        iam.attach_user_policy()
+            .user_name(user)
+            .policy_arn(&arn)
+            .send(),
+    )
+    .unwrap();
+    let mut keys = tool_as(operator);
+    keys.args(["keys", "--user-name", user]);
+    let k = run(&mut keys);
+    assert_eq!(k.code, Some(0), "{}", k.stderr);
+    assert!(
+        k.stdout
+            .contains(&format!("managed policy {arn} of group {group}")),
+        "{}",
+        k.stdout
+    );
     let requests = recorded(operator, user, "/", &secret_arns());
+    for action in [
+        "iam:ListGroupsForUser",
+        "iam:ListUserPolicies",
+        "iam:ListAttachedUserPolicies",
+        "iam:ListGroupPolicies",
+        "iam:GetGroupPolicy",
+        "iam:ListAttachedGroupPolicies",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+    ] {
+        assert!(
+            requests.iter().any(|q| q.action == action),
+            "{action} not recorded"
+        );
+    }
     let written: Vec<&str> = requests
         .iter()
         .filter(|q| q.action == "ssm:PutParameter")
@@ -492,5 +562,17 @@ fn the_operator_policy_allows_a_rotation_for_two_regions() {
         "ssm:PutParameter",
         &format!("arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/policy/regionsX/{second}/password"),
     ));
+    // Reading groups and policies is all it may do with them.
+    for action in [
+        "iam:PutGroupPolicy",
+        "iam:AddUserToGroup",
+        "iam:AttachGroupPolicy",
+    ] {
+        denied.push(Request::new(
+            action,
+            &format!("arn:aws:iam::{ACCOUNT}:group/{group}"),
+        ));
+    }
+    denied.push(Request::new("iam:CreatePolicyVersion", &arn));
     assert_policy(&policy, &requests, &denied);
 }

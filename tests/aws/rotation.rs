@@ -473,7 +473,15 @@ fn keys_lists_status_age_and_last_use() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert!(lines[0].starts_with("ACCESS KEY ID"), "{}", r.stdout);
-    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert_eq!(lines.len(), 5, "{}", r.stdout);
+    // No policy grants this user sending: said, with what SES will do.
+    assert!(
+        lines[3].starts_with(
+            "sending (ses:SendRawEmail): no policy of the user or of its groups grants it"
+        ),
+        "{}",
+        r.stdout
+    );
     for k in &keys {
         let line = lines.iter().find(|l| l.starts_with(k.as_str())).unwrap();
         assert!(
@@ -481,6 +489,131 @@ fn keys_lists_status_age_and_last_use() {
             "{line}"
         );
     }
+}
+
+/// `keys` names each policy that grants the user ses:SendRawEmail: its own
+/// inline and attached policies, and those of each group it is in (the SES
+/// console's flow); a policy that grants something else is not named.
+#[test]
+fn keys_names_the_policies_and_groups_that_grant_sending() {
+    let user = "keys-grants";
+    user_with_keys(user, 1);
+    let send = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*"}]}"#;
+    let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let wide = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ses:Send*"],"Resource":"*"}]}"#;
+    let iam = iam();
+    block_on(
+        iam.put_user_policy()
+            .user_name(user)
+            .policy_name("own-send")
+            .policy_document(send)
+            .send(),
+    )
+    .unwrap();
+    block_on(
+        iam.put_user_policy()
+            .user_name(user)
+            .policy_name("own-s3")
+            .policy_document(other)
+            .send(),
+    )
+    .unwrap();
+    block_on(iam.create_group().group_name("keys-grants-senders").send()).unwrap();
+    block_on(
+        iam.add_user_to_group()
+            .group_name("keys-grants-senders")
+            .user_name(user)
+            .send(),
+    )
+    .unwrap();
+    block_on(
+        iam.put_group_policy()
+            .group_name("keys-grants-senders")
+            .policy_name("group-send")
+            .policy_document(send)
+            .send(),
+    )
+    .unwrap();
+    let arn = block_on(
+        iam.create_policy()
+            .policy_name("keys-grants-wide")
+            .policy_document(wide)
+            .send(),
+    )
+    .unwrap()
+    .policy
+    .unwrap()
+    .arn
+    .unwrap();
+    block_on(
+        iam.attach_group_policy()
+            .group_name("keys-grants-senders")
+            .policy_arn(&arn)
+            .send(),
+    )
+    .unwrap();
+    let r = run(tool().args(["keys", "--user-name", user]));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.ends_with(&format!(
+            "sending (ses:SendRawEmail) is granted by:\n  inline policy own-send of the user\n  \
+             inline policy group-send of group keys-grants-senders\n  \
+             managed policy {arn} of group keys-grants-senders\n"
+        )),
+        "{}",
+        r.stdout
+    );
+    let r = run(tool().args(["keys", "--user-name", user, "--format", "json"]));
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        doc["sending_granted_by"],
+        serde_json::json!([
+            {"policy": "own-send", "kind": "inline", "group": null},
+            {"policy": "group-send", "kind": "inline", "group": "keys-grants-senders"},
+            {"policy": arn, "kind": "managed", "group": "keys-grants-senders"},
+        ])
+    );
+    assert_eq!(doc["sending_could_not_tell"], serde_json::Value::Null);
+}
+
+/// Without the permissions to read policies, `keys` still lists the keys,
+/// and says it could not tell which policies grant sending.
+#[test]
+fn keys_says_when_it_cannot_tell_which_policies_grant_sending() {
+    let iam = common::canned_http(|body| {
+        let action = url::form_urlencoded::parse(body)
+            .find(|(k, _)| k == "Action")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        match action.as_str() {
+            "GetUser" => (200, iam_get_user("/")),
+            "ListAccessKeys" => (
+                200,
+                "<ListAccessKeysResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ListAccessKeysResult>\
+                 <AccessKeyMetadata/><IsTruncated>false</IsTruncated></ListAccessKeysResult></ListAccessKeysResponse>"
+                    .to_string(),
+            ),
+            _ => (
+                403,
+                iam_error("AccessDenied", &format!("not authorized to perform: iam:{action}")),
+            ),
+        }
+    });
+    let mut cmd = tool();
+    cmd.env(
+        "AWS_ENDPOINT_URL_IAM",
+        format!("http://127.0.0.1:{}", iam.port),
+    )
+    .args(["keys", "--user-name", "smtp"]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("sending (ses:SendRawEmail): could not tell which policies grant it: ")
+            && r.stdout.contains("iam:ListUserPolicies"),
+        "{}",
+        r.stdout
+    );
 }
 
 // ---- Parameter Store: types, KMS keys and tiers kept ------------------------

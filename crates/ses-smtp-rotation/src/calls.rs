@@ -71,6 +71,12 @@ pub enum Resource {
     LogGroup,
     /// The user's claim tag, and no other tag (`aws:TagKeys`).
     ClaimTag,
+    /// The account's IAM groups (`group/*`): the groups the user is in,
+    /// whose policies may grant it sending.
+    Group,
+    /// Managed policies, the account's and AWS's (`policy/*`): those
+    /// attached to the user or its groups.
+    ManagedPolicy,
 }
 
 /// The IAM user tag that holds a rotation's claim (see
@@ -118,6 +124,15 @@ calls! {
     IAM_DELETE_ACCESS_KEY = "iam:DeleteAccessKey", User, [Rotate, Retire, Rotator], "the undo of the new key; deleting an inactive key (the function: AWSPREVIOUS's key)";
     IAM_TAG_USER = "iam:TagUser", ClaimTag, [Rotate, Rotator], "the claim: one rotation of the user at a time, and the keys it had before this rotation's key";
     IAM_UNTAG_USER = "iam:UntagUser", ClaimTag, [Rotate, Rotator], "the claim removed, once the rotation is done (only its own)";
+    IAM_LIST_GROUPS_FOR_USER = "iam:ListGroupsForUser", User, [Keys], "which groups the user is in (which grant it ses:SendRawEmail)";
+    IAM_LIST_USER_POLICIES = "iam:ListUserPolicies", User, [Keys], "the user's inline policies (which grant it ses:SendRawEmail)";
+    IAM_GET_USER_POLICY = "iam:GetUserPolicy", User, [Keys], "an inline policy's document";
+    IAM_LIST_ATTACHED_USER_POLICIES = "iam:ListAttachedUserPolicies", User, [Keys], "the managed policies attached to the user";
+    IAM_LIST_GROUP_POLICIES = "iam:ListGroupPolicies", Group, [Keys], "a group's inline policies";
+    IAM_GET_GROUP_POLICY = "iam:GetGroupPolicy", Group, [Keys], "a group's inline policy's document";
+    IAM_LIST_ATTACHED_GROUP_POLICIES = "iam:ListAttachedGroupPolicies", Group, [Keys], "the managed policies attached to a group";
+    IAM_GET_POLICY = "iam:GetPolicy", ManagedPolicy, [Keys], "a managed policy's default version";
+    IAM_GET_POLICY_VERSION = "iam:GetPolicyVersion", ManagedPolicy, [Keys], "a managed policy's document";
     SM_DESCRIBE_SECRET = "secretsmanager:DescribeSecret", Secret, [Rotate, Rotator], "the preflight: the secret's versions and labels, or that it is missing";
     SM_GET_SECRET_VALUE = "secretsmanager:GetSecretValue", Secret, [Rotate, Keys, Rotator, Sync], "which key the secret names, and its host and port, kept by rotate (sync: the credentials)";
     SM_LIST_SECRET_VERSION_IDS = "secretsmanager:ListSecretVersionIds", Secret, [Rotator], "every version's key, labelled or not (a routine edit leaves the older key on an unlabelled version)";

@@ -47,8 +47,8 @@ pub mod stages;
 mod stored;
 
 pub use names::{
-    KmsProblem, MAX_USER_NAME, REGION_LEAVES, RotationError, SSM_LEAVES, Store, UserName, UserPath,
-    parse_user_name, parse_user_path,
+    GroupName, KmsProblem, MAX_GROUP_NAME, MAX_USER_NAME, REGION_LEAVES, RotationError, SSM_LEAVES,
+    Store, UserName, UserPath, parse_group_name, parse_user_name, parse_user_path,
 };
 pub use policy::operator::{OperatorScope, operator_policy};
 pub use policy::reader::{ReaderScope, reader_policy};

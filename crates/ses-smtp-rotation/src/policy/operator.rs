@@ -92,6 +92,25 @@ pub fn operator_policy(scope: &OperatorScope<'_>) -> Result<PolicyDocument, Rota
         ),
     ];
 
+    // `keys`: which of the user's groups and policies grant it
+    // ses:SendRawEmail (read-only; the groups and managed policies are
+    // not known in advance).
+    statements.push(statement(
+        "ReadGroupsThatMayGrantSending",
+        Resource::Group,
+        json!(format!("arn:{partition}:iam::{account}:group/*")),
+        None,
+    ));
+    statements.push(statement(
+        "ReadManagedPoliciesThatMayGrantSending",
+        Resource::ManagedPolicy,
+        json!([
+            format!("arn:{partition}:iam::{account}:policy/*"),
+            format!("arn:{partition}:iam::aws:policy/*"),
+        ]),
+        None,
+    ));
+
     let secret_arns = |by_name_only: bool| -> Vec<String> {
         let mut out = Vec::new();
         for store in scope.stores {
@@ -309,11 +328,24 @@ mod tests {
             p.0["Statement"][0]["Resource"],
             "arn:aws-us-gov:iam::123456789012:user/division/mail/smtp"
         );
+        let secret = p.0["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"] == "ReadAndWriteSmtpSecret")
+            .unwrap()
+            .clone();
         assert_eq!(
-            p.0["Statement"][2]["Resource"][0],
+            secret["Resource"][0],
             "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:prod/smtp-??????"
         );
-        let ssm = p.0["Statement"].as_array().unwrap().last().unwrap().clone();
+        let ssm = p.0["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"] == "StoreSmtpCredentialsInParameterStore")
+            .unwrap()
+            .clone();
         assert_eq!(
             ssm["Resource"][4],
             "arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/prod/smtp/password"
@@ -325,7 +357,7 @@ mod tests {
                 .contains(&json!("ssm:DeleteParameter"))
         );
         let only_iam = operator_policy(&OperatorScope::new(&user, "123456789012")).unwrap();
-        assert_eq!(only_iam.0["Statement"].as_array().unwrap().len(), 2);
+        assert_eq!(only_iam.0["Statement"].as_array().unwrap().len(), 4);
         assert_eq!(
             operator_policy(&OperatorScope::new(&user, "12345")),
             Err(RotationError::BadAccountId)
