@@ -22,7 +22,7 @@ use ses_smtp_credentials::{Derived, Version, derive_v4};
 use ses_smtp_credentials::{user_path, user_text};
 use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
-use ses_smtp_rotation::sdk::{Rotation, store};
+use ses_smtp_rotation::sdk::{Rotation, Stored, store};
 use std::time::Duration;
 
 pub fn run(args: Rotate) -> CliResult<ExitCode> {
@@ -75,8 +75,8 @@ pub fn run(args: Rotate) -> CliResult<ExitCode> {
     match result {
         // Delivered: marked so, then forgotten (a journal left marked
         // committed is only forgotten by --recover, never undone).
-        Ok(done) => {
-            let journal_error = rotation.commit().err().map(CliError::from);
+        Ok((done, stored)) => {
+            let journal_error = rotation.commit(stored).err().map(CliError::from);
             finish(&args, &old, done, journal_error)
         }
         Err(error) => Err(roll_back(rotation, &args.user, error)),
@@ -130,10 +130,10 @@ fn rotate(
     args: &Rotate,
     befores: Vec<store::Before>,
     signals: &Interrupts,
-) -> CliResult<Summary> {
+) -> CliResult<(Summary, Stored)> {
     // The claim lasts as long as this run can: the login's propagation
     // timeout and ten minutes for the AWS calls around it.
-    let new = rotation.create_key(args.propagation + Duration::from_secs(600))?;
+    let (new, made) = rotation.create_key(args.propagation + Duration::from_secs(600))?;
     // Test builds only: a panic after the key exists is undone; a pause
     // holds the journal while tests try --recover and a second rotate.
     ses_smtp_credentials::test_hook! {
@@ -174,10 +174,10 @@ fn rotate(
     // 5. Store, then write.
     for (s, before) in args.stores.iter().zip(befores) {
         signals.check()?;
-        rotation.store(s, before, &items)?;
+        rotation.store(&made, s, before, &items)?;
         say(&format!("stored the credentials in --store {}", shown(s)));
     }
-    rotation.stored()?;
+    let stored = rotation.stored(made)?;
     let to_file = matches!(args.to, Destination::File { .. });
     // With stores and no --out, the stores hold the password and standard
     // output gets only the summary.
@@ -191,11 +191,14 @@ fn rotate(
         // The secret came from AWS, not from a file.
         deliver(&args.to, &rendered, Signals::Caught { check: &check }, &[])?;
     }
-    Ok(Summary {
-        key,
-        login,
-        printed: !to_file && args.stores.is_empty(),
-    })
+    Ok((
+        Summary {
+            key,
+            login,
+            printed: !to_file && args.stores.is_empty(),
+        },
+        stored,
+    ))
 }
 
 /// Undoes what the rotation did (the stores latest first, the key last),

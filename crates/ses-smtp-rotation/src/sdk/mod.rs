@@ -34,5 +34,5 @@ mod session;
 pub mod store;
 
 pub use error::{DeniedUserPath, Error, Result};
-pub use rotation::{Rotation, Undone};
+pub use rotation::{KeyMade, Rotation, Stored, Undone};
 pub use session::Session;

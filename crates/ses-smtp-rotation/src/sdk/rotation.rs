@@ -12,6 +12,54 @@
 //!    and [`Rotation::stored`];
 //! 4. [`Rotation::commit`] once the credentials are delivered, or
 //!    [`Rotation::undo`] on any failure before that.
+//!
+//! The order is the types': `create_key` alone makes a [`KeyMade`], which
+//! `store` needs and `stored` takes; `stored` alone makes a [`Stored`],
+//! which `commit` takes. Storing before the key exists, storing after
+//! `stored`, or committing before every store is written does not compile.
+//! The rotation itself stays borrowed, not moved, between the stages, so
+//! that an undo reaches it whatever happened (a panic included).
+//!
+//! ```no_run
+//! # use ses_smtp_rotation::sdk::{Error, Rotation, store::Before};
+//! # use ses_smtp_rotation::Store;
+//! fn rotate(r: &mut Rotation<'_>, s: &Store, b: Before) -> Result<(), Error> {
+//!     let (_key, made) = r.create_key(std::time::Duration::from_secs(60))?;
+//!     r.store(&made, s, b, &[])?;
+//!     let _stored = r.stored(made)?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! A proof cannot be made outside the engine:
+//!
+//! ```compile_fail,E0423
+//! # use ses_smtp_rotation::sdk::{Error, KeyMade, Rotation, store::Before};
+//! # use ses_smtp_rotation::Store;
+//! fn store_first(r: &mut Rotation<'_>, s: &Store, b: Before) -> Result<(), Error> {
+//!     r.store(&KeyMade(()), s, b, &[])
+//! }
+//! ```
+//!
+//! Nothing is stored once `stored` took the proof:
+//!
+//! ```compile_fail,E0382
+//! # use ses_smtp_rotation::sdk::{Error, KeyMade, Rotation, store::Before};
+//! # use ses_smtp_rotation::Store;
+//! fn store_late(r: &mut Rotation<'_>, made: KeyMade, s: &Store, b: Before) -> Result<(), Error> {
+//!     r.stored(made)?;
+//!     r.store(&made, s, b, &[])
+//! }
+//! ```
+//!
+//! A commit needs every store written:
+//!
+//! ```compile_fail,E0308
+//! # use ses_smtp_rotation::sdk::{Error, KeyMade, Rotation};
+//! fn commit_early(r: Rotation<'_>, made: KeyMade) -> Result<(), Error> {
+//!     r.commit(made)
+//! }
+//! ```
 
 use super::claim::{self, Claim};
 use super::error::{Error, Result};
@@ -23,6 +71,14 @@ use super::store::{self, Before};
 use crate::{Store, UserName};
 use ses_smtp_credentials::Derived;
 use ses_smtp_credentials::user_text;
+
+/// Proof that the new key exists: only [`Rotation::create_key`] makes one.
+#[derive(Debug)]
+pub struct KeyMade(());
+
+/// Proof that every store was written: only [`Rotation::stored`] makes one.
+#[derive(Debug)]
+pub struct Stored(());
 
 /// A rotation under way (see the module's steps).
 #[derive(Debug)]
@@ -126,7 +182,7 @@ impl<'s> Rotation<'s> {
     /// # Errors
     /// the call's error, or [`Error::IoFrom`] when the journal cannot be
     /// written. Either way, [`Rotation::undo`] deletes the key IAM returned.
-    pub fn create_key(&mut self, lasts: std::time::Duration) -> Result<iam::NewKey> {
+    pub fn create_key(&mut self, lasts: std::time::Duration) -> Result<(iam::NewKey, KeyMade)> {
         self.claim(lasts)?;
         let sent = Timestamp::now().secs();
         let limit = self
@@ -156,7 +212,7 @@ impl<'s> Rotation<'s> {
         let saved = self.save();
         let new = created.into_result()?;
         saved?;
-        Ok(new)
+        Ok((new, KeyMade(())))
     }
 
     /// Claims the user for this run (see [`claim`](super::claim)): refused
@@ -215,7 +271,13 @@ impl<'s> Rotation<'s> {
     /// # Errors
     /// [`Error::Refused`] when AWS refuses a write; [`Error::IoFrom`] when
     /// the journal cannot be written.
-    pub fn store(&mut self, store: &Store, before: Before, items: &[Derived]) -> Result<()> {
+    pub fn store(
+        &mut self,
+        _made: &KeyMade,
+        store: &Store,
+        before: Before,
+        items: &[Derived],
+    ) -> Result<()> {
         let Rotation {
             session,
             user,
@@ -237,9 +299,10 @@ impl<'s> Rotation<'s> {
     ///
     /// # Errors
     /// [`Error::IoFrom`] when the journal cannot be written.
-    pub fn stored(&mut self) -> Result<()> {
+    pub fn stored(&mut self, _made: KeyMade) -> Result<Stored> {
         self.journal.stored = true;
-        self.save()
+        self.save()?;
+        Ok(Stored(()))
     }
 
     /// The credentials are delivered: nothing is to be undone any more. The
@@ -250,7 +313,7 @@ impl<'s> Rotation<'s> {
     /// removed (a full disk, a read-only directory); the rotation itself
     /// stands, and `recover` on that journal only removes it once it
     /// finds every store holding what this run wrote.
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(mut self, _stored: Stored) -> Result<()> {
         // Test builds only: tests/aws/provable.rs stands in a full disk
         // that takes neither the mark nor the removal.
         ses_smtp_credentials::test_hook! {
