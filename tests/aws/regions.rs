@@ -6,6 +6,7 @@
 
 use crate::harness::*;
 use crate::smtp;
+use ses_smtp_rotation::sdk::aws_sdk_ssm;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -403,4 +404,86 @@ fn bad_regions_are_refused_before_anything_is_made() {
         assert_eq!(k.code, Some(3), "keys, {what}: {}", k.stderr);
     }
     assert_eq!(iam_keys(user), before, "nothing was created");
+}
+
+/// A two-region rotation killed once every region's parameters are written:
+/// its journal names them (and its regions), and `rotate --recover` puts
+/// each back, a region's host that existed before included.
+#[test]
+fn a_two_region_rotation_killed_mid_way_is_recovered() {
+    let user = "regions-killed";
+    let old = user_with_keys(user, 1);
+    let prefix = "/test/regions-killed";
+    block_on(
+        ssm()
+            .put_parameter()
+            .name(format!("{prefix}/{SECOND}/host"))
+            .value("relay.internal")
+            .r#type(aws_sdk_ssm::types::ParameterType::String)
+            .send(),
+    )
+    .unwrap();
+    let mut cmd = tool();
+    cmd.args(["rotate", "--user-name", user, "--regions"])
+        .arg(format!("{REGION},{SECOND}"))
+        .args(["--no-probe", "--store", &format!("ssm:{prefix}")])
+        .env(
+            "SES_SMTP_PASSWORD_TEST_PAUSE_AFTER",
+            format!("{SECOND}/host"),
+        );
+    let (mut child, mut err) = spawn_for_signals(&mut cmd);
+    let mut seen = read_until(
+        &mut err,
+        &format!("paused after writing parameter {prefix}/{SECOND}/host"),
+    );
+    let new = new_key(user, &old);
+    let secret = moto_keys()[&new].1.clone();
+    assert_eq!(
+        parameter(&format!("{prefix}/{SECOND}/password")),
+        Some(smtp_password(&secret, SECOND))
+    );
+    assert_eq!(
+        signal_and_wait(&mut child, &mut err, libc::SIGKILL, &mut seen),
+        None
+    );
+    let journal = state_dir().join(format!("ses-smtp-password/rotate-{user}.json"));
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(
+        text.contains(&format!("{prefix}/{SECOND}/password")),
+        "{text}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        doc["regions"],
+        serde_json::json!([REGION, SECOND]),
+        "{text}"
+    );
+    assert_no_secret("the journal", &text);
+    assert!(!text.contains(&smtp_password(&secret, SECOND)), "{text}");
+
+    let r = run(tool().args(["rotate", "--recover", "--user-name", user]));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stderr.contains("recovered"), "{}", r.stderr);
+    let mut now: Vec<String> = iam_keys(user).into_keys().collect();
+    now.sort();
+    assert_eq!(now, old, "{}", r.stderr);
+    for leaf in [
+        "username".to_string(),
+        "password".to_string(),
+        format!("{REGION}/password"),
+        format!("{REGION}/host"),
+        format!("{SECOND}/password"),
+    ] {
+        assert_eq!(
+            parameter(&format!("{prefix}/{leaf}")),
+            None,
+            "{leaf}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        parameter(&format!("{prefix}/{SECOND}/host")).as_deref(),
+        Some("relay.internal")
+    );
+    assert!(!journal.exists());
 }

@@ -1196,7 +1196,10 @@ fn a_rotation_killed_mid_way_is_recovered_from_its_journal() {
         .args(["--store", &format!("secretsmanager:{secret}")])
         .args(["--store", "ssm:/test/killed"]);
     let (mut child, mut err) = spawn_for_signals(&mut cmd);
-    let mut seen = read_until(&mut err, "paused after writing the username parameter");
+    let mut seen = read_until(
+        &mut err,
+        "paused after writing parameter /test/killed/username",
+    );
     let new = new_key(user, &old);
     assert_eq!(
         parameter("/test/killed/username").as_deref(),

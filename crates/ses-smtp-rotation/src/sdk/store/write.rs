@@ -170,16 +170,21 @@ pub(crate) fn write(
 }
 
 /// Test builds only: tests/aws/rotation.rs kills the process here, once
-/// `username` names the new key and `password` still holds the old one.
+/// `username` names the new key and `password` still holds the old one
+/// (`SES_SMTP_PASSWORD_TEST_PAUSE_AFTER_USERNAME`), or once a parameter
+/// whose name ends in the value of `SES_SMTP_PASSWORD_TEST_PAUSE_AFTER`
+/// is written (tests/aws/regions.rs: a region's parameters).
 fn pause_for_tests(name: &str) {
     let _ = name;
     ses_smtp_credentials::test_hook! {
-        if std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_AFTER_USERNAME").is_some()
-            && name.ends_with("/username")
-        {
+        let after = std::env::var("SES_SMTP_PASSWORD_TEST_PAUSE_AFTER").ok();
+        let pause = (std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_AFTER_USERNAME").is_some()
+            && name.ends_with("/username"))
+            || after.is_some_and(|a| !a.is_empty() && name.ends_with(&a));
+        if pause {
             let _ = std::io::Write::write_all(
                 &mut std::io::stderr(),
-                b"paused after writing the username parameter\n",
+                format!("paused after writing parameter {name}\n").as_bytes(),
             );
             loop {
                 std::thread::sleep(std::time::Duration::from_secs(1));
