@@ -18,7 +18,6 @@ use crate::settle::{Destination, Rotate};
 use crate::terminal::say;
 use crate::terminal::{Interrupts, write_stdout};
 use login::{AcceptedLogin, check_logins};
-use ses_smtp_credentials::{Derived, Version, derive_v4};
 use ses_smtp_credentials::{user_path, user_text};
 use ses_smtp_rotation::UserName;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
@@ -153,16 +152,8 @@ fn rotate(
         "created access key {key} for IAM user {} (its secret stays in this process)",
         shown(&args.user)
     ));
-    // 3. Derive, a password per region.
-    let items: Vec<Derived> = args
-        .regions
-        .iter()
-        .map(|region| {
-            let password = derive_v4(&new.secret, &region.code);
-            Derived::new(Some(new.id.clone()), password, region.clone(), Version::V4)
-        })
-        .collect();
-    drop(new.secret);
+    // 3. Derive, a password per region (the secret is wiped).
+    let items = new.passwords(&args.regions);
     // 4. Log in until SES knows the key, in every region at once.
     let login = match &args.probe {
         Some(connects) => Some(check_logins(args, connects, &items, signals)?),

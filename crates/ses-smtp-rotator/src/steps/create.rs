@@ -6,7 +6,7 @@ use crate::secret::username_of;
 use crate::secret::{Described, SecretClient};
 use crate::settings::{InUse, host_allowed};
 use crate::{Request, StepError};
-use ses_smtp_credentials::{Derived, Version, derive_v4, user_text};
+use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::sdk::claim::{self, Claim};
 use ses_smtp_rotation::sdk::iam::{self, Created, Key, Timestamp};
 use ses_smtp_rotation::stages;
@@ -203,21 +203,10 @@ impl Rotator {
         };
         let key = new.id.as_str().to_string();
         say.action("created a key", |l| l.with("key", key.as_str()));
-        // One password per region the secret lists, the first region's first.
-        let items: Vec<Derived> = current
-            .regions
-            .iter()
-            .map(|entry| {
-                let password = derive_v4(&new.secret, &entry.region.code);
-                Derived::new(
-                    Some(new.id.clone()),
-                    password,
-                    entry.region.clone(),
-                    Version::V4,
-                )
-            })
-            .collect();
-        drop(new.secret);
+        // One password per region the secret lists, the first region's first
+        // (the secret is wiped).
+        let regions: Vec<_> = current.regions.iter().map(|e| e.region.clone()).collect();
+        let items = new.passwords(&regions);
         let endpoints: Vec<(String, String, u16)> = current
             .regions
             .iter()

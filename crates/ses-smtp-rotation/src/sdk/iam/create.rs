@@ -7,7 +7,10 @@ use crate::UserName;
 use crate::calls;
 use crate::sdk::error::{Error, Result};
 use crate::sdk::session::{Session, shown};
-use ses_smtp_credentials::{AccessKeyId, SecretKey, SecretPolicy, parse_access_key_id};
+use ses_smtp_credentials::{
+    AccessKeyId, Derived, ResolvedRegion, SecretKey, SecretPolicy, Version, derive_v4,
+    parse_access_key_id,
+};
 use zeroize::Zeroize;
 
 /// A key just made: its ID (the SMTP user name) and its secret.
@@ -17,6 +20,21 @@ pub struct NewKey {
     pub id: AccessKeyId,
     /// The secret, in its zeroizing buffer (`Debug` redacts it).
     pub secret: SecretKey,
+}
+
+impl NewKey {
+    /// The key's SMTP credentials for each of `regions`, in that order (V4
+    /// passwords); the secret is wiped as this returns. What `rotate` and
+    /// the rotation function both do with a new key.
+    pub fn passwords(self, regions: &[ResolvedRegion]) -> Vec<Derived> {
+        regions
+            .iter()
+            .map(|region| {
+                let password = derive_v4(&self.secret, &region.code);
+                Derived::new(Some(self.id.clone()), password, region.clone(), Version::V4)
+            })
+            .collect()
+    }
 }
 
 /// What `CreateAccessKey` came to. Only [`Created::Key`] and
