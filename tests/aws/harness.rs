@@ -241,6 +241,59 @@ pub(crate) fn user_at_path_with_keys(name: &str, path: &str, keys: usize) -> Vec
         .collect()
 }
 
+/// A policy document allowing `action` on everything.
+pub(crate) fn allowing(action: &str) -> String {
+    serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
+        .to_string()
+}
+
+/// Puts `user` in a new group `group` holding an inline policy
+/// (`inline`: name, document) and a new managed policy (`managed`: name,
+/// document) attached to it; returns the managed policy's ARN.
+pub(crate) fn group_granting(
+    user: &str,
+    group: &str,
+    inline: (&str, &str),
+    managed: (&str, &str),
+) -> String {
+    let iam = iam();
+    block_on(iam.create_group().group_name(group).send()).unwrap();
+    block_on(
+        iam.add_user_to_group()
+            .group_name(group)
+            .user_name(user)
+            .send(),
+    )
+    .unwrap();
+    block_on(
+        iam.put_group_policy()
+            .group_name(group)
+            .policy_name(inline.0)
+            .policy_document(inline.1)
+            .send(),
+    )
+    .unwrap();
+    let arn = block_on(
+        iam.create_policy()
+            .policy_name(managed.0)
+            .policy_document(managed.1)
+            .send(),
+    )
+    .unwrap()
+    .policy
+    .unwrap()
+    .arn
+    .unwrap();
+    block_on(
+        iam.attach_group_policy()
+            .group_name(group)
+            .policy_arn(&arn)
+            .send(),
+    )
+    .unwrap();
+    arn
+}
+
 /// The user's keys now: id → status, as IAM (moto) lists them.
 pub(crate) fn iam_keys(name: &str) -> HashMap<String, String> {
     block_on(iam().list_access_keys().user_name(name).send())

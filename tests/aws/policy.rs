@@ -463,45 +463,12 @@ fn the_operator_policy_allows_a_rotation_for_two_regions() {
     let r = run(&mut cmd);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     // keys reads the user's group and the policies that grant it sending.
-    let send = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*"}]}"#;
-    let iam = iam();
+    let send = allowing("ses:SendRawEmail");
     let group = "policy-regions-senders";
-    block_on(iam.create_group().group_name(group).send()).unwrap();
+    let arn = group_granting(user, group, ("send", &send), ("policy-regions-send", &send));
     block_on(
-        iam.add_user_to_group()
-            .group_name(group)
-            .user_name(user)
-            .send(),
-    )
-    .unwrap();
-    block_on(
-        iam.put_group_policy()
-            .group_name(group)
-            .policy_name("send")
-            .policy_document(send)
-            .send(),
-    )
-    .unwrap();
-    let arn = block_on(
-        iam.create_policy()
-            .policy_name("policy-regions-send")
-            .policy_document(send)
-            .send(),
-    )
-    .unwrap()
-    .policy
-    .unwrap()
-    .arn
-    .unwrap();
-    block_on(
-        iam.attach_group_policy()
-            .group_name(group)
-            .policy_arn(&arn)
-            .send(),
-    )
-    .unwrap();
-    block_on(
-        iam.attach_user_policy()
+        iam()
+            .attach_user_policy()
             .user_name(user)
             .policy_arn(&arn)
             .send(),

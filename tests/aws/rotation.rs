@@ -498,60 +498,27 @@ fn keys_lists_status_age_and_last_use() {
 fn keys_names_the_policies_and_groups_that_grant_sending() {
     let user = "keys-grants";
     user_with_keys(user, 1);
-    let send = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*"}]}"#;
-    let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
-    let wide = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ses:Send*"],"Resource":"*"}]}"#;
-    let iam = iam();
-    block_on(
-        iam.put_user_policy()
-            .user_name(user)
-            .policy_name("own-send")
-            .policy_document(send)
-            .send(),
-    )
-    .unwrap();
-    block_on(
-        iam.put_user_policy()
-            .user_name(user)
-            .policy_name("own-s3")
-            .policy_document(other)
-            .send(),
-    )
-    .unwrap();
-    block_on(iam.create_group().group_name("keys-grants-senders").send()).unwrap();
-    block_on(
-        iam.add_user_to_group()
-            .group_name("keys-grants-senders")
-            .user_name(user)
-            .send(),
-    )
-    .unwrap();
-    block_on(
-        iam.put_group_policy()
-            .group_name("keys-grants-senders")
-            .policy_name("group-send")
-            .policy_document(send)
-            .send(),
-    )
-    .unwrap();
-    let arn = block_on(
-        iam.create_policy()
-            .policy_name("keys-grants-wide")
-            .policy_document(wide)
-            .send(),
-    )
-    .unwrap()
-    .policy
-    .unwrap()
-    .arn
-    .unwrap();
-    block_on(
-        iam.attach_group_policy()
-            .group_name("keys-grants-senders")
-            .policy_arn(&arn)
-            .send(),
-    )
-    .unwrap();
+    let send = allowing("ses:SendRawEmail");
+    for (name, doc) in [
+        ("own-send", send.clone()),
+        ("own-s3", allowing("s3:GetObject")),
+    ] {
+        block_on(
+            iam()
+                .put_user_policy()
+                .user_name(user)
+                .policy_name(name)
+                .policy_document(doc)
+                .send(),
+        )
+        .unwrap();
+    }
+    let arn = group_granting(
+        user,
+        "keys-grants-senders",
+        ("group-send", &send),
+        ("keys-grants-wide", &allowing("ses:Send*")),
+    );
     let r = run(tool().args(["keys", "--user-name", user]));
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(

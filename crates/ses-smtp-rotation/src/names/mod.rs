@@ -27,6 +27,14 @@ impl fmt::Display for UserName {
     }
 }
 
+/// Where, from 1, a user's or a group's name has a character IAM does not
+/// allow (`[\w+=,.@-]`), if it has one.
+fn bad_name_character(text: &str) -> Option<usize> {
+    text.chars()
+        .position(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
+        .map(|i| i + 1)
+}
+
 /// Checks an IAM user name.
 ///
 /// # Errors
@@ -36,11 +44,8 @@ pub fn parse_user_name(text: &str) -> Result<UserName, RotationError> {
     if text.is_empty() {
         return Err(RotationError::EmptyUserName);
     }
-    if let Some(i) = text
-        .chars()
-        .position(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
-    {
-        return Err(RotationError::UserNameCharacter { position: i + 1 });
+    if let Some(position) = bad_name_character(text) {
+        return Err(RotationError::UserNameCharacter { position });
     }
     if text.len() > MAX_USER_NAME {
         return Err(RotationError::UserNameTooLong { len: text.len() });
@@ -75,13 +80,10 @@ pub fn parse_group_name(text: &str) -> Result<GroupName, RotationError> {
     if text.is_empty() {
         return Err(problem("is empty", None));
     }
-    if let Some(i) = text
-        .chars()
-        .position(|c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
-    {
+    if let Some(position) = bad_name_character(text) {
         return Err(problem(
             "has a character IAM does not allow (A-Z a-z 0-9 + = , . @ _ -)",
-            Some(i + 1),
+            Some(position),
         ));
     }
     if text.len() > MAX_GROUP_NAME {

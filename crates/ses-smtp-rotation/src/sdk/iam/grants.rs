@@ -53,28 +53,13 @@ pub fn sending_grants(aws: &Session, user: &UserName) -> Grants {
 fn read_grants(aws: &Session, user: &UserName, by: &mut Vec<Grant>) -> Result<()> {
     let iam = aws.iam();
     let u = user.as_str();
-    let who = shown(user);
-    let doing = |what: &str| format!("to read {what}");
-    let mine = doing(&format!("the policies of {who}"));
+    let mine = format!("to read the policies of {}", shown(user));
     let names = pages(&mine, |m| {
         let out = aws
             .run(iam.list_user_policies().user_name(u).set_marker(m).send())
             .map_err(aws.refused(&calls::IAM_LIST_USER_POLICIES, mine.clone()))?;
         Ok((out.policy_names, next(out.is_truncated, out.marker)))
     })?;
-    for name in names {
-        let doc = aws
-            .run(iam.get_user_policy().user_name(u).policy_name(&name).send())
-            .map_err(aws.refused(&calls::IAM_GET_USER_POLICY, mine.clone()))?
-            .policy_document;
-        if grants_sending(&doc) {
-            by.push(Grant {
-                policy: user_text(&name),
-                managed: false,
-                group: None,
-            });
-        }
-    }
     let arns = pages(&mine, |m| {
         let out = aws
             .run(
@@ -89,15 +74,12 @@ fn read_grants(aws: &Session, user: &UserName, by: &mut Vec<Grant>) -> Result<()
             next(out.is_truncated, out.marker),
         ))
     })?;
-    for arn in arns {
-        if managed_grants(aws, &arn)? {
-            by.push(Grant {
-                policy: user_text(&arn),
-                managed: true,
-                group: None,
-            });
-        }
-    }
+    let document = |name: &str| {
+        aws.run(iam.get_user_policy().user_name(u).policy_name(name).send())
+            .map(|out| out.policy_document)
+            .map_err(aws.refused(&calls::IAM_GET_USER_POLICY, mine.clone()))
+    };
+    add_grants(aws, by, None, names, document, arns)?;
     let groups = pages(&mine, |m| {
         let out = aws
             .run(iam.list_groups_for_user().user_name(u).set_marker(m).send())
@@ -106,41 +88,19 @@ fn read_grants(aws: &Session, user: &UserName, by: &mut Vec<Grant>) -> Result<()
         Ok((names, next(out.is_truncated, out.marker)))
     })?;
     for group in groups {
-        let theirs = doing(&format!("the policies of group {}", user_text(&group)));
+        let g = group.as_str();
+        let theirs = format!("to read the policies of group {}", user_text(g));
         let names = pages(&theirs, |m| {
             let out = aws
-                .run(
-                    iam.list_group_policies()
-                        .group_name(&group)
-                        .set_marker(m)
-                        .send(),
-                )
+                .run(iam.list_group_policies().group_name(g).set_marker(m).send())
                 .map_err(aws.refused(&calls::IAM_LIST_GROUP_POLICIES, theirs.clone()))?;
             Ok((out.policy_names, next(out.is_truncated, out.marker)))
         })?;
-        for name in names {
-            let doc = aws
-                .run(
-                    iam.get_group_policy()
-                        .group_name(&group)
-                        .policy_name(&name)
-                        .send(),
-                )
-                .map_err(aws.refused(&calls::IAM_GET_GROUP_POLICY, theirs.clone()))?
-                .policy_document;
-            if grants_sending(&doc) {
-                by.push(Grant {
-                    policy: user_text(&name),
-                    managed: false,
-                    group: Some(user_text(&group)),
-                });
-            }
-        }
         let arns = pages(&theirs, |m| {
             let out = aws
                 .run(
                     iam.list_attached_group_policies()
-                        .group_name(&group)
+                        .group_name(g)
                         .set_marker(m)
                         .send(),
                 )
@@ -150,14 +110,45 @@ fn read_grants(aws: &Session, user: &UserName, by: &mut Vec<Grant>) -> Result<()
                 next(out.is_truncated, out.marker),
             ))
         })?;
-        for arn in arns {
-            if managed_grants(aws, &arn)? {
-                by.push(Grant {
-                    policy: user_text(&arn),
-                    managed: true,
-                    group: Some(user_text(&group)),
-                });
-            }
+        let document = |name: &str| {
+            aws.run(
+                iam.get_group_policy()
+                    .group_name(g)
+                    .policy_name(name)
+                    .send(),
+            )
+            .map(|out| out.policy_document)
+            .map_err(aws.refused(&calls::IAM_GET_GROUP_POLICY, theirs.clone()))
+        };
+        add_grants(aws, by, Some(g), names, document, arns)?;
+    }
+    Ok(())
+}
+
+/// Adds the grants among one holder's policies (the user's, or `group`'s):
+/// its inline ones by name (each document read by `document`) and the
+/// managed ones attached to it, by ARN.
+fn add_grants(
+    aws: &Session,
+    by: &mut Vec<Grant>,
+    group: Option<&str>,
+    inline: Vec<String>,
+    document: impl Fn(&str) -> Result<String>,
+    attached: Vec<String>,
+) -> Result<()> {
+    let grant = |policy: &str, managed| Grant {
+        policy: user_text(policy),
+        managed,
+        group: group.map(user_text),
+    };
+    for name in inline {
+        if grants_sending(&document(&name)?) {
+            by.push(grant(&name, false));
+        }
+    }
+    for arn in attached {
+        if managed_grants(aws, &arn)? {
+            by.push(grant(&arn, true));
         }
     }
     Ok(())
