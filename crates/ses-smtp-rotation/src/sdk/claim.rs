@@ -14,8 +14,59 @@
 //! in no version and not in that list, made between TIME and UNTIL (give
 //! or take clock skew): that try's lost key. Any other key no version
 //! names is someone else's, and is never touched.
+//!
+//! Both follow one order, which the types hold: [`take`] alone makes a
+//! [`Claimed`], which [`iam::create_key`] needs; `rotate` then stores with
+//! the [`KeyMade`](super::KeyMade) its `Rotation` makes. A key cannot be
+//! created without the claim:
+//!
+//! ```compile_fail,E0423
+//! # use ses_smtp_rotation::sdk::{Session, claim::Claimed, iam};
+//! # use ses_smtp_rotation::UserName;
+//! fn unclaimed(aws: &Session, user: &UserName) -> iam::Created {
+//!     iam::create_key(aws, user, &Claimed(()))
+//! }
+//! ```
 
-use super::iam::Key;
+use super::error::Result;
+use super::iam::{self, Key};
+use super::session::Session;
+use crate::UserName;
+
+/// Proof that this run holds the user's claim: only [`take`] makes one, and
+/// [`iam::create_key`] needs it, so neither `rotate` nor the rotation
+/// function can create a key without first claiming the user.
+#[derive(Debug)]
+pub struct Claimed(());
+
+/// How setting a claim came out.
+#[derive(Debug)]
+pub enum Taken {
+    /// The claim read back is this run's.
+    Mine(Claimed),
+    /// Another rotation tagged the user at the same moment, and won.
+    Theirs(Claim),
+    /// The tag was gone as soon as it was set (another rotation removed it).
+    Removed,
+}
+
+/// Sets `mine` on `user`, then reads the tag back: the rotation whose
+/// claim is read back holds the user. What a caller checks before (another
+/// rotation's claim that still lasts) is its own.
+///
+/// # Errors
+/// [`Error::Refused`](super::Error::Refused) when IAM refuses the tag or
+/// the read.
+pub fn take(aws: &Session, user: &UserName, mine: &Claim) -> Result<Taken> {
+    iam::tag_user(aws, user, TAG, &mine.render())?;
+    Ok(
+        match iam::user_tag(aws, user, TAG)?.and_then(|v| Claim::parse(&v)) {
+            Some(c) if c.is_of(mine.token()) => Taken::Mine(Claimed(())),
+            Some(c) => Taken::Theirs(c),
+            None => Taken::Removed,
+        },
+    )
+}
 
 /// The IAM user tag that holds the claim.
 pub const TAG: &str = crate::calls::CLAIM_TAG;

@@ -20,6 +20,13 @@
 //! The rotation itself stays borrowed, not moved, between the stages, so
 //! that an undo reaches it whatever happened (a panic included).
 //!
+//! The rotation function (`ses-smtp-rotator`) drives the same engine in
+//! its `createSecret`, with Secrets Manager's version in place of the
+//! journal: [`claim::take`] (whose [`Claimed`] `create_key` needs),
+//! [`iam::create_key`], [`NewKey::passwords`](iam::NewKey::passwords),
+//! and the stored format's writer; `finishSecret`, a later invocation, is
+//! its commit.
+//!
 //! ```no_run
 //! # use ses_smtp_rotation::sdk::{Error, Rotation, store::Before};
 //! # use ses_smtp_rotation::Store;
@@ -61,7 +68,7 @@
 //! }
 //! ```
 
-use super::claim::{self, Claim};
+use super::claim::{self, Claim, Claimed, Taken};
 use super::error::{Error, Result};
 use super::iam::{self, Created, Timestamp};
 use super::journal::{CreateCall, Held, Journal, JournalFile, boot_id, now};
@@ -183,7 +190,7 @@ impl<'s> Rotation<'s> {
     /// the call's error, or [`Error::IoFrom`] when the journal cannot be
     /// written. Either way, [`Rotation::undo`] deletes the key IAM returned.
     pub fn create_key(&mut self, lasts: std::time::Duration) -> Result<(iam::NewKey, KeyMade)> {
-        self.claim(lasts)?;
+        let claimed = self.claim(lasts)?;
         let sent = Timestamp::now().secs();
         let limit = self
             .session
@@ -200,7 +207,7 @@ impl<'s> Rotation<'s> {
             refused: false,
         });
         self.save()?;
-        let created = iam::create_key(self.session, &self.user);
+        let created = iam::create_key(self.session, &self.user, &claimed);
         if let Some(call) = &mut self.journal.create {
             match &created {
                 Created::Refused(_) => call.refused = true,
@@ -219,7 +226,7 @@ impl<'s> Rotation<'s> {
     /// while another rotation's claim lasts, or when another rotation
     /// claimed it at the same moment (the claim read back is not this
     /// run's).
-    fn claim(&mut self, lasts: std::time::Duration) -> Result<()> {
+    fn claim(&mut self, lasts: std::time::Duration) -> Result<Claimed> {
         let (aws, user) = (self.session, &self.user.clone());
         let now = Timestamp::now().secs();
         let read = || -> Result<Option<Claim>> {
@@ -248,11 +255,10 @@ impl<'s> Rotation<'s> {
         let mine = Claim::of_ids(&token, now, until, self.journal.keys_before.clone());
         self.journal.claim = Some(mine.token().to_string());
         self.save()?;
-        iam::tag_user(aws, user, claim::TAG, &mine.render())?;
-        match read()? {
-            Some(c) if c.is_of(&token) => Ok(()),
-            Some(c) => Err(busy(&c, "at the same moment, another")),
-            None => Err(Error::Refused(format!(
+        match claim::take(aws, user, &mine)? {
+            Taken::Mine(claimed) => Ok(claimed),
+            Taken::Theirs(c) => Err(busy(&c, "at the same moment, another")),
+            Taken::Removed => Err(Error::Refused(format!(
                 "the claim on IAM user {} was removed as soon as it was set (another rotation?): nothing was created",
                 super::session::shown(user)
             ))),

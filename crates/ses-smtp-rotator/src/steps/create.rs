@@ -7,7 +7,7 @@ use crate::secret::{Described, SecretClient};
 use crate::settings::{InUse, host_allowed};
 use crate::{Request, StepError};
 use ses_smtp_credentials::user_text;
-use ses_smtp_rotation::sdk::claim::{self, Claim};
+use ses_smtp_rotation::sdk::claim::{self, Claim, Taken};
 use ses_smtp_rotation::sdk::iam::{self, Created, Key, Timestamp};
 use ses_smtp_rotation::stages;
 use ses_smtp_rotation::{SecretFields, UserName, parse_stored_secret, secret_string};
@@ -163,18 +163,18 @@ impl Rotator {
         let left = i64::try_from(deadline.saturating_duration_since(Instant::now()).as_secs())
             .unwrap_or(claim::LAMBDA_MAX_SECS);
         let claim = Claim::new(token, at, at.saturating_add(left), &remaining);
-        iam::tag_user(aws, user, claim::TAG, &claim.render())?;
-        // Read back: another rotation that tagged at the same moment won.
-        match iam::user_tag(aws, user, claim::TAG)?.and_then(|v| Claim::parse(&v)) {
-            Some(c) if c.is_of(token) => {}
-            Some(c) => return Err(busy(user, &c)),
-            None => {
+        // Set, then read back: another rotation that tagged at the same
+        // moment won.
+        let claimed = match claim::take(aws, user, &claim)? {
+            Taken::Mine(claimed) => claimed,
+            Taken::Theirs(c) => return Err(busy(user, &c)),
+            Taken::Removed => {
                 return Err(StepError::Refused(
                     "the claim was removed as soon as it was set (another rotation?): nothing was created".into(),
                 ));
             }
-        }
-        let new = match iam::create_key(aws, user) {
+        };
+        let new = match iam::create_key(aws, user, &claimed) {
             Created::Key(new) => new,
             Created::Malformed { id, error } => {
                 // A key IAM made but returned malformed: deleted again.

@@ -5,6 +5,7 @@
 use super::key::{Key, Timestamp};
 use crate::UserName;
 use crate::calls;
+use crate::sdk::claim::Claimed;
 use crate::sdk::error::{Error, Result};
 use crate::sdk::session::{Session, shown};
 use ses_smtp_credentials::{
@@ -95,8 +96,9 @@ impl Created {
 
 /// Creates an access key for the user, never retried (a retry after a lost
 /// answer would make a second key, whose secret is lost too). The secret
-/// is checked as any input would be.
-pub fn create_key(aws: &Session, user: &UserName) -> Created {
+/// is checked as any input would be. Only a run that holds the user's
+/// claim may ([`claim::take`](crate::sdk::claim::take) is what proves it).
+pub fn create_key(aws: &Session, user: &UserName, _claimed: &Claimed) -> Created {
     let once = aws_sdk_iam::config::Builder::default()
         .retry_config(aws_sdk_iam::config::retry::RetryConfig::disabled());
     let sent = Timestamp::now();
