@@ -159,10 +159,16 @@ fn refused(login: RegionLogin, several: bool) -> Result<u32, StepError> {
         true => format!("{} ({})", login.place, login.region),
         false => login.place,
     };
-    let outcome = match tries.ended {
+    // The last answer is said even when the deadline ended the tries: a
+    // 535 tells more than the clock does.
+    let (outcome, out_of_time) = match tries.ended {
         Ended::Accepted(_) => return Ok(tries.tries),
-        Ended::Refused(outcome) => outcome,
-        // No time for another try.
+        Ended::Refused(outcome) => (outcome, ""),
+        Ended::NoTimeLeft(Some(outcome)) => (
+            outcome,
+            ", and no time was left before the invocation's deadline for another try",
+        ),
+        // No try could be made at all.
         _ => {
             return Err(StepError::Login(format!(
                 "no time left before the invocation's deadline to log in to {place} (try {}); \
@@ -172,8 +178,8 @@ fn refused(login: RegionLogin, several: bool) -> Result<u32, StepError> {
         }
     };
     Err(StepError::Login(format!(
-        "the pending key's SMTP login to {place} {outcome} (try {}, after {} s); AWSCURRENT stays \
-         where it is and Secrets Manager retries the rotation{}",
+        "the pending key's SMTP login to {place} {outcome} (try {}, after {} s){out_of_time}; \
+         AWSCURRENT stays where it is and Secrets Manager retries the rotation{}",
         tries.tries,
         tries.elapsed.as_secs(),
         match outcome {
