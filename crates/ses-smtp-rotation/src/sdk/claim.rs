@@ -15,13 +15,13 @@
 //! or take clock skew): that try's lost key. Any other key no version
 //! names is someone else's, and is never touched.
 //!
-//! Both follow one order, which the types hold: [`take`] alone makes a
-//! [`Claimed`], which [`iam::create_key`] needs; `rotate` then stores with
+//! Both follow one order, which the types hold: [`take`] alone makes an
+//! [`iam::Claimed`], which [`iam::create_key`] needs; `rotate` then stores with
 //! the [`KeyMade`](super::KeyMade) its `Rotation` makes. A key cannot be
 //! created without the claim:
 //!
 //! ```compile_fail,E0423
-//! # use ses_smtp_rotation::sdk::{Session, claim::Claimed, iam};
+//! # use ses_smtp_rotation::sdk::{Session, iam::{self, Claimed}};
 //! # use ses_smtp_rotation::UserName;
 //! fn unclaimed(aws: &Session, user: &UserName) -> iam::Created {
 //!     iam::create_key(aws, user, &Claimed(()))
@@ -29,15 +29,9 @@
 //! ```
 
 use super::error::Result;
-use super::iam::{self, Key};
+use super::iam::{self, Claimed, Key};
 use super::session::Session;
 use crate::UserName;
-
-/// Proof that this run holds the user's claim: only [`take`] makes one, and
-/// [`iam::create_key`] needs it, so neither `rotate` nor the rotation
-/// function can create a key without first claiming the user.
-#[derive(Debug)]
-pub struct Claimed(());
 
 /// How setting a claim came out.
 #[derive(Debug)]

@@ -68,9 +68,9 @@
 //! }
 //! ```
 
-use super::claim::{self, Claim, Claimed, Taken};
+use super::claim::{self, Claim, Taken};
 use super::error::{Error, Result};
-use super::iam::{self, Created, Timestamp};
+use super::iam::{self, Claimed, Created, Timestamp};
 use super::journal::{CreateCall, Held, Journal, JournalFile, boot_id, now};
 use super::recover::{self, Report};
 use super::session::Session;

@@ -5,7 +5,6 @@
 use super::key::{Key, Timestamp};
 use crate::UserName;
 use crate::calls;
-use crate::sdk::claim::Claimed;
 use crate::sdk::error::{Error, Result};
 use crate::sdk::session::{Session, shown};
 use ses_smtp_credentials::{
@@ -13,6 +12,13 @@ use ses_smtp_credentials::{
     parse_access_key_id,
 };
 use zeroize::Zeroize;
+
+/// Proof that this run holds the user's claim: only
+/// [`claim::take`](crate::sdk::claim::take) makes one, and [`create_key`]
+/// needs it, so neither `rotate` nor the rotation function can create a
+/// key without first claiming the user.
+#[derive(Debug)]
+pub struct Claimed(pub(crate) ());
 
 /// A key just made: its ID (the SMTP user name) and its secret.
 #[derive(Debug)]

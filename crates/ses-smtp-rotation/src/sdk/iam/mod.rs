@@ -11,7 +11,7 @@ mod key;
 pub use calls::{
     check_user, deactivate, delete_key, delete_key_if_present, keys, tag_user, untag_user, user_tag,
 };
-pub use create::{CLOCK_SKEW_SECS, Created, LostKey, NewKey, create_key, lost_key};
+pub use create::{CLOCK_SKEW_SECS, Claimed, Created, LostKey, NewKey, create_key, lost_key};
 pub use grants::{Grant, Grants, SENDING_ACTION, grants_sending, sending_grants};
 pub use key::{Key, LastUsed, Timestamp};
 
