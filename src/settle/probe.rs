@@ -81,8 +81,8 @@ pub(super) fn connect_regions(
             }
             None => {
                 return Err(CliError::Usage(format!(
-                    "--endpoint {} names no region, and the key sends from {} regions
-                       hint: say whose login goes there: --endpoint REGION=HOST[:PORT]",
+                    "--endpoint {} names no region, and the key sends from {} regions\n  \
+                     hint: say whose login goes there: --endpoint REGION=HOST[:PORT]",
                     user_text(e),
                     regions.len()
                 )));

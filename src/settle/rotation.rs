@@ -131,8 +131,7 @@ fn rotate_regions(names: &[String], from: &str, allow: bool) -> CliResult<Vec<Re
         let r = region::resolve(name, allow).map_err(CliError::region(from))?;
         if out.iter().any(|o| o.code == r.code) {
             return Err(CliError::Usage(format!(
-                "{from} names {} twice
-  hint: name each region once",
+                "{from} names {} twice\n  hint: name each region once",
                 r.code
             )));
         }
@@ -140,9 +139,7 @@ fn rotate_regions(names: &[String], from: &str, allow: bool) -> CliResult<Vec<Re
     }
     if out.is_empty() {
         return Err(CliError::Usage(
-            "no region given
-  hint: pass --region REGION (repeat it for several)"
-                .into(),
+            "no region given\n  hint: pass --region REGION (repeat it for several)".into(),
         ));
     }
     Ok(out)
