@@ -151,6 +151,20 @@ pub fn holding(arn: &str, label: &str) -> Option<String> {
         .map(|(v, _)| v)
 }
 
+/// The SecretString of the version holding `label`, as JSON.
+pub fn value_holding(arn: &str, label: &str) -> serde_json::Value {
+    let text = block_on(
+        sm().get_secret_value()
+            .secret_id(arn)
+            .version_stage(label)
+            .send(),
+    )
+    .unwrap()
+    .secret_string
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
 /// The rotation contract: AWSPENDING on no version, or on AWSCURRENT's.
 pub fn assert_contract(arn: &str) {
     let pending = holding(arn, "AWSPENDING");

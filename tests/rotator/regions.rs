@@ -67,16 +67,7 @@ fn every_region_is_derived_logged_in_and_written() {
         region_servers(SECOND).auths(&new).last().map(|a| a.2),
         Some(true)
     );
-    let text = block_on(
-        sm().get_secret_value()
-            .secret_id(&arn)
-            .version_stage("AWSCURRENT")
-            .send(),
-    )
-    .unwrap()
-    .secret_string
-    .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let v = value_holding(&arn, "AWSCURRENT");
     let secret = moto_keys()[&new].1.clone();
     let (p1, p2) = (
         smtp_password(&secret, REGION),

@@ -65,16 +65,7 @@ fn a_whole_rotation_with_each_step_run_twice() {
     assert_eq!(&username_in(&arn, &prev), current);
     // The new version: the new key's password, the endpoint and the
     // members the old one had.
-    let text = block_on(
-        sm().get_secret_value()
-            .secret_id(&arn)
-            .version_stage("AWSCURRENT")
-            .send(),
-    )
-    .unwrap()
-    .secret_string
-    .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let v = value_holding(&arn, "AWSCURRENT");
     let secret = moto_keys()[&new].1.clone();
     assert_eq!(v["password"], smtp_password(&secret, REGION));
     assert_eq!(v["iam_user"], user);
