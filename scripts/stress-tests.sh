@@ -4,7 +4,7 @@
 # its default; prints one line per batch. A flaky test is a failing test.
 # With moto available ($MOTO_SERVER or .venv/bin/moto_server), also the
 # `aws` feature's tests, 20 times idle and 15 under load, and the rotation
-# function's (tests/rotator), 5 times each.
+# function's (crates/ses-smtp-rotator/tests/rotation), 5 times each.
 #   bash scripts/stress-tests.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,16 +23,16 @@ batch() { # label, runs, cargo test args...
   echo "$label: $pass passed, $fail failed of $runs"
 }
 batch "whole suite" 20
-batch "pty (idle)" 50 --test pty
+batch "pty (idle)" 50 --test cli -- pty::
 batch "probe (idle)" 50 --test probe
 aws=0
 if [ -n "${MOTO_SERVER:-}" ] || [ -x .venv/bin/moto_server ]; then aws=1; fi
 [ "$aws" = 1 ] && batch "aws (idle)" 20 --features aws --test aws
-[ "$aws" = 1 ] && batch "rotator (idle)" 5 --features aws --test rotator
+[ "$aws" = 1 ] && batch "rotator (idle)" 5 -p ses-smtp-rotator --features moto --test rotation
 busy=()
 for _ in $(seq 1 "$(nproc)"); do yes > /dev/null & busy+=($!); done
-batch "pty (under load)" 50 --test pty
+batch "pty (under load)" 50 --test cli -- pty::
 batch "probe (under load)" 50 --test probe
 [ "$aws" = 1 ] && batch "aws (under load)" 15 --features aws --test aws
-[ "$aws" = 1 ] && batch "rotator (under load)" 5 --features aws --test rotator
+[ "$aws" = 1 ] && batch "rotator (under load)" 5 -p ses-smtp-rotator --features moto --test rotation
 kill "${busy[@]}"

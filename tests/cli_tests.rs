@@ -5,18 +5,19 @@
 //! for the profile cases, the one shared tests/cmd/profile/profiles.
 #![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
-mod common;
+use ses_smtp_test_support::cli;
 
 #[test]
 fn cli_cases() {
     // The cases set the environment they need; nothing may leak in from the
     // machine that runs them. This test is alone in its binary, so no other
     // thread reads the environment meanwhile.
-    for name in common::TOOL_VARS {
+    for name in cli::TOOL_VARS {
         // SAFETY: single-threaded at this point (see above).
         unsafe { std::env::remove_var(name) };
     }
     let cases = trycmd::TestCases::new();
+    cases.timeout(ses_smtp_test_support::child::CHILD_DEADLINE);
     cases.case("tests/cmd/*/*.toml");
     // What differs with the `aws` feature: help, --version, and rotate,
     // retire and keys.
@@ -25,7 +26,7 @@ fn cli_cases() {
     #[cfg(feature = "aws")]
     cases.case("tests/cmd-aws/*/*.toml");
     // The Debian package's front: the `aws` build's help and version (the
-    // commands themselves run in the helper: tests/front.rs).
+    // commands themselves run in the helper: tests/cli/front.rs).
     #[cfg(all(feature = "aws-front", not(feature = "aws")))]
     cases.case("tests/cmd-aws/help/*.toml");
 }

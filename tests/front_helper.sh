@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/front.rs's stand-in for `ses-smtp-password-aws`: records its
+# tests/cli/front.rs's stand-in for `ses-smtp-password-aws`: records its
 # arguments, its pid and one variable in $FRONT_TEST_DIR, and exits 42.
 # A committed file, linked into each test's folder: a test never writes an
 # executable, which a concurrent test's fork could hold open for writing

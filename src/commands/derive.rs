@@ -16,7 +16,7 @@ const EXAMPLE_SECRET: &[u8] = b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 pub fn run(args: Derive, env: &Env) -> CliResult<ExitCode> {
     let found = source::find_secret(&args.secret, env)?;
     let username = source::settle_username(&found, args.secret.access_key_id.as_deref())?;
-    // Test builds only: lets tests/pty.rs prove that a panic with a secret
+    // Test builds only: lets tests/cli/pty.rs prove that a panic with a secret
     // in its payload prints no payload.
     ses_smtp_credentials::test_hook! {
         if std::env::var_os("SES_SMTP_PASSWORD_TEST_PANIC").is_some() {

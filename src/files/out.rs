@@ -144,13 +144,13 @@ fn temp_name(dir: &Path) -> CliResult<PathBuf> {
 }
 
 /// Test builds only: stop once the temporary file holds the output, say so
-/// on stderr, and wait for a signal (tests/operator.rs and tests/aws/rotation.rs
+/// on stderr, and wait for a signal (tests/cli/operator.rs and tests/aws/rotation.rs
 /// send one). Under [`Signals::Die`] the process dies in the handler; under
 /// [`Signals::Caught`] the wait ends once the caller's check has seen it.
 fn pause_for_tests(signals: &Signals) {
     let _ = signals;
     ses_smtp_credentials::test_hook! {
-        // Wait until this file exists, then go on (tests/operator.rs
+        // Wait until this file exists, then go on (tests/cli/operator.rs
         // changes the target meanwhile).
         if let Some(go) = std::env::var_os("SES_SMTP_PASSWORD_TEST_PAUSE_OUT_UNTIL") {
             let _ = writeln!(std::io::stderr(), "paused with the temporary file written");

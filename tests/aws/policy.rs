@@ -3,7 +3,7 @@
 //! evaluates identity policies against the actions, resource types and
 //! condition keys of AWS's Service Authorization Reference.
 //!
-//! moto records every request it serves (tests/aws/harness.rs). Each test
+//! moto records every request it serves (crates/ses-smtp-test-support/src/moto.rs). Each test
 //! here runs the tool signed with an operator key of its own, turns the
 //! requests signed with that key into what IAM authorizes (the action in
 //! IAM's spelling, the resource's ARN with the user's path, the condition
@@ -15,11 +15,11 @@
 //! Needs Node.js and the evaluator: `npm ci --prefix tests/iam-evaluator`
 //! (pinned by tests/iam-evaluator/package-lock.json).
 
-use crate::common;
-use crate::evaluator::*;
-use crate::harness::*;
 use serde_json::Value;
 use ses_smtp_rotation::sdk::aws_sdk_ssm;
+use ses_smtp_test_support::evaluator::*;
+use ses_smtp_test_support::http;
+use ses_smtp_test_support::moto::*;
 
 /// What the tool must never be able to do with the operator policy: other
 /// users, other secrets and parameters, and IAM actions it never calls.
@@ -314,7 +314,7 @@ fn the_operator_policy_allows_the_undo_for_a_user_with_a_path_and_a_kms_key() {
 /// IAM endpoint answers GetUser with the path and denies the rest.
 #[test]
 fn a_denied_call_on_a_user_with_a_path_names_user_path() {
-    let iam = common::canned_http(|body| {
+    let iam = http::canned_http(|body| {
         let action = url::form_urlencoded::parse(body)
             .find(|(k, _)| k == "Action")
             .map(|(_, v)| v.into_owned())

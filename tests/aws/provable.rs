@@ -3,9 +3,9 @@
 //! CreateAccessKey while other actors' keys appear, and against moto for
 //! the stores.
 
-use crate::common;
-use crate::harness::*;
 use ses_smtp_rotation::sdk::aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
+use ses_smtp_test_support::http;
+use ses_smtp_test_support::moto::*;
 use std::sync::{Arc, Mutex};
 
 /// How the stand-in answers CreateAccessKey.
@@ -43,8 +43,8 @@ fn now() -> i64 {
 
 const NS: &str = "xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"";
 
-fn fake_iam(state: Arc<Mutex<FakeIam>>) -> common::CannedHttp {
-    common::canned_http(move |body| {
+fn fake_iam(state: Arc<Mutex<FakeIam>>) -> http::CannedHttp {
+    http::canned_http(move |body| {
         let form: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
         let get = |k: &str| {
             form.iter()
@@ -119,7 +119,7 @@ const OLD: &str = "AKIAOLDOLDOLDOLDOLD1";
 
 /// `rotate --no-probe` for `user` against the stand-in set up with
 /// `appear` and `create`; returns the run and the recorded calls.
-fn rotate_against(user: &str, appear: Vec<(String, i64)>, create: Create) -> (Run, Vec<String>) {
+fn rotate_against(user: &str, appear: Vec<(String, i64)>, create: Create) -> (Ran, Vec<String>) {
     let state = Arc::new(Mutex::new(FakeIam {
         keys: vec![(OLD.into(), now() - 86_400)],
         appear,

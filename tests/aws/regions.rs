@@ -4,9 +4,9 @@
 //! on one region's refusal, and refuses bad regions and malformed stored
 //! `regions` before anything is made; `sync --region` and `keys` follow.
 
-use crate::harness::*;
-use crate::smtp;
 use ses_smtp_rotation::sdk::aws_sdk_ssm;
+use ses_smtp_test_support::moto::*;
+use ses_smtp_test_support::smtp;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,7 @@ fn rotate_regions(
     ports: &[u16],
     ca: &std::path::Path,
     extra: &[&str],
-) -> Run {
+) -> Ran {
     let mut cmd = tool();
     cmd.args(["rotate", "--user-name", user]);
     for (r, port) in regions.iter().zip(ports) {

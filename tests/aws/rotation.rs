@@ -1,8 +1,8 @@
 //! rotate, retire and keys against moto and the SMTP test servers.
 
-use crate::common;
-use crate::harness::*;
 use ses_smtp_rotation::sdk::{aws_sdk_iam, aws_sdk_ssm};
+use ses_smtp_test_support::moto::*;
+use ses_smtp_test_support::{cli, http};
 
 // ---- rotate -------------------------------------------------------------
 
@@ -547,7 +547,7 @@ fn keys_names_the_policies_and_groups_that_grant_sending() {
 /// and says it could not tell which policies grant sending.
 #[test]
 fn keys_says_when_it_cannot_tell_which_policies_grant_sending() {
-    let iam = common::canned_http(|body| {
+    let iam = http::canned_http(|body| {
         let action = url::form_urlencoded::parse(body)
             .find(|(k, _)| k == "Action")
             .map(|(_, v)| v.into_owned())
@@ -721,7 +721,7 @@ fn an_interrupt_while_writing_out_is_rolled_back() {
     // The stores were written; the file holding the password has no name
     // yet (O_TMPFILE).
     assert!(parameter("/test/interrupted-out/username").is_some());
-    let names = common::file_names(dir.path());
+    let names = cli::file_names(dir.path());
     assert_eq!(names, Vec::<String>::new());
     let code = signal_and_wait(&mut child, &mut err, libc::SIGTERM, &mut seen);
     assert_eq!(code, Some(6), "{seen}");
@@ -729,7 +729,7 @@ fn an_interrupt_while_writing_out_is_rolled_back() {
     assert_rolled_back(user, &old, &seen);
     assert_eq!(parameter("/test/interrupted-out/username"), None);
     assert_eq!(
-        common::file_names(dir.path()),
+        cli::file_names(dir.path()),
         Vec::<String>::new(),
         "the interrupted --out left a file behind"
     );
@@ -756,7 +756,7 @@ fn a_panic_after_the_key_exists_is_rolled_back() {
 /// forever.
 #[test]
 fn endless_pagination_ends() {
-    let iam = common::canned_http(|body| {
+    let iam = http::canned_http(|body| {
         let body = String::from_utf8_lossy(body);
         if body.contains("Action=GetUser") {
             (200, iam_get_user("/"))
@@ -868,7 +868,7 @@ fn the_secrets_manager_undo_puts_every_label_back() {
 fn text_aws_returns_is_escaped_everywhere_it_is_shown() {
     const EVIL_ID: &str = "AKIA\u{9b}31m\u{202e}EVIL000000";
     let tags = UserTags::default();
-    let iam = common::canned_http(move |body| {
+    let iam = http::canned_http(move |body| {
         if let Some(answer) = tags.answer(body) {
             return answer;
         }
@@ -981,7 +981,7 @@ fn text_aws_returns_is_escaped_everywhere_it_is_shown() {
 /// message, each give a short error.
 #[test]
 fn errors_never_quote_a_response_and_are_cut() {
-    let iam = common::canned_http(|body| {
+    let iam = http::canned_http(|body| {
         let body = String::from_utf8_lossy(body);
         if body.contains("UserName=longcode") {
             (400, iam_error(&"Err ".repeat(50_000), "short"))
@@ -1024,9 +1024,9 @@ fn errors_never_quote_a_response_and_are_cut() {
 
 /// A Secrets Manager endpoint that answers the preflight, then holds
 /// PutSecretValue unanswered; `put` is told when that request arrived.
-fn hanging_secrets_manager(put: std::sync::mpsc::Sender<()>) -> common::CannedHttp {
+fn hanging_secrets_manager(put: std::sync::mpsc::Sender<()>) -> http::CannedHttp {
     let put = std::sync::Mutex::new(put);
-    common::canned_http(move |body| {
+    http::canned_http(move |body| {
         let body = String::from_utf8_lossy(body);
         if body.contains("SecretString") {
             let _ = put.lock().unwrap().send(());
@@ -1044,7 +1044,7 @@ fn hanging_secrets_manager(put: std::sync::mpsc::Sender<()>) -> common::CannedHt
 /// `rotate` for `user` into `store` with Secrets Manager at `sm`, no
 /// login, each AWS request bounded by `aws_timeout` seconds.
 fn rotate_through(
-    sm: &common::CannedHttp,
+    sm: &http::CannedHttp,
     user: &str,
     store: &str,
     aws_timeout: &str,
@@ -1246,7 +1246,7 @@ fn a_rotation_killed_mid_way_is_recovered_from_its_journal() {
 #[test]
 fn a_refused_create_leaves_no_journal() {
     let tags = UserTags::default();
-    let iam = common::canned_http(move |body| {
+    let iam = http::canned_http(move |body| {
         if let Some(answer) = tags.answer(body) {
             return answer;
         }

@@ -2,9 +2,9 @@
 //! and left alone when it did not (one read call, no other), `--then` and
 //! its marker, `--mode`/`--group`, Parameter Store, and bad input.
 
-use crate::evaluator::signed_by;
-use crate::harness::*;
 use ses_smtp_rotation::sdk::aws_sdk_ssm;
+use ses_smtp_test_support::evaluator::signed_by;
+use ses_smtp_test_support::moto::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
@@ -26,7 +26,7 @@ fn create_secret(name: &str, text: &str) {
     block_on(sm().create_secret().name(name).secret_string(text).send()).unwrap();
 }
 
-fn sync_as(operator: &str, args: &[&str], out: &Path) -> Run {
+fn sync_as(operator: &str, args: &[&str], out: &Path) -> Ran {
     let mut cmd = tool_as(operator);
     cmd.arg("sync").args(args).arg("--out").arg(out);
     run(&mut cmd)
@@ -373,7 +373,9 @@ fn bad_input_names_the_member_or_flag() {
 /// prefix, and nothing else: another secret, a write, other parameters.
 #[test]
 fn the_sync_policy_allows_every_call_sync_makes_and_nothing_else() {
-    use crate::evaluator::{Request, assert_policy, printed_policy, recorded, secret_arns};
+    use ses_smtp_test_support::evaluator::{
+        Request, assert_policy, printed_policy, recorded, secret_arns,
+    };
     let operator = "AKIASYNCPOLICY000000";
     let keys = user_with_keys("sync-policy", 1);
     let name = "sync/policy";

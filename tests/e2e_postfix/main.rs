@@ -8,34 +8,18 @@
 //!
 //! Run by scripts/e2e-postfix.sh (from .ci/run), never by plain `cargo
 //! test`: it needs the `e2e-postfix` feature, root, Debian's `postfix` and
-//! `libsasl2-modules`, and moto (see tests/aws/main.rs).
+//! `libsasl2-modules`, and moto (see crates/ses-smtp-test-support/src/moto.rs).
 #![cfg(feature = "e2e-postfix")]
 #![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
-#[path = "../common/mod.rs"]
-mod common;
-#[allow(dead_code, unused_imports)]
-#[path = "../rotator/driver.rs"]
-mod driver;
-#[allow(dead_code)]
-#[path = "../rotator/flaky.rs"]
-mod flaky;
-#[allow(dead_code, unused_imports)]
-#[path = "../aws/harness.rs"]
-mod harness;
-#[allow(dead_code)]
-#[path = "../rotator/lambda_api.rs"]
-mod lambda_api;
 mod postfix;
-#[path = "../smtp/mod.rs"]
-mod smtp;
 
-use driver::{holding, keys_of, start_rotation, token, username_in};
-use harness::*;
-use lambda_api::{RuntimeApi, binary, function};
 use postfix::Postfix;
 use ses_smtp_rotation::sdk::iam::Timestamp;
-use std::process::Child;
+use ses_smtp_test_support::lambda::Function;
+use ses_smtp_test_support::moto::*;
+use ses_smtp_test_support::secrets::{holding, keys_of, token, username_in};
+use ses_smtp_test_support::smtp;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -59,73 +43,6 @@ fn ses() -> smtp::Servers {
         }
         ok
     }))
-}
-
-/// The rotation function under its Runtime API, and its log so far.
-struct Function {
-    api: RuntimeApi,
-    /// Killed when the test is done with it, or when it fails.
-    child: Option<Child>,
-    requests: usize,
-}
-
-impl Drop for Function {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Function {
-    fn start(ca_file: &std::path::Path) -> Function {
-        let api = RuntimeApi::start();
-        let child = function(&binary(), &api, OPERATOR)
-            .env("SES_SMTP_CA_FILE", ca_file)
-            .env("IN_USE_WINDOW_SECONDS", WINDOW.to_string())
-            .spawn()
-            .unwrap();
-        Function {
-            api,
-            child: Some(child),
-            requests: 0,
-        }
-    }
-
-    /// The four steps of the rotation `token` of `arn`, one invocation
-    /// each, as Secrets Manager sends them; the first error's message.
-    fn steps(&mut self, arn: &str, token: &str) -> Result<(), String> {
-        for step in ["createSecret", "setSecret", "testSecret", "finishSecret"] {
-            self.requests += 1;
-            let answer = self.api.invoke(
-                &format!("e2e-{}", self.requests),
-                serde_json::json!({"Step": step, "SecretId": arn, "ClientRequestToken": token}),
-            );
-            if answer.kind != "response" {
-                let e: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
-                return Err(format!("{step}: {}", e["errorMessage"]));
-            }
-        }
-        Ok(())
-    }
-
-    /// Secrets Manager's RotateSecret: a new version, then the steps.
-    fn rotate(&mut self, arn: &str, token: &str) -> Result<(), String> {
-        start_rotation(arn, token);
-        self.steps(arn, token)
-    }
-
-    /// Stops the function; its log (one JSON object a line) and stderr.
-    fn stop(mut self) -> (String, String) {
-        let mut child = self.child.take().unwrap();
-        child.kill().unwrap();
-        let out = child.wait_with_output().unwrap();
-        (
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
-    }
 }
 
 /// `sync` for Postfix, as docs/recipes.md has it, with the login checked
@@ -249,7 +166,14 @@ fn postfix_follows_every_rotation_and_the_guard_keeps_the_key_it_still_uses() {
 
     // Three rotations, each followed by sync: every message goes through
     // with the key just made.
-    let mut f = Function::start(&ca_file);
+    let window = WINDOW.to_string();
+    let mut f = Function::start(
+        OPERATOR,
+        [
+            ("SES_SMTP_CA_FILE", ca_file.as_os_str()),
+            ("IN_USE_WINDOW_SECONDS", window.as_ref()),
+        ],
+    );
     for n in 1..=3 {
         f.rotate(&arn, &token(n)).unwrap();
         let key = current_key(&arn);

@@ -5,6 +5,7 @@
 //! for, when dropped. The machine's own Postfix, if any, is not touched:
 //! this instance listens on no port (its `smtp/inet` service is off).
 
+use ses_smtp_test_support::child::{feed, output};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -41,7 +42,7 @@ pub fn program(name: &str) -> PathBuf {
 }
 
 fn run_ok(cmd: &mut Command, what: &str) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    let out = output(cmd);
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -169,24 +170,17 @@ impl Postfix {
 
     /// Queues a message with Postfix's `sendmail`.
     pub fn send(&self, subject: &str) {
-        use std::io::Write;
-        let mut child = Command::new(program("sendmail"))
-            .arg("-C")
-            .arg(&self.etc)
-            .args(["-i", "-f", "app@e2e.test", "someone@example.com"])
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
         let message = format!(
             "From: app@e2e.test\r\nTo: someone@example.com\r\nSubject: {subject}\r\n\r\nA test message.\r\n"
         );
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(message.as_bytes())
-            .unwrap();
-        assert!(child.wait().unwrap().success(), "sendmail failed");
+        let out = feed(
+            Command::new(program("sendmail"))
+                .arg("-C")
+                .arg(&self.etc)
+                .args(["-i", "-f", "app@e2e.test", "someone@example.com"]),
+            message.as_bytes(),
+        );
+        assert!(out.status.success(), "sendmail failed");
     }
 
     /// `mailq` for this instance.
@@ -230,11 +224,12 @@ impl Postfix {
     }
 
     fn stop(&self) {
-        let _ = Command::new(program("postfix"))
-            .arg("-c")
-            .arg(&self.etc)
-            .arg("stop")
-            .output();
+        let _ = output(
+            Command::new(program("postfix"))
+                .arg("-c")
+                .arg(&self.etc)
+                .arg("stop"),
+        );
         let deadline = Instant::now() + Duration::from_secs(30);
         while !self.processes().is_empty() {
             if Instant::now() > deadline {

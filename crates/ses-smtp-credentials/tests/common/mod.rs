@@ -1,5 +1,5 @@
-//! The one known-answer vector loader (also compiled into the binary's
-//! tests/vectors_cli.rs).
+//! The library tests' known-answer vector loader: each line read by the
+//! library's one reader, `vectors::parse_line`.
 #![allow(dead_code)]
 use std::path::{Path, PathBuf};
 
@@ -12,16 +12,9 @@ pub struct Vector {
     pub password: String,
 }
 
-/// The vector files' folder: this crate's `tests/vectors`, whether the
-/// loader is compiled into this crate's tests or the workspace binary's.
+/// The vector files' folder: this crate's `tests/vectors`.
 pub fn vectors_dir() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let own = here.join("tests/vectors");
-    if own.is_dir() {
-        own
-    } else {
-        here.join("crates/ses-smtp-credentials/tests/vectors")
-    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
 }
 
 pub fn vector_files() -> Vec<PathBuf> {
