@@ -46,10 +46,12 @@ patch=(--config "patch.crates-io.ses-smtp-credentials.path='$lib'"
 # type-checked here, with the AWS calls (its default), and run from the
 # checkout (compiling the SDK a second time took CI minutes).
 (cd "$rotation" && cargo check --quiet --tests "${patch[@]}")
-# The binary's tests are type-checked, not built: a file left out of the
-# package (a module, an include_str!) fails the check as it would fail the
-# build; .ci/run builds and runs them from the checkout. Not with `aws`:
-# checking the AWS SDK once more in this target directory took minutes
-# CI does not have (tests/aws/** is in the package by one glob).
+# The binary and its unit tests are type-checked, not built: a file left
+# out of the package (a module, an include_str!) fails the check as it
+# would fail the build. Its integration tests and the login's protocol
+# tests are not packaged: they run over the workspace's unpublished
+# test-support crate, which a package's manifest drops; .ci/run runs them
+# from the checkout. Not with `aws`: checking the AWS SDK once more in this
+# target directory took minutes CI does not have.
 (cd "$bin" && cargo check --quiet --tests "${patch[@]}")
 echo "packaged crates: the libraries' tests pass and the binary's tests check from the .crate files"

@@ -13,13 +13,15 @@ fn vectors_dir() -> PathBuf {
 
 /// Its `.jsonl` files, in order.
 fn vector_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(vectors_dir())
+    let mut jsonl: Vec<PathBuf> = std::fs::read_dir(vectors_dir())
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            (path.extension()? == "jsonl").then_some(path)
+        })
         .collect();
-    files.sort();
-    files
+    jsonl.sort();
+    jsonl
 }
 
 /// Every vector of every file, each with `file:line` for failures.
