@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 # machine that keeps ~/.cargo and always clones to the same path, that was
 # the library of an earlier run. The checks below unpack into a new
 # directory every time.
-# ses-smtp-rotator is deployed (scripts/build-rotator.sh), never published.
-cargo package --workspace --exclude ses-smtp-rotator --locked --quiet --no-verify
+# ses-smtp-rotator is deployed (scripts/build-rotator.sh) and
+# ses-smtp-test-support is the tests' harness: neither is published.
+cargo package --workspace --exclude ses-smtp-rotator --exclude ses-smtp-test-support --locked --quiet --no-verify
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)

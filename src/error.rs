@@ -37,16 +37,12 @@ pub enum CliError {
     Render(RenderError),
     /// `policy` options (exit 2).
     Policy(PolicyError),
-    /// An AWS API call failed or was refused, or AWS's state forbids the
-    /// step (exit 10).
+    /// A step of an AWS command failed with its own exit code: an AWS API
+    /// call failed or was refused, or AWS's state forbids the step (10,
+    /// `crate::aws::engine::refused`); the new key's SMTP login (7, 8 or 9, as
+    /// probe); `sync`'s `--then` after the file changed (12).
     #[cfg(feature = "aws")]
-    Aws(String),
-    /// rotate: the new key's SMTP login failed (exit 7, 8 or 9, as probe).
-    #[cfg(feature = "aws")]
-    Login { code: ExitCode, message: String },
-    /// sync: the `--then` command failed after the file changed (exit 12).
-    #[cfg(feature = "aws")]
-    Then(String),
+    Failed { code: ExitCode, message: String },
     /// Something that cannot happen did (exit 101).
     Internal(String),
 }
@@ -76,11 +72,7 @@ impl CliError {
             CliError::Profile { error, .. } => kind_code(error.kind()),
             CliError::Render(RenderError::NeedsUsername) => ExitCode::Usage,
             #[cfg(feature = "aws")]
-            CliError::Aws(_) => ExitCode::AwsRefused,
-            #[cfg(feature = "aws")]
-            CliError::Login { code, .. } => *code,
-            #[cfg(feature = "aws")]
-            CliError::Then(_) => ExitCode::Then,
+            CliError::Failed { code, .. } => *code,
             CliError::Render(_) | CliError::Internal(_) => ExitCode::Internal,
         }
     }
@@ -121,9 +113,7 @@ impl fmt::Display for CliError {
             | CliError::Io(m)
             | CliError::Internal(m) => f.write_str(m),
             #[cfg(feature = "aws")]
-            CliError::Aws(m) | CliError::Login { message: m, .. } | CliError::Then(m) => {
-                f.write_str(m)
-            }
+            CliError::Failed { message, .. } => f.write_str(message),
             CliError::IoFrom { what, source } => write!(f, "{what}: {source}"),
             CliError::Input { from, error } => {
                 write!(f, "{from}: {error}{}", hints::input(error))
@@ -165,9 +155,10 @@ pub type CliResult<T, E = CliError> = std::result::Result<T, E>;
 /// How the process ends. Each error decides its own code (see
 /// [`CliError::code`]); nothing is guessed afterwards. The probe's codes
 /// exist in every build (they are documented), and are only reached by one
-/// with the `probe` feature; likewise 10 and the `aws` feature.
+/// with the `probe` feature; likewise 10 and 12 and the `aws` feature (so
+/// a build without it has codes it never uses).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(not(feature = "aws"), allow(dead_code))]
+#[allow(dead_code)]
 pub enum ExitCode {
     Success = 0,
     /// verify: no match; vectors check: a vector failed.

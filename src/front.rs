@@ -6,8 +6,6 @@
 //! installed beside this binary: settled by clap here, then exec'd with the
 //! same arguments and environment, so it is the same process (its pid, its
 //! signals, its exit code).
-#![cfg(all(feature = "aws-front", not(feature = "aws")))]
-
 use crate::error::{CliError, CliResult, ExitCode};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;

@@ -10,15 +10,20 @@
 //! payload. A panic still ends with 101, as under std.
 #![cfg_attr(not(test), no_main)]
 #![cfg_attr(test, allow(dead_code))]
-mod aws; // compiled with the `aws` feature only (its own #![cfg])
+// The modules behind features: declared here, reached through `gated`.
+#[cfg(feature = "aws")]
+mod aws;
 mod cli;
 mod commands;
 mod error;
 mod files;
-mod front; // the `aws-front` build only (its own #![cfg])
+#[cfg(all(feature = "aws-front", not(feature = "aws")))]
+mod front;
+mod gated;
 mod hints;
-mod login; // with `probe` only
 mod output;
+#[cfg(feature = "probe")]
+mod probe;
 mod settle;
 mod signals;
 mod source;

@@ -24,10 +24,6 @@ static NOTED: AtomicBool = AtomicBool::new(false);
 /// The temporary file [`remove_on_fatal`] removes, while it is armed.
 static TEMP_PATH: AtomicPtr<c_char> = AtomicPtr::new(std::ptr::null_mut());
 
-/// The signals `rotate` turns into an undo.
-#[cfg(feature = "aws")]
-pub const INTERRUPTS: &[Signal] = &[Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
-
 /// Every signal whose default action ends the process and that can be
 /// caught: a named temporary file is removed on each.
 const FATAL: &[Signal] = &[

@@ -114,12 +114,6 @@ pub fn warn(message: &str) {
     let _ = writeln!(std::io::stderr(), "warning: {message}");
 }
 
-/// A progress line on stderr, as it is (never with a secret in it).
-#[cfg(feature = "aws")]
-pub fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
-
 /// A hint on stderr: what to do next (never with a secret in it).
 pub fn hint(message: &str) {
     let _ = writeln!(std::io::stderr(), "hint: {message}");
@@ -145,53 +139,4 @@ pub fn write_stdout(bytes: &[u8]) -> CliResult<()> {
     out.write_all(bytes)
         .and_then(|()| out.flush())
         .map_err(CliError::io("could not write to standard output"))
-}
-
-/// While alive, SIGINT, SIGTERM and SIGHUP do not kill the process: they
-/// are noted, and [`Interrupts::check`] turns them into an error, so that
-/// `rotate` can undo what it made instead of leaving an orphan key. A
-/// signal the caller chose to ignore (nohup) stays ignored.
-#[cfg(feature = "aws")]
-#[derive(Debug)]
-pub struct Interrupts {
-    _guard: signals::Guard,
-}
-
-/// Whether a signal arrived while [`Interrupts`] were caught.
-#[cfg(feature = "aws")]
-pub fn interrupted() -> bool {
-    signals::noted()
-}
-
-/// The error a caught signal ends a step with (exit 6).
-#[cfg(feature = "aws")]
-pub fn interrupted_error() -> CliError {
-    CliError::Io("interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP)".into())
-}
-
-#[cfg(feature = "aws")]
-impl Interrupts {
-    pub fn catch() -> Interrupts {
-        Interrupts {
-            _guard: signals::note(signals::INTERRUPTS, false, true),
-        }
-    }
-
-    /// An error once a signal has arrived.
-    pub fn check(&self) -> CliResult<()> {
-        if interrupted() {
-            return Err(interrupted_error());
-        }
-        Ok(())
-    }
-
-    /// Sleeps `d`, waking early (with an error) on a signal.
-    pub fn sleep(&self, d: std::time::Duration) -> CliResult<()> {
-        let end = std::time::Instant::now() + d;
-        while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
-            self.check()?;
-            std::thread::sleep(left.min(std::time::Duration::from_millis(50)));
-        }
-        self.check()
-    }
 }

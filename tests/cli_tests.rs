@@ -18,10 +18,19 @@ fn cli_cases() {
     }
     let cases = trycmd::TestCases::new();
     cases.timeout(ses_smtp_test_support::child::CHILD_DEADLINE);
+    // Every build: its help and version. The minimal build (no `probe`)
+    // has only those and its refusals; the others run every case.
+    #[cfg(not(feature = "probe"))]
+    {
+        cases.case("tests/cmd-minimal/*/*.toml");
+        cases.case("tests/cmd-default/keys/*.toml");
+        cases.case("tests/cmd-default/rotate/*.toml");
+    }
+    #[cfg(feature = "probe")]
     cases.case("tests/cmd/*/*.toml");
     // What differs with the `aws` feature: help, --version, and rotate,
     // retire and keys.
-    #[cfg(not(any(feature = "aws", feature = "aws-front")))]
+    #[cfg(all(feature = "probe", not(any(feature = "aws", feature = "aws-front"))))]
     cases.case("tests/cmd-default/*/*.toml");
     #[cfg(feature = "aws")]
     cases.case("tests/cmd-aws/*/*.toml");

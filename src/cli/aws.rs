@@ -1,12 +1,34 @@
-//! The arguments of `rotate`, `retire` and `keys` (the `aws` feature).
-#![cfg(any(feature = "aws", feature = "aws-front"))]
+//! The AWS commands' arguments and help (the `aws` and `aws-front`
+//! features): `rotate`, `retire`, `keys` and `sync`.
 
-use super::args::{ConnectArgs, OutputArgs, VerdictFormat, format_parser, tls_parser};
-use clap::Args;
+use super::args::{OutputArgs, VerdictFormat, format_parser};
+use super::probe::{ConnectArgs, tls_parser};
+use clap::{Args, Subcommand};
 use ses_smtp_credentials::Format;
 use std::path::PathBuf;
 
-#[cfg(any(feature = "aws", feature = "aws-front"))]
+/// The AWS commands, flattened into the top level's.
+#[derive(Subcommand, Debug)]
+pub enum AwsCommand {
+    /// Rotate an IAM user's access key into new SMTP credentials: create,
+    /// check over SMTP, store; undone if any step fails
+    #[command(after_help = ROTATE_HELP)]
+    Rotate(RotateArgs),
+    /// Deactivate (or --delete) an IAM user's old access key, after showing
+    /// when and where it was last used
+    #[command(after_help = RETIRE_HELP)]
+    Retire(RetireArgs),
+    /// List an IAM user's access keys: status, age, last use
+    #[command(
+        after_help = "Example:\n  ses-smtp-password keys --user-name smtp-legacy --store secretsmanager:prod/smtp --format json"
+    )]
+    Keys(KeysArgs),
+    /// Keep one consumer's file in step with a store: write it when the
+    /// credentials changed, then run --then (a reload)
+    #[command(after_help = SYNC_HELP)]
+    Sync(SyncArgs),
+}
+
 #[derive(Args, Debug)]
 pub struct RotateArgs {
     /// The IAM user whose new access key becomes the SMTP credentials
@@ -75,7 +97,6 @@ pub struct RotateArgs {
     pub verbose: bool,
 }
 
-#[cfg(any(feature = "aws", feature = "aws-front"))]
 #[derive(Args, Debug)]
 pub struct RetireArgs {
     /// The IAM user the key belongs to
@@ -117,7 +138,6 @@ pub struct RetireArgs {
     pub aws_timeout: u64,
 }
 
-#[cfg(any(feature = "aws", feature = "aws-front"))]
 #[derive(Args, Debug)]
 pub struct KeysArgs {
     /// The IAM user
@@ -211,3 +231,58 @@ pub struct SyncArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub aws_timeout: u64,
 }
+
+pub const ROTATE_HELP: &str = "\
+Steps: check the user holds fewer than two keys; create a key (its secret
+never leaves this process); derive the SMTP password; log in over SMTP until
+SES accepts it (--propagation-timeout); write the stores and --out. If any
+step after the key was created fails, everything this run made is undone,
+the new key included. Old keys are left alone: the summary names the one to
+retire next.
+
+The operator's AWS credentials come from the SDK's chain (environment,
+profiles, SSO, assumed roles, instance and container roles); temporary ones
+are fine. AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured.
+
+Exit codes: 0 rotated; 10 AWS refused; 7, 8, 9 the new key's SMTP login
+failed (rejected; network or TLS; temporary); 2 usage; 6 files.
+
+Examples:
+  ses-smtp-password rotate --user-name smtp-legacy --region eu-west-1 \\
+      --store secretsmanager:prod/smtp
+  ses-smtp-password rotate --user-name smtp-legacy --region eu-west-1 \\
+      --store ssm:/prod/smtp --format env --out smtp.env";
+
+pub const RETIRE_HELP: &str = "\
+Without --delete: deactivates the key, after showing when and where it was
+last used (reactivate it with `aws iam update-access-key --status Active` if
+mail stops). The user's last active key needs --force: without it, all mail
+stops. With --delete: deletes a key that is already inactive; an active one
+needs --force as well.
+
+Exit codes: 0 done (or nothing to do); 10 AWS refused, or the key is not the
+user's; 2 refused without --force.
+
+Example:
+  ses-smtp-password retire --user-name smtp-legacy --access-key-id AKIA...
+  ses-smtp-password retire --user-name smtp-legacy --access-key-id AKIA... --delete";
+
+pub const SYNC_HELP: &str = "\
+Reads the store once (one GetSecretValue, or one GetParameters), checks the
+pair (an access key ID, a V4 password, a region SES SMTP serves), renders it
+as --format or --template would, with the store's host and port, and writes
+--out only when that differs from what the file holds (otherwise it says
+`unchanged` and leaves the file alone). After a change it runs --then; if
+that fails, the new file stays (the old key still works until the next
+rotation) and the next sync runs --then again.
+
+Exit codes: 0 written or unchanged; 12 --then failed; 10 AWS refused; 3 the
+store holds no SMTP credentials; 7, 8, 9 --probe's login failed; 2 usage;
+6 files.
+
+Examples:
+  ses-smtp-password sync --from secretsmanager:prod/smtp --format postfix \\
+      --out /etc/postfix/sasl_passwd \\
+      --then 'postmap /etc/postfix/sasl_passwd && postfix reload'
+  ses-smtp-password sync --from ssm:/prod/smtp --format env --out /srv/app/smtp.env \\
+      --mode 0640 --group app --then 'systemctl restart app'";

@@ -4,14 +4,55 @@
 //!
 //! - this file: the top level ([`Cli`], [`Command`]) and the version;
 //! - [`args`]: the argument groups and the commands' own arguments;
-//! - `aws`: the arguments of `rotate`, `retire` and `keys`;
+//! - `probe`: `probe`'s arguments and the login's (the `probe` feature);
+//! - `aws`: the AWS commands' (the `aws` and `aws-front` features);
 //! - `help`: the long help texts.
+//!
+//! A build without a feature has its commands' names alone, hidden, taking
+//! any arguments, so that `crate::gated` refuses them in one place.
 
 pub mod args;
 #[cfg(any(feature = "aws", feature = "aws-front"))]
 pub mod aws;
 mod help;
+#[cfg(feature = "probe")]
+pub mod probe;
 pub mod report;
+
+/// A build without `aws`: the AWS commands' names (refused when settled).
+#[cfg(not(any(feature = "aws", feature = "aws-front")))]
+pub mod aws {
+    /// `rotate`, `retire`, `keys` and `sync`, hidden.
+    #[derive(clap::Subcommand, Debug)]
+    pub enum AwsCommand {
+        #[command(
+            name = "rotate",
+            alias = "retire",
+            alias = "keys",
+            alias = "sync",
+            hide = true,
+            disable_help_flag = true
+        )]
+        NoAws {
+            #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+            args: Vec<std::ffi::OsString>,
+        },
+    }
+}
+
+/// A build without `probe`: its name (refused when settled).
+#[cfg(not(feature = "probe"))]
+pub mod probe {
+    /// `probe`, hidden.
+    #[derive(clap::Subcommand, Debug)]
+    pub enum ProbeCommand {
+        #[command(hide = true, disable_help_flag = true)]
+        Probe {
+            #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+            args: Vec<std::ffi::OsString>,
+        },
+    }
+}
 
 pub use args::*;
 use clap::{Parser, Subcommand};
@@ -26,16 +67,6 @@ const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: probe)");
 
 #[cfg(not(feature = "probe"))]
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (features: none; no probe)");
-
-/// What `probe` says in a build without it.
-#[cfg(not(feature = "probe"))]
-pub const NO_PROBE: &str = "this build of ses-smtp-password has no probe (it was built without the `probe` feature)\n  \
-     hint: install a build with it: cargo install ses-smtp-password (probe is a default feature)";
-
-/// What `rotate`, `retire` and `keys` say in a build without them.
-#[cfg(not(any(feature = "aws", feature = "aws-front")))]
-pub const NO_AWS: &str = "this build of ses-smtp-password has no AWS commands (rotate, retire, keys, sync): it was built without the `aws` feature\n  \
-     hint: install a build with it: cargo install ses-smtp-password --features aws";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -66,53 +97,10 @@ pub enum Command {
     /// Check or generate known-answer vector files (JSON Lines)
     #[command(subcommand)]
     Vectors(VectorsCommand),
-    /// Log in to the SES SMTP endpoint with the derived credentials (EHLO,
-    /// TLS, AUTH, QUIT: no mail is sent) and report whether SES accepts them
-    #[cfg(feature = "probe")]
-    #[command(after_help = PROBE_HELP)]
-    Probe(ProbeArgs),
-    /// (not in this build: it was built without the `probe` feature)
-    #[cfg(not(feature = "probe"))]
-    #[command(hide = true, disable_help_flag = true)]
-    Probe {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        args: Vec<std::ffi::OsString>,
-    },
-    /// Rotate an IAM user's access key into new SMTP credentials: create,
-    /// check over SMTP, store; undone if any step fails
-    #[cfg(any(feature = "aws", feature = "aws-front"))]
-    #[command(after_help = ROTATE_HELP)]
-    Rotate(aws::RotateArgs),
-    /// Deactivate (or --delete) an IAM user's old access key, after showing
-    /// when and where it was last used
-    #[cfg(any(feature = "aws", feature = "aws-front"))]
-    #[command(after_help = RETIRE_HELP)]
-    Retire(aws::RetireArgs),
-    /// List an IAM user's access keys: status, age, last use
-    #[cfg(any(feature = "aws", feature = "aws-front"))]
-    #[command(
-        after_help = "Example:\n  ses-smtp-password keys --user-name smtp-legacy --store secretsmanager:prod/smtp --format json"
-    )]
-    Keys(aws::KeysArgs),
-    /// Keep one consumer's file in step with a store: write it when the
-    /// credentials changed, then run --then (a reload)
-    #[cfg(any(feature = "aws", feature = "aws-front"))]
-    #[command(after_help = SYNC_HELP)]
-    Sync(aws::SyncArgs),
-    /// (not in this build: it was built without the `aws` feature)
-    #[cfg(not(any(feature = "aws", feature = "aws-front")))]
-    #[command(
-        name = "rotate",
-        alias = "retire",
-        alias = "keys",
-        alias = "sync",
-        hide = true,
-        disable_help_flag = true
-    )]
-    NoAws {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        args: Vec<std::ffi::OsString>,
-    },
+    #[command(flatten)]
+    Probe(probe::ProbeCommand),
+    #[command(flatten)]
+    Aws(aws::AwsCommand),
     /// Print the least-privilege IAM policy for the SMTP user
     /// (ses:SendRawEmail only), or with --rotation the operator's
     #[command(after_help = POLICY_HELP)]

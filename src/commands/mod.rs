@@ -1,20 +1,10 @@
 //! One file per subcommand; each takes the settled invocation's plain
-//! values, never clap's types.
+//! values, never clap's types. `probe` (`crate::probe`) and the AWS
+//! commands (`crate::aws`) own their settling and running, behind their
+//! features (`crate::gated`).
 
 mod derive;
 mod info;
-#[cfg(feature = "aws")]
-mod keys;
-#[cfg(feature = "probe")]
-mod probe;
-#[cfg(feature = "aws")]
-mod recover;
-#[cfg(feature = "aws")]
-mod retire;
-#[cfg(feature = "aws")]
-mod rotate;
-#[cfg(feature = "aws")]
-mod sync;
 mod vectors;
 mod verify;
 
@@ -46,20 +36,7 @@ pub fn run(invocation: Invocation, env: &Env) -> CliResult<ExitCode> {
         }
         Invocation::Regions(report) => info::regions(report),
         Invocation::Policy(args) => info::policy(args),
-        #[cfg(feature = "probe")]
-        Invocation::Probe(args) => probe::run(args, env),
-        #[cfg(feature = "aws")]
-        Invocation::Rotate(args) => crate::aws::ending_helpers(|| rotate::run(args)),
-        #[cfg(feature = "aws")]
-        Invocation::Recover(args) => crate::aws::ending_helpers(|| recover::run(args)),
-        #[cfg(feature = "aws")]
-        Invocation::Retire(args) => crate::aws::ending_helpers(|| retire::run(args)),
-        #[cfg(feature = "aws")]
-        Invocation::Keys(args) => crate::aws::ending_helpers(|| keys::run(args)),
-        #[cfg(feature = "aws")]
-        Invocation::Sync(args) => crate::aws::ending_helpers(|| sync::run(args)),
-        #[cfg(all(feature = "aws-front", not(feature = "aws")))]
-        Invocation::Aws => crate::front::exec_aws(),
+        Invocation::Gated(gated) => crate::gated::run(gated, env),
         Invocation::Completions(shell) => info::completions(shell),
         Invocation::Man => info::man(),
     }

@@ -89,7 +89,7 @@ pub enum Signals<'a> {
     /// The caller, who has its own handler for them (`rotate`, which must
     /// undo a rotation instead of dying). `check` is asked just before the
     /// file is moved into place; an error leaves nothing behind.
-    #[cfg_attr(not(feature = "aws"), allow(dead_code))] // rotate's alone
+    #[allow(dead_code)] // rotate's alone: unused in a build without `aws`
     Caught {
         check: &'a dyn Fn() -> CliResult<()>,
     },

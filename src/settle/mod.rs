@@ -7,37 +7,26 @@
 //!
 //! Settling reads the process's environment and terminal only through an
 //! [`Env`] value, so its rules are tested in process, one table row each.
+//! The commands behind features settle in their own modules (`probe`,
+//! `aws`), reached through `crate::gated`.
 
-#[cfg(feature = "probe")]
-mod endpoint;
 mod env;
-mod names;
-mod output;
-#[cfg(feature = "probe")]
-mod probe;
-mod regions;
+pub(crate) mod names;
+pub(crate) mod output;
+pub(crate) mod regions;
 mod report;
-#[cfg(feature = "aws")]
-mod rotation;
-mod secret;
-#[cfg(feature = "aws")]
-mod sync;
+pub(crate) mod secret;
 mod verify;
 
 pub use env::Env;
 pub use output::{Derive, Destination, OutputShape};
-#[cfg(feature = "probe")]
-pub use probe::{Connect, Probe};
 pub use report::ReportFormat;
-#[cfg(feature = "aws")]
-pub use rotation::{Keys, Recover, Retire, Rotate};
 pub use secret::{ReadFrom, Secret};
-#[cfg(feature = "aws")]
-pub use sync::Sync;
 pub use verify::{PasswordSource, Verify};
 
 use crate::cli::{self, Cli, Command};
 use crate::error::{CliError, CliResult};
+use crate::gated;
 use std::path::PathBuf;
 
 /// One run of the tool.
@@ -52,21 +41,10 @@ pub enum Invocation {
     },
     Regions(ReportFormat),
     Policy(Policy),
-    #[cfg(feature = "probe")]
-    Probe(Probe),
-    #[cfg(feature = "aws")]
-    Rotate(Rotate),
-    #[cfg(feature = "aws")]
-    Recover(Recover),
-    #[cfg(feature = "aws")]
-    Retire(Retire),
-    #[cfg(feature = "aws")]
-    Keys(Keys),
-    #[cfg(feature = "aws")]
-    Sync(Sync),
-    /// An AWS command in the `aws-front` build: run by the `aws` build.
-    #[cfg(all(feature = "aws-front", not(feature = "aws")))]
-    Aws,
+    /// `probe` or an AWS command (`crate::gated`): never made in a build
+    /// without `probe`, which has neither.
+    #[cfg_attr(not(feature = "probe"), allow(dead_code))]
+    Gated(gated::Gated),
     Completions(clap_complete::Shell),
     Man,
 }
@@ -166,28 +144,8 @@ pub fn settle(cli: Cli, env: &Env) -> CliResult<Invocation> {
             from_addresses: args.from_address,
             configuration_sets: args.configuration_set,
         }),
-        #[cfg(feature = "probe")]
-        Some(Command::Probe(args)) => Invocation::Probe(probe::probe(args, env)?),
-        #[cfg(not(feature = "probe"))]
-        Some(Command::Probe { .. }) => return Err(CliError::Usage(cli::NO_PROBE.into())),
-        #[cfg(feature = "aws")]
-        Some(Command::Rotate(args)) if args.recover => {
-            Invocation::Recover(rotation::recover(&args, env)?)
-        }
-        #[cfg(feature = "aws")]
-        Some(Command::Rotate(args)) => Invocation::Rotate(rotation::rotate(args, env)?),
-        #[cfg(feature = "aws")]
-        Some(Command::Retire(args)) => Invocation::Retire(rotation::retire(args, env)?),
-        #[cfg(feature = "aws")]
-        Some(Command::Keys(args)) => Invocation::Keys(rotation::keys(args, env)?),
-        #[cfg(feature = "aws")]
-        Some(Command::Sync(args)) => Invocation::Sync(sync::sync(args)?),
-        #[cfg(all(feature = "aws-front", not(feature = "aws")))]
-        Some(Command::Rotate(_) | Command::Retire(_) | Command::Keys(_) | Command::Sync(_)) => {
-            Invocation::Aws
-        }
-        #[cfg(not(any(feature = "aws", feature = "aws-front")))]
-        Some(Command::NoAws { .. }) => return Err(CliError::Usage(cli::NO_AWS.into())),
+        Some(Command::Probe(cmd)) => Invocation::Gated(gated::probe(cmd, env)?),
+        Some(Command::Aws(cmd)) => Invocation::Gated(gated::aws(cmd, env)?),
         Some(Command::Completions { shell }) => Invocation::Completions(shell),
         Some(Command::Man) => Invocation::Man,
     })

@@ -123,7 +123,7 @@ pub fn template(path: &std::path::Path) -> CliResult<OutputShape> {
     Ok(OutputShape::Template { shown, template })
 }
 
-pub(super) fn derive(args: cli::DeriveArgs, env: &Env) -> CliResult<Derive> {
+pub(crate) fn derive(args: cli::DeriveArgs, env: &Env) -> CliResult<Derive> {
     let regions = super::regions::regions(args.regions, env)?;
     let several = regions.named.as_ref().is_some_and(|r| r.len() > 1);
     let what = match &args.output.template {

@@ -68,7 +68,7 @@ fn named_region(flag: Option<String>, env: &Env) -> Option<(String, &'static str
 }
 
 /// One optional region (verify, probe), resolved.
-pub(super) fn one_region(
+pub(crate) fn one_region(
     flag: Option<String>,
     allow_unknown: bool,
     env: &Env,
@@ -98,7 +98,7 @@ fn resolve_all(names: &[String], from: &str, allow: bool) -> CliResult<Vec<Resol
     Ok(out)
 }
 
-pub(super) fn regions(args: cli::RegionArgs, env: &Env) -> CliResult<RegionPlan> {
+pub(crate) fn regions(args: cli::RegionArgs, env: &Env) -> CliResult<RegionPlan> {
     let allow_unknown = args.allow_unknown_region;
     let named = if args.all_regions {
         Some(

@@ -54,7 +54,7 @@ pub struct Secret {
 
 /// `stdin_free`: false when standard input carries something else
 /// (verify's password).
-pub(super) fn secret(args: cli::SecretArgs, env: &Env, stdin_free: bool) -> Secret {
+pub(crate) fn secret(args: cli::SecretArgs, env: &Env, stdin_free: bool) -> Secret {
     let source = match (args.secret_file, args.profile, args.from_env) {
         (Some(p), _, _) if p.as_os_str() == "-" => Source::Stdin,
         (Some(p), _, _) => Source::File(p),

@@ -25,7 +25,7 @@ pub struct Verify {
     pub report: ReportFormat,
 }
 
-pub(super) fn verify(args: cli::VerifyArgs, env: &Env) -> CliResult<Verify> {
+pub(crate) fn verify(args: cli::VerifyArgs, env: &Env) -> CliResult<Verify> {
     let region = one_region(args.region, args.allow_unknown_region, env)?;
     let password = match args.password_file {
         Some(p) if p.as_os_str() == "-" => PasswordSource::Stdin,

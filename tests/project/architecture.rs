@@ -74,6 +74,43 @@ fn no_test_includes_a_file_by_path() {
     );
 }
 
+/// The features are decided in few places: at most 30 `cfg(feature …)`
+/// sites (`cfg`, `cfg!` and `cfg_attr` on a feature) in the command line's
+/// `src/`, in at most 8 files (`src/gated.rs` settles, runs and refuses the
+/// commands behind features), so a new command adds none.
+#[test]
+fn feature_gates_are_few_and_in_few_files() {
+    let mut files = Vec::new();
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut sites = BTreeMap::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let n = text
+            .lines()
+            .filter(|l| {
+                let l = l.trim_start();
+                ["#[cfg(", "#![cfg(", "#[cfg_attr(", "#![cfg_attr(", "cfg!("]
+                    .iter()
+                    .any(|p| l.contains(p))
+                    && l.contains("feature")
+            })
+            .count();
+        if n > 0 {
+            sites.insert(file.display().to_string(), n);
+        }
+    }
+    let total: usize = sites.values().sum();
+    assert!(total > 10, "the checker sees too few sites: {sites:#?}");
+    assert!(
+        total <= 30 && sites.len() <= 8,
+        "{total} cfg(feature …) sites in {} files: {sites:#?}\nsettle, run and refuse a command behind a feature in src/gated.rs",
+        sites.len()
+    );
+}
+
 /// The root package's integration tests are at most six test binaries
 /// (one per feature area, over the one harness).
 #[test]

@@ -1,10 +1,10 @@
 //! `rotate --recover`: finishes the undo of a rotation a kill left
 //! half-made, from its journal, or forgets one that had been delivered.
 
-use crate::aws::{self, shown};
+use super::say;
+use super::settle::Recover;
+use crate::aws::engine::{self, shown};
 use crate::error::{CliError, CliResult, ExitCode};
-use crate::settle::Recover;
-use crate::terminal::say;
 use ses_smtp_credentials::user_path;
 use ses_smtp_credentials::user_text;
 use ses_smtp_rotation::sdk::iam;
@@ -16,7 +16,7 @@ use ses_smtp_rotation::sdk::recover;
 /// journal whose run is over, and only on what that run provably made.
 pub fn run(args: Recover) -> CliResult<ExitCode> {
     let user = &args.user;
-    let file = aws::journal(user, args.state_dir.as_deref())?;
+    let file = engine::journal(user, args.state_dir.as_deref())?;
     let Some(found) = file.find()? else {
         say(&format!(
             "no unfinished rotation of IAM user {}: nothing to recover",
@@ -28,13 +28,13 @@ pub fn run(args: Recover) -> CliResult<ExitCode> {
     match found.holder {
         Holder::Over => {}
         Holder::Running => {
-            return Err(CliError::Aws(format!(
+            return Err(crate::aws::engine::refused(format!(
                 "{}\n  hint: --recover acts only on a rotation whose run is over: wait for it to finish",
                 running(&j)
             )));
         }
         Holder::PidAlive => {
-            return Err(CliError::Aws(format!(
+            return Err(crate::aws::engine::refused(format!(
                 "{}; its process {} is still alive on this machine, although it does not hold the journal's lock\n  \
                  hint: --recover acts only on a rotation whose run is over: check the process (ps -p {}), and run it again once it has ended",
                 unfinished(&j),
@@ -67,7 +67,7 @@ pub fn run(args: Recover) -> CliResult<ExitCode> {
     if j.committed {
         return delivered("");
     }
-    let session = aws::connect(Some(&j.region), args.aws_timeout)?;
+    let session = engine::connect(Some(&j.region), args.aws_timeout)?;
     iam::check_user(&session, user)?;
     if recover::delivered(&session, &j)? {
         recover::drop_claim(&session, user, &j);
@@ -78,10 +78,10 @@ pub fn run(args: Recover) -> CliResult<ExitCode> {
         unfinished(&j)
     ));
     let report = recover::undo(&session, user, &j, &mut |step| {
-        say(&aws::undo_line(user, step))
+        say(&engine::undo_line(user, step))
     });
     if !report.failed.is_empty() {
-        return Err(CliError::Aws(format!(
+        return Err(crate::aws::engine::refused(format!(
             "the recovery did not complete ({} step(s) failed, listed above); the journal stays: fix the cause and run it again",
             report.failed.len()
         )));

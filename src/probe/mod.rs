@@ -1,13 +1,17 @@
 //! `probe`: log in to the SES SMTP endpoint with the derived credentials and
 //! report what happened, with the likely causes when it failed.
 
+mod endpoint;
+pub mod login;
+pub mod settle;
+
 use crate::error::{CliError, CliResult, ExitCode};
-use crate::login;
-use crate::settle::{Env, Probe, ReportFormat};
+use crate::settle::{Env, ReportFormat};
 use crate::source;
 use crate::terminal::write_stdout;
 use ses_smtp_credentials::derive_v4;
 use ses_smtp_login::{Login, Outcome};
+use settle::Probe;
 
 pub fn run(args: Probe, env: &Env) -> CliResult<ExitCode> {
     let found = source::find_secret(&args.secret, env)?;

@@ -1,7 +1,6 @@
-//! The binary's side of the rotation engine (`ses-smtp-rotation`, the `aws`
-//! feature): the session, the journal's place in the state directory, the
-//! engine's errors as exit codes, and the commands a message suggests.
-#![cfg(feature = "aws")]
+//! The binary's side of the rotation engine (`ses-smtp-rotation`): the
+//! session, the journal's place in the state directory, the engine's
+//! errors as exit codes, and the commands a message suggests.
 
 use crate::error::{CliError, CliResult};
 use ses_smtp_credentials::user_text;
@@ -15,20 +14,20 @@ use std::path::Path;
 impl From<Error> for CliError {
     fn from(e: Error) -> CliError {
         match e {
-            Error::Refused(m) => CliError::Aws(m),
+            Error::Refused(m) => refused(m),
             Error::Denied {
                 message,
                 action,
                 user_path,
-            } => CliError::Aws(format!("{message}{}", denied_hint(action, &user_path))),
+            } => refused(format!("{message}{}", denied_hint(action, &user_path))),
             Error::Io(m) => CliError::Io(m),
             Error::IoFrom { what, source } => CliError::IoFrom { what, source },
-            Error::Interrupted => crate::terminal::interrupted_error(),
+            Error::Interrupted => super::interrupted_error(),
             Error::Render(e) => CliError::Render(e),
             e @ Error::Stored { .. } => CliError::BadInput(e.to_string()),
             Error::Internal(m) => CliError::Internal(m),
             // A kind this build does not know is still AWS's refusal.
-            other => CliError::Aws(other.to_string()),
+            other => refused(other.to_string()),
         }
     }
 }
@@ -205,6 +204,27 @@ fn denied_hint(action: &str, user_path: &DeniedUserPath) -> String {
         _ => {}
     }
     hint
+}
+
+/// An AWS call failed or was refused, or AWS's state forbids the step
+/// (exit 10).
+pub fn refused(message: impl Into<String>) -> CliError {
+    CliError::Failed {
+        code: crate::error::ExitCode::AwsRefused,
+        message: message.into(),
+    }
+}
+
+/// A failed login's exit code (as `probe`'s) and what the server said, in
+/// a few words: "answered 535 …", "failed: …" (`rotate`'s and `sync`'s).
+pub fn login_failure(outcome: &ses_smtp_login::Outcome) -> (crate::error::ExitCode, String) {
+    use crate::error::ExitCode;
+    let code = match outcome {
+        ses_smtp_login::Outcome::Rejected { .. } => ExitCode::Rejected,
+        ses_smtp_login::Outcome::Temporary { .. } => ExitCode::Temporary,
+        _ => ExitCode::Network,
+    };
+    (code, outcome.to_string())
 }
 
 #[cfg(test)]

@@ -4,13 +4,14 @@
 //! after a change, and again on the next sync until it succeeds (a marker
 //! beside the file, holding no secret, says it is owed).
 
-use crate::aws::{self, shown};
+use super::say;
+use super::settle::sync::Sync;
+use crate::aws::engine::{self, shown};
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::files::out::{Perm, Signals, write_as};
-use crate::login;
 use crate::output::{postfix_hints, render};
-use crate::settle::{Connect, Sync};
-use crate::terminal::say;
+use crate::probe::login;
+use crate::probe::settle::Connect;
 use ses_smtp_credentials::{Derived, Version, parse_v4_password, user_path};
 use ses_smtp_login::{Login, Outcome, TlsMode};
 use ses_smtp_rotation::sdk::consume;
@@ -19,7 +20,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: Sync) -> CliResult<ExitCode> {
-    let session = aws::connect(None, args.aws_timeout)?;
+    let session = engine::connect(None, args.aws_timeout)?;
     let store = shown(&args.store);
     let fetched = consume::fetch(&session, &args.store, &args.stage, args.region.as_deref())?;
     let c = &fetched.credentials;
@@ -171,7 +172,7 @@ fn holds(path: &Path, bytes: &[u8], mode: u32, group: Option<u32>) -> CliResult<
 /// what the command leaves running (a daemon a reload starts) is not
 /// adopted, so it is left to run.
 fn then(command: &str, out: &Path, version: &str, marker: &Path) -> CliResult<ExitCode> {
-    aws::stop_adopting();
+    engine::stop_adopting();
     let status = std::process::Command::new("/bin/sh")
         .arg("-c")
         .arg(command)
@@ -179,12 +180,13 @@ fn then(command: &str, out: &Path, version: &str, marker: &Path) -> CliResult<Ex
         .env("SES_SMTP_SYNC_VERSION", version)
         .stdin(std::process::Stdio::null())
         .status();
-    let failed = |why: String| {
-        CliError::Then(format!(
+    let failed = |why: String| CliError::Failed {
+        code: crate::error::ExitCode::Then,
+        message: format!(
             "--then {why}; {} holds the new credentials (the old key still works until the next rotation), \
              and the next sync runs --then again\n  hint: fix the command, then run sync again",
             user_path(out)
-        ))
+        ),
     };
     match status {
         Ok(s) if s.success() => {
@@ -222,8 +224,8 @@ fn check_login(connect: &Connect, item: &Derived) -> CliResult<()> {
         say(&format!("--probe: {place} accepted the credentials"));
         return Ok(());
     }
-    let (code, what) = login::failure(&outcome);
-    Err(CliError::Login {
+    let (code, what) = super::engine::login_failure(&outcome);
+    Err(CliError::Failed {
         code,
         message: format!(
             "--probe: the login to {place} with the credentials read {what}: nothing was written"

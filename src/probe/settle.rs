@@ -1,14 +1,12 @@
 //! `probe`: where and how to log in over SMTP.
-#![cfg(feature = "probe")]
-
 use super::endpoint;
-use super::env::Env;
-use super::output::{Needs, Username};
-use super::regions::{MissingRegion, RegionPlan, one_region};
-use super::report::ReportFormat;
-use super::secret::{Secret, secret};
 use crate::cli;
 use crate::error::{CliError, CliResult};
+use crate::settle::Env;
+use crate::settle::ReportFormat;
+use crate::settle::output::{Needs, Username};
+use crate::settle::regions::{MissingRegion, RegionPlan, one_region};
+use crate::settle::secret::{Secret, secret};
 use std::path::PathBuf;
 
 pub struct Probe {
@@ -49,7 +47,7 @@ pub fn seconds(option: &str, value: u64, min: u64) -> CliResult<u64> {
 
 /// Where and how to log in to one region: `--endpoint HOST[:PORT]`, given
 /// at most once.
-pub(super) fn connect(args: cli::ConnectArgs) -> CliResult<Connect> {
+pub(crate) fn connect(args: cli::probe::ConnectArgs) -> CliResult<Connect> {
     let endpoint = match &args.endpoint[..] {
         [] => None,
         [one] => Some(one.clone()),
@@ -62,63 +60,10 @@ pub(super) fn connect(args: cli::ConnectArgs) -> CliResult<Connect> {
     connect_to(&args, endpoint.as_deref())
 }
 
-/// Where and how to log in to each of `regions` (in that order): `--endpoint
-/// REGION=HOST[:PORT]` points one region's login elsewhere; a plain
-/// `--endpoint HOST[:PORT]` only with one region. `--port`, `--tls`,
-/// `--ca-file` and `--timeout` apply to every region.
-#[cfg(feature = "aws")]
-pub(super) fn connect_regions(
-    args: cli::ConnectArgs,
-    regions: &[ses_smtp_credentials::ResolvedRegion],
-) -> CliResult<Vec<Connect>> {
-    use ses_smtp_credentials::user_text;
-    let mut named: Vec<(String, String)> = Vec::new();
-    for e in &args.endpoint {
-        let (region, hostport) = match e.split_once('=') {
-            Some((r, h)) => (r.to_string(), h.to_string()),
-            None if regions.len() == 1 && args.endpoint.len() == 1 => {
-                (regions[0].code.clone(), e.clone())
-            }
-            None => {
-                return Err(CliError::Usage(format!(
-                    "--endpoint {} names no region, and the key sends from {} regions\n  \
-                     hint: say whose login goes there: --endpoint REGION=HOST[:PORT]",
-                    user_text(e),
-                    regions.len()
-                )));
-            }
-        };
-        if !regions.iter().any(|r| r.code == region) {
-            return Err(CliError::Usage(format!(
-                "--endpoint names region {}, which is not one of the regions rotated ({})",
-                user_text(&region),
-                regions
-                    .iter()
-                    .map(|r| r.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        if named.iter().any(|(r, _)| *r == region) {
-            return Err(CliError::Usage(format!(
-                "--endpoint names region {region} twice"
-            )));
-        }
-        named.push((region, hostport));
-    }
-    regions
-        .iter()
-        .map(|r| {
-            let endpoint = named
-                .iter()
-                .find(|(n, _)| *n == r.code)
-                .map(|(_, h)| h.as_str());
-            connect_to(&args, endpoint)
-        })
-        .collect()
-}
-
-fn connect_to(args: &cli::ConnectArgs, endpoint: Option<&str>) -> CliResult<Connect> {
+pub(crate) fn connect_to(
+    args: &cli::probe::ConnectArgs,
+    endpoint: Option<&str>,
+) -> CliResult<Connect> {
     use ses_smtp_login::TlsMode;
     let (host, endpoint_port) = match endpoint {
         Some(e) => {
@@ -152,7 +97,7 @@ fn connect_to(args: &cli::ConnectArgs, endpoint: Option<&str>) -> CliResult<Conn
     })
 }
 
-pub(super) fn probe(args: cli::ProbeArgs, env: &Env) -> CliResult<Probe> {
+pub(crate) fn probe(args: cli::probe::ProbeArgs, env: &Env) -> CliResult<Probe> {
     let connect = connect(args.connect)?;
     let allow_unknown = args.allow_unknown_region;
     Ok(Probe {

@@ -2,10 +2,11 @@
 //! until SES accepts it or the propagation timeout, and a refusal is
 //! described with its likely causes.
 
+use crate::aws::settle::Rotate;
+use crate::aws::{Interrupts, say};
 use crate::error::{CliError, CliResult};
-use crate::login;
-use crate::settle::{Connect, Rotate};
-use crate::terminal::{Interrupts, say};
+use crate::probe::login;
+use crate::probe::settle::Connect;
 use ses_smtp_credentials::Derived;
 use ses_smtp_login::{Ended, Login, Outcome, Stopped, Until, until_accepted};
 use std::time::{Duration, Instant};
@@ -127,7 +128,7 @@ fn login_failed(
     item: &Derived,
     port: u16,
 ) -> CliError {
-    let (code, what) = login::failure(outcome);
+    let (code, what) = crate::aws::engine::login_failure(outcome);
     let mut message = format!(
         "the new key's SMTP login to {place} {what} (try {tries}, after {} s)",
         elapsed.as_secs()
@@ -144,5 +145,5 @@ fn login_failed(
     {
         message.push_str(&format!("\n  likely: {cause}"));
     }
-    CliError::Login { code, message }
+    CliError::Failed { code, message }
 }

@@ -10,13 +10,16 @@
 
 mod login;
 
-use crate::aws::{self, recover_command, retire_command, shown};
+use crate::aws::Interrupts;
+use crate::aws::engine::{self, recover_command, retire_command, shown};
+use crate::aws::say;
+use crate::aws::settle::Rotate;
+use crate::aws::table::table;
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::files::out::Signals;
-use crate::output::{deliver, out_path, postfix_hints, render, table};
-use crate::settle::{Destination, Rotate};
-use crate::terminal::say;
-use crate::terminal::{Interrupts, write_stdout};
+use crate::output::{deliver, out_path, postfix_hints, render};
+use crate::settle::Destination;
+use crate::terminal::write_stdout;
 use login::{AcceptedLogin, check_logins};
 use ses_smtp_credentials::{user_path, user_text};
 use ses_smtp_rotation::UserName;
@@ -27,12 +30,14 @@ use std::time::Duration;
 pub fn run(args: Rotate) -> CliResult<ExitCode> {
     // A rotation that a kill left half-made comes first: its key may hold
     // one of the user's two slots, and its stores may be half-written.
-    let file = aws::journal(&args.user, args.state_dir.as_deref())?;
+    let file = engine::journal(&args.user, args.state_dir.as_deref())?;
     if let Some(found) = file.find()? {
-        return Err(CliError::Aws(aws::journal_in_the_way(&args.user, &found)));
+        return Err(crate::aws::engine::refused(engine::journal_in_the_way(
+            &args.user, &found,
+        )));
     }
     // The stores are written in the first region.
-    let session = aws::connect(Some(&args.regions[0].code), args.aws_timeout)?;
+    let session = engine::connect(Some(&args.regions[0].code), args.aws_timeout)?;
     let codes: Vec<String> = args.regions.iter().map(|r| r.code.clone()).collect();
     // 1. Preflight: nothing is created until the user, its key count and
     // every store check out.
@@ -55,7 +60,7 @@ pub fn run(args: Rotate) -> CliResult<ExitCode> {
     // A signal ends the AWS call under way while the rotation makes
     // things (then everything is undone, with the calls left to finish:
     // a second signal does not stop the undo, nor a commit).
-    let stopping = session.stopping_when(crate::terminal::interrupted);
+    let stopping = session.stopping_when(crate::aws::interrupted);
     let mut rotation = Rotation::begin(&stopping, &args.user, &codes, &old, &found, Some(file))?;
     // 2. Create. From here on, a failure (a signal included) undoes what
     // was done.
@@ -201,7 +206,7 @@ fn roll_back(rotation: Rotation<'_>, user: &UserName, error: CliError) -> CliErr
             "rotate failed after creating access key {key}; undoing what this run did:"
         ));
     }
-    let undone = rotation.undo(&mut |step| say(&aws::undo_line(user, step)));
+    let undone = rotation.undo(&mut |step| say(&engine::undo_line(user, step)));
     let journal_error = || {
         if let Some(e) = &undone.journal_error {
             say(&format!("  {e}"));
@@ -218,7 +223,7 @@ fn roll_back(rotation: Rotation<'_>, user: &UserName, error: CliError) -> CliErr
             journal_error();
             error
         }
-        (None, false) => CliError::Aws(format!(
+        (None, false) => crate::aws::engine::refused(format!(
             "{error}\nand whether IAM made a key could not be settled; the journal stays: `{}` finishes once the cause is fixed",
             recover_command(user)
         )),
@@ -238,7 +243,7 @@ fn roll_back(rotation: Rotation<'_>, user: &UserName, error: CliError) -> CliErr
                 "  the journal stays: `{}` finishes the undo once the cause is fixed",
                 recover_command(user)
             ));
-            CliError::Aws(format!(
+            crate::aws::engine::refused(format!(
                 "{error}\nand the rollback did not complete ({} step(s) failed, listed above): fix them by hand",
                 undone.report.failed.len()
             ))
@@ -264,7 +269,7 @@ fn key_limit(user: &UserName, keys: &[iam::Key]) -> CliError {
             )
         }
     };
-    CliError::Aws(format!(
+    crate::aws::engine::refused(format!(
         "IAM user {} already has {} access keys, IAM's limit; nothing was created\n{}\n{free}",
         shown(user),
         keys.len(),

@@ -1,17 +1,18 @@
 //! `keys`: an IAM user's access keys, with their age and last use, and
 //! which one each `--store` names.
 
-use crate::aws::{self, shown};
+use super::settle::Keys;
+use super::table::{in_use_after_rotation, stores_naming, stores_naming_previous, table};
+use crate::aws::engine::{self, shown};
 use crate::error::{CliError, CliResult, ExitCode};
-use crate::output::{in_use_after_rotation, stores_naming, stores_naming_previous, table};
-use crate::settle::{Keys, ReportFormat};
+use crate::settle::ReportFormat;
 use crate::terminal::write_stdout;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
 use ses_smtp_rotation::sdk::store;
 
 pub fn run(args: Keys) -> CliResult<ExitCode> {
-    let session = aws::connect(args.region.as_deref(), args.aws_timeout)?;
-    aws::warn_if_unfinished(&args.user, args.state_dir.as_deref());
+    let session = engine::connect(args.region.as_deref(), args.aws_timeout)?;
+    engine::warn_if_unfinished(&args.user, args.state_dir.as_deref());
     iam::check_user(&session, &args.user)?;
     let keys = iam::keys(&session, &args.user)?;
     let mut named = Vec::with_capacity(args.stores.len());

@@ -1,11 +1,9 @@
 //! `sync`: which store, which file, how it is written, what runs after.
-#![cfg(feature = "aws")]
-
-use super::names::store_as;
-use super::output::{OutputShape, template};
-use super::probe::seconds;
 use crate::cli::aws::SyncArgs;
 use crate::error::{CliError, CliResult};
+use crate::probe::settle::seconds;
+use crate::settle::names::store_as;
+use crate::settle::output::{OutputShape, template};
 use ses_smtp_rotation::Store;
 use ses_smtp_rotation::stages;
 use std::path::PathBuf;

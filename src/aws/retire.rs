@@ -2,24 +2,24 @@
 //! saying when and where it was last used; never the last active key
 //! without --force.
 
-use crate::aws::{self, retire_command, shown};
+use super::settle::Retire;
+use super::table::in_use_after_rotation;
+use crate::aws::engine::{self, retire_command, shown};
 use crate::error::{CliError, CliResult, ExitCode};
-use crate::output::in_use_after_rotation;
-use crate::settle::Retire;
 use crate::terminal::write_stdout;
 use ses_smtp_rotation::sdk::iam::{self, Timestamp};
 use ses_smtp_rotation::sdk::store;
 
 pub fn run(args: Retire) -> CliResult<ExitCode> {
-    let session = aws::connect(None, args.aws_timeout)?;
+    let session = engine::connect(None, args.aws_timeout)?;
     let user = &args.user;
-    aws::warn_if_unfinished(user, args.state_dir.as_deref());
+    engine::warn_if_unfinished(user, args.state_dir.as_deref());
     iam::check_user(&session, user)?;
     let keys = iam::keys(&session, user)?;
     let shown_user = shown(user);
     let Some(key) = keys.iter().find(|k| k.id == args.key) else {
         let theirs: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
-        return Err(CliError::Aws(format!(
+        return Err(crate::aws::engine::refused(format!(
             "access key {} is not one of IAM user {shown_user}'s keys ({})\n  hint: list them with `ses-smtp-password keys --user-name {shown_user}`",
             args.key,
             if theirs.is_empty() {

@@ -1,13 +1,13 @@
 //! `rotate`, `retire` and `keys`: whose keys, which stores, how long to wait.
-#![cfg(feature = "aws")]
+pub mod sync;
 
-use super::env::Env;
-use super::names::{stores, user_name};
-use super::output::{Destination, OutputShape, output};
-use super::probe::{Connect, connect_regions, seconds};
-use super::report::ReportFormat;
 use crate::cli::aws::{KeysArgs, RetireArgs, RotateArgs};
 use crate::error::{CliError, CliResult};
+use crate::probe::settle::{Connect, connect_to, seconds};
+use crate::settle::Env;
+use crate::settle::ReportFormat;
+use crate::settle::names::{stores, user_name};
+use crate::settle::output::{Destination, OutputShape, output};
 use ses_smtp_credentials::{ResolvedRegion, region};
 use ses_smtp_rotation::{MAX_REGIONS, Store, UserName};
 use std::path::PathBuf;
@@ -143,6 +143,61 @@ fn rotate_regions(names: &[String], from: &str, allow: bool) -> CliResult<Vec<Re
         ));
     }
     Ok(out)
+}
+
+/// Where and how to log in to each of `regions` (in that order): `--endpoint
+/// REGION=HOST[:PORT]` points one region's login elsewhere; a plain
+/// `--endpoint HOST[:PORT]` only with one region. `--port`, `--tls`,
+/// `--ca-file` and `--timeout` apply to every region.
+fn connect_regions(
+    args: crate::cli::probe::ConnectArgs,
+    regions: &[ses_smtp_credentials::ResolvedRegion],
+) -> CliResult<Vec<Connect>> {
+    use ses_smtp_credentials::user_text;
+    let mut named: Vec<(String, String)> = Vec::new();
+    for e in &args.endpoint {
+        let (region, hostport) = match e.split_once('=') {
+            Some((r, h)) => (r.to_string(), h.to_string()),
+            None if regions.len() == 1 && args.endpoint.len() == 1 => {
+                (regions[0].code.clone(), e.clone())
+            }
+            None => {
+                return Err(CliError::Usage(format!(
+                    "--endpoint {} names no region, and the key sends from {} regions\n  \
+                     hint: say whose login goes there: --endpoint REGION=HOST[:PORT]",
+                    user_text(e),
+                    regions.len()
+                )));
+            }
+        };
+        if !regions.iter().any(|r| r.code == region) {
+            return Err(CliError::Usage(format!(
+                "--endpoint names region {}, which is not one of the regions rotated ({})",
+                user_text(&region),
+                regions
+                    .iter()
+                    .map(|r| r.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        if named.iter().any(|(r, _)| *r == region) {
+            return Err(CliError::Usage(format!(
+                "--endpoint names region {region} twice"
+            )));
+        }
+        named.push((region, hostport));
+    }
+    regions
+        .iter()
+        .map(|r| {
+            let endpoint = named
+                .iter()
+                .find(|(n, _)| *n == r.code)
+                .map(|(_, h)| h.as_str());
+            connect_to(&args, endpoint)
+        })
+        .collect()
 }
 
 /// `--aws-timeout`, range-checked.

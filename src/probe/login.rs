@@ -1,11 +1,9 @@
 //! The binary's side of the SMTP login (`probe`, and `rotate`'s check): the
 //! target from the settled options (reading `--ca-file`), the transcript of
 //! `--verbose`, and the likely causes with the commands that check them.
-#![cfg(feature = "probe")]
-
+use super::settle::Connect;
 use crate::error::{CliError, CliResult};
 use crate::files::{SmallFile, read_small_file};
-use crate::settle::Connect;
 use ses_smtp_credentials::ResolvedRegion;
 use ses_smtp_credentials::{user_path, user_text};
 use ses_smtp_login::{Cause, ExtraRoots, Outcome, Target, diagnosis};
@@ -54,19 +52,6 @@ pub fn probe(
     login: &ses_smtp_login::Login<'_>,
 ) -> CliResult<(Outcome, ses_smtp_login::Facts)> {
     ses_smtp_login::probe(target, login).map_err(|e| CliError::Internal(e.to_string()))
-}
-
-/// A failed login's exit code (as `probe`'s) and what the server said, in
-/// a few words: "answered 535 …", "failed: …" (`rotate`'s and `sync`'s).
-#[cfg(feature = "aws")]
-pub fn failure(outcome: &Outcome) -> (crate::error::ExitCode, String) {
-    use crate::error::ExitCode;
-    let code = match outcome {
-        Outcome::Rejected { .. } => ExitCode::Rejected,
-        Outcome::Temporary { .. } => ExitCode::Temporary,
-        _ => ExitCode::Network,
-    };
-    (code, outcome.to_string())
 }
 
 /// `host:port`, as messages show it.
