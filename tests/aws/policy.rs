@@ -23,7 +23,7 @@ use ses_smtp_test_support::moto::*;
 
 /// What the tool must never be able to do with the operator policy: other
 /// users, other secrets and parameters, and IAM actions it never calls.
-fn never(user_arn: &str) -> Vec<Request> {
+fn never(user_arn: &str) -> Vec<IamRequest> {
     let other_user = format!("arn:aws:iam::{ACCOUNT}:user/someone-else");
     let mut out = Vec::new();
     for action in [
@@ -31,24 +31,24 @@ fn never(user_arn: &str) -> Vec<Request> {
         "iam:DeleteAccessKey",
         "iam:ListAccessKeys",
     ] {
-        out.push(Request::new(action, &other_user));
+        out.push(IamRequest::new(action, &other_user));
     }
     for action in [
         "iam:CreateUser",
         "iam:PutUserPolicy",
         "iam:AttachUserPolicy",
     ] {
-        out.push(Request::new(action, user_arn));
+        out.push(IamRequest::new(action, user_arn));
     }
     // Tagging the user: only the claim's tag key.
     for action in ["iam:TagUser", "iam:UntagUser"] {
-        out.push(Request::new(action, user_arn).with("aws:TagKeys", "team"));
+        out.push(IamRequest::new(action, user_arn).with("aws:TagKeys", "team"));
         out.push(
-            Request::new(action, user_arn)
+            IamRequest::new(action, user_arn)
                 .with("aws:TagKeys", "ses-smtp-rotator")
                 .with("aws:TagKeys", "team"),
         );
-        out.push(Request::new(action, &other_user).with("aws:TagKeys", "ses-smtp-rotator"));
+        out.push(IamRequest::new(action, &other_user).with("aws:TagKeys", "ses-smtp-rotator"));
     }
     let other_secret =
         format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:other/smtp-Ab12Cd");
@@ -57,10 +57,10 @@ fn never(user_arn: &str) -> Vec<Request> {
         "secretsmanager:PutSecretValue",
         "secretsmanager:DeleteSecret",
     ] {
-        out.push(Request::new(action, &other_secret));
+        out.push(IamRequest::new(action, &other_secret));
     }
     out.push(
-        Request::new("secretsmanager:CreateSecret", &other_secret)
+        IamRequest::new("secretsmanager:CreateSecret", &other_secret)
             .with("secretsmanager:Name", "other/smtp"),
     );
     let other_parameter = format!("arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/other/smtp/password");
@@ -69,12 +69,12 @@ fn never(user_arn: &str) -> Vec<Request> {
         "ssm:PutParameter",
         "ssm:DeleteParameter",
     ] {
-        out.push(Request::new(action, &other_parameter));
+        out.push(IamRequest::new(action, &other_parameter));
     }
     let other_key =
         format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/99999999-0000-0000-0000-000000000000");
     out.push(
-        Request::new("kms:Decrypt", &other_key)
+        IamRequest::new("kms:Decrypt", &other_key)
             .with("kms:ViaService", &format!("ssm.{REGION}.amazonaws.com")),
     );
     out
@@ -151,13 +151,13 @@ fn the_operator_policy_allows_every_call_of_a_rotation_and_nothing_else() {
         .unwrap()
         .1;
     denied.push(
-        Request::new("secretsmanager:UpdateSecretVersionStage", &secret)
+        IamRequest::new("secretsmanager:UpdateSecretVersionStage", &secret)
             .with("secretsmanager:VersionStage", "AWSPENDING"),
     );
     // A secret named like the store plus a suffix of its own is another
     // secret: CreateSecret is scoped by its name too.
     denied.push(
-        Request::new(
+        IamRequest::new(
             "secretsmanager:CreateSecret",
             &format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:policy/plain-AbCdEf"),
         )
@@ -243,10 +243,11 @@ fn the_operator_policy_allows_the_undo_for_a_user_with_a_path_and_a_kms_key() {
     let via = |service: &str| format!("{service}.{REGION}.amazonaws.com");
     let mut allowed = requests.clone();
     for action in ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"] {
-        allowed.push(Request::new(action, KMS_KEY).with("kms:ViaService", &via("ssm")));
+        allowed.push(IamRequest::new(action, KMS_KEY).with("kms:ViaService", &via("ssm")));
     }
     for action in ["kms:GenerateDataKey", "kms:Decrypt"] {
-        allowed.push(Request::new(action, KMS_KEY).with("kms:ViaService", &via("secretsmanager")));
+        allowed
+            .push(IamRequest::new(action, KMS_KEY).with("kms:ViaService", &via("secretsmanager")));
     }
     let mut args = vec![
         "--rotation",
@@ -268,13 +269,14 @@ fn the_operator_policy_allows_the_undo_for_a_user_with_a_path_and_a_kms_key() {
     let mut denied = never(&user_arn);
     // The key only through the stores' services, and never for a secret
     // given by ARN: created or deleted.
-    denied.push(Request::new("kms:Decrypt", KMS_KEY));
+    denied.push(IamRequest::new("kms:Decrypt", KMS_KEY));
     denied.push(
-        Request::new("kms:Decrypt", KMS_KEY).with("kms:ViaService", "s3.eu-west-1.amazonaws.com"),
+        IamRequest::new("kms:Decrypt", KMS_KEY)
+            .with("kms:ViaService", "s3.eu-west-1.amazonaws.com"),
     );
-    denied.push(Request::new("secretsmanager:DeleteSecret", &by_arn));
+    denied.push(IamRequest::new("secretsmanager:DeleteSecret", &by_arn));
     // The same user name at the top level is another user.
-    denied.push(Request::new(
+    denied.push(IamRequest::new(
         "iam:CreateAccessKey",
         &format!("arn:aws:iam::{ACCOUNT}:user/{user}"),
     ));
@@ -282,7 +284,7 @@ fn the_operator_policy_allows_the_undo_for_a_user_with_a_path_and_a_kms_key() {
 
     // Without --user-path, every IAM call on this user is denied: the
     // reason the option exists.
-    let iam_calls: Vec<Request> = requests
+    let iam_calls: Vec<IamRequest> = requests
         .iter()
         .filter(|r| r.action.starts_with("iam:"))
         .cloned()
@@ -366,7 +368,7 @@ fn the_sending_policy_allows_its_identity_sender_and_configuration_set_only() {
     let identity = format!("arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com");
     let set = format!("arn:aws:ses:{REGION}:{ACCOUNT}:configuration-set/transactional");
     let from = |a: &str| ("ses:FromAddress".to_string(), a.to_string());
-    let send = |resource: &str, sender: Option<&str>, action: &str| Request {
+    let send = |resource: &str, sender: Option<&str>, action: &str| IamRequest {
         action: action.into(),
         resource: resource.into(),
         context: sender.map(from).into_iter().collect(),
@@ -525,7 +527,7 @@ fn the_operator_policy_allows_a_rotation_for_two_regions() {
         "secretsmanager:policy/regions",
     ]);
     let mut denied = never(&format!("arn:aws:iam::{ACCOUNT}:user/{user}"));
-    denied.push(Request::new(
+    denied.push(IamRequest::new(
         "ssm:PutParameter",
         &format!("arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/policy/regionsX/{second}/password"),
     ));
@@ -535,11 +537,11 @@ fn the_operator_policy_allows_a_rotation_for_two_regions() {
         "iam:AddUserToGroup",
         "iam:AttachGroupPolicy",
     ] {
-        denied.push(Request::new(
+        denied.push(IamRequest::new(
             action,
             &format!("arn:aws:iam::{ACCOUNT}:group/{group}"),
         ));
     }
-    denied.push(Request::new("iam:CreatePolicyVersion", &arn));
+    denied.push(IamRequest::new("iam:CreatePolicyVersion", &arn));
     assert_policy(&policy, &requests, &denied);
 }

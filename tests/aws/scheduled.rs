@@ -3,7 +3,7 @@
 //! AWSCURRENT and AWSPREVIOUS name; `rotate` refuses a secret whose rotation
 //! is enabled (the two would race for the user's two key slots).
 
-use ses_smtp_test_support::lambda::Function;
+use ses_smtp_test_support::lambda::BuiltFunction;
 use ses_smtp_test_support::moto::*;
 use ses_smtp_test_support::secrets::*;
 
@@ -13,7 +13,7 @@ fn keys_marks_the_labels_and_rotate_leaves_a_scheduled_secret_alone() {
     let name = "rotator/cli";
     let (arn, old) = secret_for(user, name, 1);
     // The built function, as Lambda runs it.
-    let mut function = Function::start(
+    let mut function = BuiltFunction::start(
         "AKIAROTATORCLI000000",
         [("SES_SMTP_CA_FILE", servers().ca_file.as_os_str())],
     );

@@ -374,7 +374,7 @@ fn bad_input_names_the_member_or_flag() {
 #[test]
 fn the_sync_policy_allows_every_call_sync_makes_and_nothing_else() {
     use ses_smtp_test_support::evaluator::{
-        Request, assert_policy, printed_policy, recorded, secret_arns,
+        IamRequest, assert_policy, printed_policy, recorded, secret_arns,
     };
     let operator = "AKIASYNCPOLICY000000";
     let keys = user_with_keys("sync-policy", 1);
@@ -415,7 +415,7 @@ fn the_sync_policy_allows_every_call_sync_makes_and_nothing_else() {
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let requests = recorded(operator, "sync-policy", "/", &secret_arns());
-    let (on_secret, on_ssm): (Vec<Request>, Vec<Request>) = requests
+    let (on_secret, on_ssm): (Vec<IamRequest>, Vec<IamRequest>) = requests
         .into_iter()
         .partition(|r| r.action.starts_with("secretsmanager:"));
     assert!(!on_secret.is_empty() && !on_ssm.is_empty());
@@ -438,9 +438,9 @@ fn the_sync_policy_allows_every_call_sync_makes_and_nothing_else() {
         &policy,
         &on_secret,
         &[
-            Request::new("secretsmanager:GetSecretValue", &other),
-            Request::new("secretsmanager:PutSecretValue", &arn),
-            Request::new("secretsmanager:DescribeSecret", &arn),
+            IamRequest::new("secretsmanager:GetSecretValue", &other),
+            IamRequest::new("secretsmanager:PutSecretValue", &arn),
+            IamRequest::new("secretsmanager:DescribeSecret", &arn),
         ],
     );
     let policy = printed_policy(&[
@@ -457,9 +457,9 @@ fn the_sync_policy_allows_every_call_sync_makes_and_nothing_else() {
         &policy,
         &on_ssm,
         &[
-            Request::new("ssm:GetParameters", &param("/prod/db/password")),
-            Request::new("ssm:PutParameter", &param("/sync/policy/password")),
-            Request::new("ssm:GetParametersByPath", &param("/sync/policy")),
+            IamRequest::new("ssm:GetParameters", &param("/prod/db/password")),
+            IamRequest::new("ssm:PutParameter", &param("/sync/policy/password")),
+            IamRequest::new("ssm:GetParametersByPath", &param("/sync/policy")),
         ],
     );
 }

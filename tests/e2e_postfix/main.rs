@@ -16,7 +16,7 @@ mod postfix;
 
 use postfix::Postfix;
 use ses_smtp_rotation::sdk::iam::Timestamp;
-use ses_smtp_test_support::lambda::Function;
+use ses_smtp_test_support::lambda::BuiltFunction;
 use ses_smtp_test_support::moto::*;
 use ses_smtp_test_support::secrets::{holding, keys_of, token, username_in};
 use ses_smtp_test_support::smtp;
@@ -167,7 +167,7 @@ fn postfix_follows_every_rotation_and_the_guard_keeps_the_key_it_still_uses() {
     // Three rotations, each followed by sync: every message goes through
     // with the key just made.
     let window = WINDOW.to_string();
-    let mut f = Function::start(
+    let mut f = BuiltFunction::start(
         OPERATOR,
         [
             ("SES_SMTP_CA_FILE", ca_file.as_os_str()),

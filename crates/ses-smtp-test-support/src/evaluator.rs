@@ -19,22 +19,22 @@ pub const KMS_KEY: &str =
 
 /// What IAM authorizes: an action on a resource, with condition keys.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Request {
+pub struct IamRequest {
     pub action: String,
     pub resource: String,
     pub context: Vec<(String, String)>,
 }
 
-impl Request {
-    pub fn new(action: &str, resource: &str) -> Request {
-        Request {
+impl IamRequest {
+    pub fn new(action: &str, resource: &str) -> IamRequest {
+        IamRequest {
             action: action.into(),
             resource: resource.into(),
             context: Vec::new(),
         }
     }
 
-    pub fn with(mut self, key: &str, value: &str) -> Request {
+    pub fn with(mut self, key: &str, value: &str) -> IamRequest {
         self.context.push((key.into(), value.into()));
         self
     }
@@ -49,7 +49,7 @@ pub fn evaluator_dir() -> PathBuf {
 /// The evaluator's decision on each request under `policy`: "Allowed",
 /// "ImplicitlyDenied", "ExplicitlyDenied", or "Error" (an action, ARN or
 /// condition key the Service Authorization Reference does not know).
-pub fn decide(policy: &Value, requests: &[Request]) -> Vec<String> {
+pub fn decide(policy: &Value, requests: &[IamRequest]) -> Vec<String> {
     let dir = evaluator_dir();
     let node = std::env::var_os("NODE").map_or_else(|| PathBuf::from("node"), PathBuf::from);
     assert!(
@@ -145,8 +145,8 @@ pub fn decide(policy: &Value, requests: &[Request]) -> Vec<String> {
 
 /// Every request allowed, every one of `denied` implicitly denied (never
 /// an evaluator error: a misspelt action would be "denied" for nothing).
-pub fn assert_policy(policy: &Value, allowed: &[Request], denied: &[Request]) {
-    let all: Vec<Request> = allowed.iter().chain(denied).cloned().collect();
+pub fn assert_policy(policy: &Value, allowed: &[IamRequest], denied: &[IamRequest]) {
+    let all: Vec<IamRequest> = allowed.iter().chain(denied).cloned().collect();
     let decisions = decide(policy, &all);
     let mut wrong = Vec::new();
     for (i, (r, d)) in all.iter().zip(&decisions).enumerate() {
@@ -213,7 +213,7 @@ pub fn recorded(
     user: &str,
     path: &str,
     secret_arns: &[(String, String)],
-) -> Vec<Request> {
+) -> Vec<IamRequest> {
     let mut out = BTreeSet::new();
     for (region, service, headers, body) in signed_by(operator) {
         for r in as_iam_sees_it(&service, &region, &headers, &body, user, path, secret_arns) {
@@ -231,7 +231,7 @@ pub fn as_iam_sees_it(
     user: &str,
     path: &str,
     secret_arns: &[(String, String)],
-) -> Vec<Request> {
+) -> Vec<IamRequest> {
     let user_arn = |name: &str| {
         let p = if name == user { path } else { "/" };
         format!("arn:aws:iam::{ACCOUNT}:user{p}{name}")
@@ -251,7 +251,7 @@ pub fn as_iam_sees_it(
                 (None, Some(policy)) => policy.to_string(),
                 (None, None) => user_arn(get("UserName").unwrap_or(user)),
             };
-            let mut r = Request::new(&action, &resource);
+            let mut r = IamRequest::new(&action, &resource);
             // Tagging: the tag keys the request names.
             for (k, v) in &form {
                 let tag_key = (k.starts_with("Tags.member.") && k.ends_with(".Key"))
@@ -279,7 +279,7 @@ pub fn as_iam_sees_it(
                     .iter()
                     .map(|n| {
                         let n = n.split(':').next().unwrap_or(n);
-                        Request::new(
+                        IamRequest::new(
                             &format!("ssm:{op}"),
                             &format!("arn:aws:ssm:{region}:{ACCOUNT}:parameter{n}"),
                         )
@@ -312,7 +312,7 @@ pub fn as_iam_sees_it(
             resources
                 .into_iter()
                 .map(|res| {
-                    let mut r = Request::new(&action, &res);
+                    let mut r = IamRequest::new(&action, &res);
                     if op == "CreateSecret" {
                         r = r.with("secretsmanager:Name", &id);
                     }
@@ -344,6 +344,6 @@ pub fn printed_policy(args: &[&str]) -> Value {
     serde_json::from_str(&r.stdout).unwrap()
 }
 
-pub fn actions_of(requests: &[Request]) -> BTreeSet<&str> {
+pub fn actions_of(requests: &[IamRequest]) -> BTreeSet<&str> {
     requests.iter().map(|r| r.action.as_str()).collect()
 }

@@ -167,7 +167,7 @@ fn serve(
                 out,
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: {id}\r\n\
                  Lambda-Runtime-Deadline-Ms: {deadline}\r\n\
-                 Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:{REGION}:{ACCOUNT}:function:ses-smtp-rotator\r\n\
+                 Lambda-Runtime-Invoked-BuiltFunction-Arn: arn:aws:lambda:{REGION}:{ACCOUNT}:function:ses-smtp-rotator\r\n\
                  Content-Length: {}\r\n\r\n{event}",
                 event.len()
             )
@@ -229,23 +229,23 @@ pub fn function(bin: &Path, api: &RuntimeApi, operator: &str) -> Command {
 
 /// The built function ([`binary`]) under a Runtime API of its own, killed
 /// with its process group when dropped.
-pub struct Function {
+pub struct BuiltFunction {
     pub api: RuntimeApi,
     child: Running,
     requests: usize,
 }
 
-impl Function {
+impl BuiltFunction {
     /// The function signing with `operator`, with `env` added to
     /// [`function`]'s environment.
-    pub fn start<K, V>(operator: &str, env: impl IntoIterator<Item = (K, V)>) -> Function
+    pub fn start<K, V>(operator: &str, env: impl IntoIterator<Item = (K, V)>) -> BuiltFunction
     where
         K: AsRef<std::ffi::OsStr>,
         V: AsRef<std::ffi::OsStr>,
     {
         let api = RuntimeApi::start();
         let child = start(function(&binary(), &api, operator).envs(env));
-        Function {
+        BuiltFunction {
             api,
             child,
             requests: 0,

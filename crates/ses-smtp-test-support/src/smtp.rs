@@ -44,7 +44,7 @@ pub enum Event {
     },
 }
 
-type Log = Arc<Mutex<Vec<Event>>>;
+type EventLog = Arc<Mutex<Vec<Event>>>;
 
 /// Whether (user, password) is a login the server accepts.
 pub type Check = Arc<dyn Fn(&str, &str) -> bool + Send + Sync>;
@@ -53,7 +53,7 @@ pub struct Servers {
     pub ports: HashMap<&'static str, u16>,
     /// The throwaway CA's certificate, for `--ca-file`.
     pub ca_file: PathBuf,
-    pub log: Log,
+    pub log: EventLog,
     _dir: tempfile::TempDir,
 }
 
@@ -86,7 +86,7 @@ impl Servers {
 
 /// How a mailin server answers AUTH.
 #[derive(Clone)]
-enum Answer {
+enum AuthAnswer {
     /// 235 for the expected password, 535 otherwise.
     Check,
     /// This reply whatever the credentials.
@@ -96,9 +96,9 @@ enum Answer {
 #[derive(Clone)]
 struct Recorder {
     tls: Arc<AtomicBool>,
-    answer: Answer,
+    answer: AuthAnswer,
     check: Check,
-    log: Log,
+    log: EventLog,
     /// A relay: takes mail after a login (mailin asks for one first).
     relay: bool,
     /// The user this connection logged in as, and the message so far.
@@ -119,9 +119,11 @@ impl Recorder {
             self.user = user.to_string();
         }
         match &self.answer {
-            Answer::Check if matched => Response::custom(235, "Authentication successful.".into()),
-            Answer::Check => Response::custom(535, "Authentication Credentials Invalid".into()),
-            Answer::Fixed(code, text) => Response::custom(*code, (*text).into()),
+            AuthAnswer::Check if matched => {
+                Response::custom(235, "Authentication successful.".into())
+            }
+            AuthAnswer::Check => Response::custom(535, "Authentication Credentials Invalid".into()),
+            AuthAnswer::Fixed(code, text) => Response::custom(*code, (*text).into()),
         }
     }
 }
@@ -161,7 +163,7 @@ struct Setup {
     tls: Option<Arc<ServerConfig>>,
     implicit: bool,
     mechanisms: Vec<AuthMechanism>,
-    answer: Answer,
+    answer: AuthAnswer,
     /// Offer AUTH without TLS (a hostile or misconfigured server).
     plaintext_auth: bool,
     /// Take mail after a login.
@@ -235,7 +237,7 @@ fn tls_accept(
     Ok(StreamOwned::new(conn, tcp))
 }
 
-fn serve_mailin(tcp: TcpStream, setup: &Setup, check: &Check, log: &Log) -> io::Result<()> {
+fn serve_mailin(tcp: TcpStream, setup: &Setup, check: &Check, log: &EventLog) -> io::Result<()> {
     let tls = Arc::new(AtomicBool::new(false));
     let handler = Recorder {
         tls: tls.clone(),
@@ -547,13 +549,13 @@ pub fn start_checking(check: Check) -> Servers {
     let certs = certs();
     let ca_file = dir.path().join("ca.pem");
     std::fs::write(&ca_file, &certs.ca_pem).unwrap();
-    let log: Log = Arc::default();
+    let log: EventLog = Arc::default();
     let both = vec![AuthMechanism::Plain, AuthMechanism::Login];
     let starttls = Setup {
         tls: Some(certs.localhost.clone()),
         implicit: false,
         mechanisms: both.clone(),
-        answer: Answer::Check,
+        answer: AuthAnswer::Check,
         plaintext_auth: false,
         relay: false,
     };
@@ -582,14 +584,14 @@ pub fn start_checking(check: Check) -> Servers {
     ports.insert(
         "rejecting",
         mailin(Setup {
-            answer: Answer::Fixed(535, "Authentication Credentials Invalid"),
+            answer: AuthAnswer::Fixed(535, "Authentication Credentials Invalid"),
             ..starttls.clone()
         }),
     );
     ports.insert(
         "throttled",
         mailin(Setup {
-            answer: Answer::Fixed(454, "Temporary service failure"),
+            answer: AuthAnswer::Fixed(454, "Temporary service failure"),
             ..starttls.clone()
         }),
     );
@@ -668,12 +670,12 @@ pub fn relay(check: Check) -> Servers {
     let certs = certs();
     let ca_file = dir.path().join("ca.pem");
     std::fs::write(&ca_file, &certs.ca_pem).unwrap();
-    let log: Log = Arc::default();
+    let log: EventLog = Arc::default();
     let setup = Setup {
         tls: Some(certs.localhost),
         implicit: false,
         mechanisms: vec![AuthMechanism::Plain, AuthMechanism::Login],
-        answer: Answer::Check,
+        answer: AuthAnswer::Check,
         plaintext_auth: false,
         relay: true,
     };

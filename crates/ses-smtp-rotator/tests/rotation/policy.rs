@@ -73,15 +73,15 @@ fn the_rotator_policy_allows_every_call_of_a_rotation_and_nothing_else() {
     // Lambda writes the function's logs with the role.
     let group = format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/ses-smtp-rotator");
     let mut allowed = requests.clone();
-    allowed.push(Request::new(
+    allowed.push(IamRequest::new(
         "logs:PutLogEvents",
         &format!("{group}:log-stream:2026/12/02/[$LATEST]0123456789abcdef"),
     ));
-    allowed.push(Request::new(
+    allowed.push(IamRequest::new(
         "logs:CreateLogStream",
         &format!("{group}:log-stream:s"),
     ));
-    allowed.push(Request::new(
+    allowed.push(IamRequest::new(
         "logs:CreateLogGroup",
         &format!("{group}:log-stream:"),
     ));
@@ -91,30 +91,30 @@ fn the_rotator_policy_allows_every_call_of_a_rotation_and_nothing_else() {
         format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:rotator/other-AbCdEf");
     let mut denied = Vec::new();
     for a in ["iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:TagUser"] {
-        denied.push(Request::new(a, &other_user).with("aws:TagKeys", "ses-smtp-rotator"));
+        denied.push(IamRequest::new(a, &other_user).with("aws:TagKeys", "ses-smtp-rotator"));
     }
     // Tagging the user: only the claim's tag key.
     let own_user = format!("arn:aws:iam::{ACCOUNT}:user/{user}");
     for a in ["iam:TagUser", "iam:UntagUser"] {
-        denied.push(Request::new(a, &own_user).with("aws:TagKeys", "team"));
+        denied.push(IamRequest::new(a, &own_user).with("aws:TagKeys", "team"));
     }
     for a in [
         "secretsmanager:GetSecretValue",
         "secretsmanager:PutSecretValue",
     ] {
-        denied.push(Request::new(a, &other_secret));
+        denied.push(IamRequest::new(a, &other_secret));
     }
     denied.push(
-        Request::new("secretsmanager:UpdateSecretVersionStage", &arn)
+        IamRequest::new("secretsmanager:UpdateSecretVersionStage", &arn)
             .with("secretsmanager:VersionStage", "AWSPREVIOUS"),
     );
-    denied.push(Request::new("secretsmanager:DeleteSecret", &arn));
-    denied.push(Request::new("iam:CreateUser", &other_user));
-    denied.push(Request::new(
+    denied.push(IamRequest::new("secretsmanager:DeleteSecret", &arn));
+    denied.push(IamRequest::new("iam:CreateUser", &other_user));
+    denied.push(IamRequest::new(
         "iam:AttachUserPolicy",
         &format!("arn:aws:iam::{ACCOUNT}:user/{user}"),
     ));
-    denied.push(Request::new(
+    denied.push(IamRequest::new(
         "logs:PutLogEvents",
         &format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/other:log-stream:s"),
     ));
